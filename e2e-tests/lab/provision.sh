@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Provisions what the lab needs on a Debian machine, once, and caches it:
+#  - kube-apiserver and kube-controller-manager 1.20.2, built from Debian bookworm's `kubernetes`
+#    source package (no prebuilt binary can be downloaded here), laid out where
+#    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
+#  - etcd (Debian's etcd-server) and kubectl linked beside them;
+#  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig).
+# Re-running is cheap: every step is skipped when its result is already there.
+# Without root it installs nothing and names exactly what is missing.
+set -euo pipefail
+
+KUBE_VERSION=1.20.2
+CACHE="${SECUREMAIL_CACHE:-$HOME/.cache/securemail}"
+KUBE_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}/k8s/${KUBE_VERSION}-linux-amd64"
+SRC="$CACHE/src"
+APT_DIR="$CACHE/apt"
+STAMP="$CACHE/provisioned-v1"
+
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils)
+BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
+
+log() { printf '[provision] %s\n' "$*" >&2; }
+
+have_binaries() {
+  [[ -x "$KUBE_DIR/kube-apiserver" && -x "$KUBE_DIR/kube-controller-manager" \
+     && -x "$KUBE_DIR/etcd" && -x "$KUBE_DIR/kubectl" ]]
+}
+
+missing_packages() {
+  local p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+if [[ -f "$STAMP" ]] && have_binaries && [[ -z "$(missing_packages "${PACKAGES[@]}")" ]]; then
+  exit 0
+fi
+
+need=( $(missing_packages "${PACKAGES[@]}") )
+if ! have_binaries; then
+  need+=( $(missing_packages "${BUILD_PACKAGES[@]}") )
+fi
+
+if [[ ${#need[@]} -gt 0 ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    log "cannot install as a non-root user. Missing Debian packages: ${need[*]}"
+    log "install them with: sudo apt-get install -y ${need[*]}"
+    have_binaries || log "and the control plane binaries are missing from $KUBE_DIR (run this script as root once)"
+    exit 1
+  fi
+  log "installing Debian packages: ${need[*]}"
+  # Keep package installs from starting system services (etcd, knot, unbound, named): the lab
+  # starts its own instances on loopback with private configuration.
+  policy=/usr/sbin/policy-rc.d
+  created_policy=false
+  if [[ ! -e $policy ]]; then
+    printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy && created_policy=true
+  fi
+  trap '[[ $created_policy == true ]] && rm -f '"$policy" EXIT
+  if [[ ! -f "$CACHE/apt-updated" ]]; then
+    apt-get update -q >&2
+    mkdir -p "$CACHE" && touch "$CACHE/apt-updated"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+fi
+
+mkdir -p "$KUBE_DIR"
+if [[ ! -x "$KUBE_DIR/kube-apiserver" || ! -x "$KUBE_DIR/kube-controller-manager" ]]; then
+  log "building kube-apiserver and kube-controller-manager $KUBE_VERSION from Debian's source (takes several minutes, once)"
+  mkdir -p "$SRC" "$APT_DIR/sources.list.d" "$APT_DIR/lists/partial"
+  # A private deb-src list derived from the machine's own apt sources, so the system's
+  # configuration is left untouched and whatever mirror it uses is used.
+  if [[ -f /etc/apt/sources.list ]]; then
+    sed -n 's/^deb \(.*\)/deb-src \1/p' /etc/apt/sources.list > "$APT_DIR/sources.list"
+  else
+    : > "$APT_DIR/sources.list"
+  fi
+  for f in /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list; do
+    [[ -f $f ]] || continue
+    case $f in
+      *.sources) sed 's/^Types:.*/Types: deb-src/' "$f" > "$APT_DIR/sources.list.d/$(basename "$f")" ;;
+      *.list) sed -n 's/^deb \(.*\)/deb-src \1/p' "$f" > "$APT_DIR/sources.list.d/$(basename "$f")" ;;
+    esac
+  done
+  APT_OPTS=(-o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o "Dir::Etc::SourceParts=$APT_DIR/sources.list.d"
+            -o "Dir::State::Lists=$APT_DIR/lists")
+  apt-get "${APT_OPTS[@]}" update -q >&2
+  cd "$SRC"
+  if ! ls kubernetes_*.dsc >/dev/null 2>&1; then
+    apt-get "${APT_OPTS[@]}" source --download-only kubernetes >&2
+  fi
+  tree=$(find "$SRC" -maxdepth 1 -type d -name 'kubernetes-*' | head -n1)
+  if [[ -z "$tree" ]]; then
+    orig=$(ls kubernetes_*.orig.tar.* | head -n1)
+    mkdir -p "$SRC/tree" && tar -xf "$orig" -C "$SRC/tree"
+    tree=$(find "$SRC/tree" -mindepth 1 -maxdepth 1 -type d | head -n1)
+    mv "$tree" "$SRC/kubernetes-$KUBE_VERSION" && rmdir "$SRC/tree"
+    tree="$SRC/kubernetes-$KUBE_VERSION"
+  fi
+  # The vendored reflect2 1.0.1 / json-iterator crash under Go >= 1.18 the first time a custom
+  # resource is written; Debian's packaged copies are compatible.
+  for lib in github.com/modern-go/reflect2 github.com/json-iterator/go; do
+    rm -rf "${tree:?}/vendor/$lib"
+    mkdir -p "$tree/vendor/$lib"
+    cp -r "/usr/share/gocode/src/$lib/." "$tree/vendor/$lib/"
+  done
+  cd "$tree"
+  export GOFLAGS=-mod=vendor GO111MODULE=on GOPATH="$CACHE/gopath" GOCACHE="$CACHE/gocache"
+  # Debian's reflect2 may be newer than vendor/modules.txt says; the Go toolchain checks that list.
+  make WHAT=cmd/kube-apiserver >&2
+  make WHAT=cmd/kube-controller-manager >&2
+  install -m 0755 _output/bin/kube-apiserver _output/bin/kube-controller-manager "$KUBE_DIR/"
+fi
+ln -sf /usr/bin/etcd "$KUBE_DIR/etcd"
+ln -sf "$(command -v kubectl || echo /usr/bin/kubectl)" "$KUBE_DIR/kubectl"
+if [[ ! -x "$KUBE_DIR/kubectl" ]]; then
+  log "kubectl is missing (expected on PATH); install it and re-run"
+  exit 1
+fi
+touch "$STAMP"
+log "ready: $KUBE_DIR"

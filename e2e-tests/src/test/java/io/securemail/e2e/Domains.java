@@ -1,0 +1,73 @@
+package io.securemail.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.api.TlsRptSpec;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/** Small helpers the scenarios share: namespaces, domains, waiting for status. */
+final class Domains {
+
+  static final Duration STATUS_TIMEOUT = Duration.ofSeconds(60);
+
+  private Domains() {}
+
+  static MixedOperation<SecureMailDomain, KubernetesResourceList<SecureMailDomain>, Resource<SecureMailDomain>> api(
+      KubernetesClient client) {
+    return client.resources(SecureMailDomain.class);
+  }
+
+  static String createNamespace(KubernetesClient client, String name) {
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .serverSideApply();
+    return name;
+  }
+
+  /** A valid domain: one MX host, a TLS-RPT address, manual DNS publishing (the default). */
+  static SecureMailDomain minimal(String namespace, String name, String domain) {
+    var smd = new SecureMailDomain();
+    smd.getMetadata().setNamespace(namespace);
+    smd.getMetadata().setName(name);
+    var spec = new SecureMailDomainSpec();
+    spec.setDomain(domain);
+    spec.setMx(List.of(new MxHost("mx1." + domain, 10)));
+    spec.setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + domain)));
+    smd.setSpec(spec);
+    return smd;
+  }
+
+  static Optional<Condition> condition(SecureMailDomain smd, String type) {
+    if (smd == null || smd.getStatus() == null) {
+      return Optional.empty();
+    }
+    return smd.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** Waits until the operator has reported on the current generation and the predicate holds. */
+  static SecureMailDomain awaitStatus(KubernetesClient client, String namespace, String name,
+      Predicate<SecureMailDomain> predicate) {
+    return await().atMost(STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .until(() -> api(client).inNamespace(namespace).withName(name).get(),
+            smd -> smd != null && smd.getStatus() != null
+                && Objects.equals(smd.getStatus().getObservedGeneration(), smd.getMetadata().getGeneration())
+                && predicate.test(smd));
+  }
+
+  static Predicate<SecureMailDomain> ready(String status, String reason) {
+    return smd -> condition(smd, "Ready").filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()))
+        .isPresent();
+  }
+}

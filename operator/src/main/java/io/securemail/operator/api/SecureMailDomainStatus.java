@@ -1,0 +1,44 @@
+package io.securemail.operator.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the operator observed and did, written only by the operator. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecureMailDomainStatus {
+
+  @JsonPropertyDescription("The metadata.generation this status describes.")
+  private Long observedGeneration;
+
+  @JsonPropertyDescription("Ready, CertificatesReady, DnsPublished, MtaStsPolicyServed, MtaReady, Compliant "
+      + "(metav1.Condition shape).")
+  private List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Every DNS record the operator wants published, with its state.")
+  private List<DnsRecordStatus> records = new ArrayList<>();
+
+  @JsonPropertyDescription("DANE key rollover state.")
+  private DaneStatus dane;
+
+  @JsonPropertyDescription("The MTA-STS policy being served.")
+  private MtaStsStatus mtaSts;
+
+  @JsonPropertyDescription("The latest compliance verdict.")
+  private ComplianceStatus compliance;
+
+  public Long getObservedGeneration() { return observedGeneration; }
+  public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
+  public List<Condition> getConditions() { return conditions; }
+  public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
+  public List<DnsRecordStatus> getRecords() { return records; }
+  public void setRecords(List<DnsRecordStatus> records) { this.records = records; }
+  public DaneStatus getDane() { return dane; }
+  public void setDane(DaneStatus dane) { this.dane = dane; }
+  public MtaStsStatus getMtaSts() { return mtaSts; }
+  public void setMtaSts(MtaStsStatus mtaSts) { this.mtaSts = mtaSts; }
+  public ComplianceStatus getCompliance() { return compliance; }
+  public void setCompliance(ComplianceStatus compliance) { this.compliance = compliance; }
+}

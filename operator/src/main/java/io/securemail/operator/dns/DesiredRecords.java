@@ -1,0 +1,50 @@
+package io.securemail.operator.dns;
+
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Derives the record set a domain needs from its spec. Pure: the same spec gives the same records
+ * in the same order, so a reconcile of an unchanged domain changes nothing.
+ */
+public final class DesiredRecords {
+
+  /** RFC 1035 section 3.3: a character-string is at most 255 octets. */
+  static final int MAX_CHARACTER_STRING = 255;
+
+  private DesiredRecords() {}
+
+  public static List<DnsRecord> of(SecureMailDomainSpec spec) {
+    String domain = spec.getDomain() + ".";
+    int ttl = spec.getDns().getTtl();
+    List<DnsRecord> records = new ArrayList<>();
+    if (Boolean.TRUE.equals(spec.getDns().getManageMx())) {
+      spec.getMx().stream()
+          .sorted(Comparator.comparing(MxHost::getPriority).thenComparing(MxHost::getHost))
+          .forEach(mx -> records.add(new DnsRecord(domain, "MX", mx.getPriority() + " " + mx.getHost() + ".", ttl)));
+    }
+    if (spec.getTlsRpt() != null && !spec.getTlsRpt().getRua().isEmpty()) {
+      // RFC 8460 section 3: one TXT record at _smtp._tls, "v=TLSRPTv1;" then rua as a comma-separated list.
+      String txt = "v=TLSRPTv1; rua=" + String.join(",", spec.getTlsRpt().getRua());
+      records.add(new DnsRecord("_smtp._tls." + domain, "TXT", txtValue(txt), ttl));
+    }
+    return records;
+  }
+
+  /**
+   * TXT data in presentation format: quoted, with '"' and '\' escaped, split into 255-octet
+   * character-strings that a reader concatenates (RFC 7208 section 3.3 describes the same for SPF;
+   * RFC 8460 section 3 says TLS-RPT readers concatenate them too).
+   */
+  static String txtValue(String text) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < text.length(); i += MAX_CHARACTER_STRING) {
+      String chunk = text.substring(i, Math.min(text.length(), i + MAX_CHARACTER_STRING));
+      parts.add("\"" + chunk.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
+    }
+    return String.join(" ", parts);
+  }
+}

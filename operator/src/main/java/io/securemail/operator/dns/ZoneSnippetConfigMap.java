@@ -1,0 +1,42 @@
+package io.securemail.operator.dns;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.reconciler.Labels;
+
+/**
+ * The manual provider's output: a ConfigMap holding the records as a zone-file snippet. Owned by
+ * the SecureMailDomain, so the garbage collector removes it with the domain.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<ConfigMap, SecureMailDomain> {
+
+  public static final String DATA_KEY = "records.zone";
+
+  public ZoneSnippetConfigMap() {
+    super(ConfigMap.class);
+  }
+
+  public static String nameFor(SecureMailDomain domain) {
+    return domain.getMetadata().getName() + "-dns-records";
+  }
+
+  @Override
+  protected ConfigMap desired(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    var spec = domain.getSpec();
+    String ref = domain.getMetadata().getNamespace() + "/" + domain.getMetadata().getName();
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+          .withName(nameFor(domain))
+          .withNamespace(domain.getMetadata().getNamespace())
+          .withLabels(Labels.forDomain(domain))
+        .endMetadata()
+        .addToData(DATA_KEY, ZoneSnippet.render(spec.getDomain(), ref, DesiredRecords.of(spec)))
+        .build();
+  }
+}

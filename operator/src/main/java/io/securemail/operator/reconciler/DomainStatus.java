@@ -1,0 +1,84 @@
+package io.securemail.operator.reconciler;
+
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.dns.DesiredRecords;
+import io.securemail.operator.validation.SpecProblem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * The status one reconcile computes, starting from the status the resource had. Knows whether it
+ * changed, so an unchanged domain costs no status write.
+ */
+final class DomainStatus {
+
+  static final String INVALID_SPEC = "InvalidSpec";
+  static final String PROGRESSING = "Progressing";
+  static final String WAITING_MESSAGE = "Spec accepted. Waiting for certificates, DNS publication, MTA-STS "
+      + "policy hosting and the MTA, which this operator version does not manage yet.";
+
+  private final SecureMailDomain domain;
+  private final KubernetesSerialization serialization;
+  private final Instant now;
+  private final SecureMailDomainStatus previous;
+  private final SecureMailDomainStatus next;
+  private final long generation;
+
+  DomainStatus(SecureMailDomain domain, KubernetesSerialization serialization, Instant now) {
+    this.domain = domain;
+    this.serialization = serialization;
+    this.now = now;
+    this.previous = domain.getStatus() == null ? new SecureMailDomainStatus() : domain.getStatus();
+    this.next = serialization.clone(previous);
+    this.generation = domain.getMetadata().getGeneration() == null ? 0 : domain.getMetadata().getGeneration();
+    next.setObservedGeneration(generation);
+  }
+
+  /**
+   * Ready=False/InvalidSpec naming every problem. Everything else in status (records, parts) stays
+   * as it was: nothing published is withdrawn because of a bad edit.
+   *
+   * @return true when this is news (the condition was not already saying exactly this)
+   */
+  boolean markInvalid(List<SpecProblem> problems) {
+    String message = "Invalid spec: " + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+    boolean news = Conditions.find(previous.getConditions(), Conditions.READY)
+        .map(c -> !INVALID_SPEC.equals(c.getReason()) || !message.equals(c.getMessage()))
+        .orElse(true);
+    ready(Conditions.FALSE, INVALID_SPEC, message);
+    return news;
+  }
+
+  void markAccepted() {
+    next.setRecords(DesiredRecords.of(domain.getSpec()).stream()
+        .map(r -> new DnsRecordStatus(r.name(), r.type(), r.value(), r.ttl(), DnsRecordStatus.State.Pending))
+        .toList());
+    ready(Conditions.FALSE, PROGRESSING, WAITING_MESSAGE);
+  }
+
+  String readyMessage() {
+    return Conditions.find(next.getConditions(), Conditions.READY).orElseThrow().getMessage();
+  }
+
+  private void ready(String status, String reason, String message) {
+    next.setConditions(Conditions.with(next.getConditions(), Conditions.READY, status, reason, message, generation, now));
+  }
+
+  boolean changed() {
+    return !Objects.equals(serialization.asJson(previous), serialization.asJson(next));
+  }
+
+  UpdateControl<SecureMailDomain> toUpdateControl() {
+    if (!changed()) {
+      return UpdateControl.noUpdate();
+    }
+    domain.setStatus(next);
+    return UpdateControl.patchStatus(domain);
+  }
+}

@@ -1,0 +1,19 @@
+package io.securemail.operator.reconciler;
+
+import io.securemail.operator.api.SecureMailDomain;
+import java.util.Map;
+
+/** Labels on every object the operator creates: they scope its informers and prove its ownership. */
+public final class Labels {
+
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "securemail-operator";
+  public static final String DOMAIN = "securemail.io/domain";
+  public static final String MANAGED_BY_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  private Labels() {}
+
+  public static Map<String, String> forDomain(SecureMailDomain domain) {
+    return Map.of(MANAGED_BY, OPERATOR, DOMAIN, domain.getMetadata().getName());
+  }
+}

@@ -1,0 +1,85 @@
+package io.securemail.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.dns.ManualProviderSelected;
+import io.securemail.operator.dns.ZoneSnippetConfigMap;
+import io.securemail.operator.validation.SecretLookup;
+import io.securemail.operator.validation.SpecProblem;
+import io.securemail.operator.validation.SpecValidator;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Orchestrates one SecureMailDomain: validate, reconcile the parts (explicitly, so an invalid spec
+ * touches nothing already published), then derive status. Status is written only when it differs.
+ */
+@Workflow(explicitInvocation = true, dependents = {
+    @Dependent(type = ZoneSnippetConfigMap.class, activationCondition = ManualProviderSelected.class)
+})
+@ControllerConfiguration(name = SecureMailDomainReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain> {
+
+  /** The controller name, as used in configuration (quarkus.operator-sdk.controllers.securemaildomain.*). */
+  public static final String NAME = "securemaildomain";
+
+  /** A referenced Secret may be created after the domain; look again this often. */
+  static final Duration MISSING_REFERENCE_RETRY = Duration.ofSeconds(30);
+
+  private final Clock clock;
+
+  public SecureMailDomainReconciler() {
+    this(Clock.systemUTC());
+  }
+
+  SecureMailDomainReconciler(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public UpdateControl<SecureMailDomain> reconcile(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    KubernetesClient client = context.getClient();
+    var status = new DomainStatus(domain, client.getKubernetesSerialization(), clock.instant());
+    List<SpecProblem> problems = SpecValidator.validate(domain.getSpec(),
+        secretsIn(client, domain.getMetadata().getNamespace()));
+
+    if (!problems.isEmpty()) {
+      if (status.markInvalid(problems)) {
+        WarningEvents.record(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
+      }
+      UpdateControl<SecureMailDomain> control = status.toUpdateControl();
+      boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
+      return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
+    }
+
+    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    status.markAccepted();
+    return status.toUpdateControl();
+  }
+
+  private static SecretLookup secretsIn(KubernetesClient client, String namespace) {
+    return name -> {
+      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+      if (secret == null) {
+        return Optional.empty();
+      }
+      Set<String> keys = new HashSet<>();
+      Optional.ofNullable(secret.getData()).ifPresent(d -> keys.addAll(d.keySet()));
+      Optional.ofNullable(secret.getStringData()).ifPresent(d -> keys.addAll(d.keySet()));
+      return Optional.of(keys);
+    };
+  }
+}

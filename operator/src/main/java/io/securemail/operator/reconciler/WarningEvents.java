@@ -1,0 +1,44 @@
+package io.securemail.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.securemail.operator.api.SecureMailDomain;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Records Kubernetes Warning events on a SecureMailDomain (core/v1 Event, shown by kubectl describe). */
+public final class WarningEvents {
+
+  private static final Logger LOG = Logger.getLogger(WarningEvents.class);
+
+  private WarningEvents() {}
+
+  /** Best effort: an event that cannot be written is logged, never fails the reconcile. */
+  public static void record(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+    var meta = domain.getMetadata();
+    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    var event = new EventBuilder()
+        .withNewMetadata()
+          .withName(meta.getName() + "." + UUID.randomUUID().toString().substring(0, 8))
+          .withNamespace(meta.getNamespace())
+        .endMetadata()
+        .withInvolvedObject(new ObjectReferenceBuilder()
+            .withApiVersion(domain.getApiVersion()).withKind(domain.getKind())
+            .withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
+            .withResourceVersion(meta.getResourceVersion()).build())
+        .withType("Warning").withReason(reason).withMessage(message)
+        .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+        .withNewSource().withComponent(Labels.OPERATOR).endSource()
+        .withReportingComponent(Labels.OPERATOR)
+        .build();
+    try {
+      client.v1().events().inNamespace(meta.getNamespace()).resource(event).create();
+    } catch (KubernetesClientException e) {
+      LOG.warnf("could not record event %s on %s/%s: %s", reason, meta.getNamespace(), meta.getName(), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.securemail.operator.validation;
+
+import io.securemail.operator.api.ComplianceSpec;
+import io.securemail.operator.api.DaneSpec;
+import io.securemail.operator.api.DnsSpec;
+import io.securemail.operator.api.GoDuration;
+import io.securemail.operator.api.KeyAlgorithm;
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.Rfc2136Spec;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Semantic validation: what the CRD's OpenAPI schema cannot say (cross-field rules, references
+ * to other objects). The schema has already rejected malformed names, enums and ranges.
+ */
+public final class SpecValidator {
+
+  static final Duration MIN_INTERVAL = Duration.ofMinutes(1);
+  static final Duration MAX_INTERVAL = Duration.ofHours(24);
+  // RFC 8460 section 3: rua is a list of "mailto:" or "https:" URIs.
+  // Printable ASCII only: URIs are ASCII (RFC 3986), and TXT strings are split by octets.
+  private static final Pattern RUA = Pattern.compile("^(mailto:[\\x21-\\x7e&&[^@,;!]]+@[\\x21-\\x7e&&[^@,;!]]+"
+      + "|https://[\\x21-\\x7e&&[^,;!]]+)$");
+
+  private SpecValidator() {}
+
+  /** Every problem found, in field order; empty when the spec can be acted on. */
+  public static List<SpecProblem> validate(SecureMailDomainSpec spec, SecretLookup secrets) {
+    List<SpecProblem> problems = new ArrayList<>();
+    String zone = writableZone(spec.getDns());
+    checkDomain(spec, zone, problems);
+    checkMx(spec, zone, problems);
+    checkCertificates(spec, problems);
+    checkDane(spec.getDane(), problems);
+    checkTlsRpt(spec, problems);
+    checkDns(spec.getDns(), secrets, problems);
+    checkCompliance(spec.getCompliance(), problems);
+    return problems;
+  }
+
+  /** The zone the provider can write to, when the spec names one (rfc2136); null otherwise. */
+  private static String writableZone(DnsSpec dns) {
+    if (dns.getProvider() != DnsSpec.Provider.RFC2136 || dns.getRfc2136() == null) {
+      return null;
+    }
+    return stripDot(dns.getRfc2136().getZone());
+  }
+
+  private static void checkDomain(SecureMailDomainSpec spec, String zone, List<SpecProblem> problems) {
+    if (zone != null && !isInside(spec.getDomain(), zone)) {
+      problems.add(new SpecProblem("spec.domain", spec.getDomain() + " is not inside spec.dns.rfc2136.zone "
+          + zone + ": its _mta-sts and _smtp._tls records cannot be published there"));
+    }
+  }
+
+  private static void checkMx(SecureMailDomainSpec spec, String zone, List<SpecProblem> problems) {
+    Map<String, Integer> seen = new HashMap<>();
+    List<MxHost> mx = spec.getMx();
+    for (int i = 0; i < mx.size(); i++) {
+      String host = mx.get(i).getHost();
+      Integer first = seen.putIfAbsent(host, i);
+      if (first != null) {
+        problems.add(new SpecProblem("spec.mx[" + i + "].host",
+            host + " is listed twice (also spec.mx[" + first + "].host)"));
+      }
+      if (zone != null && !isInside(host, zone)) {
+        problems.add(new SpecProblem("spec.mx[" + i + "].host", host
+            + " is not inside spec.dns.rfc2136.zone " + zone + ": its TLSA record cannot be published there"));
+      }
+    }
+  }
+
+  private static void checkCertificates(SecureMailDomainSpec spec, List<SpecProblem> problems) {
+    var certs = spec.getCertificates();
+    Integer size = certs.getRsaKeySize();
+    if (size == null) {
+      return;
+    }
+    if (certs.getKeyAlgorithm() != KeyAlgorithm.RSA) {
+      problems.add(new SpecProblem("spec.certificates.rsaKeySize", "only applies to keyAlgorithm RSA"));
+    } else if (size != 2048 && size != 3072) {
+      problems.add(new SpecProblem("spec.certificates.rsaKeySize", "must be 2048 or 3072, not " + size));
+    }
+  }
+
+  private static void checkDane(DaneSpec dane, List<SpecProblem> problems) {
+    Duration every = duration("spec.dane.rolloverEvery", dane.getRolloverEvery(), problems);
+    Duration prePublish = duration("spec.dane.prePublish", dane.getPrePublish(), problems);
+    if (every != null && prePublish != null && !every.isZero() && every.compareTo(prePublish) <= 0) {
+      problems.add(new SpecProblem("spec.dane.rolloverEvery", dane.getRolloverEvery()
+          + " must be longer than spec.dane.prePublish (" + dane.getPrePublish()
+          + "): a next key must be visible in DNS before it is used"));
+    }
+  }
+
+  private static void checkTlsRpt(SecureMailDomainSpec spec, List<SpecProblem> problems) {
+    if (spec.getTlsRpt() == null) {
+      return;
+    }
+    List<String> rua = spec.getTlsRpt().getRua();
+    for (int i = 0; i < rua.size(); i++) {
+      if (rua.get(i) == null || !RUA.matcher(rua.get(i)).matches()) {
+        problems.add(new SpecProblem("spec.tlsRpt.rua[" + i + "]", "\"" + rua.get(i)
+            + "\" is not a mailto: address or https: URL (RFC 8460 section 3)"));
+      }
+    }
+  }
+
+  private static void checkDns(DnsSpec dns, SecretLookup secrets, List<SpecProblem> problems) {
+    if (dns.getProvider() != DnsSpec.Provider.RFC2136) {
+      return;
+    }
+    Rfc2136Spec rfc2136 = dns.getRfc2136();
+    if (rfc2136 == null) {
+      problems.add(new SpecProblem("spec.dns.rfc2136", "required when spec.dns.provider is rfc2136"));
+      return;
+    }
+    var ref = rfc2136.getTsigSecretRef();
+    Optional<Set<String>> keys = secrets.keysOf(ref.getName());
+    if (keys.isEmpty()) {
+      problems.add(new SpecProblem("spec.dns.rfc2136.tsigSecretRef.name",
+          "Secret \"" + ref.getName() + "\" does not exist in this namespace"));
+    } else if (!keys.get().contains(ref.getKey())) {
+      problems.add(new SpecProblem("spec.dns.rfc2136.tsigSecretRef.key",
+          "Secret \"" + ref.getName() + "\" has no key \"" + ref.getKey() + "\""));
+    }
+  }
+
+  private static void checkCompliance(ComplianceSpec compliance, List<SpecProblem> problems) {
+    Duration interval = duration("spec.compliance.interval", compliance.getInterval(), problems);
+    if (interval != null && (interval.compareTo(MIN_INTERVAL) < 0 || interval.compareTo(MAX_INTERVAL) > 0)) {
+      problems.add(new SpecProblem("spec.compliance.interval",
+          compliance.getInterval() + " is outside 1m to 24h"));
+    }
+  }
+
+  /** The parsed duration, or null after recording why it cannot be parsed (the schema normally prevents it). */
+  private static Duration duration(String field, String text, List<SpecProblem> problems) {
+    try {
+      return GoDuration.parse(text);
+    } catch (IllegalArgumentException e) {
+      problems.add(new SpecProblem(field, e.getMessage()));
+      return null;
+    }
+  }
+
+  static boolean isInside(String name, String zone) {
+    return name.equals(zone) || name.endsWith("." + zone);
+  }
+
+  private static String stripDot(String name) {
+    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+  }
+}

@@ -1,0 +1,144 @@
+package io.securemail.operator.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.api.TlsRptSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class DesiredRecordsTest {
+
+  /** One quoted character-string of presentation format, escapes included. */
+  private static final Pattern CHARACTER_STRING = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+
+  private static SecureMailDomainSpec spec(String domain, MxHost... mx) {
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain(domain);
+    spec.setMx(new ArrayList<>(List.of(mx)));
+    return spec;
+  }
+
+  /** The unescaped character-strings of a TXT value; fails if anything but strings and single spaces is there. */
+  private static List<String> characterStrings(String value) {
+    List<String> strings = new ArrayList<>();
+    Matcher m = CHARACTER_STRING.matcher(value);
+    int end = 0;
+    while (m.find()) {
+      assertThat(value.substring(end, m.start())).isEqualTo(strings.isEmpty() ? "" : " ");
+      strings.add(m.group(1).replaceAll("\\\\(.)", "$1"));
+      end = m.end();
+    }
+    assertThat(end).as("whole value consumed: %s", value).isEqualTo(value.length());
+    return strings;
+  }
+
+  @Test
+  void noTlsRptAndUnmanagedMxGiveNoRecords() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
+
+    assertThat(DesiredRecords.of(spec)).isEmpty();
+  }
+
+  @Test
+  void tlsRptGivesOneTxtRecordListingEveryRua() {
+    SecureMailDomainSpec spec = spec("x.org", new MxHost("mx1.x.org", 10));
+    spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@x.org", "https://r.x.org/r")));
+    spec.getDns().setTtl(3600);
+
+    assertThat(DesiredRecords.of(spec)).containsExactly(
+        new DnsRecord("_smtp._tls.x.org.", "TXT", "\"v=TLSRPTv1; rua=mailto:a@x.org,https://r.x.org/r\"", 3600));
+  }
+
+  @Test
+  void managedMxRecordsAreOrderedByPriorityThenHost() {
+    SecureMailDomainSpec spec = spec("example.com",
+        new MxHost("mx3.example.com", 20),
+        new MxHost("mx2.example.com", 10),
+        new MxHost("mx1.example.com", 10),
+        new MxHost("backup.example.com", 5));
+    spec.getDns().setManageMx(true);
+    spec.getDns().setTtl(600);
+
+    assertThat(DesiredRecords.of(spec)).containsExactly(
+        new DnsRecord("example.com.", "MX", "5 backup.example.com.", 600),
+        new DnsRecord("example.com.", "MX", "10 mx1.example.com.", 600),
+        new DnsRecord("example.com.", "MX", "10 mx2.example.com.", 600),
+        new DnsRecord("example.com.", "MX", "20 mx3.example.com.", 600));
+  }
+
+  @Test
+  void priorityIsComparedAsNumberNotText() {
+    SecureMailDomainSpec spec = spec("example.com",
+        new MxHost("a.example.com", 100),
+        new MxHost("b.example.com", 9));
+    spec.getDns().setManageMx(true);
+
+    assertThat(DesiredRecords.of(spec)).extracting(DnsRecord::value)
+        .containsExactly("9 b.example.com.", "100 a.example.com.");
+  }
+
+  @Test
+  void managedMxAndTlsRptTogether() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
+    spec.getDns().setManageMx(true);
+    spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@example.com")));
+
+    assertThat(DesiredRecords.of(spec)).extracting(DnsRecord::type, DnsRecord::name, DnsRecord::ttl)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("MX", "example.com.", 300),
+            org.assertj.core.groups.Tuple.tuple("TXT", "_smtp._tls.example.com.", 300));
+  }
+
+  @Test
+  void longTxtIsSplitIntoQuoted255CharacterStringsThatConcatenateToTheOriginal() {
+    String longRua = "https://reports.example.com/" + "a".repeat(600);
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
+    spec.setTlsRpt(new TlsRptSpec(List.of(longRua)));
+    String text = "v=TLSRPTv1; rua=" + longRua;
+
+    DnsRecord txt = DesiredRecords.of(spec).get(0);
+    List<String> strings = characterStrings(txt.value());
+
+    assertThat(strings).hasSize(3);
+    assertThat(strings.subList(0, 2)).allSatisfy(s -> assertThat(s).hasSize(255));
+    assertThat(strings.get(2)).hasSizeBetween(1, 255);
+    assertThat(String.join("", strings)).isEqualTo(text);
+  }
+
+  @Test
+  void textOfExactly255CharactersStaysOneString() {
+    String text = "b".repeat(255);
+
+    assertThat(DesiredRecords.txtValue(text)).isEqualTo("\"" + text + "\"");
+    assertThat(characterStrings(DesiredRecords.txtValue(text + "c"))).containsExactly(text, "c");
+  }
+
+  @Test
+  void quotesAndBackslashesAreEscaped() {
+    assertThat(DesiredRecords.txtValue("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
+  }
+
+  @Test
+  void escapingDoesNotCountTowardsThe255Limit() {
+    // 255 characters, each needing an escape: still one character-string of 255 octets.
+    String text = "\"".repeat(255);
+
+    List<String> strings = characterStrings(DesiredRecords.txtValue(text));
+
+    assertThat(strings).containsExactly(text);
+  }
+
+  @Test
+  void escapeAtASplitBoundaryStaysWithItsCharacter() {
+    String text = "x".repeat(254) + "\\\"" + "y";
+
+    List<String> strings = characterStrings(DesiredRecords.txtValue(text));
+
+    assertThat(strings).containsExactly("x".repeat(254) + "\\", "\"y");
+  }
+}
