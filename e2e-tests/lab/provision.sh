@@ -111,6 +111,8 @@ if [[ ! -x "$KUBE_DIR/kube-apiserver" || ! -x "$KUBE_DIR/kube-controller-manager
   make WHAT=cmd/kube-apiserver >&2
   make WHAT=cmd/kube-controller-manager >&2
   install -m 0755 _output/bin/kube-apiserver _output/bin/kube-controller-manager "$KUBE_DIR/"
+  # The source tree and Go caches take about 2 GB; only the two binaries are needed from now on.
+  cd / && rm -rf "$SRC" "$CACHE/gopath" "$CACHE/gocache"
 fi
 ln -sf /usr/bin/etcd "$KUBE_DIR/etcd"
 ln -sf "$(command -v kubectl || echo /usr/bin/kubectl)" "$KUBE_DIR/kubectl"
