@@ -14,12 +14,18 @@ import java.util.stream.Stream;
  */
 public final class Lab implements AutoCloseable {
 
+  /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
+  public static final List<String> ZONES = List.of(
+      "example.test", "other.test", "edns.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test");
+
   private final ControlPlane controlPlane;
+  private final DnsLab dns;
   private final OperatorProcess operator;
   private final Path repoDir;
 
-  private Lab(ControlPlane controlPlane, OperatorProcess operator, Path repoDir) {
+  private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Path repoDir) {
     this.controlPlane = controlPlane;
+    this.dns = dns;
     this.operator = operator;
     this.repoDir = repoDir;
   }
@@ -31,23 +37,32 @@ public final class Lab implements AutoCloseable {
    */
   public static Lab start(Path repoDir, Path workDir, Map<String, String> operatorProperties) throws IOException {
     long started = System.nanoTime();
-    ControlPlane controlPlane = ControlPlane.start(workDir);
+    DnsLab dns = DnsLab.start(workDir.resolve("dns"), ZONES);
+    ControlPlane controlPlane = null;
     try {
-      controlPlane.installCrds(crdFiles(repoDir.resolve("crds")));
+      controlPlane = ControlPlane.start(workDir);
+      // The CRDs the build generated (GeneratedCrdTest keeps the committed crds/ equal to them).
+      controlPlane.installCrds(crdFiles(repoDir.resolve("operator/target/kubernetes")));
+      Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
+      // The operator observes DNS only through the lab's validating resolver: nothing leaves loopback.
+      properties.putIfAbsent("securemail.dns.resolvers", dns.resolverAddress() + ":" + dns.resolverPort());
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
-          workDir.resolve("operator.log"), operatorProperties);
-      System.out.printf("[lab] control plane and operator up in %.1f s (work dir %s)%n",
+          workDir.resolve("operator.log"), properties);
+      System.out.printf("[lab] DNS, control plane and operator up in %.1f s (work dir %s)%n",
           (System.nanoTime() - started) / 1e9, workDir);
-      return new Lab(controlPlane, operator, repoDir);
+      return new Lab(controlPlane, dns, operator, repoDir);
     } catch (IOException | RuntimeException e) {
-      controlPlane.close();
+      if (controlPlane != null) {
+        controlPlane.close();
+      }
+      dns.close();
       throw e;
     }
   }
 
   static List<Path> crdFiles(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+      return files.filter(p -> p.getFileName().toString().endsWith(".securemail.io-v1.yml")).sorted().toList();
     }
   }
 
@@ -57,6 +72,10 @@ public final class Lab implements AutoCloseable {
 
   public ControlPlane controlPlane() {
     return controlPlane;
+  }
+
+  public DnsLab dns() {
+    return dns;
   }
 
   public OperatorProcess operator() {
@@ -71,5 +90,6 @@ public final class Lab implements AutoCloseable {
   public void close() {
     operator.close();
     controlPlane.close();
+    dns.close();
   }
 }

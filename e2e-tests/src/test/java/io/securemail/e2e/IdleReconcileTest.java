@@ -52,8 +52,12 @@ class IdleReconcileTest {
     assertThat(writesAfter - writesBefore).as("API writes during those reconciles").isZero();
   }
 
-  /** Completed reconciles of one domain, from the operator's Prometheus metrics. */
   private static long reconciles(String name) {
+    return reconciles(lab, name);
+  }
+
+  /** Completed reconciles of one domain, from the operator's Prometheus metrics. */
+  static long reconciles(Lab lab, String name) {
     Matcher m = Pattern.compile("^operator_sdk_controllers_execution_reconcile_seconds_count\\{[^}]*resource_name=\""
         + Pattern.quote(name) + "\"[^}]*} ([0-9.]+)$", Pattern.MULTILINE).matcher(lab.operator().metrics());
     long total = 0;

@@ -18,6 +18,9 @@ public class DnsRecordStatus {
   private Integer ttl;
   @JsonPropertyDescription("Pending (not yet observed in DNS), Published (observed) or Failed.")
   private State state;
+  @JsonPropertyDescription("DNSSEC state of the record set as seen through the validating resolver: "
+      + "secure, insecure, bogus or indeterminate (RFC 4035 section 4.3).")
+  private String dnssec;
 
   public DnsRecordStatus() {}
 
@@ -39,4 +42,6 @@ public class DnsRecordStatus {
   public void setTtl(Integer ttl) { this.ttl = ttl; }
   public State getState() { return state; }
   public void setState(State state) { this.state = state; }
+  public String getDnssec() { return dnssec; }
+  public void setDnssec(String dnssec) { this.dnssec = dnssec; }
 }

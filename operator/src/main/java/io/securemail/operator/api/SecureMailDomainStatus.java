@@ -20,6 +20,10 @@ public class SecureMailDomainStatus {
   @JsonPropertyDescription("Every DNS record the operator wants published, with its state.")
   private List<DnsRecordStatus> records = new ArrayList<>();
 
+  @JsonPropertyDescription("The ownership ledger: records this resource has written to DNS itself (rfc2136). "
+      + "Only these are ever changed or withdrawn; deleting the resource withdraws them.")
+  private List<DnsRecordStatus> publishedRecords = new ArrayList<>();
+
   @JsonPropertyDescription("DANE key rollover state.")
   private DaneStatus dane;
 
@@ -35,6 +39,8 @@ public class SecureMailDomainStatus {
   public void setConditions(List<Condition> conditions) { this.conditions = conditions; }
   public List<DnsRecordStatus> getRecords() { return records; }
   public void setRecords(List<DnsRecordStatus> records) { this.records = records; }
+  public List<DnsRecordStatus> getPublishedRecords() { return publishedRecords; }
+  public void setPublishedRecords(List<DnsRecordStatus> publishedRecords) { this.publishedRecords = publishedRecords; }
   public DaneStatus getDane() { return dane; }
   public void setDane(DaneStatus dane) { this.dane = dane; }
   public MtaStsStatus getMtaSts() { return mtaSts; }

@@ -12,6 +12,11 @@ import java.util.List;
  */
 public final class DesiredRecords {
 
+  /** Marks the ownership record as ours, in the style of external-dns' TXT registry. */
+  public static final String HERITAGE = "heritage=securemail-operator";
+  /** Owner name prefix of the per-domain ownership record. */
+  public static final String OWNERSHIP_PREFIX = "_securemail-owner.";
+
   /** RFC 1035 section 3.3: a character-string is at most 255 octets. */
   static final int MAX_CHARACTER_STRING = 255;
 
@@ -32,6 +37,16 @@ public final class DesiredRecords {
       records.add(new DnsRecord("_smtp._tls." + domain, "TXT", txtValue(txt), ttl));
     }
     return records;
+  }
+
+  /**
+   * The domain's ownership record: which operator instance and resource publish its records. Its
+   * presence is the prerequisite of every update (RFC 2136 section 2.4), so a second owner (another
+   * cluster, another resource for the same domain) is refused instead of fighting over records.
+   */
+  public static DnsRecord ownership(SecureMailDomainSpec spec, String ownerId, String resourceRef) {
+    return new DnsRecord(OWNERSHIP_PREFIX + spec.getDomain() + ".", "TXT",
+        txtValue(HERITAGE + ",owner=" + ownerId + ",resource=" + resourceRef), spec.getDns().getTtl());
   }
 
   /**

@@ -2,10 +2,10 @@ package io.securemail.operator.reconciler;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
-import io.securemail.operator.dns.DesiredRecords;
+import io.securemail.operator.dns.DnsOutcome;
+import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.validation.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -20,8 +20,8 @@ final class DomainStatus {
 
   static final String INVALID_SPEC = "InvalidSpec";
   static final String PROGRESSING = "Progressing";
-  static final String WAITING_MESSAGE = "Spec accepted. Waiting for certificates, DNS publication, MTA-STS "
-      + "policy hosting and the MTA, which this operator version does not manage yet.";
+  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: certificates, MTA-STS "
+      + "policy hosting and the MTA.";
 
   private final SecureMailDomain domain;
   private final KubernetesSerialization serialization;
@@ -55,11 +55,35 @@ final class DomainStatus {
     return news;
   }
 
-  void markAccepted() {
-    next.setRecords(DesiredRecords.of(domain.getSpec()).stream()
-        .map(r -> new DnsRecordStatus(r.name(), r.type(), r.value(), r.ttl(), DnsRecordStatus.State.Pending))
-        .toList());
-    ready(Conditions.FALSE, PROGRESSING, WAITING_MESSAGE);
+  /** The spec was acted on: records, the ownership ledger and DnsPublished from the DNS step. */
+  void markAccepted(DnsOutcome dns) {
+    next.setRecords(dns.records());
+    next.setPublishedRecords(dns.ledger());
+    next.setConditions(Conditions.with(next.getConditions(), DnsOutcome.CONDITION, dns.status(), dns.reason(),
+        dns.message(), generation, now));
+    String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
+    ready(Conditions.FALSE, dns.failed() ? dns.reason() : PROGRESSING, "Spec accepted. " + dnsPart + NOT_YET_MANAGED);
+  }
+
+  /** When the current DnsPublished state began, from the previous status. */
+  Instant dnsStateSince(String status) {
+    return Conditions.find(previous.getConditions(), DnsOutcome.CONDITION)
+        .filter(c -> status.equals(c.getStatus()))
+        .map(c -> Instant.parse(c.getLastTransitionTime()))
+        .orElse(null);
+  }
+
+  /** Records that DNS withdrawal is blocked, while the resource waits for deletion. */
+  boolean markWithdrawalBlocked(String reason, String message) {
+    String text = "Deletion waits until the published records are withdrawn: " + message + " (set annotation "
+        + DnsPublication.ABANDON_ANNOTATION + "=true to leave them in DNS)";
+    next.setConditions(Conditions.with(next.getConditions(), DnsOutcome.CONDITION, Conditions.FALSE, reason, text,
+        generation, now));
+    return changed();
+  }
+
+  SecureMailDomainStatus next() {
+    return next;
   }
 
   String readyMessage() {

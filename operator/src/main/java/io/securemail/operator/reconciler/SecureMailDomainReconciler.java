@@ -2,7 +2,9 @@ package io.securemail.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -10,13 +12,19 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.dns.Backoff;
+import io.securemail.operator.dns.DnsFailure;
+import io.securemail.operator.dns.DnsOutcome;
+import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
 import java.time.Clock;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -31,7 +39,7 @@ import java.util.concurrent.TimeUnit;
     @Dependent(type = ZoneSnippetConfigMap.class, activationCondition = ManualProviderSelected.class)
 })
 @ControllerConfiguration(name = SecureMailDomainReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
-public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain> {
+public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
 
   /** The controller name, as used in configuration (quarkus.operator-sdk.controllers.securemaildomain.*). */
   public static final String NAME = "securemaildomain";
@@ -39,13 +47,19 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain> 
   /** A referenced Secret may be created after the domain; look again this often. */
   static final Duration MISSING_REFERENCE_RETRY = Duration.ofSeconds(30);
 
+  /** How often a deletion blocked by an unreachable DNS server tries again. */
+  static final Duration WITHDRAW_RETRY = Duration.ofSeconds(30);
+
+  private final DnsPublication dns;
   private final Clock clock;
 
-  public SecureMailDomainReconciler() {
-    this(Clock.systemUTC());
+  @Inject
+  public SecureMailDomainReconciler(DnsPublication dns) {
+    this(dns, Clock.systemUTC());
   }
 
-  SecureMailDomainReconciler(Clock clock) {
+  SecureMailDomainReconciler(DnsPublication dns, Clock clock) {
+    this.dns = dns;
     this.clock = clock;
   }
 
@@ -66,8 +80,34 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain> 
     }
 
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    status.markAccepted();
-    return status.toUpdateControl();
+    DnsOutcome outcome = dns.reconcile(domain, client);
+    Instant since = status.dnsStateSince(outcome.status());
+    status.markAccepted(outcome);
+    UpdateControl<SecureMailDomain> control = status.toUpdateControl();
+    return outcome.retryAfter() == null ? control
+        : control.rescheduleAfter(Backoff.next(outcome.retryAfter(), since, clock.instant()));
+  }
+
+  /**
+   * Withdraws the records this domain published before the finalizer lets it go; an unreachable or
+   * refusing DNS server keeps the resource (and says why) rather than leaking records silently.
+   */
+  @Override
+  public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    if (DnsPublication.abandons(domain)) {
+      return DeleteControl.defaultDelete();
+    }
+    try {
+      dns.withdraw(domain, context.getClient());
+      return DeleteControl.defaultDelete();
+    } catch (DnsFailure e) {
+      var status = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
+      if (status.markWithdrawalBlocked(e.reason().name(), e.getMessage())) {
+        domain.setStatus(status.next());
+        context.getClient().resource(domain).updateStatus();
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WITHDRAW_RETRY);
+    }
   }
 
   private static SecretLookup secretsIn(KubernetesClient client, String namespace) {

@@ -1,0 +1,275 @@
+package io.securemail.lab;
+
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * The lab's DNS on loopback: Knot DNS as the signing authoritative server for the lab zones (open
+ * to TSIG-authenticated RFC 2136 updates) and Unbound as a validating resolver that trusts exactly
+ * those zones. Both run as children of this JVM with their config and state under one work
+ * directory, and are stopped by their own pid.
+ *
+ * <p>Needs root (both bind port 53 on 127.0.53.x) and the Debian packages knot and unbound.
+ */
+public final class DnsLab implements AutoCloseable {
+
+  private static final String AUTHORITATIVE_ADDRESS = "127.0.53.2";
+  private static final String RESOLVER_ADDRESS = "127.0.53.1";
+  private static final int PORT = 53;
+  private static final String TSIG_KEY_NAME = "securemail-lab-ddns";
+  private static final String TSIG_ALGORITHM = "hmac-sha256";
+
+  /** Program -> the Debian package that provides it, for the message when one is missing. */
+  private static final Map<String, String> PROGRAMS = Map.of(
+      "knotd", "knot",
+      "unbound", "unbound",
+      "unbound-checkconf", "unbound",
+      "unbound-control", "unbound");
+
+  private final KnotServer knot;
+  private final UnboundServer unbound;
+  private final String tsigSecret;
+  private final Map<String, String> trustAnchors;
+  private final Path resolvConf;
+
+  private DnsLab(KnotServer knot, UnboundServer unbound, String tsigSecret, Map<String, String> trustAnchors,
+      Path resolvConf) {
+    this.knot = knot;
+    this.unbound = unbound;
+    this.tsigSecret = tsigSecret;
+    this.trustAnchors = trustAnchors;
+    this.resolvConf = resolvConf;
+  }
+
+  /**
+   * Starts Knot with every zone in {@code signedZones} signed, then Unbound with each zone's KSK as
+   * trust anchor, and returns once every zone validates through Unbound.
+   *
+   * @param workDir where config, keys, journal and logs go (workDir/knot, workDir/unbound)
+   * @param signedZones zone names such as "example.test" (a trailing dot is ignored)
+   */
+  public static DnsLab start(Path workDir, List<String> signedZones) throws IOException {
+    long started = System.nanoTime();
+    requireRootAndPrograms();
+    List<String> zones = signedZones.stream().map(DnsLab::zoneName).distinct().toList();
+    if (zones.isEmpty()) {
+      throw new IllegalArgumentException("the DNS lab needs at least one zone");
+    }
+    Files.createDirectories(workDir);
+    String secret = randomSecret();
+    KnotServer knot = KnotServer.start(workDir.resolve("knot"), program("knotd"), authoritative(), zones,
+        TSIG_KEY_NAME, secret);
+    try {
+      Map<String, String> anchors = new LinkedHashMap<>();
+      for (String zone : zones) {
+        anchors.put(zone, trustAnchorFrom(knot, zone));
+      }
+      UnboundServer unbound = UnboundServer.start(workDir.resolve("unbound"), resolver(), authoritative(), anchors);
+      Path resolvConf = workDir.resolve("resolv.conf");
+      // trust-ad: glibc (2.31+) strips the AD flag from answers unless told the resolver is
+      // trusted, and DANE clients such as Postfix decide on that flag (RFC 6698, RFC 7672).
+      Files.writeString(resolvConf, "# The lab's validating resolver (io.securemail.lab.DnsLab)\n"
+          + "nameserver " + RESOLVER_ADDRESS + "\noptions edns0 trust-ad\n");
+      System.out.printf("[lab] DNS up in %.1f s: Knot %s, Unbound %s, zones %s (work dir %s)%n",
+          (System.nanoTime() - started) / 1e9, AUTHORITATIVE_ADDRESS, RESOLVER_ADDRESS, zones, workDir);
+      return new DnsLab(knot, unbound, secret, Map.copyOf(anchors), resolvConf);
+    } catch (IOException | RuntimeException e) {
+      knot.close();
+      throw e;
+    }
+  }
+
+  /** The KSK as Unbound's trust-anchor wants it: one DNSKEY record in zone-file syntax. */
+  private static String trustAnchorFrom(KnotServer knot, String zone) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      Optional<DNSKEYRecord> ksk = knot.keySigningKey(zone);
+      if (ksk.isPresent()) {
+        DNSKEYRecord key = ksk.get();
+        return String.format(Locale.ROOT, "%s. %d IN DNSKEY %d %d %d %s", zone, key.getTTL(), key.getFlags(),
+            key.getProtocol(), key.getAlgorithm(), Base64.getEncoder().encodeToString(key.getKey()));
+      }
+      ManagedProcess.sleep(200);
+    }
+    throw new IllegalStateException("Knot published no KSK (DNSKEY flags 257) for " + zone + "; log "
+        + knot.log() + ":\n" + knot.tail());
+  }
+
+  private static String randomSecret() {
+    byte[] secret = new byte[32]; // as long as the HMAC-SHA256 output (RFC 8945 6.2)
+    new SecureRandom().nextBytes(secret);
+    return Base64.getEncoder().encodeToString(secret);
+  }
+
+  static String zoneName(String zone) {
+    String name = zone.trim().toLowerCase(Locale.ROOT);
+    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+  }
+
+  // --- preconditions, shared with KnotServer and UnboundServer ---
+
+  private static void requireRootAndPrograms() throws IOException {
+    List<String> problems = new ArrayList<>();
+    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    if (!Integer.valueOf(0).equals(uid)) {
+      problems.add("not running as root (uid " + uid + "): Knot and Unbound must bind port 53 on 127.0.53.x");
+    }
+    PROGRAMS.forEach((program, pkg) -> {
+      if (find(program).isEmpty()) {
+        problems.add("program " + program + " not found (Debian package " + pkg + ")");
+      }
+    });
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("the DNS lab cannot start: " + String.join("; ", problems)
+          + ". Run e2e-tests/lab/provision.sh as root once.");
+    }
+  }
+
+  static Path program(String name) {
+    return find(name).orElseThrow(() -> new IllegalStateException("program " + name + " not found"));
+  }
+
+  /** Looks on PATH and in the sbin directories, which a non-login PATH often lacks. */
+  private static Optional<Path> find(String name) {
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    return Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"))
+        .filter(dir -> !dir.isEmpty())
+        .map(dir -> Path.of(dir, name))
+        .filter(Files::isExecutable)
+        .findFirst();
+  }
+
+  /** Fails with a clear message if something (often a lab left running) holds the address already. */
+  static void requirePortFree(InetSocketAddress address, String server) throws IOException {
+    try (DatagramSocket socket = new DatagramSocket(address)) {
+      socket.close();
+    } catch (BindException e) {
+      throw new IllegalStateException(server + " cannot listen on " + address.getHostString() + ":" + address.getPort()
+          + ", it is in use (another DNS lab still running? see `ss -lunp`)", e);
+    }
+  }
+
+  /** One query with the DO bit (RFC 3225), or empty if the server did not answer. */
+  static Optional<Message> query(InetSocketAddress server, String name, int type) {
+    try {
+      SimpleResolver resolver = new SimpleResolver(server);
+      resolver.setTimeout(Duration.ofSeconds(2));
+      resolver.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+      Name qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+      return Optional.of(resolver.send(Message.newQuery(Record.newRecord(qname, type, DClass.IN))));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static InetSocketAddress authoritative() {
+    return new InetSocketAddress(AUTHORITATIVE_ADDRESS, PORT);
+  }
+
+  private static InetSocketAddress resolver() {
+    return new InetSocketAddress(RESOLVER_ADDRESS, PORT);
+  }
+
+  // --- the lab as tests see it ---
+
+  public String authoritativeAddress() {
+    return AUTHORITATIVE_ADDRESS;
+  }
+
+  public int authoritativePort() {
+    return PORT;
+  }
+
+  public String resolverAddress() {
+    return RESOLVER_ADDRESS;
+  }
+
+  public int resolverPort() {
+    return PORT;
+  }
+
+  /** The name of the TSIG key that may update every lab zone. */
+  public String tsigKeyName() {
+    return TSIG_KEY_NAME;
+  }
+
+  public String tsigAlgorithm() {
+    return TSIG_ALGORITHM;
+  }
+
+  /** The key's secret, base64; 32 random bytes generated when the lab started. */
+  public String tsigSecret() {
+    return tsigSecret;
+  }
+
+  /** The zone's trust anchor (its KSK) as a DNSKEY record in zone-file syntax. */
+  public String trustAnchor(String zone) {
+    String anchor = trustAnchors.get(zoneName(zone));
+    if (anchor == null) {
+      throw new IllegalArgumentException(zone + " is not a lab zone; lab zones: " + trustAnchors.keySet());
+    }
+    return anchor;
+  }
+
+  /** A resolv.conf pointing at the lab resolver, for programs that read one. */
+  public Path resolvConf() {
+    return resolvConf;
+  }
+
+  /**
+   * UPDATE messages Knot has received for the lab zones since the lab started, accepted or refused
+   * alike, counted from Knot's own log (what exactly is counted: see {@link KnotServer}).
+   */
+  public long updatesReceived() {
+    return knot.updatesReceived();
+  }
+
+  /** Stops knotd only (its keys, journal and zones stay), for "DNS server unreachable" tests. */
+  public void stopAuthoritative() {
+    knot.stop();
+  }
+
+  /**
+   * Starts knotd again on its kept state and returns once every zone is served signed by Knot and
+   * validates through Unbound again.
+   */
+  public void startAuthoritative() throws IOException {
+    knot.start();
+    unbound.forgetOutage();
+    unbound.awaitValidatedAnswers(Duration.ofSeconds(30));
+  }
+
+  public boolean authoritativeRunning() {
+    return knot.isRunning();
+  }
+
+  @Override
+  public void close() {
+    try {
+      unbound.close();
+    } finally {
+      knot.close();
+    }
+  }
+}

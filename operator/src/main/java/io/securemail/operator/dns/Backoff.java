@@ -1,0 +1,30 @@
+package io.securemail.operator.dns;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * When to look again: soon while records propagate, and after a failure with a delay that doubles
+ * with the time the failure has lasted (10 s, 20 s, 40 s ... at most 5 minutes), so an outage of
+ * the DNS server is neither hammered nor noticed late.
+ */
+public final class Backoff {
+
+  static final Duration PROPAGATION_POLL = Duration.ofSeconds(5);
+  static final Duration FIRST_FAILURE_RETRY = Duration.ofSeconds(10);
+  static final Duration MAX = Duration.ofMinutes(5);
+
+  private Backoff() {}
+
+  /**
+   * @param failingSince when the failure began (the condition's lastTransitionTime), or null if new
+   */
+  public static Duration next(Duration base, Instant failingSince, Instant now) {
+    if (failingSince == null || base.equals(PROPAGATION_POLL)) {
+      return base;
+    }
+    Duration failing = Duration.between(failingSince, now);
+    Duration delay = failing.compareTo(base) < 0 ? base : failing;
+    return delay.compareTo(MAX) > 0 ? MAX : delay;
+  }
+}

@@ -1,0 +1,179 @@
+package io.securemail.operator.dns;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.DnsSpec;
+import io.securemail.operator.api.Rfc2136Spec;
+import io.securemail.operator.api.SecureMailDomain;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.xbill.DNS.ResolverConfig;
+
+/**
+ * The DNS step of a reconcile: publish through the configured provider, then observe through the
+ * validating resolver, and say what happened. Only thin wiring: the decisions live in
+ * {@link Rfc2136Publisher}, {@link RecordObserver} and {@link DesiredRecords}.
+ */
+@ApplicationScoped
+public class DnsPublication {
+
+  /** Annotation that lets a deletion leave the published records in place, deliberately. */
+  public static final String ABANDON_ANNOTATION = "securemail.io/abandon-dns-records";
+
+  private final Rfc2136Publisher publisher;
+  private final RecordObserver observer;
+  private final String ownerId;
+  private final String resolverText;
+  private final MeterRegistry meters;
+
+  public DnsPublication(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
+      @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration timeout,
+      @ConfigProperty(name = "securemail.owner-id", defaultValue = "securemail-operator") String ownerId,
+      MeterRegistry meters) {
+    List<InetSocketAddress> addresses = resolvers.filter(l -> !l.isEmpty())
+        .map(l -> l.stream().map(Rfc2136Target::socketAddress).toList())
+        .orElseGet(() -> ResolverConfig.getCurrentConfig().servers());
+    this.publisher = new Rfc2136Publisher(timeout);
+    this.observer = new RecordObserver(addresses, timeout);
+    this.ownerId = ownerId;
+    this.resolverText = addresses.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
+    this.meters = meters;
+  }
+
+  public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client) {
+    var spec = domain.getSpec();
+    List<DnsRecord> desired = DesiredRecords.of(spec);
+    List<DnsRecord> ledger = fromStatus(domain.getStatus() == null ? List.of() : domain.getStatus().getPublishedRecords());
+    List<DnsRecord> conflicts = List.of();
+    String published = "";
+    DnsSpec.Provider provider = spec.getDns().getProvider();
+    if (provider == DnsSpec.Provider.RFC2136) {
+      try {
+        var outcome = publisher.publish(target(domain, client), desired, ledger, ownership(domain));
+        meters.counter("securemail.dns.updates", "result", "sent").increment(outcome.updatesSent());
+        ledger = outcome.ledger();
+        conflicts = outcome.conflicts();
+        published = "Published through RFC 2136 to " + spec.getDns().getRfc2136().getServer() + ". ";
+      } catch (DnsFailure e) {
+        meters.counter("securemail.dns.failures", "reason", e.reason().name()).increment();
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Failed), toStatus(ledger, null),
+            "False", e.reason().name(), e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
+      }
+    } else if (provider == DnsSpec.Provider.EXTERNAL_DNS) {
+      if (!ExternalDnsCrd.installed(client)) {
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), "False",
+            "ExternalDnsNotInstalled", "external-dns' CRD " + ExternalDnsCrd.NAME + " is not installed: install "
+                + "external-dns with its CRD source, or choose spec.dns.provider rfc2136 or manual",
+            Backoff.FIRST_FAILURE_RETRY);
+      }
+      ExternalDnsEndpoint.apply(domain, client);
+      published = "DNSEndpoint " + ExternalDnsEndpoint.nameFor(domain) + " holds the records for external-dns. ";
+    }
+    if (provider != DnsSpec.Provider.EXTERNAL_DNS && ExternalDnsCrd.installed(client)) {
+      ExternalDnsEndpoint.remove(domain, client);
+    }
+
+    List<RecordObserver.Observation> observations = observer.observe(desired);
+    List<DnsRecordStatus> records = new ArrayList<>();
+    long seen = 0;
+    for (RecordObserver.Observation o : observations) {
+      boolean clashes = conflicts.stream().anyMatch(c -> c.name().equalsIgnoreCase(o.record().name()));
+      var state = clashes ? DnsRecordStatus.State.Failed
+          : o.observed() ? DnsRecordStatus.State.Published : DnsRecordStatus.State.Pending;
+      seen += o.observed() ? 1 : 0;
+      records.add(toStatus(o.record(), state, o.dnssec().name()));
+    }
+    if (!conflicts.isEmpty()) {
+      return new DnsOutcome(records, toStatus(ledger, null), "False", "ForeignRecordConflict",
+          "left alone, not ours: " + String.join("; ", conflicts.stream().map(DnsRecord::toZoneLine).toList())
+              + ". The operator's record of the same kind is not published beside it; remove the foreign record "
+              + "to let it.", Backoff.FIRST_FAILURE_RETRY);
+    }
+    if (seen == desired.size()) {
+      return new DnsOutcome(records, toStatus(ledger, null), "True", "Published", published + "All "
+          + desired.size() + " records are served through resolver " + resolverText + dnssecSummary(observations)
+          + ".", null);
+    }
+    String todo = provider == DnsSpec.Provider.MANUAL
+        ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
+    return new DnsOutcome(records, toStatus(ledger, null), "False", "NotYetObserved", todo + seen + " of "
+        + desired.size() + " records are visible through resolver " + resolverText + ".", Backoff.PROPAGATION_POLL);
+  }
+
+  /**
+   * Withdraws what this domain published (its ledger and ownership record).
+   *
+   * @throws DnsFailure when the server cannot be reached or refuses; the caller keeps the finalizer
+   */
+  public void withdraw(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
+    var status = domain.getStatus();
+    if (domain.getSpec().getDns().getProvider() != DnsSpec.Provider.RFC2136 || status == null
+        || status.getPublishedRecords().isEmpty()) {
+      return;
+    }
+    int sent = publisher.withdraw(target(domain, client), fromStatus(status.getPublishedRecords()), ownership(domain));
+    meters.counter("securemail.dns.updates", "result", "sent").increment(sent);
+  }
+
+  public static boolean abandons(SecureMailDomain domain) {
+    var annotations = domain.getMetadata().getAnnotations();
+    return annotations != null && "true".equalsIgnoreCase(annotations.get(ABANDON_ANNOTATION));
+  }
+
+  private DnsRecord ownership(SecureMailDomain domain) {
+    return DesiredRecords.ownership(domain.getSpec(), ownerId,
+        domain.getMetadata().getNamespace() + "/" + domain.getMetadata().getName());
+  }
+
+  private static Rfc2136Target target(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
+    Rfc2136Spec rfc2136 = domain.getSpec().getDns().getRfc2136();
+    var ref = rfc2136.getTsigSecretRef();
+    Secret secret = client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(ref.getName()).get();
+    String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
+    if (encoded == null) {
+      throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()
+          + " is not readable");
+    }
+    String tsigSecret = new String(Base64.getDecoder().decode(encoded), StandardCharsets.US_ASCII);
+    try {
+      return Rfc2136Target.of(rfc2136.getServer(), rfc2136.getZone(), rfc2136.getTsigKeyName(),
+          rfc2136.getTsigAlgorithm().name().toLowerCase().replace('_', '-'), tsigSecret);
+    } catch (IllegalArgumentException e) {
+      throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()
+          + ": " + e.getMessage());
+    }
+  }
+
+  private static String dnssecSummary(List<RecordObserver.Observation> observations) {
+    boolean allSecure = observations.stream().allMatch(o -> o.dnssec() == RecordObserver.Dnssec.secure);
+    return allSecure ? " and validate (DNSSEC secure)"
+        : "; some are not DNSSEC-signed (insecure): DANE needs a signed zone";
+  }
+
+  private static List<DnsRecordStatus> states(List<DnsRecord> records, DnsRecordStatus.State state) {
+    return records.stream().map(r -> toStatus(r, state, null)).toList();
+  }
+
+  private static DnsRecordStatus toStatus(DnsRecord r, DnsRecordStatus.State state, String dnssec) {
+    var status = new DnsRecordStatus(r.name(), r.type(), r.value(), r.ttl(), state);
+    status.setDnssec(dnssec);
+    return status;
+  }
+
+  private static List<DnsRecordStatus> toStatus(List<DnsRecord> records, DnsRecordStatus.State state) {
+    return records.stream().map(r -> toStatus(r, state, null)).toList();
+  }
+
+  private static List<DnsRecord> fromStatus(List<DnsRecordStatus> records) {
+    return records.stream().map(r -> new DnsRecord(r.getName(), r.getType(), r.getValue(), r.getTtl())).toList();
+  }
+}

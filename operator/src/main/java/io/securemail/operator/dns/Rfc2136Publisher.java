@@ -1,0 +1,244 @@
+package io.securemail.operator.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * Publishes a domain's records to an authoritative server with RFC 2136 dynamic updates signed
+ * with TSIG. Reads what the server serves first and sends an UPDATE only for the difference, so an
+ * unchanged domain costs no update. Changes only records it owns: deletes name the exact RR
+ * (RFC 2136 section 2.5.4), never a whole RRset, and every update carries a prerequisite on the
+ * domain's ownership record (section 2.4), so two owners cannot interleave.
+ */
+public final class Rfc2136Publisher {
+
+  private final Duration timeout;
+
+  public Rfc2136Publisher(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  /**
+   * @param ledger records previously published (owned) by this domain
+   * @param conflicts desired records not published because a foreign record of the same kind is there
+   * @param updatesSent UPDATE messages sent (0 when the server already serves the desired set)
+   */
+  public record Outcome(List<DnsRecord> ledger, List<DnsRecord> conflicts, int updatesSent) {}
+
+  public Outcome publish(Rfc2136Target target, List<DnsRecord> desired, List<DnsRecord> ledger, DnsRecord ownership)
+      throws DnsFailure {
+    SimpleResolver resolver = resolver(target);
+    checkZone(resolver, target);
+    ServedRecords served = ServedRecords.query(resolver, concat(desired, ledger, List.of(ownership)), target, this::send);
+    boolean claim = claimNeeded(served, ownership);
+
+    List<DnsRecord> adds = new ArrayList<>();
+    List<DnsRecord> deletes = new ArrayList<>();
+    List<DnsRecord> conflicts = new ArrayList<>();
+    List<DnsRecord> newLedger = new ArrayList<>();
+    for (DnsRecord want : desired) {
+      List<DnsRecord> there = served.at(want);
+      DnsRecord foreign = RecordTags.conflicting(want, there, ledger);
+      if (foreign != null) {
+        conflicts.add(foreign);
+        continue;
+      }
+      DnsRecord same = there.stream().filter(s -> DnsjavaRecords.sameData(s, want)).findFirst().orElse(null);
+      boolean owned = ledger.stream().anyMatch(l -> DnsjavaRecords.sameData(l, want));
+      if (same == null) {
+        adds.add(want);
+        newLedger.add(want);
+      } else if (owned) {
+        if (same.ttl() != want.ttl()) {
+          deletes.add(same); // delete + add in one update replaces the TTL (RFC 2136 section 3.4.2)
+          adds.add(want);
+        }
+        newLedger.add(want);
+      }
+    }
+    for (DnsRecord old : ledger) {
+      boolean stillWanted = desired.stream().anyMatch(d -> DnsjavaRecords.sameData(d, old));
+      if (!stillWanted && served.at(old).stream().anyMatch(s -> DnsjavaRecords.sameData(s, old))) {
+        deletes.add(old);
+      }
+    }
+    if (!claim && adds.isEmpty() && deletes.isEmpty()) {
+      return new Outcome(newLedger, conflicts, 0);
+    }
+    Update update = new Update(target.zone());
+    if (claim) {
+      update.absent(DnsjavaRecords.name(ownership.name()), Type.TXT); // RFC 2136 section 2.4.3
+      update.add(DnsjavaRecords.toRecord(ownership));
+    } else {
+      update.present(prerequisite(ownership)); // section 2.4.2: value-dependent RRset exists
+    }
+    deletes.forEach(d -> update.delete(DnsjavaRecords.toRecord(d)));
+    adds.forEach(a -> update.add(DnsjavaRecords.toRecord(a)));
+    send(resolver, update, target);
+    return new Outcome(newLedger, conflicts, 1);
+  }
+
+  /** Removes every ledger record still served, and the ownership record. */
+  public int withdraw(Rfc2136Target target, List<DnsRecord> ledger, DnsRecord ownership) throws DnsFailure {
+    SimpleResolver resolver = resolver(target);
+    checkZone(resolver, target);
+    ServedRecords served = ServedRecords.query(resolver, concat(ledger, List.of(ownership)), target, this::send);
+    boolean owner = served.at(ownership).stream().anyMatch(s -> DnsjavaRecords.sameData(s, ownership));
+    claimNeeded(served, ownership); // fails when another owner holds the domain
+    Update update = new Update(target.zone());
+    if (owner) {
+      update.present(prerequisite(ownership));
+    }
+    int deletes = 0;
+    for (DnsRecord old : ledger) {
+      if (served.at(old).stream().anyMatch(s -> DnsjavaRecords.sameData(s, old))) {
+        update.delete(DnsjavaRecords.toRecord(old));
+        deletes++;
+      }
+    }
+    if (owner) {
+      update.delete(DnsjavaRecords.toRecord(ownership));
+      deletes++;
+    }
+    if (deletes == 0) {
+      return 0;
+    }
+    send(resolver, update, target);
+    return 1;
+  }
+
+  /** RFC 2136 section 2.4.2: a value-dependent prerequisite RR carries TTL 0 (servers answer FORMERR otherwise). */
+  private static Record prerequisite(DnsRecord record) {
+    return DnsjavaRecords.toRecord(new DnsRecord(record.name(), record.type(), record.value(), 0));
+  }
+
+  private static boolean claimNeeded(ServedRecords served, DnsRecord ownership) throws DnsFailure {
+    List<DnsRecord> there = served.at(ownership);
+    if (there.stream().anyMatch(s -> DnsjavaRecords.sameData(s, ownership))) {
+      return false;
+    }
+    for (DnsRecord other : there) {
+      if (other.value().contains(DesiredRecords.HERITAGE)) {
+        throw new DnsFailure(DnsFailure.Reason.DnsOwnedElsewhere, ownership.name() + " says the domain is managed by "
+            + other.value() + "; this resource publishes nothing while that is so");
+      }
+    }
+    return true;
+  }
+
+  private SimpleResolver resolver(Rfc2136Target target) throws DnsFailure {
+    try {
+      SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(target.server().getHostString()));
+      resolver.setPort(target.server().getPort());
+      resolver.setTCP(true);
+      resolver.setTimeout(timeout);
+      resolver.setTSIGKey(target.tsig());
+      return resolver;
+    } catch (UnknownHostException e) {
+      throw new DnsFailure(DnsFailure.Reason.DnsServerUnreachable,
+          "cannot resolve DNS server " + target.server().getHostString(), e);
+    }
+  }
+
+  private void checkZone(SimpleResolver resolver, Rfc2136Target target) throws DnsFailure {
+    Message response = send(resolver, Message.newQuery(Record.newRecord(target.zone(), Type.SOA, 1)), target);
+    boolean authoritative = response.getHeader().getFlag(Flags.AA)
+        && response.getSection(Section.ANSWER).stream().anyMatch(r -> r.getType() == Type.SOA);
+    if (!authoritative) {
+      throw new DnsFailure(DnsFailure.Reason.ZoneNotFound, target.server().getHostString() + ":"
+          + target.server().getPort() + " is not authoritative for zone " + target.zone()
+          + " (SOA query answered " + Rcode.string(response.getRcode()) + ")");
+    }
+  }
+
+  /** Sends a query or update and maps every failure to a specific reason. */
+  Message send(SimpleResolver resolver, Message message, Rfc2136Target target) throws DnsFailure {
+    Message response;
+    try {
+      response = resolver.send(message);
+    } catch (IOException e) {
+      throw new DnsFailure(DnsFailure.Reason.DnsServerUnreachable, "no answer from " + target.server().getHostString()
+          + ":" + target.server().getPort() + " (" + e.getMessage() + ")", e);
+    }
+    int rcode = response.getRcode();
+    TSIGRecord tsig = response.getTSIG();
+    if (tsig != null && tsig.getError() != Rcode.NOERROR) {
+      throw new DnsFailure(DnsFailure.Reason.TsigRejected, "the server rejected TSIG key " + target.keyName()
+          + ": " + Rcode.TSIGstring(tsig.getError()) + " (check the key name, algorithm and secret)");
+    }
+    boolean isUpdate = message.getHeader().getOpcode() == org.xbill.DNS.Opcode.UPDATE;
+    if (rcode == Rcode.NOERROR || (!isUpdate && rcode == Rcode.NXDOMAIN)) {
+      return response;
+    }
+    String what = (isUpdate ? "update of zone " : "query in zone ") + target.zone() + " answered " + Rcode.string(rcode);
+    throw switch (rcode) {
+      case Rcode.NOTAUTH, Rcode.NOTZONE -> new DnsFailure(DnsFailure.Reason.ZoneNotFound, what);
+      case Rcode.REFUSED -> new DnsFailure(DnsFailure.Reason.UpdateRefused, what);
+      case Rcode.YXRRSET, Rcode.NXRRSET, Rcode.YXDOMAIN, Rcode.NXDOMAIN -> new DnsFailure(
+          DnsFailure.Reason.DnsOwnedElsewhere, what + ": the ownership record changed under us; will look again");
+      default -> new DnsFailure(DnsFailure.Reason.UpdateFailed, what);
+    };
+  }
+
+  @SafeVarargs
+  private static List<DnsRecord> concat(List<DnsRecord>... lists) {
+    Set<DnsRecord> all = new LinkedHashSet<>();
+    for (List<DnsRecord> list : lists) {
+      all.addAll(list);
+    }
+    return new ArrayList<>(all);
+  }
+
+  /** What the server serves at each (name, type) of interest. */
+  record ServedRecords(Map<String, List<DnsRecord>> byKey) {
+
+    interface Sender {
+      Message send(SimpleResolver resolver, Message message, Rfc2136Target target) throws DnsFailure;
+    }
+
+    static ServedRecords query(SimpleResolver resolver, List<DnsRecord> of, Rfc2136Target target, Sender sender)
+        throws DnsFailure {
+      Map<String, List<DnsRecord>> byKey = new HashMap<>();
+      for (DnsRecord record : of) {
+        String key = key(record);
+        if (byKey.containsKey(key)) {
+          continue;
+        }
+        Name name = DnsjavaRecords.name(record.name());
+        int type = Type.value(record.type());
+        Message response = sender.send(resolver, Message.newQuery(Record.newRecord(name, type, 1)), target);
+        byKey.put(key, response.getSection(Section.ANSWER).stream()
+            .filter(r -> r.getType() == type && r.getName().equals(name))
+            .map(DnsjavaRecords::fromRecord).toList());
+      }
+      return new ServedRecords(byKey);
+    }
+
+    List<DnsRecord> at(DnsRecord record) {
+      return Objects.requireNonNullElse(byKey.get(key(record)), List.of());
+    }
+
+    private static String key(DnsRecord record) {
+      return record.name().toLowerCase() + " " + record.type();
+    }
+  }
+}
