@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -27,15 +28,18 @@ import org.xbill.DNS.SimpleResolver;
 /**
  * The lab's DNS on loopback: Knot DNS as the signing authoritative server for the lab zones (open
  * to TSIG-authenticated RFC 2136 updates) and Unbound as a validating resolver that trusts exactly
- * those zones. Both run as children of this JVM with their config and state under one work
- * directory, and are stopped by their own pid.
+ * those zones. Optionally BIND 9 serves further zones the same way (signed, open to updates with
+ * the same TSIG key), as a second RFC 2136 implementation. All run as children of this JVM with
+ * their config and state under one work directory, and are stopped by their own pid.
  *
- * <p>Needs root (both bind port 53 on 127.0.53.x) and the Debian packages knot and unbound.
+ * <p>Needs root (all bind port 53 on 127.0.53.x) and the Debian packages knot and unbound (and
+ * bind9 and iproute2 when BIND zones are asked for).
  */
 public final class DnsLab implements AutoCloseable {
 
   private static final String AUTHORITATIVE_ADDRESS = "127.0.53.2";
   private static final String RESOLVER_ADDRESS = "127.0.53.1";
+  private static final String BIND_ADDRESS = "127.0.53.3";
   private static final int PORT = 53;
   private static final String TSIG_KEY_NAME = "securemail-lab-ddns";
   private static final String TSIG_ALGORITHM = "hmac-sha256";
@@ -47,15 +51,23 @@ public final class DnsLab implements AutoCloseable {
       "unbound-checkconf", "unbound",
       "unbound-control", "unbound");
 
+  /** The same for BIND, needed only when the lab has BIND zones. */
+  private static final Map<String, String> BIND_PROGRAMS = Map.of(
+      "named", "bind9",
+      "named-checkconf", "bind9-utils",
+      "ip", "iproute2");
+
   private final KnotServer knot;
+  private final BindServer bind; // null when the lab has no BIND zones
   private final UnboundServer unbound;
   private final String tsigSecret;
   private final Map<String, String> trustAnchors;
   private final Path resolvConf;
 
-  private DnsLab(KnotServer knot, UnboundServer unbound, String tsigSecret, Map<String, String> trustAnchors,
-      Path resolvConf) {
+  private DnsLab(KnotServer knot, BindServer bind, UnboundServer unbound, String tsigSecret,
+      Map<String, String> trustAnchors, Path resolvConf) {
     this.knot = knot;
+    this.bind = bind;
     this.unbound = unbound;
     this.tsigSecret = tsigSecret;
     this.trustAnchors = trustAnchors;
@@ -70,41 +82,80 @@ public final class DnsLab implements AutoCloseable {
    * @param signedZones zone names such as "example.test" (a trailing dot is ignored)
    */
   public static DnsLab start(Path workDir, List<String> signedZones) throws IOException {
+    return start(workDir, signedZones, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, List)}, and also starts BIND 9 (named) on 127.0.53.3 when
+   * {@code bindZones} is not empty: each of those zones signed by BIND ({@code dnssec-policy
+   * default}), open to updates with the same TSIG key as Knot's zones, and trusted by Unbound with
+   * its KSK as trust anchor, through a stub zone pointing at BIND.
+   *
+   * @param workDir where config, keys, journal and logs go (workDir/knot, workDir/bind, workDir/unbound)
+   * @param knotZones zones Knot serves, at least one
+   * @param bindZones zones BIND serves, none of them also a Knot zone; may be empty (no BIND then)
+   */
+  public static DnsLab start(Path workDir, List<String> knotZones, List<String> bindZones) throws IOException {
     long started = System.nanoTime();
-    requireRootAndPrograms();
-    List<String> zones = signedZones.stream().map(DnsLab::zoneName).distinct().toList();
+    List<String> zones = knotZones.stream().map(DnsLab::zoneName).distinct().toList();
+    List<String> bindOnly = bindZones.stream().map(DnsLab::zoneName).distinct().toList();
+    requireRootAndPrograms(!bindOnly.isEmpty());
     if (zones.isEmpty()) {
       throw new IllegalArgumentException("the DNS lab needs at least one zone");
+    }
+    List<String> both = bindOnly.stream().filter(zones::contains).toList();
+    if (!both.isEmpty()) {
+      throw new IllegalArgumentException("zones " + both + " cannot be served by both Knot and BIND");
     }
     Files.createDirectories(workDir);
     String secret = randomSecret();
     KnotServer knot = KnotServer.start(workDir.resolve("knot"), program("knotd"), authoritative(), zones,
         TSIG_KEY_NAME, secret);
+    BindServer bind = null;
     try {
       Map<String, String> anchors = new LinkedHashMap<>();
       for (String zone : zones) {
-        anchors.put(zone, trustAnchorFrom(knot, zone));
+        anchors.put(zone, trustAnchorFrom(zone, () -> knot.keySigningKey(zone), "Knot", knot.log(), knot::tail));
       }
-      UnboundServer unbound = UnboundServer.start(workDir.resolve("unbound"), resolver(), authoritative(), anchors);
+      Map<String, InetSocketAddress> bindStubs = new LinkedHashMap<>();
+      if (!bindOnly.isEmpty()) {
+        BindServer named = BindServer.start(workDir.resolve("bind"), program("named"), bindServer(), bindOnly,
+            TSIG_KEY_NAME, TSIG_ALGORITHM, secret);
+        bind = named;
+        for (String zone : bindOnly) {
+          anchors.put(zone, trustAnchorFrom(zone, () -> named.keySigningKey(zone), "BIND", named.log(), named::tail));
+          bindStubs.put(zone, bindServer());
+        }
+      }
+      UnboundServer unbound = UnboundServer.start(workDir.resolve("unbound"), resolver(), authoritative(), anchors,
+          bindStubs);
       Path resolvConf = workDir.resolve("resolv.conf");
       // trust-ad: glibc (2.31+) strips the AD flag from answers unless told the resolver is
       // trusted, and DANE clients such as Postfix decide on that flag (RFC 6698, RFC 7672).
       Files.writeString(resolvConf, "# The lab's validating resolver (io.securemail.lab.DnsLab)\n"
           + "nameserver " + RESOLVER_ADDRESS + "\noptions edns0 trust-ad\n");
-      System.out.printf("[lab] DNS up in %.1f s: Knot %s, Unbound %s, zones %s (work dir %s)%n",
-          (System.nanoTime() - started) / 1e9, AUTHORITATIVE_ADDRESS, RESOLVER_ADDRESS, zones, workDir);
-      return new DnsLab(knot, unbound, secret, Map.copyOf(anchors), resolvConf);
+      System.out.printf("[lab] DNS up in %.1f s: Knot %s, Unbound %s, zones %s%s (work dir %s)%n",
+          (System.nanoTime() - started) / 1e9, AUTHORITATIVE_ADDRESS, RESOLVER_ADDRESS, zones,
+          bind == null ? "" : ", BIND " + BIND_ADDRESS + " zones " + bindOnly, workDir);
+      return new DnsLab(knot, bind, unbound, secret, Map.copyOf(anchors), resolvConf);
     } catch (IOException | RuntimeException e) {
-      knot.close();
+      try {
+        if (bind != null) {
+          bind.close();
+        }
+      } finally {
+        knot.close();
+      }
       throw e;
     }
   }
 
   /** The KSK as Unbound's trust-anchor wants it: one DNSKEY record in zone-file syntax. */
-  private static String trustAnchorFrom(KnotServer knot, String zone) {
+  private static String trustAnchorFrom(String zone, Supplier<Optional<DNSKEYRecord>> keySigningKey, String server,
+      Path log, Supplier<String> tail) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
-      Optional<DNSKEYRecord> ksk = knot.keySigningKey(zone);
+      Optional<DNSKEYRecord> ksk = keySigningKey.get();
       if (ksk.isPresent()) {
         DNSKEYRecord key = ksk.get();
         return String.format(Locale.ROOT, "%s. %d IN DNSKEY %d %d %d %s", zone, key.getTTL(), key.getFlags(),
@@ -112,8 +163,8 @@ public final class DnsLab implements AutoCloseable {
       }
       ManagedProcess.sleep(200);
     }
-    throw new IllegalStateException("Knot published no KSK (DNSKEY flags 257) for " + zone + "; log "
-        + knot.log() + ":\n" + knot.tail());
+    throw new IllegalStateException(server + " published no KSK (DNSKEY flags 257) for " + zone + "; log "
+        + log + ":\n" + tail.get());
   }
 
   private static String randomSecret() {
@@ -129,13 +180,17 @@ public final class DnsLab implements AutoCloseable {
 
   // --- preconditions, shared with KnotServer and UnboundServer ---
 
-  private static void requireRootAndPrograms() throws IOException {
+  private static void requireRootAndPrograms(boolean withBind) throws IOException {
     List<String> problems = new ArrayList<>();
     Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     if (!Integer.valueOf(0).equals(uid)) {
       problems.add("not running as root (uid " + uid + "): Knot and Unbound must bind port 53 on 127.0.53.x");
     }
-    PROGRAMS.forEach((program, pkg) -> {
+    Map<String, String> programs = new LinkedHashMap<>(PROGRAMS);
+    if (withBind) {
+      programs.putAll(BIND_PROGRAMS);
+    }
+    programs.forEach((program, pkg) -> {
       if (find(program).isEmpty()) {
         problems.add("program " + program + " not found (Debian package " + pkg + ")");
       }
@@ -187,6 +242,10 @@ public final class DnsLab implements AutoCloseable {
     return new InetSocketAddress(AUTHORITATIVE_ADDRESS, PORT);
   }
 
+  private static InetSocketAddress bindServer() {
+    return new InetSocketAddress(BIND_ADDRESS, PORT);
+  }
+
   private static InetSocketAddress resolver() {
     return new InetSocketAddress(RESOLVER_ADDRESS, PORT);
   }
@@ -198,6 +257,15 @@ public final class DnsLab implements AutoCloseable {
   }
 
   public int authoritativePort() {
+    return PORT;
+  }
+
+  /** Where BIND (named) listens when the lab has BIND zones: the second RFC 2136 implementation. */
+  public String bindAddress() {
+    return BIND_ADDRESS;
+  }
+
+  public int bindPort() {
     return PORT;
   }
 
@@ -245,6 +313,15 @@ public final class DnsLab implements AutoCloseable {
     return knot.updatesReceived();
   }
 
+  /**
+   * UPDATE messages for the BIND zones that passed BIND's allow-update ACL (TSIG verified) since
+   * the lab started, whether their prerequisites then held or not, counted from BIND's own log.
+   * 0 when the lab has no BIND zones.
+   */
+  public long bindUpdatesApproved() {
+    return bind == null ? 0 : bind.updatesApproved();
+  }
+
   /** Stops knotd only (its keys, journal and zones stay), for "DNS server unreachable" tests. */
   public void stopAuthoritative() {
     knot.stop();
@@ -269,7 +346,13 @@ public final class DnsLab implements AutoCloseable {
     try {
       unbound.close();
     } finally {
-      knot.close();
+      try {
+        if (bind != null) {
+          bind.close();
+        }
+      } finally {
+        knot.close();
+      }
     }
   }
 }

@@ -16,7 +16,10 @@ public final class Lab implements AutoCloseable {
 
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
-      "example.test", "other.test", "edns.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test");
+      "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test");
+
+  /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
+  public static final List<String> BIND_ZONES = List.of("bind.test");
 
   private final ControlPlane controlPlane;
   private final DnsLab dns;
@@ -37,7 +40,7 @@ public final class Lab implements AutoCloseable {
    */
   public static Lab start(Path repoDir, Path workDir, Map<String, String> operatorProperties) throws IOException {
     long started = System.nanoTime();
-    DnsLab dns = DnsLab.start(workDir.resolve("dns"), ZONES);
+    DnsLab dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
     ControlPlane controlPlane = null;
     try {
       controlPlane = ControlPlane.start(workDir);

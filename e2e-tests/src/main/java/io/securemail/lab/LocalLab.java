@@ -2,6 +2,7 @@ package io.securemail.lab;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -37,6 +38,11 @@ public final class LocalLab {
     }));
 
     KubernetesClient client = lab.client();
+    // The lab's TSIG key, for examples that publish to the lab's Knot (examples/lab-rfc2136.yaml).
+    client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata().withName("lab-tsig")
+        .endMetadata().withStringData(Map.of("secret", lab.dns().tsigSecret())).build()).serverSideApply();
+    System.out.printf("[lab] DNS: Knot %s (zones %s, TSIG key %s in Secret default/lab-tsig), validating Unbound %s%n",
+        lab.dns().authoritativeAddress(), Lab.ZONES, lab.dns().tsigKeyName(), lab.dns().resolverAddress());
     try (InputStream in = Files.newInputStream(example)) {
       for (HasMetadata item : client.load(in).items()) {
         client.resource(item).inNamespace(Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default"))

@@ -45,10 +45,21 @@ final class UnboundServer implements AutoCloseable {
    */
   static UnboundServer start(Path dir, InetSocketAddress address, InetSocketAddress authoritative,
       Map<String, String> trustAnchors) throws IOException {
+    return start(dir, address, authoritative, trustAnchors, Map.of());
+  }
+
+  /**
+   * As above, with some zones served by another authoritative server than {@code authoritative}.
+   *
+   * @param trustAnchors zone -> its KSK as a DNSKEY record in zone-file syntax
+   * @param otherServers zone -> the authoritative server its stub zone points to instead
+   */
+  static UnboundServer start(Path dir, InetSocketAddress address, InetSocketAddress authoritative,
+      Map<String, String> trustAnchors, Map<String, InetSocketAddress> otherServers) throws IOException {
     Files.createDirectories(dir);
     List<String> zones = List.copyOf(trustAnchors.keySet());
     Path config = dir.resolve("unbound.conf");
-    Files.writeString(config, config(dir, address, authoritative, trustAnchors));
+    Files.writeString(config, config(dir, address, authoritative, trustAnchors, otherServers));
     checkConfig(config);
     DnsLab.requirePortFree(address, "unbound");
     // -d: stay in the foreground, a child of this JVM, so it is stopped by its own pid.
@@ -65,11 +76,12 @@ final class UnboundServer implements AutoCloseable {
   }
 
   private static String config(Path dir, InetSocketAddress address, InetSocketAddress authoritative,
-      Map<String, String> trustAnchors) {
-    String stub = authoritative.getHostString() + "@" + authoritative.getPort();
+      Map<String, String> trustAnchors, Map<String, InetSocketAddress> otherServers) {
     StringBuilder zones = new StringBuilder();
     StringBuilder stubs = new StringBuilder();
     trustAnchors.forEach((zone, anchor) -> {
+      InetSocketAddress server = otherServers.getOrDefault(zone, authoritative);
+      String stub = server.getHostString() + "@" + server.getPort();
       // The most specific local zone wins: "transparent" takes the lab zone out of "." refuse.
       zones.append("    local-zone: \"").append(zone).append(".\" transparent\n");
       zones.append("    trust-anchor: \"").append(anchor).append("\"\n");

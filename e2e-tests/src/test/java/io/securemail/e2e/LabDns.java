@@ -48,6 +48,32 @@ final class LabDns {
     }
   }
 
+  /** Like {@link #served}, but asks the lab's BIND (the second RFC 2136 implementation) directly. */
+  static List<String> servedByBind(DnsLab dns, String name, int type) throws IOException {
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.bindAddress()));
+    resolver.setPort(dns.bindPort());
+    resolver.setTCP(true);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+    return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
+        .map(Record::rdataToString).toList();
+  }
+
+  /** Like {@link #addForeign}, but at the lab's BIND. */
+  static void addForeignAtBind(DnsLab dns, String zone, String zoneLine) throws IOException {
+    Update update = new Update(Name.fromString(zone + "."));
+    update.add(parse(zoneLine));
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.bindAddress()));
+    resolver.setPort(dns.bindPort());
+    resolver.setTCP(true);
+    resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
+        Base64.getDecoder().decode(dns.tsigSecret())));
+    Message response = resolver.send(update);
+    if (response.getRcode() != Rcode.NOERROR) {
+      throw new IOException("lab update refused by BIND: " + Rcode.string(response.getRcode()));
+    }
+  }
+
   private static Record parse(String zoneLine) throws IOException {
     String[] parts = zoneLine.split("\\s+", 5); // name ttl IN type rdata
     return Record.fromString(Name.fromString(parts[0]), Type.value(parts[3]), DClass.IN, Long.parseLong(parts[1]),

@@ -192,11 +192,16 @@ public final class Rfc2136Publisher {
     String what = (isUpdate ? "update of zone " : "query in zone ") + target.zone() + " answered " + Rcode.string(rcode);
     throw switch (rcode) {
       case Rcode.NOTAUTH, Rcode.NOTZONE -> new DnsFailure(DnsFailure.Reason.ZoneNotFound, what);
-      case Rcode.REFUSED -> new DnsFailure(DnsFailure.Reason.UpdateRefused, what);
+      case Rcode.REFUSED -> new DnsFailure(DnsFailure.Reason.UpdateRefused, what + isUpdateHint(isUpdate));
       case Rcode.YXRRSET, Rcode.NXRRSET, Rcode.YXDOMAIN, Rcode.NXDOMAIN -> new DnsFailure(
           DnsFailure.Reason.DnsOwnedElsewhere, what + ": the ownership record changed under us; will look again");
       default -> new DnsFailure(DnsFailure.Reason.UpdateFailed, what);
     };
+  }
+
+  private static String isUpdateHint(boolean isUpdate) {
+    return isUpdate ? " (the key may not be allowed to update these names, or the server's own zone checks"
+        + " rejected the change, e.g. BIND's check-integrity refuses an MX whose in-zone target has no address)" : "";
   }
 
   @SafeVarargs
