@@ -38,7 +38,7 @@ public final class Rfc2136Publisher {
   }
 
   /**
-   * @param ledger records previously published (owned) by this domain
+   * @param ledger records published (owned) by this domain, its ownership record included
    * @param conflicts desired records not published because a foreign record of the same kind is there
    * @param updatesSent UPDATE messages sent (0 when the server already serves the desired set)
    */
@@ -76,11 +76,14 @@ public final class Rfc2136Publisher {
       }
     }
     for (DnsRecord old : ledger) {
-      boolean stillWanted = desired.stream().anyMatch(d -> DnsjavaRecords.sameData(d, old));
+      boolean stillWanted = DnsjavaRecords.sameData(old, ownership)
+          || desired.stream().anyMatch(d -> DnsjavaRecords.sameData(d, old));
       if (!stillWanted && served.at(old).stream().anyMatch(s -> DnsjavaRecords.sameData(s, old))) {
         deletes.add(old);
       }
     }
+    // The ownership record is ours too: listed in the ledger, it is withdrawn with the rest.
+    newLedger.add(ownership);
     if (!claim && adds.isEmpty() && deletes.isEmpty()) {
       return new Outcome(newLedger, conflicts, 0);
     }
@@ -110,7 +113,8 @@ public final class Rfc2136Publisher {
     }
     int deletes = 0;
     for (DnsRecord old : ledger) {
-      if (served.at(old).stream().anyMatch(s -> DnsjavaRecords.sameData(s, old))) {
+      boolean isOwnership = DnsjavaRecords.sameData(old, ownership); // deleted last, below
+      if (!isOwnership && served.at(old).stream().anyMatch(s -> DnsjavaRecords.sameData(s, old))) {
         update.delete(DnsjavaRecords.toRecord(old));
         deletes++;
       }
