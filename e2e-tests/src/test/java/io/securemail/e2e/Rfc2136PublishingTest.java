@@ -74,9 +74,13 @@ class Rfc2136PublishingTest {
     assertThat(kdig).containsPattern("(?m)^;; Flags:.* ad[ ;]").contains("v=TLSRPTv1; rua=mailto:tls-reports@publish.test");
 
     long updatesBefore = dns.updatesReceived();
+    // Any write to the domain (status included) would change its resourceVersion.
+    String versionBefore = api(client).inNamespace(NS).withName("publish").get().getMetadata().getResourceVersion();
     long reconcilesBefore = IdleReconcileTest.reconciles(lab, "publish");
     await().atMost(Duration.ofSeconds(30)).until(() -> IdleReconcileTest.reconciles(lab, "publish") >= reconcilesBefore + 3);
     assertThat(dns.updatesReceived() - updatesBefore).as("UPDATE messages for an unchanged domain").isZero();
+    assertThat(api(client).inNamespace(NS).withName("publish").get().getMetadata().getResourceVersion())
+        .as("an unchanged, published domain is not written").isEqualTo(versionBefore);
 
     api(client).inNamespace(NS).withName("publish").edit(d -> {
       d.getSpec().setTlsRpt(new TlsRptSpec(List.of("https://reports.publish.test/tlsrpt")));
