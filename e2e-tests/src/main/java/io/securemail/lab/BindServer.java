@@ -1,5 +1,7 @@
 package io.securemail.lab;
 
+import static io.securemail.lab.ManagedProcess.run;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -9,12 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * BIND 9 (named, Debian's bind9 9.18) as the lab's second authoritative server, so the operator's
@@ -140,7 +137,7 @@ final class BindServer implements AutoCloseable {
 
   private void checkConfig() throws IOException {
     Path checkconf = DnsLab.program("named-checkconf");
-    Result check = run(List.of(checkconf.toString(), config.toString()));
+    ManagedProcess.Completed check = run(List.of(checkconf.toString(), config.toString()));
     if (check.exitCode() != 0) {
       throw new IllegalStateException("named-checkconf rejected " + config + ":\n" + check.output());
     }
@@ -179,19 +176,11 @@ final class BindServer implements AutoCloseable {
   }
 
   private boolean servesAllZonesSigned() {
-    return zones.stream().allMatch(zone -> DnsLab.query(address, zone, Type.SOA)
-        .filter(r -> r.getRcode() == Rcode.NOERROR)
-        .map(r -> r.getSection(Section.ANSWER).stream().anyMatch(rr -> rr.getType() == Type.RRSIG))
-        .orElse(false)
-        && keySigningKey(zone).isPresent());
+    return zones.stream().allMatch(zone -> DnsLab.servesSigned(address, zone) && keySigningKey(zone).isPresent());
   }
 
-  /** The zone's key-signing key: the DNSKEY with the SEP bit set (flags 257; here the CSK). */
   Optional<DNSKEYRecord> keySigningKey(String zone) {
-    return DnsLab.query(address, zone, Type.DNSKEY).flatMap((Message r) -> r.getSection(Section.ANSWER).stream()
-        .filter(DNSKEYRecord.class::isInstance).map(DNSKEYRecord.class::cast)
-        .filter(key -> key.getFlags() == (DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY))
-        .findFirst());
+    return DnsLab.keySigningKey(address, zone);
   }
 
   /** UPDATE messages that passed the allow-update ACL so far, over every run of named in this directory. */
@@ -221,14 +210,14 @@ final class BindServer implements AutoCloseable {
   /** Puts the server's address on lo (as a /32) unless an interface carries it already. */
   private void ensureLoopbackAddress() throws IOException {
     String host = address.getHostString();
-    Result shown = run(List.of(DnsLab.program("ip").toString(), "-4", "-o", "addr", "show"));
+    ManagedProcess.Completed shown = run(List.of(DnsLab.program("ip").toString(), "-4", "-o", "addr", "show"));
     if (shown.exitCode() != 0) {
       throw new IllegalStateException("ip addr show failed: " + shown.output());
     }
     if (shown.output().contains(" inet " + host + "/")) {
       return;
     }
-    Result added = run(List.of(DnsLab.program("ip").toString(), "addr", "add", host + "/32", "dev", "lo"));
+    ManagedProcess.Completed added = run(List.of(DnsLab.program("ip").toString(), "addr", "add", host + "/32", "dev", "lo"));
     if (added.exitCode() != 0) {
       throw new IllegalStateException("named listens only on interface addresses, and adding " + host
           + "/32 to lo failed: " + added.output());
@@ -241,7 +230,7 @@ final class BindServer implements AutoCloseable {
       return;
     }
     try {
-      Result removed = run(List.of(DnsLab.program("ip").toString(), "addr", "del", address.getHostString() + "/32",
+      ManagedProcess.Completed removed = run(List.of(DnsLab.program("ip").toString(), "addr", "del", address.getHostString() + "/32",
           "dev", "lo"));
       if (removed.exitCode() != 0) {
         System.err.println("[lab] could not remove " + address.getHostString() + "/32 from lo: " + removed.output());
@@ -252,23 +241,6 @@ final class BindServer implements AutoCloseable {
     }
   }
 
-  private record Result(int exitCode, String output) {}
-
-  /** Runs a short-lived helper (named-checkconf, ip). */
-  private static Result run(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String output = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", command));
-      }
-      return new Result(p.exitValue(), output);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
-    }
-  }
 
   @Override
   public void close() {

@@ -22,8 +22,11 @@ import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /**
  * The lab's DNS on loopback: Knot DNS as the signing authoritative server for the lab zones (open
@@ -151,6 +154,22 @@ public final class DnsLab implements AutoCloseable {
   }
 
   /** The KSK as Unbound's trust-anchor wants it: one DNSKEY record in zone-file syntax. */
+  /** Whether the server answers the zone's SOA with an RRSIG: it serves the zone, signed. */
+  static boolean servesSigned(InetSocketAddress server, String zone) {
+    return query(server, zone, Type.SOA)
+        .filter(r -> r.getRcode() == Rcode.NOERROR)
+        .map(r -> r.getSection(Section.ANSWER).stream().anyMatch(rr -> rr.getType() == Type.RRSIG))
+        .orElse(false);
+  }
+
+  /** The zone's key-signing key: the DNSKEY with the SEP bit set (flags 257, RFC 4034 section 2.1.1). */
+  static Optional<DNSKEYRecord> keySigningKey(InetSocketAddress server, String zone) {
+    return query(server, zone, Type.DNSKEY).flatMap((Message r) -> r.getSection(Section.ANSWER).stream()
+        .filter(DNSKEYRecord.class::isInstance).map(DNSKEYRecord.class::cast)
+        .filter(key -> key.getFlags() == (DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY))
+        .findFirst());
+  }
+
   private static String trustAnchorFrom(String zone, Supplier<Optional<DNSKEYRecord>> keySigningKey, String server,
       Path log, Supplier<String> tail) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();

@@ -11,10 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /**
  * Knot DNS as the lab's authoritative server: every zone signed automatically (ECDSA P-256, NSEC)
@@ -186,18 +182,11 @@ final class KnotServer implements AutoCloseable {
   }
 
   private boolean servesAllZonesSigned() {
-    return zones.stream().allMatch(zone -> DnsLab.query(address, zone, Type.SOA)
-        .filter(r -> r.getRcode() == Rcode.NOERROR)
-        .map(r -> r.getSection(Section.ANSWER).stream().anyMatch(rr -> rr.getType() == Type.RRSIG))
-        .orElse(false));
+    return zones.stream().allMatch(zone -> DnsLab.servesSigned(address, zone));
   }
 
-  /** The zone's key-signing key: the DNSKEY with the SEP bit set (flags 257, RFC 4034 2.1.1). */
   Optional<DNSKEYRecord> keySigningKey(String zone) {
-    return DnsLab.query(address, zone, Type.DNSKEY).flatMap((Message r) -> r.getSection(Section.ANSWER).stream()
-        .filter(DNSKEYRecord.class::isInstance).map(DNSKEYRecord.class::cast)
-        .filter(key -> key.getFlags() == (DNSKEYRecord.Flags.ZONE_KEY | DNSKEYRecord.Flags.SEP_KEY))
-        .findFirst());
+    return DnsLab.keySigningKey(address, zone);
   }
 
   /** UPDATE messages received so far, over every run of knotd in this directory (see above). */

@@ -83,6 +83,25 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** The outcome of a short-lived helper command (a config checker, a control tool). */
+  public record Completed(int exitCode, String output) {}
+
+  /** Runs a short-lived command to completion (30 s at most), output and errors together. */
+  public static Completed run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      String output = new String(p.getInputStream().readAllBytes()).trim();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + String.join(" ", command));
+      }
+      return new Completed(p.exitValue(), output);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
+    }
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

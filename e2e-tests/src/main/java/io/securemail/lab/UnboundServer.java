@@ -1,5 +1,7 @@
 package io.securemail.lab;
 
+import static io.securemail.lab.ManagedProcess.run;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -8,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
@@ -140,7 +141,7 @@ final class UnboundServer implements AutoCloseable {
   }
 
   private static void checkConfig(Path config) throws IOException {
-    Result check = run(List.of(DnsLab.program("unbound-checkconf").toString(), config.toString()));
+    ManagedProcess.Completed check = run(List.of(DnsLab.program("unbound-checkconf").toString(), config.toString()));
     if (check.exitCode() != 0) {
       throw new IllegalStateException("unbound-checkconf rejected " + config + ":\n" + check.output());
     }
@@ -166,7 +167,7 @@ final class UnboundServer implements AutoCloseable {
     for (List<String> command : List.of(List.of("flush_infra", "all"), List.of("flush_negative"), List.of("flush_bogus"))) {
       List<String> full = new ArrayList<>(List.of(control.toString(), "-c", config.toString()));
       full.addAll(command);
-      Result result = run(full);
+      ManagedProcess.Completed result = run(full);
       if (result.exitCode() != 0) {
         throw new IllegalStateException("unbound-control " + String.join(" ", command) + " failed: " + result.output());
       }
@@ -182,23 +183,6 @@ final class UnboundServer implements AutoCloseable {
     }
   }
 
-  private record Result(int exitCode, String output) {}
-
-  /** Runs a short-lived helper (unbound-checkconf, unbound-control); both give up on their own. */
-  private static Result run(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String output = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", command));
-      }
-      return new Result(p.exitValue(), output);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: " + String.join(" ", command), e);
-    }
-  }
 
   @Override
   public void close() {

@@ -22,56 +22,51 @@ final class LabDns {
 
   private LabDns() {}
 
-  /** The record data served by the authoritative server at name/type (presentation format). */
+  /** The record data Knot serves at name/type (presentation format). */
   static List<String> served(DnsLab dns, String name, int type) throws IOException {
-    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.authoritativeAddress()));
-    resolver.setPort(dns.authoritativePort());
-    resolver.setTCP(true);
-    resolver.setTimeout(Duration.ofSeconds(5));
-    Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
-    return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
-        .map(Record::rdataToString).toList();
-  }
-
-  /** Adds a record the operator did not publish (someone else's), with the lab's TSIG key. */
-  static void addForeign(DnsLab dns, String zone, String zoneLine) throws IOException {
-    Update update = new Update(Name.fromString(zone + "."));
-    update.add(parse(zoneLine));
-    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.authoritativeAddress()));
-    resolver.setPort(dns.authoritativePort());
-    resolver.setTCP(true);
-    resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
-        Base64.getDecoder().decode(dns.tsigSecret())));
-    Message response = resolver.send(update);
-    if (response.getRcode() != Rcode.NOERROR) {
-      throw new IOException("lab update refused: " + Rcode.string(response.getRcode()));
-    }
+    return servedAt(dns.authoritativeAddress(), dns.authoritativePort(), name, type);
   }
 
   /** Like {@link #served}, but asks the lab's BIND (the second RFC 2136 implementation) directly. */
   static List<String> servedByBind(DnsLab dns, String name, int type) throws IOException {
-    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.bindAddress()));
-    resolver.setPort(dns.bindPort());
-    resolver.setTCP(true);
-    resolver.setTimeout(Duration.ofSeconds(5));
-    Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
-    return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
-        .map(Record::rdataToString).toList();
+    return servedAt(dns.bindAddress(), dns.bindPort(), name, type);
+  }
+
+  /** Adds a record to Knot that the operator did not publish (someone else's), with the lab's TSIG key. */
+  static void addForeign(DnsLab dns, String zone, String zoneLine) throws IOException {
+    addAt(dns, dns.authoritativeAddress(), dns.authoritativePort(), zone, zoneLine);
   }
 
   /** Like {@link #addForeign}, but at the lab's BIND. */
   static void addForeignAtBind(DnsLab dns, String zone, String zoneLine) throws IOException {
+    addAt(dns, dns.bindAddress(), dns.bindPort(), zone, zoneLine);
+  }
+
+  private static List<String> servedAt(String address, int port, String name, int type) throws IOException {
+    Message response = resolver(address, port).send(
+        Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+    return response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == type)
+        .map(Record::rdataToString).toList();
+  }
+
+  private static void addAt(DnsLab dns, String address, int port, String zone, String zoneLine) throws IOException {
     Update update = new Update(Name.fromString(zone + "."));
     update.add(parse(zoneLine));
-    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(dns.bindAddress()));
-    resolver.setPort(dns.bindPort());
-    resolver.setTCP(true);
+    SimpleResolver resolver = resolver(address, port);
     resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
         Base64.getDecoder().decode(dns.tsigSecret())));
     Message response = resolver.send(update);
     if (response.getRcode() != Rcode.NOERROR) {
-      throw new IOException("lab update refused by BIND: " + Rcode.string(response.getRcode()));
+      throw new IOException("lab update refused by " + address + ": " + Rcode.string(response.getRcode()));
     }
+  }
+
+  private static SimpleResolver resolver(String address, int port) throws IOException {
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(address));
+    resolver.setPort(port);
+    resolver.setTCP(true);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    return resolver;
   }
 
   private static Record parse(String zoneLine) throws IOException {
