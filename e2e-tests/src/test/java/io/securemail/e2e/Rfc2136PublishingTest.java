@@ -183,6 +183,28 @@ class Rfc2136PublishingTest {
     assertThat(LabDns.served(dns, "_smtp._tls.abandon.test.", Type.TXT)).hasSize(1);
   }
 
+  @Test
+  void switchingAwayFromRfc2136WithdrawsWhatWasPublished() throws Exception {
+    SecureMailDomain smd = domain("switch", "switch.test", "tsig");
+    smd.getSpec().getDns().setManageMx(true);
+    api(client).resource(smd).create();
+    awaitStatus(client, NS, "switch", dnsPublished("True", "Published"));
+    assertThat(LabDns.served(dns, "switch.test.", Type.MX)).hasSize(1);
+
+    api(client).inNamespace(NS).withName("switch").edit(d -> {
+      d.getSpec().getDns().setProvider(DnsSpec.Provider.MANUAL);
+      return d;
+    });
+
+    SecureMailDomain manual = awaitStatus(client, NS, "switch",
+        d -> d.getMetadata().getGeneration() == 2 && dnsPublished("False", "NotYetObserved").test(d));
+    assertThat(manual.getStatus().getPublishedRecords()).isEmpty();
+    assertThat(LabDns.served(dns, "switch.test.", Type.MX)).isEmpty();
+    assertThat(LabDns.served(dns, "_smtp._tls.switch.test.", Type.TXT)).isEmpty();
+    assertThat(LabDns.served(dns, "_securemail-owner.switch.test.", Type.TXT)).isEmpty();
+    assertThat(client.configMaps().inNamespace(NS).withName("switch-dns-records").get()).isNotNull();
+  }
+
   static Predicate<SecureMailDomain> dnsPublished(String status, String reason) {
     return d -> condition(d, "DnsPublished").filter(c -> status.equals(c.getStatus()) && reason.equals(c.getReason()))
         .isPresent();

@@ -81,6 +81,19 @@ public class DnsPublication {
     if (provider != DnsSpec.Provider.EXTERNAL_DNS && ExternalDnsCrd.installed(client)) {
       ExternalDnsEndpoint.remove(domain, client);
     }
+    if (provider != DnsSpec.Provider.RFC2136 && !ledger.isEmpty() && abandons(domain)) {
+      ledger = List.of(); // deliberately left in DNS, as on deletion
+    } else if (provider != DnsSpec.Provider.RFC2136 && !ledger.isEmpty()) {
+      // Switched away from rfc2136: what this domain published there is withdrawn, not orphaned.
+      try {
+        withdrawLedger(domain, client, ledger);
+        ledger = List.of();
+      } catch (DnsFailure e) {
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), "False",
+            e.reason().name(), "Withdrawing the records published through RFC 2136 before the provider changed: "
+                + e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
+      }
+    }
 
     List<RecordObserver.Observation> observations = observer.observe(desired);
     List<DnsRecordStatus> records = new ArrayList<>();
@@ -116,11 +129,23 @@ public class DnsPublication {
    */
   public void withdraw(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
     var status = domain.getStatus();
-    if (domain.getSpec().getDns().getProvider() != DnsSpec.Provider.RFC2136 || status == null
-        || status.getPublishedRecords().isEmpty()) {
-      return;
+    if (status != null && !status.getPublishedRecords().isEmpty()) {
+      withdrawLedger(domain, client, fromStatus(status.getPublishedRecords()));
     }
-    int sent = publisher.withdraw(target(domain, client), fromStatus(status.getPublishedRecords()), ownership(domain));
+  }
+
+  /**
+   * Withdraws ledger records through the spec's rfc2136 settings. Without them the server is not
+   * known any more: the records stay, and the failure says so rather than dropping the ledger.
+   */
+  private void withdrawLedger(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> ledger)
+      throws DnsFailure {
+    if (domain.getSpec().getDns().getRfc2136() == null) {
+      throw new DnsFailure(DnsFailure.Reason.ZoneNotFound, "spec.dns.rfc2136 was removed, so the server holding "
+          + ledger.size() + " published records is unknown; restore it to withdraw them, or set annotation "
+          + ABANDON_ANNOTATION + "=true to leave them in DNS");
+    }
+    int sent = publisher.withdraw(target(domain, client), ledger, ownership(domain));
     meters.counter("securemail.dns.updates", "result", "sent").increment(sent);
   }
 
