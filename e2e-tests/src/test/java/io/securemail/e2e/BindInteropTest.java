@@ -8,19 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.DnsLab;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.DnsRecordStatus;
-import io.securemail.operator.api.DnsSpec;
-import io.securemail.operator.api.Rfc2136Spec;
-import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,8 +47,7 @@ class BindInteropTest {
     client = l.client();
     dns = l.dns();
     Domains.createNamespace(client, NS);
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("tsig").endMetadata()
-        .withStringData(Map.of("secret", dns.tsigSecret())).build()).serverSideApply();
+    Domains.tsigSecret(client, NS, "tsig", dns.tsigSecret());
   }
 
   @Test
@@ -136,14 +130,7 @@ class BindInteropTest {
   }
 
   private static SecureMailDomain domain(String name, String domain) {
-    SecureMailDomain smd = Domains.minimal(NS, name, domain);
-    var rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer(dns.bindAddress() + ":" + dns.bindPort());
-    rfc2136.setZone(ZONE + ".");
-    rfc2136.setTsigKeyName(dns.tsigKeyName());
-    rfc2136.setTsigSecretRef(new SecretKeyRef("tsig", "secret"));
-    smd.getSpec().getDns().setProvider(DnsSpec.Provider.RFC2136);
-    smd.getSpec().getDns().setRfc2136(rfc2136);
-    return smd;
+    return Domains.rfc2136(NS, name, domain, dns.bindAddress() + ":" + dns.bindPort(), ZONE + ".",
+        dns.tsigKeyName(), "tsig");
   }
 }

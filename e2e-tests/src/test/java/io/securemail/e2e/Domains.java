@@ -8,12 +8,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.Rfc2136Spec;
+import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.api.TlsRptSpec;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -47,6 +52,26 @@ final class Domains {
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + domain)));
     smd.setSpec(spec);
     return smd;
+  }
+
+  /** Like {@link #minimal}, published by RFC 2136 to {@code server} with a TSIG key from Secret {@code secret}. */
+  static SecureMailDomain rfc2136(String namespace, String name, String domain, String server, String zone,
+      String keyName, String secret) {
+    SecureMailDomain smd = minimal(namespace, name, domain);
+    var rfc2136 = new Rfc2136Spec();
+    rfc2136.setServer(server);
+    rfc2136.setZone(zone);
+    rfc2136.setTsigKeyName(keyName);
+    rfc2136.setTsigSecretRef(new SecretKeyRef(secret, "secret"));
+    smd.getSpec().getDns().setProvider(DnsSpec.Provider.RFC2136);
+    smd.getSpec().getDns().setRfc2136(rfc2136);
+    return smd;
+  }
+
+  /** A Secret holding a base64 TSIG secret under the key "secret". */
+  static void tsigSecret(KubernetesClient client, String namespace, String name, String tsigSecret) {
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
+        .withStringData(Map.of("secret", tsigSecret)).build()).serverSideApply();
   }
 
   static Optional<Condition> condition(SecureMailDomain smd, String type) {

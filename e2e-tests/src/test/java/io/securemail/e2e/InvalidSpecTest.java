@@ -11,10 +11,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.MxHost;
-import io.securemail.operator.api.Rfc2136Spec;
-import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,15 +78,8 @@ class InvalidSpecTest {
 
   @Test
   void missingTsigSecretIsReportedUntilItAppears() {
-    SecureMailDomain smd = Domains.minimal(NS, "tsig", "example.net");
-    var rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer("127.0.0.1:53");
-    rfc2136.setZone("example.net.");
-    rfc2136.setTsigKeyName("securemail");
-    rfc2136.setTsigSecretRef(new SecretKeyRef("tsig-example-net", "secret"));
-    smd.getSpec().getDns().setProvider(DnsSpec.Provider.RFC2136);
-    smd.getSpec().getDns().setRfc2136(rfc2136);
-    api(client).resource(smd).create();
+    api(client).resource(Domains.rfc2136(NS, "tsig", "example.net", "127.0.0.1:53", "example.net.", "securemail",
+        "tsig-example-net")).create();
 
     SecureMailDomain invalid = awaitStatus(client, NS, "tsig", ready("False", "InvalidSpec"));
     assertThat(condition(invalid, "Ready").orElseThrow().getMessage())
@@ -109,17 +99,10 @@ class InvalidSpecTest {
 
   @Test
   void mxHostOutsideTheWritableZoneNamesTheField() {
-    SecureMailDomain smd = Domains.minimal(NS, "zone", "example.org");
+    SecureMailDomain smd = Domains.rfc2136(NS, "zone", "example.org", "127.0.0.1", "example.org", "securemail",
+        "tsig-zone");
     smd.getSpec().setMx(List.of(new MxHost("mx1.example.org", 10), new MxHost("mx.provider.net", 20)));
-    var rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer("127.0.0.1");
-    rfc2136.setZone("example.org");
-    rfc2136.setTsigKeyName("securemail");
-    rfc2136.setTsigSecretRef(new SecretKeyRef("tsig-zone", "secret"));
-    smd.getSpec().getDns().setProvider(DnsSpec.Provider.RFC2136);
-    smd.getSpec().getDns().setRfc2136(rfc2136);
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("tsig-zone")
-        .endMetadata().withStringData(Map.of("secret", "c2VjcmV0")).build()).create();
+    Domains.tsigSecret(client, NS, "tsig-zone", "c2VjcmV0");
     api(client).resource(smd).create();
 
     SecureMailDomain invalid = awaitStatus(client, NS, "zone", ready("False", "InvalidSpec"));

@@ -6,14 +6,11 @@ import static io.securemail.e2e.Domains.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.DnsLab;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.DnsSpec;
-import io.securemail.operator.api.Rfc2136Spec;
-import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +43,8 @@ class Rfc2136PublishingTest {
     client = l.client();
     dns = l.dns();
     Domains.createNamespace(client, NS);
-    secret("tsig", dns.tsigSecret());
-    secret("tsig-wrong", Base64.getEncoder().encodeToString("not the lab key, 32 bytes long!!".getBytes(StandardCharsets.US_ASCII)));
+    Domains.tsigSecret(client, NS, "tsig", dns.tsigSecret());
+    Domains.tsigSecret(client, NS, "tsig-wrong", Base64.getEncoder().encodeToString("not the lab key, 32 bytes long!!".getBytes(StandardCharsets.US_ASCII)));
   }
 
   @Test
@@ -211,20 +208,8 @@ class Rfc2136PublishingTest {
   }
 
   private static SecureMailDomain domain(String name, String zone, String secretName) {
-    SecureMailDomain smd = Domains.minimal(NS, name, zone);
-    var rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer(dns.authoritativeAddress() + ":" + dns.authoritativePort());
-    rfc2136.setZone(zone + ".");
-    rfc2136.setTsigKeyName(dns.tsigKeyName());
-    rfc2136.setTsigSecretRef(new SecretKeyRef(secretName, "secret"));
-    smd.getSpec().getDns().setProvider(DnsSpec.Provider.RFC2136);
-    smd.getSpec().getDns().setRfc2136(rfc2136);
-    return smd;
-  }
-
-  private static void secret(String name, String tsigSecret) {
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(name).endMetadata()
-        .withStringData(Map.of("secret", tsigSecret)).build()).serverSideApply();
+    return Domains.rfc2136(NS, name, zone, dns.authoritativeAddress() + ":" + dns.authoritativePort(), zone + ".",
+        dns.tsigKeyName(), secretName);
   }
 
   private static String kdig(String name, String type) throws Exception {
