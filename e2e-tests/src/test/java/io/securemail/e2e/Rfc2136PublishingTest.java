@@ -181,6 +181,15 @@ class Rfc2136PublishingTest {
   }
 
   @Test
+  void zoneTheServerDoesNotServeIsReported() {
+    api(client).resource(domain("no-zone", "nosuch.test", "tsig")).create();
+
+    SecureMailDomain failed = awaitStatus(client, NS, "no-zone", dnsPublished("False", "ZoneNotFound"));
+    assertThat(condition(failed, "DnsPublished").orElseThrow().getMessage()).contains("nosuch.test.");
+    assertThat(failed.getStatus().getPublishedRecords()).isEmpty();
+  }
+
+  @Test
   void switchingAwayFromRfc2136WithdrawsWhatWasPublished() throws Exception {
     SecureMailDomain smd = domain("switch", "switch.test", "tsig");
     smd.getSpec().getDns().setManageMx(true);

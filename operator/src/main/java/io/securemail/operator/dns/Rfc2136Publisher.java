@@ -194,6 +194,10 @@ public final class Rfc2136Publisher {
       return response;
     }
     String what = (isUpdate ? "update of zone " : "query in zone ") + target.zone() + " answered " + Rcode.string(rcode);
+    if (!isUpdate && rcode == Rcode.REFUSED) {
+      // A server refuses queries for zones it does not serve (RFC 1035 section 4.1.1).
+      throw new DnsFailure(DnsFailure.Reason.ZoneNotFound, what + ": the server does not serve this zone");
+    }
     throw switch (rcode) {
       case Rcode.NOTAUTH, Rcode.NOTZONE -> new DnsFailure(DnsFailure.Reason.ZoneNotFound, what);
       case Rcode.REFUSED -> new DnsFailure(DnsFailure.Reason.UpdateRefused, what + isUpdateHint(isUpdate));

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * touches nothing already published), then derive status. Status is written only when it differs.
  */
 @Workflow(explicitInvocation = true, dependents = {
-    @Dependent(type = ZoneSnippetConfigMap.class, activationCondition = ManualProviderSelected.class)
+    @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class)
 })
 @ControllerConfiguration(name = SecureMailDomainReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
