@@ -60,8 +60,13 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   public String tail() {
+    return tail(log);
+  }
+
+  /** The last 40 lines of a log file, for error messages. */
+  static String tail(Path file) {
     try {
-      List<String> lines = Files.readAllLines(log);
+      List<String> lines = Files.readAllLines(file);
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(log unreadable: " + e.getMessage() + ")";

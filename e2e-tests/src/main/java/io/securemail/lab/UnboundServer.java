@@ -155,7 +155,7 @@ final class UnboundServer implements AutoCloseable {
               .filter(r -> r.getRcode() == Rcode.NOERROR && r.getHeader().getFlag(Flags.AD))
               .isPresent()));
     } catch (IllegalStateException e) {
-      throw new IllegalStateException(e.getMessage() + "\nunbound log " + logFile + ":\n" + logTail(), e);
+      throw new IllegalStateException(e.getMessage() + "\nunbound log " + logFile + ":\n" + ManagedProcess.tail(logFile), e);
     }
   }
 
@@ -171,15 +171,6 @@ final class UnboundServer implements AutoCloseable {
       if (result.exitCode() != 0) {
         throw new IllegalStateException("unbound-control " + String.join(" ", command) + " failed: " + result.output());
       }
-    }
-  }
-
-  private String logTail() {
-    try {
-      List<String> lines = Files.readAllLines(logFile);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(unreadable: " + e.getMessage() + ")";
     }
   }
 
