@@ -27,6 +27,7 @@ public final class DaneRollover {
 
   public static RolloverDecision decide(RolloverState state, RolloverFacts facts, Instant now) {
     return switch (state.phase()) {
+      case Initial -> initial(state, facts, now);
       case Stable -> stable(state, facts, now);
       case Switching -> switching(state, facts, now);
       case Retiring -> retiring(state, facts, now);
@@ -40,6 +41,27 @@ public final class DaneRollover {
   static Duration requiredAge(RolloverFacts facts, boolean emergency) {
     Duration twoTtl = facts.ttl().multipliedBy(2);
     return emergency || facts.prePublish().compareTo(twoTtl) < 0 ? twoTtl : facts.prePublish();
+  }
+
+  /**
+   * Before any TLSA record of ours exists, senders use opportunistic TLS, so serving our key first
+   * is safe; publishing TLSA first is not (a TLSA set that does not match what the MX serves makes
+   * DANE senders defer mail, RFC 7672 section 2.2). TLSA is published once every probed MX serves
+   * the serving key; from then on the rollover rules apply.
+   */
+  private static RolloverDecision initial(RolloverState s, RolloverFacts f, Instant now) {
+    Set<String> served = f.servedSpkis();
+    if (s.nextSpki() != null && !served.isEmpty() && served.equals(Set.of(s.servingSpki()))) {
+      var stable = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), s.nextSpki(), null,
+          null, now);
+      return new RolloverDecision(stable, spkis(s.servingSpki(), s.nextSpki()), s.servingLineage(), null,
+          "Every probed MX serves key " + abbreviate(s.servingSpki()) + "; publishing its TLSA and the next key's ("
+              + abbreviate(s.nextSpki()) + ")", null);
+    }
+    String waiting = served.isEmpty() ? "no MX endpoint could be probed"
+        : "MX endpoints serve " + served.stream().map(DaneRollover::abbreviate).sorted().toList();
+    return new RolloverDecision(s, List.of(), s.servingLineage(), null, null, "TLSA records are withheld until every "
+        + "MX endpoint serves key " + abbreviate(s.servingSpki()) + " of lineage " + s.servingLineage() + ": " + waiting);
   }
 
   private static RolloverDecision stable(RolloverState s, RolloverFacts f, Instant now) {
@@ -94,23 +116,25 @@ public final class DaneRollover {
   }
 
   private static RolloverDecision retiring(RolloverState s, RolloverFacts f, Instant now) {
-    // Withdraw the retired key's TLSA only when MX endpoints were probed and none serves it.
-    String retired = s.retiredSpki() != null
-        && (f.servedSpkis().isEmpty() || f.servedSpkis().contains(s.retiredSpki())) ? s.retiredSpki() : null;
+    // The retired key's TLSA is withdrawn only when MX endpoints were probed and none serves it; it
+    // stays in state until Stable, so a probe that fails later brings the record back, never a gap.
+    boolean retiredServed = s.retiredSpki() != null
+        && (f.servedSpkis().isEmpty() || f.servedSpkis().contains(s.retiredSpki()));
+    String retiredTlsa = retiredServed ? s.retiredSpki() : null;
     // The regenerated lineage must hold a fresh key: neither the serving nor the retired one.
     boolean fresh = f.nextSpki() != null && !f.nextSpki().equals(s.servingSpki())
         && !f.nextSpki().equals(s.retiredSpki());
     String next = fresh ? f.nextSpki() : null;
-    var kept = new RolloverState(RolloverPhase.Retiring, s.servingLineage(), s.servingSpki(), next, retired, null,
-        s.phaseSince());
-    List<String> tlsa = spkis(s.servingSpki(), retired, next);
+    var kept = new RolloverState(RolloverPhase.Retiring, s.servingLineage(), s.servingSpki(), next, s.retiredSpki(),
+        null, s.phaseSince());
+    List<String> tlsa = spkis(s.servingSpki(), retiredTlsa, next);
     if (next == null) {
       return new RolloverDecision(kept, tlsa, s.servingLineage(), s.nextLineage(), null,
           "Retiring; waiting for a fresh key in lineage " + s.nextLineage());
     }
-    if (retired != null || !f.nextCertificateReady()) {
-      return new RolloverDecision(kept, tlsa, s.servingLineage(), null, null, retired != null
-          ? "Retiring; the old key's TLSA stays until no probed MX serves key " + abbreviate(retired)
+    if (retiredTlsa != null || !f.nextCertificateReady()) {
+      return new RolloverDecision(kept, tlsa, s.servingLineage(), null, null, retiredTlsa != null
+          ? "Retiring; the old key's TLSA stays until no probed MX serves key " + abbreviate(retiredTlsa)
           : "Retiring; waiting for the certificate of the fresh key in lineage " + s.nextLineage());
     }
     var stable = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), next, null, null, now);

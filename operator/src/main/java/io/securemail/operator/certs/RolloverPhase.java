@@ -2,6 +2,8 @@ package io.securemail.operator.certs;
 
 /** Phases of the DANE key rollover (status.dane.phase). */
 public enum RolloverPhase {
+  /** No TLSA of ours is published yet: the MTA is given the serving key first, TLSA follows once it serves. */
+  Initial,
   /** The serving key is in use; the next key's TLSA is published and ageing. */
   Stable,
   /** The MTA has been told to serve the next key; waiting until every MX serves it. */

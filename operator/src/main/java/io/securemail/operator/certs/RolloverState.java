@@ -20,7 +20,8 @@ public record RolloverState(RolloverPhase phase, String servingLineage, String s
     return "a".equals(servingLineage) ? "b" : "a";
   }
 
-  public static RolloverState initial(String servingSpki, String nextSpki, Instant now) {
+  /** Stable with lineage a serving, as after the first TLSA publication. */
+  public static RolloverState stable(String servingSpki, String nextSpki, Instant now) {
     return new RolloverState(RolloverPhase.Stable, "a", servingSpki, nextSpki, null, null, now);
   }
 }

@@ -1,6 +1,9 @@
 package io.securemail.operator.dns;
 
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.Tlsa;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,10 +25,16 @@ public final class DesiredRecords {
 
   private DesiredRecords() {}
 
-  public static List<DnsRecord> of(SecureMailDomainSpec spec) {
+  /**
+   * @param tlsaSpkis the keys whose DANE TLSA records (3 1 1) every MX host gets, as the rollover
+   *     decided them (empty: none, e.g. before the MX serves the key or with DANE disabled)
+   */
+  public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis) {
     String domain = spec.getDomain() + ".";
     int ttl = spec.getDns().getTtl();
     List<DnsRecord> records = new ArrayList<>();
+    spec.getMx().stream().map(mx -> mx.getHost().toLowerCase()).sorted().distinct()
+        .forEach(host -> tlsaSpkis.forEach(spki -> records.add(Tlsa.record(host, spki, ttl))));
     if (Boolean.TRUE.equals(spec.getDns().getManageMx())) {
       spec.getMx().stream()
           .sorted(Comparator.comparing(MxHost::getPriority).thenComparing(MxHost::getHost))
@@ -37,6 +46,18 @@ public final class DesiredRecords {
       records.add(new DnsRecord("_smtp._tls." + domain, "TXT", txtValue(txt), ttl));
     }
     return records;
+  }
+
+  /** Where the reconciler leaves this reconcile's records for the workflow's dependents. */
+  static final String CONTEXT_KEY = "securemail.desired-records";
+
+  public static void putIn(Context<SecureMailDomain> context, List<DnsRecord> records) {
+    context.managedWorkflowAndDependentResourceContext().put(CONTEXT_KEY, records);
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<DnsRecord> in(Context<SecureMailDomain> context) {
+    return context.managedWorkflowAndDependentResourceContext().getMandatory(CONTEXT_KEY, List.class);
   }
 
   /**

@@ -49,9 +49,14 @@ public class DnsPublication {
     this.meters = meters;
   }
 
-  public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client) {
+  /** The validating resolver through which every record is observed (also what DANE waits on). */
+  public RecordObserver observer() {
+    return observer;
+  }
+
+  /** Publishes {@code desired} (from {@link DesiredRecords}) and observes it. */
+  public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> desired) {
     var spec = domain.getSpec();
-    List<DnsRecord> desired = DesiredRecords.of(spec);
     List<DnsRecord> ledger = fromStatus(domain.getStatus() == null ? List.of() : domain.getStatus().getPublishedRecords());
     List<DnsRecord> conflicts = List.of();
     String published = "";
@@ -75,7 +80,7 @@ public class DnsPublication {
                 + "external-dns with its CRD source, or choose spec.dns.provider rfc2136 or manual",
             Backoff.FIRST_FAILURE_RETRY);
       }
-      ExternalDnsEndpoint.apply(domain, client);
+      ExternalDnsEndpoint.apply(domain, client, desired);
       published = "DNSEndpoint " + ExternalDnsEndpoint.nameFor(domain) + " holds the records for external-dns. ";
     }
     if (provider != DnsSpec.Provider.EXTERNAL_DNS && ExternalDnsCrd.installed(client)) {

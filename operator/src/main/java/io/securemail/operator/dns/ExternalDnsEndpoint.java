@@ -3,13 +3,13 @@ package io.securemail.operator.dns;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.reconciler.OwnerReferences;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,9 +37,9 @@ public final class ExternalDnsEndpoint {
   }
 
   /** Creates or updates the domain's DNSEndpoint; a no-op when it already says the same. */
-  static void apply(SecureMailDomain domain, KubernetesClient client) {
+  static void apply(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> records) {
     var existing = endpoints(client, domain).withName(nameFor(domain)).get();
-    Object spec = Map.of("endpoints", endpoints(DesiredRecords.of(domain.getSpec())));
+    Object spec = Map.of("endpoints", endpoints(records));
     if (existing != null && spec.equals(existing.getAdditionalProperties().get("spec"))) {
       return;
     }
@@ -48,9 +48,7 @@ public final class ExternalDnsEndpoint {
         .withNewMetadata()
           .withName(nameFor(domain)).withNamespace(domain.getMetadata().getNamespace())
           .withLabels(Labels.forDomain(domain))
-          .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(domain.getApiVersion())
-              .withKind(domain.getKind()).withName(domain.getMetadata().getName())
-              .withUid(domain.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build())
+          .withOwnerReferences(OwnerReferences.to(domain))
         .endMetadata()
         .addToAdditionalProperties("spec", spec)
         .build();
@@ -60,9 +58,7 @@ public final class ExternalDnsEndpoint {
   /** Deletes the domain's DNSEndpoint if it has one (the provider was switched away from externalDNS). */
   static void remove(SecureMailDomain domain, KubernetesClient client) {
     var existing = endpoints(client, domain).withName(nameFor(domain)).get();
-    boolean ours = existing != null && existing.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> ref.getUid().equals(domain.getMetadata().getUid()));
-    if (ours) {
+    if (OwnerReferences.ownedBy(existing, domain)) {
       endpoints(client, domain).withName(nameFor(domain)).delete();
     }
   }

@@ -49,6 +49,12 @@ public final class RecordObserver {
     }).toList();
   }
 
+  /** The data of every record of one type at a name, as the resolver returns it (an MX host's addresses). */
+  public List<String> values(String name, String type) {
+    return lookup(new DnsRecord(name.endsWith(".") ? name : name + ".", type, "", 0)).records().stream()
+        .map(DnsRecord::value).toList();
+  }
+
   private record Answer(List<DnsRecord> records, Dnssec dnssec, String detail) {}
 
   private Answer lookup(DnsRecord record) {

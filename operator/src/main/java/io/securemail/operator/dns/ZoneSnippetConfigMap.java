@@ -36,7 +36,7 @@ public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<Config
           .withNamespace(domain.getMetadata().getNamespace())
           .withLabels(Labels.forDomain(domain))
         .endMetadata()
-        .addToData(DATA_KEY, ZoneSnippet.render(spec.getDomain(), ref, DesiredRecords.of(spec)))
+        .addToData(DATA_KEY, ZoneSnippet.render(spec.getDomain(), ref, DesiredRecords.in(context)))
         .build();
   }
 }

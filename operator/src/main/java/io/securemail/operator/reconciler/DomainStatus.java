@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.validation.SpecProblem;
@@ -20,8 +21,8 @@ final class DomainStatus {
 
   static final String INVALID_SPEC = "InvalidSpec";
   static final String PROGRESSING = "Progressing";
-  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: certificates, MTA-STS "
-      + "policy hosting and the MTA.";
+  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: MTA-STS policy hosting "
+      + "and the MTA.";
 
   private final SecureMailDomain domain;
   private final KubernetesSerialization serialization;
@@ -55,14 +56,22 @@ final class DomainStatus {
     return news;
   }
 
-  /** The spec was acted on: records, the ownership ledger and DnsPublished from the DNS step. */
-  void markAccepted(DnsOutcome dns) {
+  /**
+   * The spec was acted on: CertificatesReady and status.dane from the certificates step; records,
+   * the ownership ledger and DnsPublished from the DNS step.
+   */
+  void markAccepted(CertOutcome certs, DnsOutcome dns) {
+    next.setDane(certs.dane());
+    next.setConditions(Conditions.with(next.getConditions(), CertOutcome.CONDITION, certs.status(), certs.reason(),
+        certs.message(), generation, now));
     next.setRecords(dns.records());
     next.setPublishedRecords(dns.ledger());
     next.setConditions(Conditions.with(next.getConditions(), DnsOutcome.CONDITION, dns.status(), dns.reason(),
         dns.message(), generation, now));
+    String certPart = certs.ready() ? "Certificates issued. " : "Waiting for certificates: " + certs.message() + ". ";
     String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
-    ready(Conditions.FALSE, dns.failed() ? dns.reason() : PROGRESSING, "Spec accepted. " + dnsPart + NOT_YET_MANAGED);
+    String reason = dns.failed() ? dns.reason() : PROGRESSING;
+    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + NOT_YET_MANAGED);
   }
 
   /** When the current DnsPublished state began, from the previous status. */

@@ -12,7 +12,11 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.CertOutcome;
+import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.dns.Backoff;
+import io.securemail.operator.dns.DesiredRecords;
+import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.DnsFailure;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
@@ -50,15 +54,17 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   /** How often a deletion blocked by an unreachable DNS server tries again. */
   static final Duration WITHDRAW_RETRY = Duration.ofSeconds(30);
 
+  private final MxCertificates certificates;
   private final DnsPublication dns;
   private final Clock clock;
 
   @Inject
-  public SecureMailDomainReconciler(DnsPublication dns) {
-    this(dns, Clock.systemUTC());
+  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns) {
+    this(certificates, dns, Clock.systemUTC());
   }
 
-  SecureMailDomainReconciler(DnsPublication dns, Clock clock) {
+  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, Clock clock) {
+    this.certificates = certificates;
     this.dns = dns;
     this.clock = clock;
   }
@@ -79,13 +85,22 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }
 
+    CertOutcome certs = certificates.reconcile(domain, client);
+    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), certs.tlsaSpkis());
+    DesiredRecords.putIn(context, desired);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    DnsOutcome outcome = dns.reconcile(domain, client);
+    DnsOutcome outcome = dns.reconcile(domain, client, desired);
     Instant since = status.dnsStateSince(outcome.status());
-    status.markAccepted(outcome);
+    status.markAccepted(certs, outcome);
     UpdateControl<SecureMailDomain> control = status.toUpdateControl();
-    return outcome.retryAfter() == null ? control
-        : control.rescheduleAfter(Backoff.next(outcome.retryAfter(), since, clock.instant()));
+    Duration dnsRetry = outcome.retryAfter() == null ? null
+        : Backoff.next(outcome.retryAfter(), since, clock.instant());
+    Duration retry = earliest(dnsRetry, certs.retryAfter());
+    return retry == null ? control : control.rescheduleAfter(retry);
+  }
+
+  private static Duration earliest(Duration a, Duration b) {
+    return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
   }
 
   /**

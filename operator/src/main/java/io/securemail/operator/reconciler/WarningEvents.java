@@ -10,7 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Records Kubernetes Warning events on a SecureMailDomain (core/v1 Event, shown by kubectl describe). */
+/** Records Kubernetes events on a SecureMailDomain (core/v1 Event, shown by kubectl describe). */
 public final class WarningEvents {
 
   private static final Logger LOG = Logger.getLogger(WarningEvents.class);
@@ -19,6 +19,16 @@ public final class WarningEvents {
 
   /** Best effort: an event that cannot be written is logged, never fails the reconcile. */
   public static void record(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+    record(client, domain, "Warning", reason, message);
+  }
+
+  /** A Normal event: a step worth seeing in kubectl describe (a DANE rollover transition). */
+  public static void normal(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+    record(client, domain, "Normal", reason, message);
+  }
+
+  private static void record(KubernetesClient client, SecureMailDomain domain, String type, String reason,
+      String message) {
     var meta = domain.getMetadata();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     var event = new EventBuilder()
@@ -30,7 +40,7 @@ public final class WarningEvents {
             .withApiVersion(domain.getApiVersion()).withKind(domain.getKind())
             .withName(meta.getName()).withNamespace(meta.getNamespace()).withUid(meta.getUid())
             .withResourceVersion(meta.getResourceVersion()).build())
-        .withType("Warning").withReason(reason).withMessage(message)
+        .withType(type).withReason(reason).withMessage(message)
         .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
         .withNewSource().withComponent(Labels.OPERATOR).endSource()
         .withReportingComponent(Labels.OPERATOR)

@@ -72,7 +72,7 @@ class DaneRolloverTest {
 
   static List<Tick> run(World world, RolloverFacts.Request request, int ticks) {
     List<Tick> history = new ArrayList<>();
-    RolloverState state = RolloverState.initial("key-a1", "key-b1", T0);
+    RolloverState state = RolloverState.stable("key-a1", "key-b1", T0);
     Instant now = T0;
     for (int i = 0; i < ticks; i++) {
       String next = world.lineageKey.get(state.nextLineage());
@@ -169,5 +169,45 @@ class DaneRolloverTest {
     RolloverDecision d = DaneRollover.decide(switching, facts, T0);
     assertThat(d.state().phase()).isEqualTo(RolloverPhase.Switching);
     assertThat(d.waitingFor()).contains("no MX endpoint could be probed");
+  }
+
+  @Test
+  void initialPhaseWithholdsTlsaUntilEveryMxServesTheServingKey() {
+    RolloverState initial = new RolloverState(RolloverPhase.Initial, "a", "key-a1", "key-b1", null, null, T0);
+    var nobody = new RolloverFacts("key-b1", true, false, Set.of(), RolloverFacts.Request.none, EVERY, PRE_PUBLISH, TTL);
+    RolloverDecision waiting = DaneRollover.decide(initial, nobody, T0);
+    assertThat(waiting.state().phase()).isEqualTo(RolloverPhase.Initial);
+    assertThat(waiting.tlsaSpkis()).as("no TLSA before the MX serves the key").isEmpty();
+    assertThat(waiting.serveLineage()).isEqualTo("a");
+    assertThat(waiting.waitingFor()).contains("withheld").contains("no MX endpoint could be probed");
+
+    var oldCertificate = new RolloverFacts("key-b1", true, false, Set.of("key-a1", "key-other"),
+        RolloverFacts.Request.none, EVERY, PRE_PUBLISH, TTL);
+    assertThat(DaneRollover.decide(initial, oldCertificate, T0).tlsaSpkis()).isEmpty();
+
+    var served = new RolloverFacts("key-b1", true, false, Set.of("key-a1"), RolloverFacts.Request.none, EVERY,
+        PRE_PUBLISH, TTL);
+    RolloverDecision published = DaneRollover.decide(initial, served, T0.plus(TICK));
+    assertThat(published.state().phase()).isEqualTo(RolloverPhase.Stable);
+    assertThat(published.state().phaseSince()).isEqualTo(T0.plus(TICK));
+    assertThat(published.tlsaSpkis()).containsExactly("key-a1", "key-b1");
+    assertThat(published.event()).contains("publishing");
+  }
+
+  @Test
+  void retiredKeyComesBackIntoTheTlsaSetWhenAProbeFailsBeforeTheRolloverCompletes() {
+    RolloverState retiring = new RolloverState(RolloverPhase.Retiring, "b", "key-b1", null, "key-a1", null, T0);
+    var noneServesOld = new RolloverFacts("key-a1", false, false, Set.of("key-b1"), RolloverFacts.Request.none,
+        EVERY, PRE_PUBLISH, TTL);
+    RolloverDecision first = DaneRollover.decide(retiring, noneServesOld, T0);
+    assertThat(first.tlsaSpkis()).containsExactly("key-b1");
+    assertThat(first.regenerateLineage()).as("the old lineage still holds the retired key").isEqualTo("a");
+    assertThat(first.state().retiredSpki()).as("remembered until Stable").isEqualTo("key-a1");
+
+    var unprobed = new RolloverFacts("key-a1", false, false, Set.of(), RolloverFacts.Request.none, EVERY,
+        PRE_PUBLISH, TTL);
+    RolloverDecision second = DaneRollover.decide(first.state(), unprobed, T0.plus(TICK));
+    assertThat(second.tlsaSpkis()).contains("key-a1");
+    assertThat(second.state().nextSpki()).as("the retired key never becomes next again").isNull();
   }
 }

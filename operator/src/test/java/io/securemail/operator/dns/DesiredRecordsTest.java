@@ -41,7 +41,19 @@ class DesiredRecordsTest {
   void noTlsRptAndUnmanagedMxGiveNoRecords() {
     SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
 
-    assertThat(DesiredRecords.of(spec)).isEmpty();
+    assertThat(DesiredRecords.of(spec, List.of())).isEmpty();
+  }
+
+  @Test
+  void everyMxHostGetsOneTlsaRecordPerKeyTheRolloverPublishes() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("MX2.example.com", 20), new MxHost("mx1.example.com", 10));
+    spec.getDns().setTtl(600);
+
+    assertThat(DesiredRecords.of(spec, List.of("aa11", "bb22"))).containsExactly(
+        new DnsRecord("_25._tcp.mx1.example.com.", "TLSA", "3 1 1 aa11", 600),
+        new DnsRecord("_25._tcp.mx1.example.com.", "TLSA", "3 1 1 bb22", 600),
+        new DnsRecord("_25._tcp.mx2.example.com.", "TLSA", "3 1 1 aa11", 600),
+        new DnsRecord("_25._tcp.mx2.example.com.", "TLSA", "3 1 1 bb22", 600));
   }
 
   @Test
@@ -50,7 +62,7 @@ class DesiredRecordsTest {
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@x.org", "https://r.x.org/r")));
     spec.getDns().setTtl(3600);
 
-    assertThat(DesiredRecords.of(spec)).containsExactly(
+    assertThat(DesiredRecords.of(spec, List.of())).containsExactly(
         new DnsRecord("_smtp._tls.x.org.", "TXT", "\"v=TLSRPTv1; rua=mailto:a@x.org,https://r.x.org/r\"", 3600));
   }
 
@@ -64,7 +76,7 @@ class DesiredRecordsTest {
     spec.getDns().setManageMx(true);
     spec.getDns().setTtl(600);
 
-    assertThat(DesiredRecords.of(spec)).containsExactly(
+    assertThat(DesiredRecords.of(spec, List.of())).containsExactly(
         new DnsRecord("example.com.", "MX", "5 backup.example.com.", 600),
         new DnsRecord("example.com.", "MX", "10 mx1.example.com.", 600),
         new DnsRecord("example.com.", "MX", "10 mx2.example.com.", 600),
@@ -78,7 +90,7 @@ class DesiredRecordsTest {
         new MxHost("b.example.com", 9));
     spec.getDns().setManageMx(true);
 
-    assertThat(DesiredRecords.of(spec)).extracting(DnsRecord::value)
+    assertThat(DesiredRecords.of(spec, List.of())).extracting(DnsRecord::value)
         .containsExactly("9 b.example.com.", "100 a.example.com.");
   }
 
@@ -88,7 +100,7 @@ class DesiredRecordsTest {
     spec.getDns().setManageMx(true);
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@example.com")));
 
-    assertThat(DesiredRecords.of(spec)).extracting(DnsRecord::type, DnsRecord::name, DnsRecord::ttl)
+    assertThat(DesiredRecords.of(spec, List.of())).extracting(DnsRecord::type, DnsRecord::name, DnsRecord::ttl)
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("MX", "example.com.", 300),
             org.assertj.core.groups.Tuple.tuple("TXT", "_smtp._tls.example.com.", 300));
@@ -101,7 +113,7 @@ class DesiredRecordsTest {
     spec.setTlsRpt(new TlsRptSpec(List.of(longRua)));
     String text = "v=TLSRPTv1; rua=" + longRua;
 
-    DnsRecord txt = DesiredRecords.of(spec).get(0);
+    DnsRecord txt = DesiredRecords.of(spec, List.of()).get(0);
     List<String> strings = characterStrings(txt.value());
 
     assertThat(strings).hasSize(3);

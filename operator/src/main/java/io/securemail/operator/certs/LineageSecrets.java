@@ -1,0 +1,127 @@
+package io.securemail.operator.certs;
+
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.operator.api.CertificatesSpec;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.reconciler.OwnerReferences;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Secrets of the MX lineages and the serving Secret the MTA mounts. A lineage Secret is
+ * created by the operator holding only its key (type kubernetes.io/tls, as cert-manager writes it:
+ * a Secret's type cannot change later); cert-manager adds the certificate for that key.
+ */
+public final class LineageSecrets {
+
+  /** Which lineage the serving Secret holds; read by people, not by the operator. */
+  public static final String LINEAGE_ANNOTATION = "securemail.io/lineage";
+
+  private LineageSecrets() {}
+
+  public static Secret get(KubernetesClient client, SecureMailDomain domain, String name) {
+    return client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(name).get();
+  }
+
+  /**
+   * The lineage's keys; a missing Secret (or one without a readable key) gets a fresh key. An
+   * existing key is never replaced here: only {@link #regenerate} does that, when the rollover says.
+   */
+  public static LineageKeys ensure(KubernetesClient client, SecureMailDomain domain, String lineage) {
+    String name = CertNames.lineage(domain, lineage);
+    Secret secret = get(client, domain, name);
+    LineageKeys keys = LineageKeys.of(secret);
+    if (keys.hasKey()) {
+      return keys;
+    }
+    return regenerate(client, domain, lineage);
+  }
+
+  /** A fresh key in the lineage's Secret, and no certificate, so cert-manager issues one for it. */
+  public static LineageKeys regenerate(KubernetesClient client, SecureMailDomain domain, String lineage) {
+    CertificatesSpec spec = domain.getSpec().getCertificates();
+    var pair = KeyPairs.generate(spec.getKeyAlgorithm(), spec.getRsaKeySize());
+    Map<String, String> data = new LinkedHashMap<>();
+    data.put(LineageKeys.TLS_KEY, encode(KeyPairs.toPem(pair.getPrivate())));
+    data.put(LineageKeys.TLS_CRT, "");
+    String name = CertNames.lineage(domain, lineage);
+    Secret existing = get(client, domain, name);
+    if (existing == null) {
+      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(new SecretBuilder()
+          .withNewMetadata()
+            .withName(name).withNamespace(domain.getMetadata().getNamespace())
+            .withLabels(Labels.forDomain(domain))
+            .withOwnerReferences(OwnerReferences.to(domain))
+          .endMetadata()
+          .withType("kubernetes.io/tls")
+          .withData(data)
+          .build()).create();
+    } else {
+      existing.setData(data);
+      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(existing).update();
+    }
+    return new LineageKeys(Tlsa.spkiSha256(pair.getPublic()), KeyPairs.algorithmOf(pair.getPublic()),
+        KeyPairs.bitsOf(pair.getPublic()), null, false);
+  }
+
+  /**
+   * Puts the lineage's certificate and key into the serving Secret, if they differ. Only a
+   * certificate issued for the lineage's key, and only the key the rollover expects in that lineage,
+   * is ever copied, so the MTA never gets a key without
+   * its certificate (or the reverse).
+   *
+   * @return true when the serving Secret was written
+   */
+  public static boolean serve(KubernetesClient client, SecureMailDomain domain, String lineage, String expectedSpki) {
+    Secret source = get(client, domain, CertNames.lineage(domain, lineage));
+    LineageKeys keys = LineageKeys.of(source);
+    if (!keys.certificateMatchesKey() || !keys.spki().equals(expectedSpki)) {
+      return false;
+    }
+    Map<String, String> data = new LinkedHashMap<>();
+    for (String key : new String[] {LineageKeys.TLS_CRT, LineageKeys.TLS_KEY, LineageKeys.CA_CRT}) {
+      String value = source.getData().get(key);
+      if (value != null) {
+        data.put(key, value);
+      }
+    }
+    String name = CertNames.serving(domain);
+    Secret existing = get(client, domain, name);
+    if (existing != null && Objects.equals(existing.getData(), data)) {
+      return false;
+    }
+    Secret serving = new SecretBuilder()
+        .withNewMetadata()
+          .withName(name).withNamespace(domain.getMetadata().getNamespace())
+          .withLabels(Labels.forDomain(domain))
+          .withAnnotations(Map.of(LINEAGE_ANNOTATION, lineage))
+          .withOwnerReferences(OwnerReferences.to(domain))
+        .endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(data)
+        .build();
+    if (existing == null) {
+      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(serving).create();
+    } else {
+      existing.setData(data);
+      Map<String, String> annotations = new LinkedHashMap<>();
+      if (existing.getMetadata().getAnnotations() != null) {
+        annotations.putAll(existing.getMetadata().getAnnotations());
+      }
+      annotations.put(LINEAGE_ANNOTATION, lineage);
+      existing.getMetadata().setAnnotations(annotations);
+      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(existing).update();
+    }
+    return true;
+  }
+
+  static String encode(String text) {
+    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,221 @@
+package io.securemail.operator.certs;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.operator.api.DaneSpec;
+import io.securemail.operator.api.DaneStatus;
+import io.securemail.operator.api.GoDuration;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.dns.DnsRecord;
+import io.securemail.operator.dns.RecordObserver;
+import io.securemail.operator.reconciler.WarningEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The certificates step: the MX lineages' keys and cert-manager Certificates, the mta-sts
+ * Certificate, and one step of the DANE rollover ({@link DaneRollover} decides; this class only
+ * gathers facts and carries the decision out). Facts that cost network round trips are gathered
+ * only when the decision needs them: the next key's TLSA while Stable, the served keys otherwise.
+ */
+@ApplicationScoped
+public class MxCertificates {
+
+  /** Annotation asking for a rollover: "requested" (waits for prePublish) or "emergency" (2 x TTL only). */
+  public static final String ROLLOVER_ANNOTATION = "securemail.io/dane-rollover";
+
+  /** Initial re-checks at this multiple of the poll interval. */
+  static final int INITIAL_POLL_FACTOR = 6;
+
+  private final RecordObserver observer;
+  private final SmtpKeyProbe probe;
+  private final Duration poll;
+  private final Clock clock;
+
+  @Inject
+  public MxCertificates(DnsPublication dns,
+      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
+      @ConfigProperty(name = "securemail.smtp.timeout", defaultValue = "10s") Duration smtpTimeout,
+      @ConfigProperty(name = "securemail.dane.poll-interval", defaultValue = "10s") Duration poll) {
+    this(dns.observer(), new SmtpKeyProbe(dns.observer(), smtpPort, smtpTimeout), poll, Clock.systemUTC());
+  }
+
+  MxCertificates(RecordObserver observer, SmtpKeyProbe probe, Duration poll, Clock clock) {
+    this.observer = observer;
+    this.probe = probe;
+    this.poll = poll;
+    this.clock = clock;
+  }
+
+  public CertOutcome reconcile(SecureMailDomain domain, KubernetesClient client) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    Map<String, LineageKeys> keys = new HashMap<>();
+    keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_A));
+    keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_B));
+    CertManager.Verdict certificates = certificates(domain, client, keys);
+
+    DaneStatus previous = domain.getStatus() == null ? null : domain.getStatus().getDane();
+    RolloverState state = DaneStates.restore(previous, keys, now);
+    DaneSpec dane = domain.getSpec().getDane();
+    if (!Boolean.TRUE.equals(dane.getEnabled())) {
+      return disabled(domain, client, state, previous, certificates);
+    }
+    state = replaceMismatchedKeys(domain, client, state, keys);
+
+    List<String> hosts = CertificateManifests.mxHosts(domain);
+    int ttl = domain.getSpec().getDns().getTtl();
+    LineageKeys next = keys.get(state.nextLineage());
+    boolean nextObserved = state.phase() == RolloverPhase.Stable && next.hasKey()
+        && secureEverywhere(hosts, next.spki(), ttl);
+    SmtpKeyProbe.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
+    Set<String> served = probed == null ? Set.of() : probed.conclusive();
+    RolloverFacts.Request request = request(domain);
+    var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,
+        GoDuration.parse(dane.getRolloverEvery()), GoDuration.parse(dane.getPrePublish()), Duration.ofSeconds(ttl));
+    RolloverDecision decision = DaneRollover.decide(state, facts, now);
+
+    String regenerate = decision.regenerateLineage();
+    if (regenerate != null && isRetiredKey(keys.get(regenerate), decision.state())) {
+      LineageSecrets.regenerate(client, domain, regenerate);
+    }
+    RolloverState after = decision.state();
+    String expected = after.phase() == RolloverPhase.Switching ? after.nextSpki() : after.servingSpki();
+    LineageSecrets.serve(client, domain, decision.serveLineage(), expected);
+    if (decision.event() != null) {
+      WarningEvents.normal(client, domain, "DaneRollover", decision.event());
+    }
+    if (request != RolloverFacts.Request.none && after.phase() != RolloverPhase.Stable) {
+      clearRequest(domain, client);
+    }
+
+    String waiting = decision.waitingFor();
+    if (waiting != null && probed != null && !probed.failures().isEmpty()) {
+      waiting += " (" + probed.summary() + ")";
+    }
+    DaneStatus status = DaneStates.toStatus(after, waiting);
+    boolean stuck = waiting != null && waiting.contains("stuck since");
+    // Initial may wait for days (the MTA is not deployed yet): look less often than in a rollover.
+    Duration retry = after.phase() == RolloverPhase.Initial ? poll.multipliedBy(INITIAL_POLL_FACTOR)
+        : after.phase() != RolloverPhase.Stable || waiting != null ? poll : null;
+    if (!certificates.ready()) {
+      return new CertOutcome(decision.tlsaSpkis(), status, "False", certificates.reason(), certificates.message(),
+          retry == null ? poll : retry);
+    }
+    if (stuck) {
+      return new CertOutcome(decision.tlsaSpkis(), status, "False", "DaneRolloverStuck", waiting, retry);
+    }
+    return new CertOutcome(decision.tlsaSpkis(), status, "True", "Ready", "MX lineages a and b and the mta-sts "
+        + "certificate are issued. DANE " + after.phase() + (waiting == null ? "" : ": " + waiting), retry);
+  }
+
+  /** cert-manager's side: the Certificates exist and say Ready, and each lineage's certificate fits its key. */
+  private static CertManager.Verdict certificates(SecureMailDomain domain, KubernetesClient client,
+      Map<String, LineageKeys> keys) {
+    if (domain.getSpec().getCertificates().getIssuerRef() == null) {
+      return new CertManager.Verdict(false, "IssuerNotConfigured", "spec.certificates.issuerRef is not set: name "
+          + "the cert-manager Issuer or ClusterIssuer that signs the MX and mta-sts certificates");
+    }
+    if (!CertManager.installed(client)) {
+      return new CertManager.Verdict(false, "CertManagerNotInstalled", "cert-manager is not installed (no CRD "
+          + CertManager.CRD + "): install cert-manager, then the Certificates are created");
+    }
+    for (var lineage : List.of(CertNames.LINEAGE_A, CertNames.LINEAGE_B)) {
+      LineageKeys key = keys.get(lineage);
+      CertManager.apply(client, CertificateManifests.lineage(domain, lineage, key.algorithm(), key.bits()));
+    }
+    CertManager.apply(client, CertificateManifests.mtaSts(domain));
+    CertManager.Verdict issuer = CertManager.issuer(client, domain);
+    if (!issuer.ready()) {
+      return issuer;
+    }
+    String namespace = domain.getMetadata().getNamespace();
+    for (String name : List.of(CertNames.lineage(domain, CertNames.LINEAGE_A), CertNames.lineage(domain,
+        CertNames.LINEAGE_B), CertNames.mtaSts(domain))) {
+      CertManager.Verdict verdict = CertManager.certificate(client, namespace, name);
+      if (!verdict.ready()) {
+        return verdict;
+      }
+    }
+    return new CertManager.Verdict(true, "Ready", "");
+  }
+
+  /**
+   * A key of an algorithm the spec no longer asks for is replaced where no TLSA of it is relied on:
+   * any lineage before TLSA is published, the next lineage while Stable (its TLSA is swapped and
+   * ages again). The serving key changes only by rollover.
+   */
+  private static RolloverState replaceMismatchedKeys(SecureMailDomain domain, KubernetesClient client,
+      RolloverState state, Map<String, LineageKeys> keys) {
+    var certs = domain.getSpec().getCertificates();
+    List<String> replaceable = switch (state.phase()) {
+      case Initial -> List.of(CertNames.LINEAGE_A, CertNames.LINEAGE_B);
+      case Stable -> List.of(state.nextLineage());
+      default -> List.of();
+    };
+    boolean replaced = false;
+    for (String lineage : replaceable) {
+      if (!keys.get(lineage).matches(certs.getKeyAlgorithm(), certs.getRsaKeySize())) {
+        keys.put(lineage, LineageSecrets.regenerate(client, domain, lineage));
+        replaced = true;
+      }
+    }
+    return replaced && state.phase() == RolloverPhase.Initial
+        ? DaneStates.initial(state.servingLineage(), keys, state.phaseSince()) : state;
+  }
+
+  /** Regenerate only a lineage that still holds the key just retired: a repeated ask changes nothing. */
+  private static boolean isRetiredKey(LineageKeys lineage, RolloverState state) {
+    return !lineage.hasKey() || lineage.spki().equals(state.retiredSpki());
+  }
+
+  private boolean secureEverywhere(List<String> hosts, String spki, int ttl) {
+    List<DnsRecord> records = hosts.stream().map(h -> Tlsa.record(h, spki, ttl)).toList();
+    return observer.observe(records).stream()
+        .allMatch(o -> o.observed() && o.dnssec() == RecordObserver.Dnssec.secure);
+  }
+
+  private CertOutcome disabled(SecureMailDomain domain, KubernetesClient client, RolloverState state,
+      DaneStatus previous, CertManager.Verdict certificates) {
+    boolean wasPublishing = previous != null && previous.getPhase() != null
+        && !RolloverPhase.Initial.name().equals(previous.getPhase()) && !DaneStates.DISABLED.equals(previous.getPhase());
+    if (wasPublishing) {
+      WarningEvents.record(client, domain, "DaneDisabled", "spec.dane.enabled is false: the TLSA records are "
+          + "withdrawn; DANE-validating senders fall back to MTA-STS or opportunistic TLS");
+    }
+    LineageSecrets.serve(client, domain, state.servingLineage(), state.servingSpki());
+    DaneStatus status = DaneStates.toStatus(state, null);
+    status.setPhase(DaneStates.DISABLED);
+    status.setNextTlsaObservedSince(null);
+    return new CertOutcome(List.of(), status, certificates.ready() ? "True" : "False", certificates.reason(),
+        certificates.ready() ? "MX and mta-sts certificates are issued; DANE is disabled (no TLSA records)"
+            : certificates.message(), certificates.ready() ? null : poll);
+  }
+
+  static RolloverFacts.Request request(SecureMailDomain domain) {
+    var annotations = domain.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(ROLLOVER_ANNOTATION);
+    if ("requested".equals(value)) {
+      return RolloverFacts.Request.requested;
+    }
+    return "emergency".equals(value) ? RolloverFacts.Request.emergency : RolloverFacts.Request.none;
+  }
+
+  /** The request has been acted on (the phase left Stable); removing it keeps it from starting another. */
+  private static void clearRequest(SecureMailDomain domain, KubernetesClient client) {
+    client.resources(SecureMailDomain.class).inNamespace(domain.getMetadata().getNamespace())
+        .withName(domain.getMetadata().getName())
+        .edit(d -> {
+          d.getMetadata().getAnnotations().remove(ROLLOVER_ANNOTATION);
+          return d;
+        });
+  }
+}
