@@ -109,7 +109,10 @@ public final class DnsjavaProbe implements DnsProbe {
       return unreachable(name, type, "no answer within " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return unreachable(name, type, cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+      if (cause instanceof java.net.PortUnreachableException) {
+        return unreachable(name, type, "nothing listens there (ICMP port unreachable)");
+      }
+      return unreachable(name, type, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return unreachable(name, type, "interrupted");
