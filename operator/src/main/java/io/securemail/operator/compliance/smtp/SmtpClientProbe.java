@@ -69,21 +69,25 @@ public final class SmtpClientProbe implements SmtpProbe {
       SmtpConnection.Reply greeting = connection.greeting();
       banner = greeting.text();
       if (greeting.code() != 220) {
+        quietQuit(connection);
         return new Session(Outcome.REJECTED, banner, null, where + " greeted with " + abbreviate(banner));
       }
       step = "EHLO";
       SmtpConnection.Reply ehlo = connection.command("EHLO " + connection.localAddressLiteral());
       if (ehlo.code() != 250) {
+        quietQuit(connection);
         return new Session(Outcome.REJECTED, banner, null, where + " answered EHLO with " + abbreviate(ehlo.text()));
       }
       boolean starttls = ehlo.lines().stream().skip(1)
           .anyMatch(l -> l.trim().toUpperCase(Locale.ROOT).equals("STARTTLS"));
       if (!starttls) {
+        quietQuit(connection);
         return new Session(Outcome.NO_STARTTLS, banner, null, where + " does not offer STARTTLS in its EHLO reply");
       }
       step = "STARTTLS";
       SmtpConnection.Reply ready = connection.command("STARTTLS");
       if (ready.code() != 220) {
+        quietQuit(connection);
         return new Session(Outcome.STARTTLS_REFUSED, banner, null, where + " answered STARTTLS with "
             + abbreviate(ready.text()));
       }
