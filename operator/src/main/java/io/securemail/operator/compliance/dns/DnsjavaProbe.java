@@ -62,7 +62,9 @@ public final class DnsjavaProbe implements DnsProbe {
   public static DnsjavaProbe create(List<InetSocketAddress> resolvers, DnssecMode mode, TrustAnchors anchors,
       Duration timeout) {
     List<InetSocketAddress> servers = resolvers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : resolvers;
-    String names = servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).collect(Collectors.joining(", "));
+    String names = servers.stream()
+        .map(a -> (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort())
+        .collect(Collectors.joining(", "));
     if (servers.isEmpty()) {
       throw new IllegalArgumentException("no DNS resolver configured on this system; pass one explicitly");
     }
@@ -147,7 +149,8 @@ public final class DnsjavaProbe implements DnsProbe {
 
   private DnsAnswer servfail(String name, String type, Message response) {
     ExtendedErrorCodeOption ede = extendedError(response);
-    String why = ede == null ? "" : " (" + ExtendedErrorCodeOption.text(ede.getErrorCode())
+    String why = ede == null ? "" : " (" + ExtendedErrorCodeOption.text(ede.getErrorCode()).replace('_', ' ')
+        .toLowerCase(java.util.Locale.ROOT)
         + (ede.getText() == null || ede.getText().isBlank() ? "" : ": " + ede.getText()) + ")";
     String reason = reason(response);
     if (ede != null && (ede.getErrorCode() == ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY
