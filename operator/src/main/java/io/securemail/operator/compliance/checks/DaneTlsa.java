@@ -10,7 +10,6 @@ import io.securemail.operator.compliance.dns.DnssecState;
 import java.time.Instant;
 import java.util.List;
 
-
 /** dane.tlsa: TLSA records exist at {@code _25._tcp.<mx>}, are DNSSEC-validated and usable for SMTP (RFC 7672 sections 2.2, 3.1). */
 final class DaneTlsa implements Check {
 
@@ -66,5 +65,4 @@ final class DaneTlsa implements Check {
     return CheckResult.pass(ID, host, usable.size() + " usable TLSA record(s) at " + name + ": "
         + Facts.tlsaList(usable));
   }
-
 }

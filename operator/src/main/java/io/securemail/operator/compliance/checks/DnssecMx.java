@@ -9,7 +9,6 @@ import io.securemail.operator.compliance.dns.DnssecState;
 import java.time.Instant;
 import java.util.List;
 
-
 /**
  * dnssec.mx: the address and TLSA answers of each MX host validate. DANE applies to a host only when
  * its address records are secure (RFC 7672 section 2.2.2), and a bogus answer makes the host unusable.
@@ -46,5 +45,4 @@ final class DnssecMx implements Check {
           : CheckResult.warn(ID, host, "DNSSEC state unknown: " + offending);
     };
   }
-
 }

@@ -80,6 +80,9 @@ public final class CheckCommand implements Callable<Integer> {
   String dnssec;
 
   private final ComplianceEngine engine;
+  private boolean colour;
+  private PrintWriter out;
+  private PrintWriter err;
 
   CheckCommand(ComplianceEngine engine) {
     this.engine = engine;
@@ -109,10 +112,6 @@ public final class CheckCommand implements Callable<Integer> {
     err.flush();
     return code;
   }
-
-  private boolean colour;
-  private PrintWriter out;
-  private PrintWriter err;
 
   @Override
   public Integer call() {
