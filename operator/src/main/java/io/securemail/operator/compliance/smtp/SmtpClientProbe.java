@@ -32,7 +32,8 @@ public final class SmtpClientProbe implements SmtpProbe {
   public SmtpObservation probe(String mxHost, InetAddress address, int port) {
     Session main = converse(mxHost, address, port, TlsOffer.STANDARD, true);
     List<TlsAttempt> attempts = new ArrayList<>();
-    if (main.outcome.ordinal() >= Outcome.HANDSHAKE_FAILED.ordinal()) {
+    // Weak offers only make sense once STARTTLS works; each needs its own connection.
+    if (main.outcome == Outcome.TLS_OK || main.outcome == Outcome.TLS_BROKEN || main.outcome == Outcome.HANDSHAKE_FAILED) {
       for (TlsOffer offer : WEAK_OFFERS) {
         Session weak = converse(mxHost, address, port, offer, false);
         attempts.add(switch (weak.outcome) {

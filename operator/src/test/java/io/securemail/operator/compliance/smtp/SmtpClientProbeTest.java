@@ -7,6 +7,7 @@ import io.securemail.operator.compliance.smtp.SmtpObservation.Outcome;
 import io.securemail.operator.compliance.smtp.TestSmtpServer.Behaviour;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.security.Security;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,8 @@ class SmtpClientProbeTest {
   /** BouncyCastle's TLS really offers TLS 1.0 when asked, in a JVM whose JSSE has it disabled. */
   @Test
   void provesThatLegacyVersionsAndCbcSuitesAreAccepted() throws Exception {
+    String disabled = Security.getProperty("jdk.tls.disabledAlgorithms");
+    assertThat(disabled).as("the premise: this JVM's own TLS refuses TLS 1.0").contains("TLSv1,");
     try (TestSmtpServer server = server(Behaviour.STARTTLS, ProtocolVersion.TLSv12.downTo(ProtocolVersion.TLSv10), LEGACY)) {
       SmtpObservation observation = probe(server, Duration.ofSeconds(5));
 
@@ -80,6 +83,8 @@ class SmtpClientProbeTest {
           .containsEntry(TlsOffer.CBC, TlsAttempt.Result.ACCEPTED)
           .containsEntry(TlsOffer.STATIC_RSA, TlsAttempt.Result.REFUSED);
     }
+    // Nothing was loosened for the rest of the JVM.
+    assertThat(Security.getProperty("jdk.tls.disabledAlgorithms")).isEqualTo(disabled);
   }
 
   @Test
