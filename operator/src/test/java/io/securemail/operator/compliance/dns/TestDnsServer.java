@@ -11,23 +11,23 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Section;
 
 /** A UDP DNS responder on an ephemeral loopback port; the test decides every answer. */
-final class TestDnsServer implements AutoCloseable {
+public final class TestDnsServer implements AutoCloseable {
 
   private final DatagramSocket socket;
 
-  TestDnsServer(Function<Message, Message> answer) throws IOException {
+  public TestDnsServer(Function<Message, Message> answer) throws IOException {
     socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     Thread thread = new Thread(() -> serve(answer), "test-dns");
     thread.setDaemon(true);
     thread.start();
   }
 
-  InetSocketAddress address() {
+  public InetSocketAddress address() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), socket.getLocalPort());
   }
 
   /** An empty response to the query: same id and question, QR and RA set. */
-  static Message responseTo(Message query) {
+  public static Message responseTo(Message query) {
     Message response = new Message(query.getHeader().getID());
     response.getHeader().setFlag(Flags.QR);
     response.getHeader().setFlag(Flags.RA);

@@ -35,9 +35,9 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * server (so any TLS version can be allowed without touching the JVM's settings), EHLO and QUIT over
  * TLS. It can also be silent or not offer STARTTLS.
  */
-final class TestSmtpServer implements AutoCloseable {
+public final class TestSmtpServer implements AutoCloseable {
 
-  enum Behaviour { STARTTLS, SILENT, NO_STARTTLS }
+  public enum Behaviour { STARTTLS, SILENT, NO_STARTTLS }
 
   private final ServerSocket listener;
   private final Behaviour behaviour;
@@ -48,7 +48,7 @@ final class TestSmtpServer implements AutoCloseable {
   final List<String> received = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
 
-  TestSmtpServer(Behaviour behaviour, TestPki.Issued leaf, List<X509Certificate> chain, ProtocolVersion[] versions,
+  public TestSmtpServer(Behaviour behaviour, TestPki.Issued leaf, List<X509Certificate> chain, ProtocolVersion[] versions,
       int[] suites) throws IOException {
     this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.behaviour = behaviour;
@@ -61,11 +61,11 @@ final class TestSmtpServer implements AutoCloseable {
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return listener.getLocalPort();
   }
 
-  InetAddress address() {
+  public InetAddress address() {
     return listener.getInetAddress();
   }
 
