@@ -8,6 +8,7 @@ import io.securemail.operator.compliance.dane.TlsaRecord;
 import io.securemail.operator.compliance.dns.DnsAnswer;
 import io.securemail.operator.compliance.dns.DnssecState;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** dane.tlsa: TLSA records exist at {@code _25._tcp.<mx>}, are DNSSEC-validated and usable for SMTP (RFC 7672 sections 2.2, 3.1). */
@@ -51,7 +52,7 @@ final class DaneTlsa implements Check {
     List<String> unparseable = tlsa.data().stream().filter(d -> TlsaRecord.parse(d).isEmpty()).toList();
     List<TlsaRecord> records = Facts.secureTlsa(mx);
     List<TlsaRecord> usable = records.stream().filter(TlsaRecord::usable).toList();
-    List<String> problems = new java.util.ArrayList<>(unparseable.stream().map(d -> "'" + d + "' is not TLSA data").toList());
+    List<String> problems = new ArrayList<>(unparseable.stream().map(d -> "'" + d + "' is not TLSA data").toList());
     records.stream().filter(r -> !r.usable())
         .forEach(r -> problems.add(r.parameters() + ": " + r.unusableBecause().orElse("")));
     if (usable.isEmpty()) {

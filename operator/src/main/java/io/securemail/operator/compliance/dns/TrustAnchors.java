@@ -1,5 +1,6 @@
 package io.securemail.operator.compliance.dns;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class TrustAnchors {
   /** Anchors for a private zone; fails unless the text holds at least one DS or DNSKEY record. */
   public static TrustAnchors parse(String zoneText) {
     int anchors = 0;
-    try (Master master = new Master(new java.io.ByteArrayInputStream(zoneText.getBytes(StandardCharsets.UTF_8)), Name.root)) {
+    try (Master master = new Master(new ByteArrayInputStream(zoneText.getBytes(StandardCharsets.UTF_8)), Name.root)) {
       Record record;
       while ((record = master.nextRecord()) != null) {
         if (record.getType() == Type.DS || record.getType() == Type.DNSKEY) {
@@ -59,6 +60,6 @@ public final class TrustAnchors {
   }
 
   InputStream stream() {
-    return new java.io.ByteArrayInputStream(zoneText.getBytes(StandardCharsets.UTF_8));
+    return new ByteArrayInputStream(zoneText.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,5 +1,6 @@
 package io.securemail.operator.compliance.smtp;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class SmtpConnection implements Closeable {
   private SmtpConnection(Socket socket, Duration timeout) throws IOException {
     this.socket = socket;
     this.timeout = timeout;
-    this.in = new java.io.BufferedInputStream(socket.getInputStream());
+    this.in = new BufferedInputStream(socket.getInputStream());
     this.out = socket.getOutputStream();
   }
 
@@ -86,7 +87,7 @@ final class SmtpConnection implements Closeable {
     }
     BcTlsHandshake.Established tls = BcTlsHandshake.connect(new DeadlineStream(socket.getInputStream()), socket.getOutputStream(),
         serverName, offer);
-    in = new java.io.BufferedInputStream(new DeadlineStream(tls.protocol().getInputStream()));
+    in = new BufferedInputStream(new DeadlineStream(tls.protocol().getInputStream()));
     out = tls.protocol().getOutputStream();
     return tls;
   }
