@@ -1,0 +1,52 @@
+package io.securemail.operator.compliance;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/** The requirement set a domain is judged by. */
+public enum Profile {
+  /** What RFC 7672 (DANE for SMTP), RFC 8461 (MTA-STS) and RFC 8460 (TLS-RPT) require of a domain that uses them. */
+  RFC("rfc"),
+  /**
+   * BSI TR-03108 (secure mail transport): DNSSEC and DANE are mandatory, only TLS 1.2 or later, only
+   * forward-secret AEAD cipher suites, and MTA-STS must be published.
+   */
+  BSI_TR_03108("bsi-tr-03108");
+
+  private final String id;
+
+  Profile(String id) {
+    this.id = id;
+  }
+
+  /** The public name: {@code rfc} or {@code bsi-tr-03108}. */
+  public String id() {
+    return id;
+  }
+
+  /** DNSSEC and DANE are requirements rather than recommendations. */
+  public boolean requiresDane() {
+    return this == BSI_TR_03108;
+  }
+
+  /** Accepting TLS 1.0/1.1 or suites without forward secrecy or AEAD is a failure rather than a warning. */
+  public boolean requiresModernTls() {
+    return this == BSI_TR_03108;
+  }
+
+  /** A domain without MTA-STS fails rather than being skipped. */
+  public boolean requiresMtaSts() {
+    return this == BSI_TR_03108;
+  }
+
+  public static Profile fromId(String id) {
+    return Arrays.stream(values()).filter(p -> p.id.equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("unknown profile '" + id + "', expected one of "
+            + Arrays.stream(values()).map(Profile::id).collect(Collectors.joining(", "))));
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}

@@ -1,0 +1,160 @@
+package io.securemail.operator.compliance.cli;
+
+import io.securemail.operator.compliance.CannotCheckException;
+import io.securemail.operator.compliance.ComplianceEngine;
+import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.Profile;
+import io.securemail.operator.compliance.Report;
+import io.securemail.operator.compliance.dns.DnssecMode;
+import io.securemail.operator.compliance.dns.TrustAnchors;
+import io.securemail.operator.compliance.pki.PkixRoots;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code check DOMAIN}: the compliance engine on the command line. Exit 0: compliant under the
+ * profile; 1: not compliant; 2: could not check (bad arguments, unreadable files, no resolver answer).
+ * It never talks to a Kubernetes cluster.
+ */
+@Command(name = "check", sortOptions = false, usageHelpAutoWidth = true,
+    description = "Checks a mail domain from the outside as a sending MTA sees it: DNSSEC, DANE, STARTTLS, TLS, "
+        + "certificates, MTA-STS and TLS-RPT.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:compliant under the profile (no check failed)", "1:not compliant",
+        "2:could not check (bad arguments, unreadable file, resolver unreachable)"})
+public final class CheckCommand implements Callable<Integer> {
+
+  public static final int COMPLIANT = 0;
+  public static final int NOT_COMPLIANT = 1;
+  public static final int CANNOT_CHECK = 2;
+
+  @Parameters(index = "0", paramLabel = "DOMAIN", description = "The mail domain, e.g. example.com.")
+  String domain;
+
+  @Option(names = "--resolver", paramLabel = "HOST:PORT",
+      description = "Recursive resolver to ask (default: the system's). Port 53 if omitted.")
+  String resolver;
+
+  @Option(names = "--trust-anchor", paramLabel = "FILE",
+      description = "DNSSEC trust anchors (DS or DNSKEY records, zone-file syntax) instead of the root's.")
+  Path trustAnchor;
+
+  @Option(names = "--ca-file", paramLabel = "PEM", description = "Extra trusted root certificates (PEM).")
+  Path caFile;
+
+  @Option(names = "--smtp-port", paramLabel = "N", defaultValue = "25",
+      description = "Port of the SMTP probes (default: ${DEFAULT-VALUE}); TLSA names stay _25._tcp.")
+  int smtpPort;
+
+  @Option(names = "--https-port", paramLabel = "N", defaultValue = "443",
+      description = "Port of the MTA-STS policy fetch (default: ${DEFAULT-VALUE}).")
+  int httpsPort;
+
+  @Option(names = "--profile", paramLabel = "rfc|bsi-tr-03108", defaultValue = "rfc",
+      description = "Requirement set (default: ${DEFAULT-VALUE}).")
+  String profile;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
+  @Option(names = "--json", description = "Print the report as JSON.")
+  boolean json;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Timeout of each network step (default: ${DEFAULT-VALUE}).")
+  int timeout;
+
+  @Option(names = "--dnssec", paramLabel = "validate|resolver", defaultValue = "validate",
+      description = "validate: validate DNSSEC here from the trust anchors (safe over any network); resolver: "
+          + "trust the resolver's AD bit (only over a trusted path, e.g. loopback). Default: ${DEFAULT-VALUE}.")
+  String dnssec;
+
+  private final ComplianceEngine engine;
+  private boolean colour;
+  private PrintWriter out;
+  private PrintWriter err;
+
+  CheckCommand(ComplianceEngine engine) {
+    this.engine = engine;
+  }
+
+  /** Runs the command on the process's standard streams; returns the exit code. */
+  public static int run(String... args) {
+    return execute(new ComplianceEngine(), new PrintWriter(System.out, true), new PrintWriter(System.err, true),
+        ReportTable.colourTerminal(), args);
+  }
+
+  /** Runs the command with the given engine and streams (tests call this in-process). */
+  public static int execute(ComplianceEngine engine, PrintWriter out, PrintWriter err, boolean colour, String... args) {
+    CheckCommand command = new CheckCommand(engine);
+    CommandLine cli = new CommandLine(command);
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      err.println("check: " + e.getMessage());
+      return CANNOT_CHECK;
+    });
+    command.colour = colour;
+    command.out = out;
+    command.err = err;
+    int code = cli.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  @Override
+  public Integer call() {
+    ComplianceOptions options;
+    Profile chosen;
+    try {
+      chosen = Profile.fromId(profile);
+      options = options();
+    } catch (IllegalArgumentException | IOException e) {
+      err.println("check: " + e.getMessage());
+      return CANNOT_CHECK;
+    }
+    Report report;
+    try {
+      report = engine.check(domain, chosen, options);
+    } catch (CannotCheckException e) {
+      err.println("check: could not check " + domain + ": " + e.getMessage());
+      return CANNOT_CHECK;
+    }
+    out.print(json ? ReportJson.render(report) : ReportTable.render(report, colour));
+    out.flush();
+    return report.compliant() ? COMPLIANT : NOT_COMPLIANT;
+  }
+
+  private ComplianceOptions options() throws IOException {
+    if (!domain.matches("(?i)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.?")) {
+      throw new IllegalArgumentException("'" + domain + "' is not a domain name");
+    }
+    if (timeout < 1 || timeout > 300) {
+      throw new IllegalArgumentException("--timeout must be between 1 and 300 seconds");
+    }
+    if (smtpPort < 1 || smtpPort > 65535 || httpsPort < 1 || httpsPort > 65535) {
+      throw new IllegalArgumentException("ports must be between 1 and 65535");
+    }
+    DnssecMode mode = switch (dnssec) {
+      case "validate" -> DnssecMode.VALIDATE;
+      case "resolver" -> DnssecMode.RESOLVER_AD;
+      default -> throw new IllegalArgumentException("--dnssec must be validate or resolver, not '" + dnssec + "'");
+    };
+    TrustAnchors anchors = trustAnchor == null ? TrustAnchors.root() : TrustAnchors.read(trustAnchor);
+    List<X509Certificate> roots = caFile == null ? List.of() : PkixRoots.readPem(caFile);
+    List<InetSocketAddress> resolvers = resolver == null ? List.of() : List.of(ResolverAddress.parse(resolver));
+    return ComplianceOptions.defaults().withResolvers(resolvers).withDnssec(mode, anchors).withExtraRoots(roots)
+        .withPorts(smtpPort, httpsPort).withTimeout(Duration.ofSeconds(timeout));
+  }
+}

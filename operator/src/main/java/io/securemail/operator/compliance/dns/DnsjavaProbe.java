@@ -1,0 +1,194 @@
+package io.securemail.operator.compliance.dns;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+/**
+ * {@link DnsProbe} over dnsjava, in either {@link DnssecMode}.
+ *
+ * <p>How dnsjava's {@link ValidatingResolver} (3.6) reports its verdict, which this class reads: a
+ * secure answer carries the AD bit; an insecure one is returned as the resolver gave it, without AD; a
+ * bogus one is replaced by SERVFAIL carrying an Extended DNS Error (RFC 8914) with the reason, and the
+ * same reason as a TXT record of class {@link ValidatingResolver#VALIDATION_REASON_QCLASS} in the
+ * additional section. It sends its own queries with CD set, so the upstream resolver hands over
+ * signatures even for data it would itself reject, and the verdict is ours alone.
+ *
+ * <p>An instance keeps a key cache; use one per check run (it is not shared between threads).
+ */
+public final class DnsjavaProbe implements DnsProbe {
+
+  private final Resolver resolver;
+  private final DnssecMode mode;
+  private final Duration timeout;
+  private final String resolverName;
+
+  private DnsjavaProbe(Resolver resolver, DnssecMode mode, Duration timeout, String resolverName) {
+    this.resolver = resolver;
+    this.mode = mode;
+    this.timeout = timeout;
+    this.resolverName = resolverName;
+  }
+
+  /**
+   * @param resolvers recursive resolvers to ask; empty means the system's (resolv.conf)
+   * @param anchors trust anchors for {@link DnssecMode#VALIDATE}; ignored for {@link DnssecMode#RESOLVER_AD}
+   */
+  public static DnsjavaProbe create(List<InetSocketAddress> resolvers, DnssecMode mode, TrustAnchors anchors,
+      Duration timeout) {
+    List<InetSocketAddress> servers = resolvers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : resolvers;
+    String names = servers.stream()
+        .map(a -> (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort())
+        .collect(Collectors.joining(", "));
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no DNS resolver configured on this system; pass one explicitly");
+    }
+    List<Resolver> simple = servers.stream().map(a -> {
+      SimpleResolver r = new SimpleResolver(a);
+      r.setTimeout(timeout);
+      return (Resolver) r;
+    }).toList();
+    Resolver head = simple.size() == 1 ? simple.get(0) : new ExtendedResolver(simple);
+    head.setTimeout(timeout);
+    if (mode == DnssecMode.RESOLVER_AD) {
+      // DO (RFC 3225) so a validating resolver validates for us and may set AD (RFC 6840 section 5.7).
+      head.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+      return new DnsjavaProbe(head, mode, timeout, names);
+    }
+    ValidatingResolver validating = new ValidatingResolver(head);
+    try {
+      validating.loadTrustAnchors(anchors.stream());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new DnsjavaProbe(validating, mode, timeout, names);
+  }
+
+  @Override
+  public DnsAnswer lookup(String name, String type) {
+    int qtype = Type.value(type);
+    Name qname;
+    try {
+      qname = Name.fromString(name.endsWith(".") ? name : name + ".");
+    } catch (TextParseException e) {
+      return DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.indeterminate, "not a DNS name: " + name);
+    }
+    Message query = Message.newQuery(Record.newRecord(qname, qtype, DClass.IN));
+    if (mode == DnssecMode.RESOLVER_AD) {
+      query.getHeader().setFlag(Flags.AD);
+    }
+    Message response;
+    try {
+      // A validating lookup may take several round trips (DS and DNSKEY of each zone on the way).
+      long limit = timeout.toMillis() * (mode == DnssecMode.VALIDATE ? 6 : 2);
+      response = resolver.sendAsync(query).toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      return unreachable(name, type, "no answer within " + timeout.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof java.net.PortUnreachableException) {
+        return unreachable(name, type, "nothing listens there (ICMP port unreachable)");
+      }
+      return unreachable(name, type, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unreachable(name, type, "interrupted");
+    }
+    return interpret(name, type, qtype, response);
+  }
+
+  private DnsAnswer unreachable(String name, String type, String why) {
+    return DnsAnswer.failed(name, type, DnsAnswer.Outcome.UNREACHABLE, DnssecState.indeterminate,
+        "resolver " + resolverName + " did not answer: " + why);
+  }
+
+  private DnsAnswer interpret(String name, String type, int qtype, Message response) {
+    int rcode = response.getRcode();
+    if (rcode == Rcode.SERVFAIL) {
+      return servfail(name, type, response);
+    }
+    DnssecState dnssec = response.getHeader().getFlag(Flags.AD) ? DnssecState.secure : DnssecState.insecure;
+    if (rcode == Rcode.NXDOMAIN) {
+      return new DnsAnswer(name, type, DnsAnswer.Outcome.NXDOMAIN, List.of(), dnssec, "NXDOMAIN" + reason(response));
+    }
+    if (rcode != Rcode.NOERROR) {
+      return DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.indeterminate,
+          "the resolver answered " + Rcode.string(rcode));
+    }
+    // Records of the asked type at any owner: a CNAME chain ends at another name (RFC 1034 section 3.6.2).
+    List<String> data = response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == qtype)
+        .map(DnsjavaProbe::presentation).distinct().toList();
+    return new DnsAnswer(name, type, data.isEmpty() ? DnsAnswer.Outcome.NODATA : DnsAnswer.Outcome.ANSWER, data,
+        dnssec, reason(response));
+  }
+
+  private DnsAnswer servfail(String name, String type, Message response) {
+    ExtendedErrorCodeOption ede = extendedError(response);
+    String why = ede == null ? "" : " (" + ExtendedErrorCodeOption.text(ede.getErrorCode()).replace('_', ' ')
+        .toLowerCase(java.util.Locale.ROOT)
+        + (ede.getText() == null || ede.getText().isBlank() ? "" : ": " + ede.getText()) + ")";
+    String reason = reason(response);
+    if (ede != null && (ede.getErrorCode() == ExtendedErrorCodeOption.NO_REACHABLE_AUTHORITY
+        || ede.getErrorCode() == ExtendedErrorCodeOption.NETWORK_ERROR
+        || ede.getErrorCode() == ExtendedErrorCodeOption.DNSSEC_INDETERMINATE)) {
+      return DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.indeterminate,
+          "SERVFAIL" + why + reason);
+    }
+    // A validating resolver answers SERVFAIL for data that fails validation (RFC 4035 section 5.5).
+    // Without an Extended DNS Error to say otherwise, that is the likely cause.
+    return DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.bogus,
+        "SERVFAIL" + (why.isEmpty() ? " (DNSSEC validation failure?)" : why) + reason);
+  }
+
+  private static ExtendedErrorCodeOption extendedError(Message response) {
+    OPTRecord opt = response.getOPT();
+    if (opt == null) {
+      return null;
+    }
+    for (EDNSOption option : opt.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR)) {
+      if (option instanceof ExtendedErrorCodeOption ede) {
+        return ede;
+      }
+    }
+    return null;
+  }
+
+  /** The validator's explanation, when dnsjava's ValidatingResolver left one in the additional section. */
+  private static String reason(Message response) {
+    return response.getSection(Section.ADDITIONAL).stream()
+        .filter(r -> r.getType() == Type.TXT && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS)
+        .map(r -> String.join("", ((TXTRecord) r).getStrings())).findFirst().map(s -> ": " + s).orElse("");
+  }
+
+  private static String presentation(Record record) {
+    if (record instanceof TXTRecord txt) {
+      return String.join("", txt.getStrings());
+    }
+    return record.rdataToString();
+  }
+}

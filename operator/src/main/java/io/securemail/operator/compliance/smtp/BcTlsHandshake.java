@@ -1,0 +1,142 @@
+package io.securemail.operator.compliance.smtp;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Vector;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.CertificateRequest;
+import org.bouncycastle.tls.DefaultTlsClient;
+import org.bouncycastle.tls.NameType;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.ServerName;
+import org.bouncycastle.tls.TlsAuthentication;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsFatalAlert;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
+import org.bouncycastle.tls.TlsServerCertificate;
+import org.bouncycastle.tls.crypto.TlsCertificate;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
+
+/**
+ * A TLS client handshake with BouncyCastle's own TLS API, configured per handshake by a {@link TlsOffer}.
+ *
+ * <p>Why not the JDK's TLS, or BouncyCastle's JSSE provider: both apply the JVM-wide security
+ * property {@code jdk.tls.disabledAlgorithms}, which (rightly) disables TLS 1.0/1.1 and weak suites,
+ * so they cannot offer them to prove a server refuses them. Loosening that property would weaken
+ * every other TLS connection of the JVM, including the operator's to the Kubernetes API. This API
+ * (org.bouncycastle.tls with the lightweight crypto) reads no security property: each handshake
+ * offers exactly what it is configured with.
+ *
+ * <p>Certificates are collected, not verified: the checks judge them (DANE, PKIX) afterwards.
+ */
+final class BcTlsHandshake {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private BcTlsHandshake() {}
+
+  /** A completed handshake: the session and the protocol for application data. */
+  record Established(TlsSession session, TlsClientProtocol protocol) {}
+
+  /** Runs the handshake on the given streams; the caller owns the socket and its timeouts. */
+  static Established connect(InputStream in, OutputStream out, String serverName, TlsOffer offer) throws IOException {
+    Client client = new Client(serverName, offer);
+    TlsClientProtocol protocol = new TlsClientProtocol(in, out);
+    protocol.connect(client);
+    ProtocolVersion version = client.context().getServerVersion();
+    String suite = CipherSuites.name(client.context().getSecurityParametersConnection().getCipherSuite());
+    return new Established(new TlsSession(versionName(version), suite, client.chain), protocol);
+  }
+
+  /** "TLSv1.2" etc., the names the JDK and OpenSSL use. */
+  static String versionName(ProtocolVersion version) {
+    if (version == null || !version.isTLS()) {
+      return String.valueOf(version);
+    }
+    return "TLSv1." + (version.getMinorVersion() - 1);
+  }
+
+  /** A short description of why a handshake failed, naming the TLS alert when there was one. */
+  static String describe(IOException e) {
+    if (e instanceof TlsFatalAlertReceived received) {
+      return "the server sent the alert " + AlertDescription.getText(received.getAlertDescription());
+    }
+    if (e instanceof TlsFatalAlert alert) {
+      return "the handshake was aborted (" + AlertDescription.getText(alert.getAlertDescription())
+          + (alert.getMessage() == null ? "" : ": " + alert.getMessage()) + ")";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static final class Client extends DefaultTlsClient {
+    private final String serverName;
+    private final TlsOffer offer;
+    private final List<X509Certificate> chain = new ArrayList<>();
+
+    Client(String serverName, TlsOffer offer) {
+      super(new BcTlsCrypto(RANDOM));
+      this.serverName = serverName;
+      this.offer = offer;
+    }
+
+    org.bouncycastle.tls.TlsClientContext context() {
+      return context;
+    }
+
+    @Override
+    protected ProtocolVersion[] getSupportedVersions() {
+      return offer.versions();
+    }
+
+    @Override
+    protected int[] getSupportedCipherSuites() {
+      return offer.suites();
+    }
+
+    /** SNI with the MX host name, as RFC 7672 section 8.1 asks of DANE clients. */
+    @Override
+    protected Vector getSNIServerNames() {
+      Vector<ServerName> names = new Vector<>();
+      names.add(new ServerName(NameType.host_name, serverName.getBytes(StandardCharsets.US_ASCII)));
+      return names;
+    }
+
+    /** The server's signature algorithms are not ours to judge here; the certificate checks do that. */
+    @Override
+    public boolean shouldCheckSigAlgOfPeerCerts() {
+      return false;
+    }
+
+    @Override
+    public TlsAuthentication getAuthentication() {
+      return new TlsAuthentication() {
+        @Override
+        public void notifyServerCertificate(TlsServerCertificate serverCertificate) throws IOException {
+          try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            for (TlsCertificate cert : serverCertificate.getCertificate().getCertificateList()) {
+              chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(cert.getEncoded())));
+            }
+          } catch (CertificateException e) {
+            throw new TlsFatalAlert(AlertDescription.bad_certificate, "unparseable certificate: " + e.getMessage());
+          }
+        }
+
+        @Override
+        public TlsCredentials getClientCredentials(CertificateRequest certificateRequest) {
+          return null;
+        }
+      };
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.securemail.operator.compliance.smtp;
+
+import io.securemail.operator.compliance.smtp.SmtpObservation.Outcome;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The SMTP probe over TCP: greeting, EHLO, STARTTLS, TLS handshake ({@link TlsOffer#STANDARD}), EHLO
+ * over TLS to prove the record layer works, QUIT. When STARTTLS is offered, one more connection per
+ * weak {@link TlsOffer} shows whether the server accepts legacy versions or weak suites.
+ * Thread-safe: it holds only configuration.
+ */
+public final class SmtpClientProbe implements SmtpProbe {
+
+  private static final List<TlsOffer> WEAK_OFFERS = List.of(TlsOffer.TLS_1_0, TlsOffer.TLS_1_1, TlsOffer.STATIC_RSA,
+      TlsOffer.CBC);
+
+  private final Duration timeout;
+
+  /** @param timeout for each step: connecting, the greeting, each command's reply, the TLS handshake */
+  public SmtpClientProbe(Duration timeout) {
+    this.timeout = timeout;
+  }
+
+  @Override
+  public SmtpObservation probe(String mxHost, InetAddress address, int port) {
+    Session main = converse(mxHost, address, port, TlsOffer.STANDARD, true);
+    List<TlsAttempt> attempts = new ArrayList<>();
+    // Weak offers only make sense once STARTTLS works; each needs its own connection.
+    if (main.outcome == Outcome.TLS_OK || main.outcome == Outcome.TLS_BROKEN || main.outcome == Outcome.HANDSHAKE_FAILED) {
+      for (TlsOffer offer : WEAK_OFFERS) {
+        Session weak = converse(mxHost, address, port, offer, false);
+        attempts.add(switch (weak.outcome) {
+          case TLS_OK, TLS_BROKEN -> new TlsAttempt(offer, TlsAttempt.Result.ACCEPTED,
+              weak.tls.version() + " " + weak.tls.cipherSuite(), "");
+          case HANDSHAKE_FAILED -> new TlsAttempt(offer, TlsAttempt.Result.REFUSED, null, weak.detail);
+          default -> new TlsAttempt(offer, TlsAttempt.Result.INCONCLUSIVE, null, weak.detail);
+        });
+      }
+    }
+    return new SmtpObservation(mxHost, address.getHostAddress(), port, main.outcome, main.banner, main.tls, attempts,
+        main.detail);
+  }
+
+  private record Session(Outcome outcome, String banner, TlsSession tls, String detail) {}
+
+  private Session converse(String mxHost, InetAddress address, int port, TlsOffer offer, boolean full) {
+    String where = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress())
+        + ":" + port;
+    SmtpConnection connection;
+    try {
+      connection = SmtpConnection.open(address, port, timeout);
+    } catch (SocketTimeoutException e) {
+      return new Session(Outcome.UNREACHABLE, null, null, "no TCP connection to " + where + " within " + seconds());
+    } catch (ConnectException e) {
+      return new Session(Outcome.UNREACHABLE, null, null, "cannot connect to " + where + ": " + e.getMessage());
+    } catch (IOException e) {
+      return new Session(Outcome.UNREACHABLE, null, null, "cannot connect to " + where + ": " + e);
+    }
+    String banner = null;
+    TlsSession session = null;
+    String step = "greeting";
+    try (connection) {
+      SmtpConnection.Reply greeting = connection.greeting();
+      banner = greeting.text();
+      if (greeting.code() != 220) {
+        quietQuit(connection);
+        return new Session(Outcome.REJECTED, banner, null, where + " greeted with " + abbreviate(banner));
+      }
+      step = "EHLO";
+      SmtpConnection.Reply ehlo = connection.command("EHLO " + connection.localAddressLiteral());
+      if (ehlo.code() != 250) {
+        quietQuit(connection);
+        return new Session(Outcome.REJECTED, banner, null, where + " answered EHLO with " + abbreviate(ehlo.text()));
+      }
+      boolean starttls = ehlo.lines().stream().skip(1)
+          .anyMatch(l -> l.trim().toUpperCase(Locale.ROOT).equals("STARTTLS"));
+      if (!starttls) {
+        quietQuit(connection);
+        return new Session(Outcome.NO_STARTTLS, banner, null, where + " does not offer STARTTLS in its EHLO reply");
+      }
+      step = "STARTTLS";
+      SmtpConnection.Reply ready = connection.command("STARTTLS");
+      if (ready.code() != 220) {
+        quietQuit(connection);
+        return new Session(Outcome.STARTTLS_REFUSED, banner, null, where + " answered STARTTLS with "
+            + abbreviate(ready.text()));
+      }
+      step = "TLS handshake";
+      BcTlsHandshake.Established tls;
+      try {
+        tls = connection.startTls(mxHost, offer);
+      } catch (SocketTimeoutException e) {
+        return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where
+            + " did not complete within " + seconds());
+      } catch (IOException e) {
+        return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where + " failed: "
+            + BcTlsHandshake.describe(e));
+      }
+      session = tls.session();
+      if (!full) {
+        quietQuit(connection);
+        return new Session(Outcome.TLS_OK, banner, session, "");
+      }
+      step = "EHLO over TLS";
+      SmtpConnection.Reply secureEhlo = connection.command("EHLO " + connection.localAddressLiteral());
+      if (secureEhlo.code() != 250) {
+        return new Session(Outcome.TLS_BROKEN, banner, tls.session(), where + " answered EHLO over TLS with "
+            + abbreviate(secureEhlo.text()));
+      }
+      step = "QUIT";
+      connection.command("QUIT");
+      return new Session(Outcome.TLS_OK, banner, tls.session(), "");
+    } catch (SocketTimeoutException e) {
+      return failedAt(step, banner, session, where, "no reply within " + seconds());
+    } catch (IOException e) {
+      return failedAt(step, banner, session, where, e.getMessage());
+    }
+  }
+
+  private Session failedAt(String step, String banner, TlsSession session, String where, String why) {
+    Outcome outcome = switch (step) {
+      case "greeting" -> Outcome.NO_GREETING;
+      case "EHLO" -> Outcome.REJECTED;
+      case "STARTTLS" -> Outcome.STARTTLS_REFUSED;
+      case "TLS handshake" -> Outcome.HANDSHAKE_FAILED;
+      default -> Outcome.TLS_BROKEN;
+    };
+    if (outcome == Outcome.TLS_BROKEN && step.equals("QUIT")) {
+      // Everything that matters worked; a server that hangs up on QUIT is not a TLS problem.
+      return new Session(Outcome.TLS_OK, banner, session, "");
+    }
+    return new Session(outcome, banner, session, where + ": " + step + " failed: " + why);
+  }
+
+  private static void quietQuit(SmtpConnection connection) {
+    try {
+      connection.command("QUIT");
+    } catch (IOException e) {
+      // The attempt is judged already; how the server says goodbye does not matter.
+    }
+  }
+
+  private String seconds() {
+    return timeout.toSeconds() + " s";
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 120 ? s.substring(0, 120) + "..." : s;
+  }
+}

@@ -1,0 +1,184 @@
+package io.securemail.operator.compliance.smtp;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The client side of one SMTP connection: replies (RFC 5321 section 4.2, multi-line with "250-"),
+ * commands, and the switch to TLS after STARTTLS (RFC 3207 section 4.2). Every step has its own
+ * deadline, enforced across reads, so a server that says nothing or trickles bytes is cut off.
+ */
+final class SmtpConnection implements Closeable {
+
+  /** One reply: its code and text lines. */
+  record Reply(int code, List<String> lines) {
+    String text() {
+      return code + " " + String.join(" / ", lines);
+    }
+  }
+
+  private static final int MAX_LINE = 2048;
+  private static final int MAX_LINES = 100;
+
+  private final Socket socket;
+  private final Duration timeout;
+  private InputStream in;
+  private OutputStream out;
+  private long deadline;
+
+  private SmtpConnection(Socket socket, Duration timeout) throws IOException {
+    this.socket = socket;
+    this.timeout = timeout;
+    this.in = new BufferedInputStream(socket.getInputStream());
+    this.out = socket.getOutputStream();
+  }
+
+  static SmtpConnection open(InetAddress address, int port, Duration timeout) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
+      socket.setSoTimeout((int) timeout.toMillis());
+      return new SmtpConnection(socket, timeout);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** "[192.0.2.1]" or "[IPv6:2001:db8::1]": our EHLO argument, an address literal (RFC 5321 section 4.1.3). */
+  String localAddressLiteral() {
+    InetAddress local = socket.getLocalAddress();
+    String text = local.getHostAddress();
+    return local instanceof java.net.Inet6Address ? "[IPv6:" + text.replaceAll("%.*$", "") + "]" : "[" + text + "]";
+  }
+
+  /** Sends a command and waits for its reply within one timeout. */
+  Reply command(String line) throws IOException {
+    startStep();
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return readReply();
+  }
+
+  /** Reads the greeting within one timeout. */
+  Reply greeting() throws IOException {
+    startStep();
+    return readReply();
+  }
+
+  /** Runs the TLS handshake on this connection (within one timeout) and continues over TLS. */
+  BcTlsHandshake.Established startTls(String serverName, TlsOffer offer) throws IOException {
+    startStep();
+    if (in.available() > 0) {
+      // RFC 3207 section 4.2 / CVE-2011-0411: nothing may be buffered from before the handshake.
+      throw new IOException("the server sent data after its STARTTLS reply (command injection risk)");
+    }
+    BcTlsHandshake.Established tls = BcTlsHandshake.connect(new DeadlineStream(socket.getInputStream()), socket.getOutputStream(),
+        serverName, offer);
+    in = new BufferedInputStream(new DeadlineStream(tls.protocol().getInputStream()));
+    out = tls.protocol().getOutputStream();
+    return tls;
+  }
+
+  private void startStep() {
+    deadline = System.nanoTime() + timeout.toNanos();
+  }
+
+  private Reply readReply() throws IOException {
+    List<String> lines = new ArrayList<>();
+    int code;
+    while (true) {
+      String line = readLine();
+      if (line.length() < 3 || !line.substring(0, 3).matches("[2-5][0-9][0-9]")
+          || (line.length() > 3 && line.charAt(3) != '-' && line.charAt(3) != ' ')) {
+        throw new IOException("not an SMTP reply: '" + abbreviate(line) + "'");
+      }
+      code = Integer.parseInt(line.substring(0, 3));
+      lines.add(line.length() > 4 ? line.substring(4) : "");
+      if (line.length() == 3 || line.charAt(3) == ' ') {
+        return new Reply(code, lines);
+      }
+      if (lines.size() >= MAX_LINES) {
+        throw new IOException("reply longer than " + MAX_LINES + " lines");
+      }
+    }
+  }
+
+  private String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    while (true) {
+      int c = readByte();
+      if (c < 0) {
+        throw new IOException("the server closed the connection");
+      }
+      if (c == '\n') {
+        String s = line.toString(StandardCharsets.ISO_8859_1);
+        return s.endsWith("\r") ? s.substring(0, s.length() - 1) : s;
+      }
+      if (line.size() >= MAX_LINE) {
+        throw new IOException("reply line longer than " + MAX_LINE + " bytes");
+      }
+      line.write(c);
+    }
+  }
+
+  private int readByte() throws IOException {
+    setRemainingTimeout();
+    return in.read();
+  }
+
+  private void setRemainingTimeout() throws IOException {
+    long left = (deadline - System.nanoTime()) / 1_000_000;
+    if (left <= 0) {
+      throw new SocketTimeoutException("timed out");
+    }
+    socket.setSoTimeout((int) Math.max(1, left));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+
+  /** Keeps the socket timeout at what is left of the step's deadline for every read. */
+  private final class DeadlineStream extends InputStream {
+    private final InputStream delegate;
+
+    DeadlineStream(InputStream delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public int read() throws IOException {
+      setRemainingTimeout();
+      return delegate.read();
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      setRemainingTimeout();
+      return delegate.read(b, off, len);
+    }
+
+    @Override
+    public int available() throws IOException {
+      return delegate.available();
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package io.securemail.operator.compliance.smtp;
+
+/**
+ * One deliberate offer of something weak, to see whether the server accepts it: the handshake
+ * completing means accepted; an alert or a closed connection during the handshake means refused.
+ */
+public record TlsAttempt(TlsOffer offer, Result result, String negotiated, String detail) {
+
+  /** How the attempt ended. */
+  public enum Result {
+    ACCEPTED,
+    REFUSED,
+    /** The attempt did not get as far as the TLS handshake (connection, greeting or STARTTLS failed). */
+    INCONCLUSIVE
+  }
+}

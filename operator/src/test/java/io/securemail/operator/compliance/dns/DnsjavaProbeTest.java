@@ -1,0 +1,163 @@
+package io.securemail.operator.compliance.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+/** Both DNSSEC modes of the DNS probe against an in-JVM responder. */
+class DnsjavaProbeTest {
+
+  private static final Name ZONE = Name.fromConstantString("example.test.");
+  private static KeyPair zoneKey;
+  private static DNSKEYRecord dnskey;
+
+  @BeforeAll
+  static void zoneKey() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    zoneKey = generator.generateKeyPair();
+    dnskey = new DNSKEYRecord(ZONE, DClass.IN, 3600, 257, DNSKEYRecord.Protocol.DNSSEC,
+        DNSSEC.Algorithm.ECDSAP256SHA256, zoneKey.getPublic());
+  }
+
+  private static DnsjavaProbe adBit(TestDnsServer server) {
+    return DnsjavaProbe.create(List.of(server.address()), DnssecMode.RESOLVER_AD, TrustAnchors.root(), Duration.ofSeconds(2));
+  }
+
+  @Test
+  void adBitModeTrustsTheResolversVerdict() throws Exception {
+    try (TestDnsServer server = new TestDnsServer(query -> {
+      Message response = TestDnsServer.responseTo(query);
+      Name name = query.getQuestion().getName();
+      if (name.toString().startsWith("bogus.")) {
+        response.getHeader().setRcode(Rcode.SERVFAIL);
+        response.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new ExtendedErrorCodeOption(
+            ExtendedErrorCodeOption.SIGNATURE_EXPIRED, "RRSIG expired"))), Section.ADDITIONAL);
+        return response;
+      }
+      response.addRecord(new MXRecord(name, DClass.IN, 300, 10, Name.fromConstantString("mx1." + name)), Section.ANSWER);
+      if (name.toString().startsWith("secure.")) {
+        response.getHeader().setFlag(Flags.AD);
+      }
+      return response;
+    })) {
+      DnsjavaProbe probe = adBit(server);
+      DnsAnswer secure = probe.lookup("secure.example.test", "MX");
+      assertThat(secure.dnssec()).isEqualTo(DnssecState.secure);
+      assertThat(secure.data()).containsExactly("10 mx1.secure.example.test.");
+      assertThat(probe.lookup("plain.example.test", "MX").dnssec()).isEqualTo(DnssecState.insecure);
+      DnsAnswer bogus = probe.lookup("bogus.example.test", "MX");
+      assertThat(bogus.outcome()).isEqualTo(DnsAnswer.Outcome.ERROR);
+      assertThat(bogus.dnssec()).isEqualTo(DnssecState.bogus);
+      assertThat(bogus.detail()).isEqualTo("SERVFAIL (signature expired: RRSIG expired)");
+    }
+  }
+
+  @Test
+  void txtRecordsAreJoinedPerRecord() throws Exception {
+    try (TestDnsServer server = new TestDnsServer(query -> {
+      Message response = TestDnsServer.responseTo(query);
+      response.addRecord(new TXTRecord(query.getQuestion().getName(), DClass.IN, 300,
+          List.of("v=STSv1; ", "id=2024")), Section.ANSWER);
+      return response;
+    })) {
+      assertThat(adBit(server).lookup("_mta-sts.example.test", "TXT").data()).containsExactly("v=STSv1; id=2024");
+    }
+  }
+
+  /** A signed zone validated in-process from its DNSKEY as trust anchor: secure, bogus and insecure answers. */
+  @Test
+  void validatesInProcessFromATrustAnchor() throws Exception {
+    try (TestDnsServer server = new TestDnsServer(DnsjavaProbeTest::signedZone)) {
+      DnsjavaProbe probe = DnsjavaProbe.create(List.of(server.address()), DnssecMode.VALIDATE,
+          TrustAnchors.parse(dnskey.toString()), Duration.ofSeconds(2));
+
+      DnsAnswer secure = probe.lookup("mx1.example.test", "A");
+      assertThat(secure.dnssec()).as(secure.detail()).isEqualTo(DnssecState.secure);
+      assertThat(secure.data()).containsExactly("192.0.2.10");
+
+      DnsAnswer bogus = probe.lookup("forged.example.test", "A");
+      assertThat(bogus.dnssec()).isEqualTo(DnssecState.bogus);
+      assertThat(bogus.outcome()).isEqualTo(DnsAnswer.Outcome.ERROR);
+      assertThat(bogus.detail()).startsWith("SERVFAIL (");
+
+      // No trust anchor covers another zone: validation cannot start, the answer is insecure.
+      assertThat(probe.lookup("mx1.unsigned.test", "A").dnssec()).isEqualTo(DnssecState.insecure);
+    }
+  }
+
+  /** Answers as a recursive resolver passing signatures through: the data signed with the zone key. */
+  private static Message signedZone(Message query) {
+    Message response = TestDnsServer.responseTo(query);
+    Name name = query.getQuestion().getName();
+    int type = query.getQuestion().getType();
+    try {
+      Record record;
+      if (type == Type.DNSKEY && name.equals(ZONE)) {
+        record = dnskey;
+      } else if (type == Type.A) {
+        record = new ARecord(name, DClass.IN, 300, InetAddress.getByName("192.0.2.10"));
+      } else {
+        return response; // NODATA, unsigned: not asked by these tests
+      }
+      response.addRecord(record, Section.ANSWER);
+      if (name.subdomain(ZONE)) {
+        Record signed = name.toString().startsWith("forged.")
+            ? new ARecord(name, DClass.IN, 300, InetAddress.getByName("192.0.2.66")) : record;
+        Instant now = Instant.now();
+        response.addRecord(DNSSEC.sign(new RRset(signed), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+            now.plusSeconds(3600)), Section.ANSWER);
+      }
+      return response;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void aResolverThatDoesNotAnswerIsUnreachable() throws Exception {
+    InetSocketAddress nobody;
+    try (DatagramSocket closed = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+      nobody = new InetSocketAddress(InetAddress.getLoopbackAddress(), closed.getLocalPort());
+    }
+    for (DnssecMode mode : DnssecMode.values()) {
+      DnsAnswer answer = DnsjavaProbe.create(List.of(nobody), mode, TrustAnchors.root(), Duration.ofSeconds(1))
+          .lookup("example.test", "MX");
+      assertThat(answer.outcome()).as(mode.name()).isEqualTo(DnsAnswer.Outcome.UNREACHABLE);
+      assertThat(answer.detail()).startsWith("resolver 127.0.0.1:" + nobody.getPort() + " did not answer");
+    }
+  }
+
+  @Test
+  void trustAnchorsMustHoldAKey() {
+    assertThat(TrustAnchors.root()).isNotNull();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrustAnchors.parse("example.test. 300 IN A 192.0.2.1"))
+        .hasMessageContaining("no DS or DNSKEY record");
+  }
+}
