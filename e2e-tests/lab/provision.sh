@@ -4,7 +4,8 @@
 #    source package (no prebuilt binary can be downloaded here), laid out where
 #    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
 #  - etcd (Debian's etcd-server) and kubectl linked beside them;
-#  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig).
+#  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
+#  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks.
 # Re-running is cheap: every step is skipped when its result is already there.
 # Without root it installs nothing and names exactly what is missing.
 set -euo pipefail
@@ -14,9 +15,9 @@ CACHE="${SECUREMAIL_CACHE:-$HOME/.cache/securemail}"
 KUBE_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}/k8s/${KUBE_VERSION}-linux-amd64"
 SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
-STAMP="$CACHE/provisioned-v1"
+STAMP="$CACHE/provisioned-v2"
 
-PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils)
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }
@@ -50,7 +51,7 @@ if [[ ${#need[@]} -gt 0 ]]; then
     exit 1
   fi
   log "installing Debian packages: ${need[*]}"
-  # Keep package installs from starting system services (etcd, knot, unbound, named): the lab
+  # Keep package installs from starting system services (etcd, knot, unbound, named, postfix): the lab
   # starts its own instances on loopback with private configuration.
   policy=/usr/sbin/policy-rc.d
   created_policy=false
@@ -58,6 +59,9 @@ if [[ ${#need[@]} -gt 0 ]]; then
     printf '#!/bin/sh\nexit 101\n' > $policy && chmod +x $policy && created_policy=true
   fi
   trap '[[ $created_policy == true ]] && rm -f '"$policy" EXIT
+  # Postfix asks how to configure the machine's own mail system; "No configuration" writes no
+  # /etc/postfix/main.cf and sets nothing up. The lab runs its own instance from a private directory.
+  echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
   if [[ ! -f "$CACHE/apt-updated" ]]; then
     apt-get update -q >&2
     mkdir -p "$CACHE" && touch "$CACHE/apt-updated"

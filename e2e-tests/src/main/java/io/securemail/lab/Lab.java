@@ -9,28 +9,38 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole lab for one run: a control plane with the project's CRDs installed and the packaged
- * operator running against it. Started once, shared by every test, stopped at the end.
+ * The whole lab for one run: a control plane with the project's CRDs installed, a stand-in for
+ * cert-manager (its CRDs and a CA issuer), a real Postfix as the MX hosts, and the packaged operator
+ * running against it all. Started once, shared by every test, stopped at the end.
  */
 public final class Lab implements AutoCloseable {
 
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test");
+      "switch.test", "dane.test");
 
   /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
   public static final List<String> BIND_ZONES = List.of("bind.test");
 
   private final ControlPlane controlPlane;
   private final DnsLab dns;
-  private final OperatorProcess operator;
+  private volatile OperatorProcess operator;
+  private final Map<String, String> operatorProperties;
+  private final Path workDir;
+  private final LabIssuer issuer;
+  private final PostfixServer postfix;
   private final Path repoDir;
 
-  private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Path repoDir) {
+  private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Map<String, String> operatorProperties,
+      Path workDir, LabIssuer issuer, PostfixServer postfix, Path repoDir) {
     this.controlPlane = controlPlane;
     this.dns = dns;
     this.operator = operator;
+    this.operatorProperties = operatorProperties;
+    this.workDir = workDir;
+    this.issuer = issuer;
+    this.postfix = postfix;
     this.repoDir = repoDir;
   }
 
@@ -43,19 +53,30 @@ public final class Lab implements AutoCloseable {
     long started = System.nanoTime();
     DnsLab dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
     ControlPlane controlPlane = null;
+    LabIssuer issuer = null;
+    PostfixServer postfix = null;
     try {
       controlPlane = ControlPlane.start(workDir);
       // The CRDs the build generated (GeneratedCrdTest keeps the committed crds/ equal to them).
       controlPlane.installCrds(crdFiles(repoDir.resolve("operator/target/kubernetes")));
+      // cert-manager's API before the operator starts, so the operator finds it installed.
+      issuer = LabIssuer.start(controlPlane.client(), workDir.resolve("cert-manager"));
+      postfix = PostfixServer.start(workDir.resolve("postfix"));
       Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
       // The operator observes DNS only through the lab's validating resolver: nothing leaves loopback.
       properties.putIfAbsent("securemail.dns.resolvers", dns.resolverAddress() + ":" + dns.resolverPort());
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
           workDir.resolve("operator.log"), properties);
-      System.out.printf("[lab] DNS, control plane and operator up in %.1f s (work dir %s)%n",
+      System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix and operator up in %.1f s (work dir %s)%n",
           (System.nanoTime() - started) / 1e9, workDir);
-      return new Lab(controlPlane, dns, operator, repoDir);
+      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, repoDir);
     } catch (IOException | RuntimeException e) {
+      if (postfix != null) {
+        postfix.close();
+      }
+      if (issuer != null) {
+        issuer.close();
+      }
       if (controlPlane != null) {
         controlPlane.close();
       }
@@ -86,6 +107,26 @@ public final class Lab implements AutoCloseable {
     return operator;
   }
 
+  /**
+   * Stops the operator and starts it again with the same configuration, as a Pod restart would:
+   * what it knew survives only in the API server.
+   */
+  public synchronized void restartOperator() throws IOException {
+    operator.close();
+    operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
+        workDir.resolve("operator-" + System.currentTimeMillis() + ".log"), operatorProperties);
+  }
+
+  /** The stand-in for cert-manager: its CRDs, the lab CA and its ClusterIssuer, issuance. */
+  public LabIssuer issuer() {
+    return issuer;
+  }
+
+  /** The Postfix serving the lab's MX addresses. */
+  public PostfixServer postfix() {
+    return postfix;
+  }
+
   public Path repoDir() {
     return repoDir;
   }
@@ -93,6 +134,8 @@ public final class Lab implements AutoCloseable {
   @Override
   public void close() {
     operator.close();
+    issuer.close();
+    postfix.close();
     controlPlane.close();
     dns.close();
   }

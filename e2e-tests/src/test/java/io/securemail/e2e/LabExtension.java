@@ -38,7 +38,9 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
       String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
       Path work = Files.createDirectories(repo.resolve("e2e-tests/target/lab-" + stamp));
       return Lab.start(repo, work, Map.of(
-          "quarkus.operator-sdk.controllers.securemaildomain.max-reconciliation-interval", RESYNC));
+          "quarkus.operator-sdk.controllers.securemaildomain.max-reconciliation-interval", RESYNC,
+          // A DANE rollover step is re-checked this often (production default 10s).
+          "securemail.dane.poll-interval", "2s"));
     } catch (Exception e) {
       throw new IllegalStateException("the lab did not start: " + e.getMessage(), e);
     }

@@ -33,8 +33,8 @@ public class MxCertificates {
   /** Annotation asking for a rollover: "requested" (waits for prePublish) or "emergency" (2 x TTL only). */
   public static final String ROLLOVER_ANNOTATION = "securemail.io/dane-rollover";
 
-  /** Initial re-checks at this multiple of the poll interval. */
-  static final int INITIAL_POLL_FACTOR = 6;
+  /** Initial polls this many times; after that the periodic resync looks (the MTA may not be deployed yet). */
+  static final int INITIAL_POLLS = 10;
 
   private final RecordObserver observer;
   private final SmtpKeyProbe probe;
@@ -93,7 +93,12 @@ public class MxCertificates {
     if (decision.event() != null) {
       WarningEvents.normal(client, domain, "DaneRollover", decision.event());
     }
-    if (request != RolloverFacts.Request.none && after.phase() != RolloverPhase.Stable) {
+    // The request is removed only once status records that the rollover started: removing it in the
+    // reconcile that starts the rollover would make that reconcile's status write conflict, and the
+    // retry would find neither the request nor the started rollover.
+    boolean startedBefore = previous != null && (RolloverPhase.Switching.name().equals(previous.getPhase())
+        || RolloverPhase.Retiring.name().equals(previous.getPhase()));
+    if (request != RolloverFacts.Request.none && startedBefore) {
       clearRequest(domain, client);
     }
 
@@ -103,18 +108,29 @@ public class MxCertificates {
     }
     DaneStatus status = DaneStates.toStatus(after, waiting);
     boolean stuck = waiting != null && waiting.contains("stuck since");
-    // Initial may wait for days (the MTA is not deployed yet): look less often than in a rollover.
-    Duration retry = after.phase() == RolloverPhase.Initial ? poll.multipliedBy(INITIAL_POLL_FACTOR)
-        : after.phase() != RolloverPhase.Stable || waiting != null ? poll : null;
+    Duration retry = retryAfter(after, waiting, now);
     if (!certificates.ready()) {
       return new CertOutcome(decision.tlsaSpkis(), status, "False", certificates.reason(), certificates.message(),
-          retry == null ? poll : retry);
+          "Issuing".equals(certificates.reason()) ? poll : retry);
     }
     if (stuck) {
       return new CertOutcome(decision.tlsaSpkis(), status, "False", "DaneRolloverStuck", waiting, retry);
     }
     return new CertOutcome(decision.tlsaSpkis(), status, "True", "Ready", "MX lineages a and b and the mta-sts "
         + "certificate are issued. DANE " + after.phase() + (waiting == null ? "" : ": " + waiting), retry);
+  }
+
+  /**
+   * A rollover step, or a due rollover that waits, is re-checked every poll interval. Initial is
+   * polled only at first: when the MTA picks up the key it does so within seconds, and a domain
+   * whose MX is not ours yet may wait for days.
+   */
+  private Duration retryAfter(RolloverState state, String waiting, Instant now) {
+    if (state.phase() == RolloverPhase.Initial) {
+      boolean fresh = now.isBefore(state.phaseSince().plus(poll.multipliedBy(INITIAL_POLLS)));
+      return fresh ? poll : null;
+    }
+    return state.phase() != RolloverPhase.Stable || waiting != null ? poll : null;
   }
 
   /** cert-manager's side: the Certificates exist and say Ready, and each lineage's certificate fits its key. */
@@ -209,7 +225,7 @@ public class MxCertificates {
     return "emergency".equals(value) ? RolloverFacts.Request.emergency : RolloverFacts.Request.none;
   }
 
-  /** The request has been acted on (the phase left Stable); removing it keeps it from starting another. */
+  /** The request has been acted on (status left Stable); removing it keeps it from starting another. */
   private static void clearRequest(SecureMailDomain domain, KubernetesClient client) {
     client.resources(SecureMailDomain.class).inNamespace(domain.getMetadata().getNamespace())
         .withName(domain.getMetadata().getName())
