@@ -18,7 +18,7 @@ public final class Lab implements AutoCloseable {
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test");
+      "switch.test", "dane.test", "comply.test");
 
   /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
   public static final List<String> BIND_ZONES = List.of("bind.test");
@@ -65,6 +65,9 @@ public final class Lab implements AutoCloseable {
       Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
       // The operator observes DNS only through the lab's validating resolver: nothing leaves loopback.
       properties.putIfAbsent("securemail.dns.resolvers", dns.resolverAddress() + ":" + dns.resolverPort());
+      // The compliance checks trust the lab resolver's AD bit (it is on loopback) and the lab CA.
+      properties.putIfAbsent("securemail.compliance.dnssec", "resolver");
+      properties.putIfAbsent("securemail.compliance.ca-file", issuer.caCertificateFile().toString());
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
           workDir.resolve("operator.log"), properties);
       System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix and operator up in %.1f s (work dir %s)%n",

@@ -121,13 +121,18 @@ public final class MxMount implements AutoCloseable {
     paused = true;
   }
 
-  /** Passes on the latest Secret content seen while paused, and every change from now on. */
+  /**
+   * Passes on the latest Secret content seen while paused, and every change from now on; the
+   * listener serves the Secret's pair again even if something else was installed meanwhile.
+   */
   public synchronized void resume() {
     paused = false;
     if (pending != null) {
       Secret latest = pending;
       pending = null;
       apply(latest);
+    } else if (servedCertificate != null) {
+      server.serve(address, servedCertificate, servedKey);
     }
   }
 

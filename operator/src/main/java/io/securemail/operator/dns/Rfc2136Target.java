@@ -28,7 +28,7 @@ public record Rfc2136Target(InetSocketAddress server, Name zone, Name keyName, T
         new TSIG(DnsjavaRecords.name(algorithm), name, key));
   }
 
-  static InetSocketAddress socketAddress(String server) {
+  public static InetSocketAddress socketAddress(String server) {
     String host = server;
     int port = 53;
     int colon = server.lastIndexOf(':');

@@ -7,6 +7,7 @@ import io.securemail.operator.api.SecureMailDomainStatus;
 import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.monitor.ComplianceOutcome;
 import io.securemail.operator.validation.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +73,15 @@ final class DomainStatus {
     String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
     String reason = dns.failed() ? dns.reason() : PROGRESSING;
     ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + NOT_YET_MANAGED);
+  }
+
+  /** status.compliance and the Compliant condition from the latest check (unchanged when none ran). */
+  void markCompliance(ComplianceOutcome compliance) {
+    next.setCompliance(compliance.status());
+    if (compliance.conditionStatus() != null) {
+      next.setConditions(Conditions.with(next.getConditions(), ComplianceOutcome.CONDITION,
+          compliance.conditionStatus(), compliance.reason(), compliance.message(), generation, now));
+    }
   }
 
   /** When the current DnsPublished state began, from the previous status. */

@@ -22,6 +22,8 @@ import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
+import io.securemail.operator.monitor.ComplianceMonitor;
+import io.securemail.operator.monitor.ComplianceOutcome;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
@@ -56,16 +58,18 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   private final MxCertificates certificates;
   private final DnsPublication dns;
+  private final ComplianceMonitor monitor;
   private final Clock clock;
 
   @Inject
-  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns) {
-    this(certificates, dns, Clock.systemUTC());
+  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor) {
+    this(certificates, dns, monitor, Clock.systemUTC());
   }
 
-  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, Clock clock) {
+  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor, Clock clock) {
     this.certificates = certificates;
     this.dns = dns;
+    this.monitor = monitor;
     this.clock = clock;
   }
 
@@ -92,10 +96,13 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     DnsOutcome outcome = dns.reconcile(domain, client, desired);
     Instant since = status.dnsStateSince(outcome.status());
     status.markAccepted(certs, outcome);
+    ComplianceOutcome compliance = monitor.reconcile(domain);
+    status.markCompliance(compliance);
+    compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     UpdateControl<SecureMailDomain> control = status.toUpdateControl();
     Duration dnsRetry = outcome.retryAfter() == null ? null
         : Backoff.next(outcome.retryAfter(), since, clock.instant());
-    Duration retry = earliest(dnsRetry, certs.retryAfter());
+    Duration retry = earliest(earliest(dnsRetry, certs.retryAfter()), compliance.nextCheckIn());
     return retry == null ? control : control.rescheduleAfter(retry);
   }
 
@@ -109,6 +116,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
    */
   @Override
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    monitor.forget(domain);
     if (DnsPublication.abandons(domain)) {
       return DeleteControl.defaultDelete();
     }

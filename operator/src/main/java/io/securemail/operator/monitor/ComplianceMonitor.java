@@ -1,0 +1,210 @@
+package io.securemail.operator.monitor;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.securemail.operator.api.ComplianceSpec;
+import io.securemail.operator.api.ComplianceStatus;
+import io.securemail.operator.api.GoDuration;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.compliance.CannotCheckException;
+import io.securemail.operator.compliance.CheckResult;
+import io.securemail.operator.compliance.CheckStatus;
+import io.securemail.operator.compliance.ComplianceEngine;
+import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.DomainObservation;
+import io.securemail.operator.compliance.Profile;
+import io.securemail.operator.compliance.Report;
+import io.securemail.operator.compliance.dns.DnssecMode;
+import io.securemail.operator.compliance.dns.TrustAnchors;
+import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.dns.Rfc2136Target;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Runs the compliance engine for each domain on its interval (and soon after any spec change) and
+ * turns the report into status, the Compliant condition and metrics. The engine looks from the
+ * outside, through DNS and the network as a sending MTA does; it never reads what the operator
+ * thinks it published.
+ *
+ * <p>A global bound on concurrent checks keeps a large cluster from opening thousands of SMTP
+ * connections at once: a domain that finds every slot busy is simply looked at again shortly.
+ */
+@ApplicationScoped
+public class ComplianceMonitor {
+
+  /** How soon a domain that found no free check slot tries again. */
+  static final Duration BUSY_RETRY = Duration.ofSeconds(5);
+
+  private record LastCheck(Instant at, long generation) {}
+
+  private final ComplianceEngine engine;
+  private final ComplianceOptions options;
+  private final Semaphore slots;
+  private final ComplianceMetrics metrics;
+  private final MeterRegistry meters;
+  private final Clock clock;
+  private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
+
+  @Inject
+  public ComplianceMonitor(MeterRegistry meters,
+      @ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
+      @ConfigProperty(name = "securemail.compliance.dnssec", defaultValue = "validate") String dnssec,
+      @ConfigProperty(name = "securemail.compliance.trust-anchor-file") Optional<Path> trustAnchors,
+      @ConfigProperty(name = "securemail.compliance.ca-file") Optional<Path> caFile,
+      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
+      @ConfigProperty(name = "securemail.compliance.https-port", defaultValue = "443") int httpsPort,
+      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout,
+      @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent) {
+    this(new ComplianceEngine(), options(resolvers, dnssec, trustAnchors, caFile, smtpPort, httpsPort, timeout),
+        maxConcurrent, meters, Clock.systemUTC());
+  }
+
+  ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, MeterRegistry meters,
+      Clock clock) {
+    this.engine = engine;
+    this.options = options;
+    this.slots = new Semaphore(maxConcurrent);
+    this.metrics = new ComplianceMetrics(meters);
+    this.meters = meters;
+    this.clock = clock;
+  }
+
+  static ComplianceOptions options(Optional<List<String>> resolvers, String dnssec, Optional<Path> trustAnchors,
+      Optional<Path> caFile, int smtpPort, int httpsPort, Duration timeout) {
+    try {
+      ComplianceOptions options = ComplianceOptions.defaults().withPorts(smtpPort, httpsPort).withTimeout(timeout);
+      if (resolvers.isPresent() && !resolvers.get().isEmpty()) {
+        // Resolved here, once: the probes connect to addresses, never to names.
+        options = options.withResolvers(resolvers.get().stream().map(Rfc2136Target::socketAddress)
+            .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList());
+      }
+      DnssecMode mode = "resolver".equalsIgnoreCase(dnssec) ? DnssecMode.RESOLVER_AD : DnssecMode.VALIDATE;
+      options = options.withDnssec(mode, trustAnchors.isPresent() ? TrustAnchors.read(trustAnchors.get())
+          : TrustAnchors.root());
+      if (caFile.isPresent()) {
+        options = options.withExtraRoots(PkixRoots.readPem(caFile.get()));
+      }
+      return options;
+    } catch (IOException e) {
+      throw new UncheckedIOException("securemail.compliance.* points at an unreadable file: " + e.getMessage(), e);
+    }
+  }
+
+  /** Checks the domain if it is due; otherwise says when it will be. */
+  public ComplianceOutcome reconcile(SecureMailDomain domain) {
+    Instant now = clock.instant();
+    var spec = domain.getSpec().getCompliance();
+    ComplianceStatus previous = domain.getStatus() == null ? null : domain.getStatus().getCompliance();
+    Duration interval = GoDuration.parse(spec.getInterval());
+    String uid = domain.getMetadata().getUid();
+    long generation = Objects.requireNonNullElse(domain.getMetadata().getGeneration(), 0L);
+    LastCheck last = lastChecks.get(uid);
+    Instant due = ComplianceSchedule.nextCheck(last == null ? null : last.at(), last == null ? 0 : last.generation(),
+        generation, interval, uid, now);
+    if (now.isBefore(due)) {
+      return new ComplianceOutcome(previous, null, null, null, List.of(), Duration.between(now, due));
+    }
+    if (!slots.tryAcquire()) {
+      return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
+    }
+    Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
+    Timer.Sample timing = Timer.start(meters);
+    try {
+      DomainObservation observation = engine.observe(domain.getSpec().getDomain(), options);
+      Report report = ComplianceEngine.evaluate(observation, profile, clock.instant());
+      lastChecks.put(uid, new LastCheck(now, generation));
+      metrics.record(domain, report, observation);
+      return outcome(previous, report, now, interval);
+    } catch (CannotCheckException | RuntimeException e) {
+      // No verdict is a verdict of its own; whatever went wrong must not stop the rest of the reconcile.
+      lastChecks.put(uid, new LastCheck(now, generation));
+      return new ComplianceOutcome(previous, "Unknown", "CannotCheck", "The domain could not be checked: "
+          + (e instanceof CannotCheckException ? e.getMessage() : e.toString()), List.of(), interval);
+    } finally {
+      timing.stop(meters.timer("securemail.compliance.check.duration", "namespace",
+          domain.getMetadata().getNamespace(), "name", domain.getMetadata().getName()));
+      slots.release();
+    }
+  }
+
+  /** Forgets a deleted domain (its schedule and its metrics). */
+  public void forget(SecureMailDomain domain) {
+    lastChecks.remove(domain.getMetadata().getUid());
+    metrics.remove(domain);
+  }
+
+  static ComplianceOutcome outcome(ComplianceStatus previous, Report report, Instant now, Duration interval) {
+    List<ComplianceStatus.CheckResult> checks = report.checks().stream().map(ComplianceMonitor::toStatus).toList();
+    List<ComplianceStatus.CheckResult> before = previous == null ? List.of() : previous.getChecks();
+    var status = new ComplianceStatus();
+    status.setProfile(report.profile().id());
+    status.setChecks(checks);
+    boolean same = previous != null && Objects.equals(previous.getProfile(), status.getProfile())
+        && sameResults(before, checks);
+    status.setLastChanged(same ? previous.getLastChanged() : now.truncatedTo(ChronoUnit.SECONDS).toString());
+    CheckResult failure = report.firstFailure();
+    long failures = report.checks().stream().filter(c -> c.status() == CheckStatus.fail)
+        .count();
+    String message = failure == null
+        ? "Every check passes under profile " + report.profile().id() + " (" + report.count(CheckStatus.warn) + " warnings)"
+        : failures + " check(s) fail under profile " + report.profile().id() + "; first: " + failure.id() + " ("
+            + failure.subject() + "): " + failure.message();
+    return new ComplianceOutcome(status, failure == null ? "True" : "False",
+        failure == null ? "Compliant" : reason(failure.id()), message, CheckTransition.between(before, checks),
+        interval);
+  }
+
+  /**
+   * A check id as a condition reason: metav1.Condition reasons are CamelCase without dots, so
+   * dane.match becomes DaneMatch (the id itself leads the message).
+   */
+  static String reason(String checkId) {
+    StringBuilder reason = new StringBuilder();
+    for (String part : checkId.split("[.\\-_]")) {
+      if (!part.isEmpty()) {
+        reason.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return reason.toString();
+  }
+
+  private static boolean sameResults(List<ComplianceStatus.CheckResult> a, List<ComplianceStatus.CheckResult> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      var x = a.get(i);
+      var y = b.get(i);
+      if (!Objects.equals(x.getId(), y.getId()) || !Objects.equals(x.getSubject(), y.getSubject())
+          || !Objects.equals(x.getStatus(), y.getStatus()) || !Objects.equals(x.getMessage(), y.getMessage())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static ComplianceStatus.CheckResult toStatus(CheckResult result) {
+    var r = new ComplianceStatus.CheckResult();
+    r.setId(result.id());
+    r.setSubject(result.subject());
+    r.setStatus(result.status().name());
+    r.setMessage(result.message());
+    return r;
+  }
+}
