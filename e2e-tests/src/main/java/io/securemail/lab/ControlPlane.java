@@ -93,8 +93,9 @@ public final class ControlPlane implements AutoCloseable {
           CustomResourceDefinition crd = (CustomResourceDefinition) item;
           client.resource(crd).forceConflicts().serverSideApply();
           client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions().stream()
-                  .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
+              // A CRD seen just after creation may have a status without conditions yet.
+              .waitUntilCondition(c -> c.getStatus() != null && c.getStatus().getConditions() != null
+                  && c.getStatus().getConditions().stream().anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                   30, TimeUnit.SECONDS);
         }
       }

@@ -12,7 +12,6 @@ import io.securemail.lab.Lab;
 import io.securemail.lab.ManagedProcess;
 import io.securemail.lab.MxMount;
 import io.securemail.operator.api.ComplianceStatus;
-import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,16 +47,10 @@ class ComplianceTest {
   static void domain(Lab l) throws Exception {
     lab = l;
     client = l.client();
-    Domains.createNamespace(client, NS);
-    Domains.tsigSecret(client, NS, "tsig", l.dns().tsigSecret());
-    LabDns.addForeign(l.dns(), ZONE, MX + ". 300 IN A " + MX_ADDRESS);
-    mount = l.postfix().mount(client, NS, NAME + "-mx-tls", MX_ADDRESS);
-    SecureMailDomain smd = Domains.rfc2136(NS, NAME, ZONE, l.dns().authoritativeAddress() + ":"
-        + l.dns().authoritativePort(), ZONE + ".", l.dns().tsigKeyName(), "tsig");
-    smd.getSpec().getMx().get(0).setHost(MX);
+    LabMx mx = LabMx.prepare(l, NS, NAME, ZONE, MX_ADDRESS);
+    mount = mx.mount();
+    SecureMailDomain smd = mx.domain();
     smd.getSpec().getDns().setManageMx(true);
-    smd.getSpec().getDns().setTtl(30);
-    smd.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
     smd.getSpec().getCompliance().setInterval("1m");
     api(client).resource(smd).create();
   }

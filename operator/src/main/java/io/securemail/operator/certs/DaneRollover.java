@@ -132,12 +132,15 @@ public final class DaneRollover {
       return new RolloverDecision(kept, tlsa, s.servingLineage(), s.nextLineage(), null,
           "Retiring; waiting for a fresh key in lineage " + s.nextLineage());
     }
-    if (retiredTlsa != null || !f.nextCertificateReady()) {
+    if (retiredTlsa != null || !f.nextCertificateReady() || !f.nextTlsaObserved()) {
       return new RolloverDecision(kept, tlsa, s.servingLineage(), null, null, retiredTlsa != null
           ? "Retiring; the old key's TLSA stays until no probed MX serves key " + abbreviate(retiredTlsa)
-          : "Retiring; waiting for the certificate of the fresh key in lineage " + s.nextLineage());
+          : !f.nextCertificateReady() ? "Retiring; waiting for the certificate of the fresh key in lineage "
+              + s.nextLineage()
+          : "Retiring; waiting for the fresh key's TLSA to be observed, DNSSEC secure, for every MX host");
     }
-    var stable = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), next, null, null, now);
+    // Stable again only with the fresh next key's TLSA visible: its ageing starts now.
+    var stable = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), next, null, now, now);
     return new RolloverDecision(stable, spkis(s.servingSpki(), next), s.servingLineage(), null,
         "Rollover complete: serving key " + abbreviate(s.servingSpki()) + ", next key " + abbreviate(next)
             + " published", null);

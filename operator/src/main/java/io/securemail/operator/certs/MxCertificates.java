@@ -74,8 +74,8 @@ public class MxCertificates {
     List<String> hosts = CertificateManifests.mxHosts(domain);
     int ttl = domain.getSpec().getDns().getTtl();
     LineageKeys next = keys.get(state.nextLineage());
-    boolean nextObserved = state.phase() == RolloverPhase.Stable && next.hasKey()
-        && secureEverywhere(hosts, next.spki(), ttl);
+    boolean nextObserved = (state.phase() == RolloverPhase.Stable || state.phase() == RolloverPhase.Retiring)
+        && next.hasKey() && secureEverywhere(hosts, next.spki(), ttl);
     SmtpKeyProbe.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
     RolloverFacts.Request request = request(domain);
@@ -130,7 +130,10 @@ public class MxCertificates {
       boolean fresh = now.isBefore(state.phaseSince().plus(poll.multipliedBy(INITIAL_POLLS)));
       return fresh ? poll : null;
     }
-    return state.phase() != RolloverPhase.Stable || waiting != null ? poll : null;
+    // Stable: poll until the next key's TLSA has been seen (its age counts from then), and while a
+    // due rollover waits; otherwise nothing changes until the schedule or a request says so.
+    boolean unobserved = state.phase() == RolloverPhase.Stable && state.nextObservedSince() == null;
+    return state.phase() != RolloverPhase.Stable || waiting != null || unobserved ? poll : null;
   }
 
   /** cert-manager's side: the Certificates exist and say Ready, and each lineage's certificate fits its key. */

@@ -28,6 +28,7 @@ import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
 import java.time.Clock;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,10 @@ import java.util.concurrent.TimeUnit;
 @Workflow(explicitInvocation = true, dependents = {
     @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class)
 })
-@ControllerConfiguration(name = SecureMailDomainReconciler.NAME, maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
+// Not generation-aware: an annotation (a rollover request) changes no generation but must be seen at
+// once. The operator's own status writes then cause one more reconcile, which finds nothing to write.
+@ControllerConfiguration(name = SecureMailDomainReconciler.NAME, generationAwareEventProcessing = false,
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
 
   /** The controller name, as used in configuration (quarkus.operator-sdk.controllers.securemaildomain.*). */
@@ -59,17 +63,22 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private final MxCertificates certificates;
   private final DnsPublication dns;
   private final ComplianceMonitor monitor;
+  private final Duration resync;
   private final Clock clock;
 
   @Inject
-  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor) {
-    this(certificates, dns, monitor, Clock.systemUTC());
+  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor,
+      @ConfigProperty(name = "quarkus.operator-sdk.controllers." + NAME + ".max-reconciliation-interval",
+          defaultValue = "PT10M") Duration resync) {
+    this(certificates, dns, monitor, resync, Clock.systemUTC());
   }
 
-  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor, Clock clock) {
+  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor,
+      Duration resync, Clock clock) {
     this.certificates = certificates;
     this.dns = dns;
     this.monitor = monitor;
+    this.resync = resync;
     this.clock = clock;
   }
 
@@ -102,7 +111,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     UpdateControl<SecureMailDomain> control = status.toUpdateControl();
     Duration dnsRetry = outcome.retryAfter() == null ? null
         : Backoff.next(outcome.retryAfter(), since, clock.instant());
-    Duration retry = earliest(earliest(dnsRetry, certs.retryAfter()), compliance.nextCheckIn());
+    // A reschedule replaces the periodic resync, so none may be later than the resync would be.
+    Duration retry = earliest(earliest(earliest(dnsRetry, certs.retryAfter()), compliance.nextCheckIn()), resync);
     return retry == null ? control : control.rescheduleAfter(retry);
   }
 

@@ -154,7 +154,7 @@ class DaneRolloverTest {
     assertThat(stillSwitching.waitingFor()).contains("stuck since").contains("key-a1");
 
     RolloverState retiring = new RolloverState(RolloverPhase.Retiring, "b", "key-b1", null, "key-a1", null, T0);
-    var regressed = new RolloverFacts("key-a2", true, false, Set.of("key-a1", "key-b1"), RolloverFacts.Request.none,
+    var regressed = new RolloverFacts("key-a2", true, true, Set.of("key-a1", "key-b1"), RolloverFacts.Request.none,
         EVERY, PRE_PUBLISH, TTL);
     assertThat(DaneRollover.decide(retiring, regressed, T0).tlsaSpkis()).contains("key-a1");
     var unprobed = new RolloverFacts("key-a2", true, false, Set.of(), RolloverFacts.Request.none,
