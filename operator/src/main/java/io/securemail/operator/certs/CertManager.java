@@ -36,17 +36,21 @@ public final class CertManager {
     return InstalledCrds.installed(client, CRD);
   }
 
-  /** Creates or updates the Certificate; a no-op when spec, labels and owner already agree. */
-  public static void apply(KubernetesClient client, Certificate desired) {
+  /**
+   * Creates or updates the Certificate; a no-op when spec, labels and owner already agree.
+   *
+   * @return the Certificate as the API server has it now (its status is cert-manager's verdict)
+   */
+  public static Certificate apply(KubernetesClient client, Certificate desired) {
     var certificates = client.resources(Certificate.class).inNamespace(desired.getMetadata().getNamespace());
     Certificate existing = certificates.withName(desired.getMetadata().getName()).get();
     if (existing != null && Objects.equals(existing.getSpec(), desired.getSpec())
         && existing.getMetadata().getLabels() != null
         && existing.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
         && !existing.getMetadata().getOwnerReferences().isEmpty()) {
-      return;
+      return existing;
     }
-    certificates.resource(desired).forceConflicts().serverSideApply();
+    return certificates.resource(desired).forceConflicts().serverSideApply();
   }
 
   /** Whether the spec's issuer exists and says it is Ready (cert-manager's own Ready condition). */
@@ -78,9 +82,9 @@ public final class CertManager {
   }
 
   /** cert-manager's verdict on one Certificate: Ready, still issuing, or failed (with its message). */
-  public static Verdict certificate(KubernetesClient client, String namespace, String name) {
-    Certificate certificate = client.resources(Certificate.class).inNamespace(namespace).withName(name).get();
-    if (certificate == null || certificate.getStatus() == null || certificate.getStatus().getConditions() == null) {
+  public static Verdict certificate(Certificate certificate) {
+    String name = certificate.getMetadata().getName();
+    if (certificate.getStatus() == null || certificate.getStatus().getConditions() == null) {
       return new Verdict(false, "Issuing", "Certificate " + name + " is waiting for cert-manager");
     }
     List<CertificateCondition> conditions = certificate.getStatus().getConditions();

@@ -1,5 +1,6 @@
 package io.securemail.operator.certs;
 
+import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DaneStatus;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,19 +149,18 @@ public class MxCertificates {
       return new CertManager.Verdict(false, "CertManagerNotInstalled", "cert-manager is not installed (no CRD "
           + CertManager.CRD + "): install cert-manager, then the Certificates are created");
     }
+    List<Certificate> applied = new ArrayList<>();
     for (var lineage : List.of(CertNames.LINEAGE_A, CertNames.LINEAGE_B)) {
       LineageKeys key = keys.get(lineage);
-      CertManager.apply(client, CertificateManifests.lineage(domain, lineage, key.algorithm(), key.bits()));
+      applied.add(CertManager.apply(client, CertificateManifests.lineage(domain, lineage, key.algorithm(), key.bits())));
     }
-    CertManager.apply(client, CertificateManifests.mtaSts(domain));
+    applied.add(CertManager.apply(client, CertificateManifests.mtaSts(domain)));
     CertManager.Verdict issuer = CertManager.issuer(client, domain);
     if (!issuer.ready()) {
       return issuer;
     }
-    String namespace = domain.getMetadata().getNamespace();
-    for (String name : List.of(CertNames.lineage(domain, CertNames.LINEAGE_A), CertNames.lineage(domain,
-        CertNames.LINEAGE_B), CertNames.mtaSts(domain))) {
-      CertManager.Verdict verdict = CertManager.certificate(client, namespace, name);
+    for (Certificate certificate : applied) {
+      CertManager.Verdict verdict = CertManager.certificate(certificate);
       if (!verdict.ready()) {
         return verdict;
       }
