@@ -119,6 +119,15 @@ final class IssuancePolicies {
   }
 
   private static Optional<Violation> secretPublicKeysDiffer(Input in) {
+    return withSecretKey(in, key -> withSecretCertificate(in, certificate ->
+        LabPki.samePublicKey(certificate.getPublicKey(), key.getPublic())
+            ? Optional.empty()
+            : violation("InvalidKeyPair", "Issuing certificate as Secret contains a private key that does not match "
+                + "the certificate")));
+  }
+
+  /** Runs {@code check} on the Secret's private key, or reports the key unreadable as cert-manager does. */
+  private static Optional<Violation> withSecretKey(Input in, Function<KeyPair, Optional<Violation>> check) {
     KeyPair key;
     try {
       key = LabPki.parsePrivateKey(data(in.secret(), "tls.key"));
@@ -126,6 +135,12 @@ final class IssuancePolicies {
       return violation("InvalidKeyPair", "Issuing certificate as Secret contains invalid private key data: "
           + e.getMessage());
     }
+    return check.apply(key);
+  }
+
+  /** Runs {@code check} on the Secret's leaf certificate, or reports it unreadable as cert-manager does. */
+  private static Optional<Violation> withSecretCertificate(Input in,
+      Function<X509Certificate, Optional<Violation>> check) {
     X509Certificate certificate;
     try {
       certificate = LabPki.parseCertificates(data(in.secret(), "tls.crt")).get(0);
@@ -133,10 +148,7 @@ final class IssuancePolicies {
       return violation("InvalidCertificate", "Issuing certificate as Secret contains an invalid certificate: "
           + e.getMessage());
     }
-    return LabPki.samePublicKey(certificate.getPublicKey(), key.getPublic())
-        ? Optional.empty()
-        : violation("InvalidKeyPair", "Issuing certificate as Secret contains a private key that does not match "
-            + "the certificate");
+    return check.apply(certificate);
   }
 
   /*
@@ -171,64 +183,50 @@ final class IssuancePolicies {
   }
 
   private static Optional<Violation> secretPrivateKeyMismatchesSpec(Input in) {
-    KeyPair key;
-    try {
-      key = LabPki.parsePrivateKey(data(in.secret(), "tls.key"));
-    } catch (IllegalArgumentException e) {
-      return violation("InvalidKeyPair", "Issuing certificate as Secret contains invalid private key data: "
-          + e.getMessage());
-    }
-    List<String> violations = privateKeyViolations(key, in.certificate().getSpec());
-    return violations.isEmpty()
-        ? Optional.empty()
-        : violation("SecretMismatch", "Existing private key is not up to date for spec: " + goList(violations));
+    return withSecretKey(in, key -> {
+      List<String> violations = privateKeyViolations(key, in.certificate().getSpec());
+      return violations.isEmpty()
+          ? Optional.empty()
+          : violation("SecretMismatch", "Existing private key is not up to date for spec: " + goList(violations));
+    });
   }
 
   private static Optional<Violation> secretPublicKeyDiffersFromCurrentRequest(Input in) {
     if (in.currentRequest() == null) {
       return Optional.empty();
     }
-    KeyPair key;
-    try {
-      key = LabPki.parsePrivateKey(data(in.secret(), "tls.key"));
-    } catch (IllegalArgumentException e) {
-      return violation("InvalidKeyPair", "Issuing certificate as Secret contains invalid private key data: "
-          + e.getMessage());
-    }
-    PublicKey requested;
-    try {
-      requested = LabPki.parseCsr(decode(in.currentRequest().getSpec().getRequest())).publicKey();
-    } catch (IllegalArgumentException e) {
-      return violation("InvalidCertificateRequest", "Failed to decode current CertificateRequest: " + e.getMessage());
-    }
-    return LabPki.samePublicKey(requested, key.getPublic())
-        ? Optional.empty()
-        : violation("SecretMismatch", "Secret contains a private key that does not match the current "
-            + "CertificateRequest");
+    return withSecretKey(in, key -> {
+      PublicKey requested;
+      try {
+        requested = LabPki.parseCsr(decode(in.currentRequest().getSpec().getRequest())).publicKey();
+      } catch (IllegalArgumentException e) {
+        return violation("InvalidCertificateRequest", "Failed to decode current CertificateRequest: "
+            + e.getMessage());
+      }
+      return LabPki.samePublicKey(requested, key.getPublic())
+          ? Optional.empty()
+          : violation("SecretMismatch", "Secret contains a private key that does not match the current "
+              + "CertificateRequest");
+    });
   }
 
   private static Optional<Violation> currentRequestMismatchesSpec(Input in) {
     CertificateSpec spec = in.certificate().getSpec();
     if (in.currentRequest() == null) {
       // cert-manager's fallback when the request is gone: compare the issued certificate's names.
-      X509Certificate certificate;
-      try {
-        certificate = LabPki.parseCertificates(data(in.secret(), "tls.crt")).get(0);
-      } catch (IllegalArgumentException e) {
-        return violation("InvalidCertificate", "Issuing certificate as Secret contains an invalid certificate: "
-            + e.getMessage());
-      }
-      List<String> violations = new ArrayList<>();
-      if (!isEmpty(spec.getCommonName()) && !spec.getCommonName().equals(LabPki.commonName(certificate))) {
-        violations.add("spec.commonName");
-      }
-      if (!sameNames(LabPki.dnsNames(certificate), dnsNames(spec))) {
-        violations.add("spec.dnsNames");
-      }
-      return violations.isEmpty()
-          ? Optional.empty()
-          : violation("SecretMismatch", "Issuing certificate as Existing issued Secret is not up to date for spec: "
-              + goList(violations));
+      return withSecretCertificate(in, certificate -> {
+        List<String> violations = new ArrayList<>();
+        if (!isEmpty(spec.getCommonName()) && !spec.getCommonName().equals(LabPki.commonName(certificate))) {
+          violations.add("spec.commonName");
+        }
+        if (!sameNames(LabPki.dnsNames(certificate), dnsNames(spec))) {
+          violations.add("spec.dnsNames");
+        }
+        return violations.isEmpty()
+            ? Optional.empty()
+            : violation("SecretMismatch", "Issuing certificate as Existing issued Secret is not up to date for "
+                + "spec: " + goList(violations));
+      });
     }
     List<String> violations = requestViolations(in.currentRequest(), in.certificate());
     return violations.isEmpty()
@@ -238,33 +236,22 @@ final class IssuancePolicies {
   }
 
   private static Optional<Violation> nearingExpiry(Input in) {
-    X509Certificate certificate;
-    try {
-      certificate = LabPki.parseCertificates(data(in.secret(), "tls.crt")).get(0);
-    } catch (IllegalArgumentException e) {
-      return violation("InvalidCertificate", "Issuing certificate as Secret contains an invalid certificate: "
-          + e.getMessage());
-    }
-    Instant renewal = renewalTime(certificate, in.certificate().getSpec());
-    if (renewal.isAfter(in.now())) {
-      return Optional.empty();
-    }
-    String scheduled = in.certificate().getStatus() == null || in.certificate().getStatus().getRenewalTime() == null
-        ? "<nil>" : GO_TIME.format(Instant.parse(in.certificate().getStatus().getRenewalTime()));
-    return violation("Renewing", "Renewing certificate as renewal was scheduled at " + scheduled);
+    return withSecretCertificate(in, certificate -> {
+      Instant renewal = renewalTime(certificate, in.certificate().getSpec());
+      if (renewal.isAfter(in.now())) {
+        return Optional.empty();
+      }
+      var status = in.certificate().getStatus();
+      String scheduled = status == null || status.getRenewalTime() == null
+          ? "<nil>" : GO_TIME.format(Instant.parse(status.getRenewalTime()));
+      return violation("Renewing", "Renewing certificate as renewal was scheduled at " + scheduled);
+    });
   }
 
   private static Optional<Violation> hasExpired(Input in) {
-    X509Certificate certificate;
-    try {
-      certificate = LabPki.parseCertificates(data(in.secret(), "tls.crt")).get(0);
-    } catch (IllegalArgumentException e) {
-      return violation("InvalidCertificate", "Issuing certificate as Secret contains an invalid certificate: "
-          + e.getMessage());
-    }
-    return in.now().isAfter(certificate.getNotAfter().toInstant())
+    return withSecretCertificate(in, certificate -> in.now().isAfter(certificate.getNotAfter().toInstant())
         ? violation("Expired", "Certificate expired on " + RFC1123.format(certificate.getNotAfter().toInstant()))
-        : Optional.empty();
+        : Optional.empty());
   }
 
   // --- the rules behind them ---
