@@ -16,6 +16,16 @@ public final class OwnerReferences {
         .withController(true).withBlockOwnerDeletion(false).build();
   }
 
+  /**
+   * An owner reference for an object several domains share: not the controller (only one owner may
+   * be), and the garbage collector deletes the object when its last owner is gone.
+   */
+  public static OwnerReference shared(SecureMailDomain domain) {
+    return new OwnerReferenceBuilder().withApiVersion(domain.getApiVersion()).withKind(domain.getKind())
+        .withName(domain.getMetadata().getName()).withUid(domain.getMetadata().getUid())
+        .withController(false).withBlockOwnerDeletion(false).build();
+  }
+
   /** Whether the object is owned by this domain (same uid), i.e. ours to change or delete. */
   public static boolean ownedBy(HasMetadata object, SecureMailDomain domain) {
     return object != null && object.getMetadata().getOwnerReferences().stream()

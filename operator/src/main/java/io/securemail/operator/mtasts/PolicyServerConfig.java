@@ -1,0 +1,129 @@
+package io.securemail.operator.mtasts;
+
+import java.util.Objects;
+
+/**
+ * The nginx configuration of the MTA-STS policy server. It never changes with the domains it
+ * serves: a policy is the file {@code <policies>/mta-sts.<domain>.txt} and its certificate the
+ * files {@code <tls>/mta-sts.<domain>.crt|key}, both chosen by the TLS server name (SNI). nginx
+ * opens a policy file on every request and, because the certificate path contains a variable,
+ * loads the certificate on every handshake: a new domain, a changed policy or a renewed certificate
+ * is served as soon as the ConfigMap and Secret volumes show it, without a reload or a restart.
+ */
+public final class PolicyServerConfig {
+
+  /** The container's HTTPS port; the Service maps 443 to it (the unprivileged image cannot bind 443). */
+  public static final int HTTPS_PORT = 8443;
+  /** Plain HTTP for an Ingress controller that terminates TLS itself; never exposed by the Service. */
+  public static final int HTTP_PORT = 8080;
+  /** Answers 200 on the HTTP port: the Pod's readiness and liveness probes. */
+  public static final String HEALTH_PATH = "/healthz";
+
+  /**
+   * Where things are. {@code user} is null in the container (the image runs unprivileged already);
+   * a lab running nginx as root names the user its workers keep.
+   */
+  public record Layout(String httpsListen, String httpListen, String policiesDir, String tlsDir, String tmpDir,
+      String user) {
+
+    /** The layout in the policy server's Pod. */
+    public static Layout container() {
+      return new Layout(String.valueOf(HTTPS_PORT), String.valueOf(HTTP_PORT), PolicyServer.POLICIES_MOUNT,
+          PolicyServer.TLS_MOUNT, "/tmp", null);
+    }
+
+    public Layout {
+      Objects.requireNonNull(httpsListen);
+      Objects.requireNonNull(policiesDir);
+      Objects.requireNonNull(tlsDir);
+      Objects.requireNonNull(tmpDir);
+    }
+  }
+
+  /**
+   * TLS 1.2 and 1.3 only, and for TLS 1.2 only ECDHE with AES-GCM: the forward-secret AEAD suites
+   * that BSI TR-02102-2 recommends (section 3.3.1), for ECDSA and RSA certificates alike.
+   */
+  static final String TLS12_CIPHERS = "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-AES128-GCM-SHA256:"
+      + "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-RSA-AES128-GCM-SHA256";
+
+  /**
+   * Only {@code mta-sts.} names made of DNS label characters select a file: no '/' can reach a path,
+   * and every other name is answered 404 (HTTP) or refused in the handshake (no certificate file).
+   */
+  static final String HOST_PATTERN = "~^mta-sts\\.[a-z0-9]([a-z0-9.-]*[a-z0-9])?$";
+
+  private PolicyServerConfig() {}
+
+  public static String nginxConf(Layout layout) {
+    StringBuilder conf = new StringBuilder();
+    conf.append("# Rendered by securemail-operator. Serves the MTA-STS policy of every domain that has\n")
+        .append("# one (RFC 8461 section 3.3), chosen by the TLS server name; anything else gets 404.\n");
+    if (layout.user() != null) {
+      conf.append("user ").append(layout.user()).append(";\n");
+    }
+    conf.append("daemon off;\n")
+        .append("worker_processes 1;\n")
+        .append("pid ").append(layout.tmpDir()).append("/nginx.pid;\n")
+        .append("error_log stderr warn;\n\n")
+        .append("events {\n  worker_connections 512;\n}\n\n")
+        .append("http {\n")
+        .append("  server_tokens off;\n")
+        .append("  access_log off;\n")
+        .append("  client_max_body_size 1k;\n")
+        .append("  keepalive_timeout 10s;\n");
+    // A read-only root filesystem: every path nginx writes lies under the temporary directory.
+    for (String temp : new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
+      conf.append("  ").append(temp).append("_temp_path ").append(layout.tmpDir()).append('/').append(temp)
+          .append(";\n");
+    }
+    // RFC 8461 section 3.3: the policy is served as text/plain, whatever the file name says.
+    conf.append("  types { }\n")
+        .append("  default_type text/plain;\n\n")
+        .append("  map $ssl_server_name $sts_host {\n")
+        .append("    \"").append(HOST_PATTERN).append("\" $ssl_server_name;\n")
+        .append("    default invalid;\n  }\n")
+        .append("  map $host $sts_http_host {\n")
+        .append("    \"").append(HOST_PATTERN).append("\" $host;\n")
+        .append("    default invalid;\n  }\n\n")
+        .append("  server {\n")
+        .append("    listen ").append(layout.httpsListen()).append(" ssl;\n")
+        .append("    ssl_protocols TLSv1.2 TLSv1.3;\n")
+        .append("    ssl_ciphers ").append(TLS12_CIPHERS).append(";\n")
+        .append("    ssl_prefer_server_ciphers on;\n")
+        .append("    ssl_session_tickets off;\n")
+        .append("    ssl_certificate ").append(layout.tlsDir()).append("/$sts_host.crt;\n")
+        .append("    ssl_certificate_key ").append(layout.tlsDir()).append("/$sts_host.key;\n")
+        .append("    location = /.well-known/mta-sts.txt {\n")
+        // The Host header must name the certificate's host: one connection serves one policy.
+        .append("      if ($host != $sts_host) {\n        return 404;\n      }\n")
+        .append("      alias ").append(layout.policiesDir()).append("/$sts_host.txt;\n")
+        .append("    }\n")
+        .append("    location / {\n      return 404;\n    }\n")
+        .append("  }\n");
+    if (layout.httpListen() != null) {
+      conf.append("\n  server {\n")
+          .append("    listen ").append(layout.httpListen()).append(";\n")
+          .append("    location = /.well-known/mta-sts.txt {\n")
+          .append("      alias ").append(layout.policiesDir()).append("/$sts_http_host.txt;\n")
+          .append("    }\n")
+          .append("    location = ").append(HEALTH_PATH).append(" {\n      return 200 \"ok\\n\";\n    }\n")
+          .append("    location / {\n      return 404;\n    }\n")
+          .append("  }\n");
+    }
+    return conf.append("}\n").toString();
+  }
+
+  /** The policy file's name in the policies ConfigMap (and directory) for a domain. */
+  public static String policyFile(String domain) {
+    return "mta-sts." + domain + ".txt";
+  }
+
+  public static String certificateFile(String domain) {
+    return "mta-sts." + domain + ".crt";
+  }
+
+  public static String keyFile(String domain) {
+    return "mta-sts." + domain + ".key";
+  }
+}
