@@ -40,7 +40,10 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
       return Lab.start(repo, work, Map.of(
           "quarkus.operator-sdk.controllers.securemaildomain.max-reconciliation-interval", RESYNC,
           // A DANE rollover step is re-checked this often (production default 10s).
-          "securemail.dane.poll-interval", "2s"));
+          "securemail.dane.poll-interval", "2s",
+          // MTA-STS transitions wait max_age; the lab's policies live seconds, not days.
+          "securemail.mtasts.min-max-age", "5",
+          "securemail.mtasts.poll-interval", "2s"));
     } catch (Exception e) {
       throw new IllegalStateException("the lab did not start: " + e.getMessage(), e);
     }

@@ -30,6 +30,14 @@ public final class DesiredRecords {
    *     decided them (empty: none, e.g. before the MX serves the key or with DANE disabled)
    */
   public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis) {
+    return of(spec, tlsaSpkis, MtaStsRecords.NONE);
+  }
+
+  /**
+   * @param sts the MTA-STS step's say: the TXT id (only once its policy is served), which MX hosts
+   *     the published policy already lists, and the policy host's record
+   */
+  public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis, MtaStsRecords sts) {
     String domain = spec.getDomain() + ".";
     int ttl = spec.getDns().getTtl();
     List<DnsRecord> records = new ArrayList<>();
@@ -38,12 +46,26 @@ public final class DesiredRecords {
     if (Boolean.TRUE.equals(spec.getDns().getManageMx())) {
       spec.getMx().stream()
           .sorted(Comparator.comparing(MxHost::getPriority).thenComparing(MxHost::getHost))
+          .filter(mx -> sts.mxAllowed().test(mx.getHost()))
           .forEach(mx -> records.add(new DnsRecord(domain, "MX", mx.getPriority() + " " + mx.getHost() + ".", ttl)));
     }
     if (spec.getTlsRpt() != null && !spec.getTlsRpt().getRua().isEmpty()) {
       // RFC 8460 section 3: one TXT record at _smtp._tls, "v=TLSRPTv1;" then rua as a comma-separated list.
       String txt = "v=TLSRPTv1; rua=" + String.join(",", spec.getTlsRpt().getRua());
       records.add(new DnsRecord("_smtp._tls." + domain, "TXT", txtValue(txt), ttl));
+    }
+    if (sts.txt() != null) {
+      // RFC 8461 section 3.1: one TXT record at _mta-sts announcing the policy's id.
+      records.add(new DnsRecord("_mta-sts." + domain, "TXT", txtValue(sts.txt()), ttl));
+    }
+    if (sts.policyHost() != null) {
+      String host = "mta-sts." + domain;
+      if (sts.policyHost().getCname() != null) {
+        records.add(new DnsRecord(host, "CNAME", sts.policyHost().getCname() + ".", ttl));
+      } else {
+        sts.policyHost().getAddresses().stream().sorted()
+            .forEach(a -> records.add(new DnsRecord(host, a.contains(":") ? "AAAA" : "A", a, ttl)));
+      }
     }
     return records;
   }

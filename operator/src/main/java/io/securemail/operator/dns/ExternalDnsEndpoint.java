@@ -91,7 +91,7 @@ public final class ExternalDnsEndpoint {
   private static String target(DnsRecord r) {
     return switch (r.type()) {
       case "TXT" -> TxtStrings.join(r.value());
-      case "MX" -> r.value().endsWith(".") ? r.value().substring(0, r.value().length() - 1) : r.value();
+      case "MX", "CNAME" -> r.value().endsWith(".") ? r.value().substring(0, r.value().length() - 1) : r.value();
       default -> r.value();
     };
   }

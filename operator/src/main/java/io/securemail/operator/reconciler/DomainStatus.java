@@ -8,6 +8,7 @@ import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.mtasts.MtaStsOutcome;
 import io.securemail.operator.validation.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -22,8 +23,7 @@ final class DomainStatus {
 
   static final String INVALID_SPEC = "InvalidSpec";
   static final String PROGRESSING = "Progressing";
-  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: MTA-STS policy hosting "
-      + "and the MTA.";
+  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: the MTA.";
 
   private final SecureMailDomain domain;
   private final KubernetesSerialization serialization;
@@ -61,7 +61,7 @@ final class DomainStatus {
    * The spec was acted on: CertificatesReady and status.dane from the certificates step; records,
    * the ownership ledger and DnsPublished from the DNS step.
    */
-  void markAccepted(CertOutcome certs, DnsOutcome dns) {
+  void markAccepted(CertOutcome certs, DnsOutcome dns, MtaStsOutcome sts) {
     next.setDane(certs.dane());
     next.setConditions(Conditions.with(next.getConditions(), CertOutcome.CONDITION, certs.status(), certs.reason(),
         certs.message(), generation, now));
@@ -71,8 +71,19 @@ final class DomainStatus {
         dns.message(), generation, now));
     String certPart = certs.ready() ? "Certificates issued. " : "Waiting for certificates: " + certs.message() + ". ";
     String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
+    MtaStsOutcome.Condition served = markMtaSts(sts, dns);
+    String stsPart = "True".equals(served.status()) ? "" : "Waiting for the MTA-STS policy: " + served.message() + " ";
     String reason = dns.failed() ? dns.reason() : PROGRESSING;
-    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + NOT_YET_MANAGED);
+    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + stsPart + NOT_YET_MANAGED);
+  }
+
+  /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the TXT record. */
+  private MtaStsOutcome.Condition markMtaSts(MtaStsOutcome sts, DnsOutcome dns) {
+    next.setMtaSts(sts.step().status());
+    MtaStsOutcome.Condition condition = sts.condition(dns.records());
+    next.setConditions(Conditions.with(next.getConditions(), MtaStsOutcome.CONDITION, condition.status(),
+        condition.reason(), condition.message(), generation, now));
+    return condition;
   }
 
   /** status.compliance and the Compliant condition from the latest check (unchanged when none ran). */
@@ -86,7 +97,12 @@ final class DomainStatus {
 
   /** When the current DnsPublished state began, from the previous status. */
   Instant dnsStateSince(String status) {
-    return Conditions.find(previous.getConditions(), DnsOutcome.CONDITION)
+    return stateSince(DnsOutcome.CONDITION, status);
+  }
+
+  /** When the condition took this status, from the previous status; null when it has another. */
+  Instant stateSince(String condition, String status) {
+    return Conditions.find(previous.getConditions(), condition)
         .filter(c -> status.equals(c.getStatus()))
         .map(c -> Instant.parse(c.getLastTransitionTime()))
         .orElse(null);

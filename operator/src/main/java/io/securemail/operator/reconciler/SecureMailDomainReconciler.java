@@ -24,6 +24,8 @@ import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.mtasts.MtaStsHosting;
+import io.securemail.operator.mtasts.MtaStsOutcome;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
@@ -62,21 +64,27 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   private final MxCertificates certificates;
   private final DnsPublication dns;
+  private final MtaStsHosting mtaSts;
   private final ComplianceMonitor monitor;
   private final Duration resync;
+  private final long minMaxAge;
   private final Clock clock;
 
   @Inject
-  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor,
+  public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
+      ComplianceMonitor monitor,
       @ConfigProperty(name = "quarkus.operator-sdk.controllers." + NAME + ".max-reconciliation-interval",
-          defaultValue = "PT10M") Duration resync) {
-    this(certificates, dns, monitor, resync, Clock.systemUTC());
+          defaultValue = "PT10M") Duration resync,
+      @ConfigProperty(name = "securemail.mtasts.min-max-age", defaultValue = "86400") long minMaxAge) {
+    this(certificates, dns, mtaSts, monitor, resync, minMaxAge, Clock.systemUTC());
   }
 
-  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, ComplianceMonitor monitor,
-      Duration resync, Clock clock) {
+  SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
+      ComplianceMonitor monitor, Duration resync, long minMaxAge, Clock clock) {
+    this.minMaxAge = minMaxAge;
     this.certificates = certificates;
     this.dns = dns;
+    this.mtaSts = mtaSts;
     this.monitor = monitor;
     this.resync = resync;
     this.clock = clock;
@@ -87,7 +95,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     KubernetesClient client = context.getClient();
     var status = new DomainStatus(domain, client.getKubernetesSerialization(), clock.instant());
     List<SpecProblem> problems = SpecValidator.validate(domain.getSpec(),
-        secretsIn(client, domain.getMetadata().getNamespace()));
+        secretsIn(client, domain.getMetadata().getNamespace()), minMaxAge);
 
     if (!problems.isEmpty()) {
       if (status.markInvalid(problems)) {
@@ -99,12 +107,13 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     }
 
     CertOutcome certs = certificates.reconcile(domain, client);
-    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), certs.tlsaSpkis());
+    MtaStsOutcome sts = mtaSts.reconcile(domain, client, clock.instant());
+    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), certs.tlsaSpkis(), sts.records());
     DesiredRecords.putIn(context, desired);
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     DnsOutcome outcome = dns.reconcile(domain, client, desired);
     Instant since = status.dnsStateSince(outcome.status());
-    status.markAccepted(certs, outcome);
+    status.markAccepted(certs, outcome, sts);
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
@@ -112,7 +121,11 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     Duration dnsRetry = outcome.retryAfter() == null ? null
         : Backoff.next(outcome.retryAfter(), since, clock.instant());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
-    Duration retry = earliest(earliest(earliest(dnsRetry, certs.retryAfter()), compliance.nextCheckIn()), resync);
+    // A policy server that stays unreachable is asked less and less often, as a failing DNS server is.
+    Duration stsRetry = sts.retryAfter() == null || sts.step().served() ? sts.retryAfter()
+        : Backoff.next(sts.retryAfter(), status.stateSince(MtaStsOutcome.CONDITION, Conditions.FALSE), clock.instant());
+    Duration retry = earliest(earliest(earliest(earliest(dnsRetry, certs.retryAfter()), stsRetry),
+        compliance.nextCheckIn()), resync);
     return retry == null ? control : control.rescheduleAfter(retry);
   }
 
@@ -127,6 +140,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   @Override
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
+    mtaSts.forget(domain, context.getClient());
     if (DnsPublication.abandons(domain)) {
       return DeleteControl.defaultDelete();
     }

@@ -5,7 +5,13 @@ import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.GoDuration;
 import io.securemail.operator.api.KeyAlgorithm;
+import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.PolicyHostSpec;
+import io.securemail.operator.compliance.pki.CertificateNames;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
 import io.securemail.operator.api.Rfc2136Spec;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.time.Duration;
@@ -30,16 +36,24 @@ public final class SpecValidator {
   private static final Pattern RUA = Pattern.compile("^(mailto:[\\x21-\\x7e&&[^@,;!]]+@[\\x21-\\x7e&&[^@,;!]]+"
       + "|https://[\\x21-\\x7e&&[^,;!]]+)$");
 
+  private static final Pattern MX_PATTERN = Pattern.compile(MtaStsSpec.MX_PATTERN);
+
   private SpecValidator() {}
 
   /** Every problem found, in field order; empty when the spec can be acted on. */
   public static List<SpecProblem> validate(SecureMailDomainSpec spec, SecretLookup secrets) {
+    return validate(spec, secrets, MtaStsSpec.MAX_AGE_FLOOR);
+  }
+
+  /** @param minMaxAge the smallest policy max_age accepted, in seconds (the operator's setting) */
+  public static List<SpecProblem> validate(SecureMailDomainSpec spec, SecretLookup secrets, long minMaxAge) {
     List<SpecProblem> problems = new ArrayList<>();
     String zone = writableZone(spec.getDns());
     checkDomain(spec, zone, problems);
     checkMx(spec, zone, problems);
     checkCertificates(spec, problems);
     checkDane(spec.getDane(), problems);
+    checkMtaSts(spec, minMaxAge, problems);
     checkTlsRpt(spec, problems);
     checkDns(spec.getDns(), secrets, problems);
     checkCompliance(spec.getCompliance(), problems);
@@ -98,6 +112,65 @@ public final class SpecValidator {
       problems.add(new SpecProblem("spec.dane.rolloverEvery", dane.getRolloverEvery()
           + " must be longer than spec.dane.prePublish (" + dane.getPrePublish()
           + "): a next key must be visible in DNS before it is used"));
+    }
+  }
+
+  private static void checkMtaSts(SecureMailDomainSpec spec, long minMaxAge, List<SpecProblem> problems) {
+    MtaStsSpec sts = spec.getMtaSts();
+    if (sts.getMaxAge() != null && sts.getMaxAge() < minMaxAge) {
+      problems.add(new SpecProblem("spec.mtaSts.maxAge", sts.getMaxAge() + " s is below the minimum of " + minMaxAge
+          + " s: senders would refetch the policy so often that it protects little (RFC 8461 section 3.2 advises "
+          + "weeks)"));
+    }
+    List<String> patterns = sts.getMxPatterns() == null ? List.of() : sts.getMxPatterns();
+    for (int i = 0; i < patterns.size(); i++) {
+      if (patterns.get(i) == null || !MX_PATTERN.matcher(patterns.get(i)).matches()) {
+        problems.add(new SpecProblem("spec.mtaSts.mxPatterns[" + i + "]", "\"" + patterns.get(i)
+            + "\" is not a host name or a *.domain pattern (RFC 8461 section 4.1)"));
+      }
+    }
+    if (!patterns.isEmpty()) {
+      List<MxHost> mx = spec.getMx();
+      for (int i = 0; i < mx.size(); i++) {
+        String host = mx.get(i).getHost();
+        if (patterns.stream().filter(Objects::nonNull).noneMatch(p -> CertificateNames.matches(p, host))) {
+          problems.add(new SpecProblem("spec.mx[" + i + "].host", host + " matches no pattern of "
+              + "spec.mtaSts.mxPatterns: senders enforcing the policy would refuse to deliver to it"));
+        }
+      }
+    }
+    PolicyHostSpec host = sts.getPolicyHost();
+    if (host != null) {
+      boolean hasAddresses = host.getAddresses() != null && !host.getAddresses().isEmpty();
+      if (hasAddresses == (host.getCname() != null)) {
+        problems.add(new SpecProblem("spec.mtaSts.policyHost", "give either addresses or cname, not "
+            + (hasAddresses ? "both" : "neither")));
+      }
+      List<String> addresses = hasAddresses ? host.getAddresses() : List.of();
+      for (int i = 0; i < addresses.size(); i++) {
+        if (!isIpLiteral(addresses.get(i))) {
+          problems.add(new SpecProblem("spec.mtaSts.policyHost.addresses[" + i + "]", "\"" + addresses.get(i)
+              + "\" is not an IPv4 or IPv6 address"));
+        }
+      }
+    }
+  }
+
+  static boolean isIpLiteral(String text) {
+    if (text == null) {
+      return false;
+    }
+    if (text.matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
+      return java.util.Arrays.stream(text.split("\\.")).allMatch(octet -> Integer.parseInt(octet) <= 255);
+    }
+    if (!text.contains(":") || !text.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      // With a colon, InetAddress parses an IPv6 literal and never looks a name up.
+      return InetAddress.getByName(text) instanceof java.net.Inet6Address;
+    } catch (UnknownHostException e) {
+      return false;
     }
   }
 

@@ -153,4 +153,35 @@ class DesiredRecordsTest {
 
     assertThat(strings).containsExactly("x".repeat(254) + "\\", "\"y");
   }
+
+  @Test
+  void mtaStsGivesTheTxtRecordAndHoldsBackMxRecordsThePolicyDoesNotListYet() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10), new MxHost("mx2.example.com", 20));
+    spec.getDns().setManageMx(true);
+    var sts = new MtaStsRecords("v=STSv1; id=abc123", "mx1.example.com"::equals, null);
+
+    List<DnsRecord> records = DesiredRecords.of(spec, List.of(), sts);
+
+    assertThat(records).extracting(DnsRecord::name, DnsRecord::type, DnsRecord::value).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("example.com.", "MX", "10 mx1.example.com."),
+        org.assertj.core.groups.Tuple.tuple("_mta-sts.example.com.", "TXT", "\"v=STSv1; id=abc123\""));
+  }
+
+  @Test
+  void thePolicyHostGetsItsAddressesOrItsCname() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
+    var host = new io.securemail.operator.api.PolicyHostSpec();
+    host.setAddresses(List.of("2001:db8::443", "192.0.2.44"));
+
+    assertThat(DesiredRecords.of(spec, List.of(), new MtaStsRecords(null, h -> true, host)))
+        .extracting(DnsRecord::name, DnsRecord::type, DnsRecord::value).containsExactly(
+            org.assertj.core.groups.Tuple.tuple("mta-sts.example.com.", "A", "192.0.2.44"),
+            org.assertj.core.groups.Tuple.tuple("mta-sts.example.com.", "AAAA", "2001:db8::443"));
+
+    var cname = new io.securemail.operator.api.PolicyHostSpec();
+    cname.setCname("policies.hosting.example.net");
+    assertThat(DesiredRecords.of(spec, List.of(), new MtaStsRecords(null, h -> true, cname)))
+        .extracting(DnsRecord::type, DnsRecord::value)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("CNAME", "policies.hosting.example.net."));
+  }
 }

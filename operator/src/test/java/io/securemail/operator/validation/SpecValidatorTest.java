@@ -325,4 +325,40 @@ class SpecValidatorTest {
         "spec.dane.rolloverEvery",
         "spec.tlsRpt.rua[0]");
   }
+
+  @Test
+  void maxAgeBelowTheOperatorsMinimumIsRejectedWithTheMinimum() {
+    SecureMailDomainSpec spec = minimal();
+    spec.getMtaSts().setMaxAge(3600L);
+
+    assertThat(validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.mtaSts.maxAge");
+      assertThat(p.message()).contains("3600 s is below the minimum of 86400 s");
+    });
+    assertThat(SpecValidator.validate(spec, SECRETS, 60)).isEmpty();
+  }
+
+  @Test
+  void everyMxHostMustMatchAnMxPattern() {
+    SecureMailDomainSpec spec = spec("example.com", "mx1.example.com", "mx.other.example.com");
+    spec.getMtaSts().setMxPatterns(List.of("*.example.com", "not a pattern"));
+
+    assertThat(validate(spec)).extracting(SpecProblem::field)
+        .containsExactly("spec.mtaSts.mxPatterns[1]", "spec.mx[1].host");
+  }
+
+  @Test
+  void thePolicyHostNeedsAddressesOrACnameAndRealAddresses() {
+    SecureMailDomainSpec spec = minimal();
+    var host = new io.securemail.operator.api.PolicyHostSpec();
+    spec.getMtaSts().setPolicyHost(host);
+    assertThat(validate(spec)).extracting(SpecProblem::field).containsExactly("spec.mtaSts.policyHost");
+
+    host.setAddresses(List.of("192.0.2.1", "2001:db8::1", "192.0.2.256", "mta-sts.example.com"));
+    assertThat(validate(spec)).extracting(SpecProblem::field)
+        .containsExactly("spec.mtaSts.policyHost.addresses[2]", "spec.mtaSts.policyHost.addresses[3]");
+
+    host.setCname("policies.example.net");
+    assertThat(validate(spec)).extracting(SpecProblem::toString).first().asString().contains("not both");
+  }
 }

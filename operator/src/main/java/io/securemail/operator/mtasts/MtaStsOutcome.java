@@ -1,0 +1,64 @@
+package io.securemail.operator.mtasts;
+
+import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.MtaStsSpec;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.dns.MtaStsRecords;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The MTA-STS step of a reconcile, and the {@code MtaStsPolicyServed} condition it leads to once
+ * the DNS step has observed the TXT record.
+ *
+ * @param step what is published and pending; when the server could not be updated, what was
+ *     published before stays published
+ * @param failureReason why the server could not be updated (with {@code failureMessage}), or null
+ * @param waitingFor why the policy is not served, in words a mail admin can act on
+ */
+public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String failureReason, String failureMessage,
+    String waitingFor, Duration retryAfter) {
+
+  public static final String CONDITION = "MtaStsPolicyServed";
+
+  /** What the DNS step publishes for MTA-STS. */
+  public MtaStsRecords records() {
+    boolean inUse = step.target() != null || step.published() != null;
+    return new MtaStsRecords(step.txtRecord(), step::allowsMx,
+        inUse ? spec.getMtaSts().getPolicyHost() : null);
+  }
+
+  /** status, reason, message of MtaStsPolicyServed, given the DNS step's record states. */
+  public Condition condition(List<DnsRecordStatus> records) {
+    if (failureReason != null) {
+      return new Condition("False", failureReason, failureMessage);
+    }
+    String url = "https://mta-sts." + spec.getDomain() + "/.well-known/mta-sts.txt";
+    if (step.target() == null) {
+      return new Condition("True", "NotInUse", "MTA-STS is not in use (mode none): no policy and no _mta-sts "
+          + "record are published.");
+    }
+    if (!step.served()) {
+      return new Condition("False", "PolicyNotServed", url + " does not serve policy " + step.target().id()
+          + " yet: " + waitingFor + ". The _mta-sts record keeps announcing "
+          + (step.published() == null ? "nothing" : "policy " + step.published().id()) + " until it does.");
+    }
+    boolean txtSeen = records.stream().anyMatch(r -> "TXT".equals(r.getType())
+        && r.getName().equalsIgnoreCase("_mta-sts." + spec.getDomain() + ".")
+        && r.getState() == DnsRecordStatus.State.Published);
+    if (!txtSeen) {
+      return new Condition("False", "TxtRecordPending", "Policy " + step.target().id() + " is served at " + url
+          + "; its _mta-sts TXT record is not yet visible through the resolver.");
+    }
+    if (step.target().mode() == MtaStsSpec.Mode.NONE) {
+      return new Condition("True", "Withdrawing", "A 'none' policy (" + step.target().id() + ") is served at "
+          + url + " and announced; the policy and the _mta-sts record are removed at " + step.withdrawAt()
+          + " (RFC 8461 section 8.3).");
+    }
+    return new Condition("True", "Served", "Policy " + step.target().id() + " (mode "
+        + PolicyDocument.modeName(step.target().mode()) + ", max_age " + step.target().maxAge() + ") is served at "
+        + url + " and announced in _mta-sts." + spec.getDomain() + ".");
+  }
+
+  public record Condition(String status, String reason, String message) {}
+}
