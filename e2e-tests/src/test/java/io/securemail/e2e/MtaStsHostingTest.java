@@ -1,0 +1,289 @@
+package io.securemail.e2e;
+
+import static io.securemail.e2e.Domains.api;
+import static io.securemail.e2e.Domains.awaitStatus;
+import static io.securemail.e2e.Domains.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.lab.Lab;
+import io.securemail.lab.MxMount;
+import io.securemail.lab.PolicyMount;
+import io.securemail.operator.api.MtaStsSpec;
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.PolicyHostSpec;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.TlsRptSpec;
+import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
+import io.securemail.operator.compliance.mtasts.PolicyFetch;
+import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.mtasts.PolicyDocument;
+import io.securemail.operator.mtasts.PolicyServer;
+import io.securemail.operator.mtasts.PolicyServerConfig;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.xbill.DNS.Type;
+
+/**
+ * MTA-STS end to end: the operator renders the policy, the lab's policy server (nginx with the
+ * operator's configuration, fed from the ConfigMap and Secret as a kubelet would) serves it with
+ * the certificate cert-manager issued, and a sender-side fetch (PKIX with the lab CA, no
+ * redirects, text/plain) gets exactly the rendered policy. The ordering rules are watched from
+ * the outside: the lab's authoritative DNS and the policy server.
+ */
+@ExtendWith(LabExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MtaStsHostingTest {
+
+  static final String NS = "sts";
+  static final String NAME = "sts";
+  static final String ZONE = "sts.test";
+  static final String MX1 = "mx." + ZONE;
+  static final String MX2 = "mx2." + ZONE;
+  static final String MX_ADDRESS = "127.0.1.4";
+  static final String POLICY_ADDRESS = "127.0.2.2";
+  /** Seconds: the lab operator accepts max_age down to 5 s, so transitions take seconds, not days. */
+  static final long MAX_AGE = 12;
+
+  static Lab lab;
+  static KubernetesClient client;
+  static MxMount mx;
+  static PolicyMount policyServer;
+  static HttpsPolicyFetcher sender;
+
+  @BeforeAll
+  static void domain(Lab l) throws Exception {
+    lab = l;
+    client = l.client();
+    LabMx prepared = LabMx.prepare(l, NS, NAME, ZONE, MX_ADDRESS);
+    mx = prepared.mount();
+    policyServer = l.policyServers().mount(client, NS, POLICY_ADDRESS);
+    sender = new HttpsPolicyFetcher(PkixRoots.only(PkixRoots.readPem(l.issuer().caCertificateFile())),
+        Duration.ofSeconds(5));
+    SecureMailDomain smd = prepared.domain();
+    smd.getSpec().getDns().setManageMx(true);
+    smd.getSpec().getMtaSts().setMode(MtaStsSpec.Mode.TESTING);
+    smd.getSpec().getMtaSts().setMaxAge(MAX_AGE);
+    PolicyHostSpec host = new PolicyHostSpec();
+    host.setAddresses(List.of(POLICY_ADDRESS));
+    smd.getSpec().getMtaSts().setPolicyHost(host);
+    smd.getSpec().setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + ZONE)));
+    api(client).resource(smd).create();
+  }
+
+  @AfterAll
+  static void unmount() {
+    if (policyServer != null) {
+      policyServer.close();
+    }
+    if (mx != null) {
+      mx.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theRenderedPolicyIsServedAndThenAnnounced() throws Exception {
+    PolicyDocument expected = PolicyDocument.of(MtaStsSpec.Mode.TESTING, List.of(MX1), MAX_AGE);
+
+    SecureMailDomain smd = awaitServed(expected);
+
+    assertThat(fetch().body()).isEqualTo(expected.text());
+    assertThat(txtIds()).containsExactly(expected.id());
+    assertThat(LabDns.served(lab.dns(), "mta-sts." + ZONE + ".", Type.A)).containsExactly(POLICY_ADDRESS);
+    assertThat(LabDns.served(lab.dns(), "_smtp._tls." + ZONE + ".", Type.TXT))
+        .containsExactly("\"v=TLSRPTv1; rua=mailto:tls-reports@" + ZONE + "\"");
+    assertThat(smd.getStatus().getMtaSts().getMode()).isEqualTo("testing");
+    assertThat(condition(smd, "MtaStsPolicyServed").orElseThrow().getMessage()).contains(expected.id());
+    // The namespace's shared server: a Deployment and a policies ConfigMap owned by the domain.
+    Deployment server = client.apps().deployments().inNamespace(NS).withName(PolicyServer.NAME).get();
+    assertThat(server.getMetadata().getOwnerReferences()).extracting(r -> r.getUid())
+        .contains(smd.getMetadata().getUid());
+    assertThat(server.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
+        .getReadOnlyRootFilesystem()).isTrue();
+    ConfigMap policies = client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get();
+    assertThat(policies.getData()).containsEntry(PolicyServerConfig.policyFile(ZONE), expected.text());
+  }
+
+  @Test
+  @Order(2)
+  void aModeChangeIsAnnouncedOnlyAfterTheNewPolicyIsServed() throws Exception {
+    String before = txtIds().get(0);
+    PolicyDocument enforce = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1), MAX_AGE);
+    policyServer.pause(); // the kubelet has not synced the ConfigMap volume yet
+
+    edit(smd -> {
+      smd.getSpec().getMtaSts().setMode(MtaStsSpec.Mode.ENFORCE);
+      return smd;
+    });
+    SecureMailDomain waiting = awaitStatus(client, NS, NAME,
+        smd -> enforce.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
+    assertThat(condition(waiting, "MtaStsPolicyServed").orElseThrow().getReason()).isEqualTo("PolicyNotServed");
+    assertThat(waiting.getStatus().getMtaSts().getPolicyId()).isEqualTo(before);
+    holdsFor(Duration.ofSeconds(6), () -> assertThat(txtIds()).containsExactly(before));
+
+    policyServer.resume();
+    awaitServed(enforce);
+    assertThat(txtIds()).containsExactly(enforce.id());
+  }
+
+  @Test
+  @Order(3)
+  void aNewMxHostEntersThePolicyBeforeTheMxRecordSet() throws Exception {
+    PolicyDocument both = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1, MX2), MAX_AGE);
+    policyServer.pause();
+
+    edit(smd -> {
+      smd.getSpec().getMx().add(new MxHost(MX2, 20));
+      return smd;
+    });
+    awaitStatus(client, NS, NAME, smd -> both.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
+    holdsFor(Duration.ofSeconds(6), () -> assertThat(mxHosts()).containsExactly(MX1));
+
+    policyServer.resume();
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(mxHosts()).contains(MX2));
+    // By the time senders can see the new MX host, the policy they fetch lists it.
+    assertThat(fetch().body()).isEqualTo(both.text());
+    assertThat(txtIds()).containsExactly(both.id());
+  }
+
+  @Test
+  @Order(4)
+  void aRemovedMxHostLeavesTheMxRecordSetFirstAndThePolicyAfterMaxAge() throws Exception {
+    PolicyDocument both = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1, MX2), MAX_AGE);
+    PolicyDocument one = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1), MAX_AGE);
+
+    edit(smd -> {
+      smd.getSpec().getMx().removeIf(m -> m.getHost().equals(MX2));
+      return smd;
+    });
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(mxHosts()).containsExactly(MX1));
+    Instant mxRemoved = Instant.now();
+    assertThat(fetch().body()).isEqualTo(both.text());
+    SecureMailDomain retiring = api(client).inNamespace(NS).withName(NAME).get();
+    assertThat(retiring.getStatus().getMtaSts().getRetiringMx()).singleElement()
+        .satisfies(r -> assertThat(r.getPattern()).isEqualTo(MX2));
+    assertThat(retiring.getStatus().getMtaSts().getNextStepAt()).isNotNull();
+
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(txtIds()).containsExactly(one.id()));
+    assertThat(fetch().body()).isEqualTo(one.text());
+    // Senders that cached the two-host policy could still deliver to mx2 for max_age.
+    assertThat(Duration.between(mxRemoved, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(MAX_AGE - 2));
+  }
+
+  @Test
+  @Order(5)
+  void badMaxAgeAndRuaAreRejectedAndChangeNothingPublished() throws Exception {
+    String published = txtIds().get(0);
+
+    edit(smd -> {
+      smd.getSpec().getMtaSts().setMaxAge(2L);
+      smd.getSpec().getTlsRpt().setRua(List.of("tls-reports@" + ZONE));
+      return smd;
+    });
+    SecureMailDomain invalid = awaitStatus(client, NS, NAME, Domains.ready("False", "InvalidSpec"));
+    String message = condition(invalid, "Ready").orElseThrow().getMessage();
+    assertThat(message).contains("spec.mtaSts.maxAge: 2 s is below the minimum of 5 s")
+        .contains("spec.tlsRpt.rua[0]: \"tls-reports@" + ZONE + "\" is not a mailto: address or https: URL");
+    holdsFor(Duration.ofSeconds(4), () -> assertThat(txtIds()).containsExactly(published));
+
+    edit(smd -> {
+      smd.getSpec().getMtaSts().setMaxAge(MAX_AGE);
+      smd.getSpec().getTlsRpt().setRua(List.of("mailto:tls-reports@" + ZONE));
+      return smd;
+    });
+    awaitStatus(client, NS, NAME, smd -> condition(smd, "MtaStsPolicyServed")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+  }
+
+  @Test
+  @Order(6)
+  void modeNoneServesANonePolicyForMaxAgeThenRemovesPolicyAndRecord() throws Exception {
+    PolicyDocument none = PolicyDocument.of(MtaStsSpec.Mode.NONE, List.of(MX1), MAX_AGE);
+
+    edit(smd -> {
+      smd.getSpec().getMtaSts().setMode(MtaStsSpec.Mode.NONE);
+      return smd;
+    });
+    SecureMailDomain withdrawing = awaitServed(none);
+    Instant announced = Instant.now();
+    assertThat(condition(withdrawing, "MtaStsPolicyServed").orElseThrow().getReason()).isEqualTo("Withdrawing");
+    assertThat(withdrawing.getStatus().getMtaSts().getWithdrawAt()).isNotNull();
+
+    awaitStatus(client, NS, NAME, smd -> condition(smd, "MtaStsPolicyServed")
+        .filter(c -> "NotInUse".equals(c.getReason())).isPresent());
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(txtIds()).isEmpty());
+    assertThat(Duration.between(announced, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(MAX_AGE - 2));
+    assertThat(client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get().getData())
+        .doesNotContainKey(PolicyServerConfig.policyFile(ZONE));
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(fetch().ok()).isFalse());
+  }
+
+  /** Waits until status says the policy is served and announced, and the sender's fetch agrees. */
+  private static SecureMailDomain awaitServed(PolicyDocument policy) {
+    SecureMailDomain smd = awaitStatus(client, NS, NAME, d -> condition(d, "MtaStsPolicyServed")
+        .filter(c -> "True".equals(c.getStatus())).isPresent()
+        && policy.id().equals(d.getStatus().getMtaSts().getPolicyId()));
+    assertThat(fetch().body()).isEqualTo(policy.text());
+    return smd;
+  }
+
+  private static PolicyFetch fetch() {
+    try {
+      return sender.fetch(ZONE, List.of(InetAddress.getByName(POLICY_ADDRESS)), 443);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The ids of the _mta-sts TXT records the authoritative server publishes. */
+  private static List<String> txtIds() throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (String txt : LabDns.served(lab.dns(), "_mta-sts." + ZONE + ".", Type.TXT)) {
+      ids.add(txt.replaceAll("^\"v=STSv1; id=([A-Za-z0-9]+)\"$", "$1"));
+    }
+    return ids;
+  }
+
+  private static List<String> mxHosts() throws Exception {
+    return LabDns.served(lab.dns(), ZONE + ".", Type.MX).stream()
+        .map(mx -> mx.replaceAll("^\\d+ (.*)\\.$", "$1")).sorted().toList();
+  }
+
+  private static void edit(UnaryOperator<SecureMailDomain> change) {
+    api(client).inNamespace(NS).withName(NAME).edit(change);
+  }
+
+  /** Asserts the condition at every sample during the whole period (an ordering, not a final state). */
+  private static void holdsFor(Duration period, ThrowingAssertion assertion) throws Exception {
+    Instant end = Instant.now().plus(period);
+    while (Instant.now().isBefore(end)) {
+      assertion.run();
+      Thread.sleep(250);
+    }
+  }
+
+  @FunctionalInterface
+  interface ThrowingAssertion {
+    void run() throws Exception;
+  }
+}
