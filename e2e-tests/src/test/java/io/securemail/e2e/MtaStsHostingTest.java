@@ -15,6 +15,8 @@ import io.securemail.lab.PolicyMount;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
+import io.securemail.operator.api.PolicyIngressSpec;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;
 import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
@@ -81,6 +83,9 @@ class MtaStsHostingTest {
     PolicyHostSpec host = new PolicyHostSpec();
     host.setAddresses(List.of(POLICY_ADDRESS));
     smd.getSpec().getMtaSts().setPolicyHost(host);
+    PolicyIngressSpec ingress = new PolicyIngressSpec();
+    ingress.setClassName("public");
+    smd.getSpec().getMtaSts().setIngress(ingress);
     smd.getSpec().setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + ZONE)));
     api(client).resource(smd).create();
   }
@@ -117,6 +122,15 @@ class MtaStsHostingTest {
         .getReadOnlyRootFilesystem()).isTrue();
     ConfigMap policies = client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get();
     assertThat(policies.getData()).containsEntry(PolicyServerConfig.policyFile(ZONE), expected.text());
+    // The Ingress asked for: only the policy path, TLS with the domain's mta-sts certificate.
+    Ingress ingress = client.network().v1().ingresses().inNamespace(NS).withName(NAME + "-mta-sts").get();
+    assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("public");
+    assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo(NAME + "-mta-sts-tls");
+    var path = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0);
+    assertThat(ingress.getSpec().getRules().get(0).getHost()).isEqualTo("mta-sts." + ZONE);
+    assertThat(path.getPath()).isEqualTo("/.well-known/mta-sts.txt");
+    assertThat(path.getPathType()).isEqualTo("Exact");
+    assertThat(path.getBackend().getService().getName()).isEqualTo(PolicyServer.INTERNAL);
   }
 
   @Test
@@ -236,6 +250,8 @@ class MtaStsHostingTest {
         .doesNotContainKey(PolicyServerConfig.policyFile(ZONE));
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
         .untilAsserted(() -> assertThat(fetch().ok()).isFalse());
+    assertThat(client.network().v1().ingresses().inNamespace(NS).withName(NAME + "-mta-sts").get()).isNull();
+    assertThat(LabDns.served(lab.dns(), "mta-sts." + ZONE + ".", Type.A)).isEmpty();
   }
 
   /** Waits until status says the policy is served and announced, and the sender's fetch agrees. */

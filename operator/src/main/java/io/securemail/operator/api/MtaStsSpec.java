@@ -59,6 +59,12 @@ public class MtaStsSpec {
   public void setMode(Mode mode) { this.mode = mode; }
   public Long getMaxAge() { return maxAge; }
   public void setMaxAge(Long maxAge) { this.maxAge = maxAge; }
+  @JsonPropertyDescription("Expose the policy through an Ingress (TLS terminated by the Ingress controller "
+      + "with the mta-sts certificate) in addition to the policy server's own Service.")
+  private PolicyIngressSpec ingress;
+
+  public PolicyIngressSpec getIngress() { return ingress; }
+  public void setIngress(PolicyIngressSpec ingress) { this.ingress = ingress; }
   public List<String> getMxPatterns() { return mxPatterns; }
   public void setMxPatterns(List<String> mxPatterns) { this.mxPatterns = mxPatterns; }
   public PolicyHostSpec getPolicyHost() { return policyHost; }

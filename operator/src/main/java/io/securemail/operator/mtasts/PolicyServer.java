@@ -46,6 +46,8 @@ public final class PolicyServer {
   public static final String CONFIG = NAME + "-config";
   /** ConfigMap holding one policy file per domain. */
   public static final String POLICIES = NAME + "-policies";
+  /** ClusterIP Service with the plain-HTTP port, the backend of policy Ingresses. */
+  public static final String INTERNAL = NAME + "-http";
   /** Secret holding one certificate and key per domain. */
   public static final String TLS = NAME + "-tls";
 
@@ -88,6 +90,8 @@ public final class PolicyServer {
     writes += applyShared(domain, configMap(domain));
     writes += applyShared(domain, deployment(domain));
     writes += applyShared(domain, service(domain));
+    writes += applyShared(domain, internalService(domain));
+    writes += PolicyIngress.reconcile(client, domain, policy != null);
     writes += applyPolicy(domain, policy == null ? null : policy.text());
     if (policy == null || tls != null) {
       writes += applyTls(domain, policy == null ? null : tls);
@@ -242,6 +246,19 @@ public final class PolicyServer {
           .withType(settings.serviceType())
           .withSelector(Map.of("app.kubernetes.io/name", NAME))
           .addNewPort().withName("https").withPort(443).withTargetPort(new IntOrString("https")).endPort()
+        .endSpec()
+        .build();
+  }
+
+  /** Plain HTTP inside the cluster only: what an Ingress controller that terminated TLS talks to. */
+  Service internalService(SecureMailDomain domain) {
+    return new ServiceBuilder()
+        .withNewMetadata().withName(INTERNAL).withNamespace(domain.getMetadata().getNamespace())
+          .withLabels(serverLabels()).endMetadata()
+        .withNewSpec()
+          .withType("ClusterIP")
+          .withSelector(Map.of("app.kubernetes.io/name", NAME))
+          .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
         .endSpec()
         .build();
   }
