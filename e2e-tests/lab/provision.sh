@@ -5,7 +5,9 @@
 #    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
 #  - etcd (Debian's etcd-server) and kubectl linked beside them;
 #  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
-#  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks.
+#  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks;
+#  - nginx (the lab's MTA-STS policy servers, run with the operator's own configuration) and
+#    testssl.sh (an independent TLS probe of them).
 # Re-running is cheap: every step is skipped when its result is already there.
 # Without root it installs nothing and names exactly what is missing.
 set -euo pipefail
@@ -15,9 +17,9 @@ CACHE="${SECUREMAIL_CACHE:-$HOME/.cache/securemail}"
 KUBE_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}/k8s/${KUBE_VERSION}-linux-amd64"
 SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
-STAMP="$CACHE/provisioned-v2"
+STAMP="$CACHE/provisioned-v3"
 
-PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks)
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks nginx testssl.sh)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }
@@ -51,8 +53,10 @@ if [[ ${#need[@]} -gt 0 ]]; then
     exit 1
   fi
   log "installing Debian packages: ${need[*]}"
-  # Keep package installs from starting system services (etcd, knot, unbound, named, postfix): the lab
-  # starts its own instances on loopback with private configuration.
+  # Keep package installs from starting system services (etcd, knot, unbound, named, postfix, nginx):
+  # the lab starts its own instances on loopback with private configuration. nginx's postinst would
+  # otherwise start the default site on port 80 of every address; with the policy its start is
+  # refused (invoke-rc.d reports the refusal and succeeds) and no listener is left behind.
   policy=/usr/sbin/policy-rc.d
   created_policy=false
   if [[ ! -e $policy ]]; then

@@ -10,8 +10,9 @@ import java.util.stream.Stream;
 
 /**
  * The whole lab for one run: a control plane with the project's CRDs installed, a stand-in for
- * cert-manager (its CRDs and a CA issuer), a real Postfix as the MX hosts, and the packaged operator
- * running against it all. Started once, shared by every test, stopped at the end.
+ * cert-manager (its CRDs and a CA issuer), a real Postfix as the MX hosts, nginx as the MTA-STS
+ * policy servers, and the packaged operator running against it all. Started once, shared by every
+ * test, stopped at the end.
  */
 public final class Lab implements AutoCloseable {
 
@@ -30,10 +31,11 @@ public final class Lab implements AutoCloseable {
   private final Path workDir;
   private final LabIssuer issuer;
   private final PostfixServer postfix;
+  private final PolicyServers policyServers;
   private final Path repoDir;
 
   private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Map<String, String> operatorProperties,
-      Path workDir, LabIssuer issuer, PostfixServer postfix, Path repoDir) {
+      Path workDir, LabIssuer issuer, PostfixServer postfix, PolicyServers policyServers, Path repoDir) {
     this.controlPlane = controlPlane;
     this.dns = dns;
     this.operator = operator;
@@ -41,6 +43,7 @@ public final class Lab implements AutoCloseable {
     this.workDir = workDir;
     this.issuer = issuer;
     this.postfix = postfix;
+    this.policyServers = policyServers;
     this.repoDir = repoDir;
   }
 
@@ -55,6 +58,7 @@ public final class Lab implements AutoCloseable {
     ControlPlane controlPlane = null;
     LabIssuer issuer = null;
     PostfixServer postfix = null;
+    PolicyServers policyServers = null;
     try {
       controlPlane = ControlPlane.start(workDir);
       // The CRDs the build generated (GeneratedCrdTest keeps the committed crds/ equal to them).
@@ -62,6 +66,7 @@ public final class Lab implements AutoCloseable {
       // cert-manager's API before the operator starts, so the operator finds it installed.
       issuer = LabIssuer.start(controlPlane.client(), workDir.resolve("cert-manager"));
       postfix = PostfixServer.start(workDir.resolve("postfix"));
+      policyServers = PolicyServers.start(workDir.resolve("mta-sts"));
       Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
       // The operator observes DNS only through the lab's validating resolver: nothing leaves loopback.
       properties.putIfAbsent("securemail.dns.resolvers", dns.resolverAddress() + ":" + dns.resolverPort());
@@ -70,10 +75,13 @@ public final class Lab implements AutoCloseable {
       properties.putIfAbsent("securemail.compliance.ca-file", issuer.caCertificateFile().toString());
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
           workDir.resolve("operator.log"), properties);
-      System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix and operator up in %.1f s (work dir %s)%n",
-          (System.nanoTime() - started) / 1e9, workDir);
-      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, repoDir);
+      System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix, policy servers and operator up "
+          + "in %.1f s (work dir %s)%n", (System.nanoTime() - started) / 1e9, workDir);
+      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, policyServers, repoDir);
     } catch (IOException | RuntimeException e) {
+      if (policyServers != null) {
+        policyServers.close();
+      }
       if (postfix != null) {
         postfix.close();
       }
@@ -130,6 +138,11 @@ public final class Lab implements AutoCloseable {
     return postfix;
   }
 
+  /** nginx with the operator's configuration as MTA-STS policy servers, one per namespace mounted. */
+  public PolicyServers policyServers() {
+    return policyServers;
+  }
+
   public Path repoDir() {
     return repoDir;
   }
@@ -139,6 +152,7 @@ public final class Lab implements AutoCloseable {
     operator.close();
     issuer.close();
     postfix.close();
+    policyServers.close();
     controlPlane.close();
     dns.close();
   }
