@@ -19,7 +19,7 @@ public final class Lab implements AutoCloseable {
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test", "comply.test", "rsa.test");
+      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test");
 
   /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
   public static final List<String> BIND_ZONES = List.of("bind.test");

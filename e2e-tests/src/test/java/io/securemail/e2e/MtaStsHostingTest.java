@@ -144,7 +144,7 @@ class MtaStsHostingTest {
       smd.getSpec().getMtaSts().setMode(MtaStsSpec.Mode.ENFORCE);
       return smd;
     });
-    SecureMailDomain waiting = awaitStatus(client, NS, NAME,
+    SecureMailDomain waiting = awaitDomain("the enforce policy awaited",
         smd -> enforce.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
     assertThat(condition(waiting, "MtaStsPolicyServed").orElseThrow().getReason()).isEqualTo("PolicyNotServed");
     assertThat(waiting.getStatus().getMtaSts().getPolicyId()).isEqualTo(before);
@@ -165,7 +165,7 @@ class MtaStsHostingTest {
       smd.getSpec().getMx().add(new MxHost(MX2, 20));
       return smd;
     });
-    awaitStatus(client, NS, NAME, smd -> both.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
+    awaitDomain("the two-host policy awaited", smd -> both.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
     holdsFor(Duration.ofSeconds(6), () -> assertThat(mxHosts()).containsExactly(MX1));
 
     policyServer.resume();
@@ -190,7 +190,7 @@ class MtaStsHostingTest {
         .untilAsserted(() -> assertThat(mxHosts()).containsExactly(MX1));
     Instant mxRemoved = Instant.now();
     assertThat(fetch().body()).isEqualTo(both.text());
-    SecureMailDomain retiring = api(client).inNamespace(NS).withName(NAME).get();
+    SecureMailDomain retiring = awaitDomain("mx2 retiring", smd -> !smd.getStatus().getMtaSts().getRetiringMx().isEmpty());
     assertThat(retiring.getStatus().getMtaSts().getRetiringMx()).singleElement()
         .satisfies(r -> assertThat(r.getPattern()).isEqualTo(MX2));
     assertThat(retiring.getStatus().getMtaSts().getNextStepAt()).isNotNull();
@@ -212,7 +212,7 @@ class MtaStsHostingTest {
       smd.getSpec().getTlsRpt().setRua(List.of("tls-reports@" + ZONE));
       return smd;
     });
-    SecureMailDomain invalid = awaitStatus(client, NS, NAME, Domains.ready("False", "InvalidSpec"));
+    SecureMailDomain invalid = awaitDomain("InvalidSpec", Domains.ready("False", "InvalidSpec"));
     String message = condition(invalid, "Ready").orElseThrow().getMessage();
     assertThat(message).contains("spec.mtaSts.maxAge: 2 s is below the minimum of 5 s")
         .contains("spec.tlsRpt.rua[0]: \"tls-reports@" + ZONE + "\" is not a mailto: address or https: URL");
@@ -223,7 +223,7 @@ class MtaStsHostingTest {
       smd.getSpec().getTlsRpt().setRua(List.of("mailto:tls-reports@" + ZONE));
       return smd;
     });
-    awaitStatus(client, NS, NAME, smd -> condition(smd, "MtaStsPolicyServed")
+    awaitDomain("the policy served again", smd -> condition(smd, "MtaStsPolicyServed")
         .filter(c -> "True".equals(c.getStatus())).isPresent());
   }
 
@@ -241,7 +241,7 @@ class MtaStsHostingTest {
     assertThat(condition(withdrawing, "MtaStsPolicyServed").orElseThrow().getReason()).isEqualTo("Withdrawing");
     assertThat(withdrawing.getStatus().getMtaSts().getWithdrawAt()).isNotNull();
 
-    awaitStatus(client, NS, NAME, smd -> condition(smd, "MtaStsPolicyServed")
+    awaitDomain("MTA-STS withdrawn", smd -> condition(smd, "MtaStsPolicyServed")
         .filter(c -> "NotInUse".equals(c.getReason())).isPresent());
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
         .untilAsserted(() -> assertThat(txtIds()).isEmpty());
@@ -256,11 +256,22 @@ class MtaStsHostingTest {
 
   /** Waits until status says the policy is served and announced, and the sender's fetch agrees. */
   private static SecureMailDomain awaitServed(PolicyDocument policy) {
-    SecureMailDomain smd = awaitStatus(client, NS, NAME, d -> condition(d, "MtaStsPolicyServed")
-        .filter(c -> "True".equals(c.getStatus())).isPresent()
-        && policy.id().equals(d.getStatus().getMtaSts().getPolicyId()));
+    SecureMailDomain smd = awaitDomain("policy " + policy.id() + " served and announced",
+        d -> condition(d, "MtaStsPolicyServed").filter(c -> "True".equals(c.getStatus())).isPresent()
+            && d.getStatus().getMtaSts() != null && policy.id().equals(d.getStatus().getMtaSts().getPolicyId()));
     assertThat(fetch().body()).isEqualTo(policy.text());
     return smd;
+  }
+
+  /** Waits for the status to say something; on a timeout, the failure shows the status as it was. */
+  private static SecureMailDomain awaitDomain(String what, java.util.function.Predicate<SecureMailDomain> predicate) {
+    try {
+      return awaitStatus(client, NS, NAME, predicate);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      SecureMailDomain last = api(client).inNamespace(NS).withName(NAME).get();
+      throw new AssertionError("status does not show " + what + ": "
+          + client.getKubernetesSerialization().asJson(last.getStatus()), e);
+    }
   }
 
   private static PolicyFetch fetch() {

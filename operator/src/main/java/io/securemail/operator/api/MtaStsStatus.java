@@ -9,7 +9,6 @@ import java.util.List;
  * The MTA-STS policy as published, and the step that is still pending. "Published" means served
  * by the policy server (fetched over HTTPS and compared) and announced by the _mta-sts TXT record.
  */
-@JsonInclude(JsonInclude.Include.NON_EMPTY)
 public class MtaStsStatus {
 
   @JsonPropertyDescription("The id of the published policy, as in the _mta-sts TXT record.")
@@ -17,6 +16,7 @@ public class MtaStsStatus {
   @JsonPropertyDescription("The mode of the published policy.")
   private String mode;
   @JsonPropertyDescription("The mx patterns of the published policy.")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private List<String> mx = new ArrayList<>();
   @JsonPropertyDescription("The max_age of the published policy, in seconds.")
   private Long maxAge;
@@ -26,6 +26,7 @@ public class MtaStsStatus {
   private String desiredPolicyId;
   @JsonPropertyDescription("MX patterns removed from the spec that stay in the policy until senders' cached "
       + "policies have expired (max_age after their removal).")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private List<RetiringMx> retiringMx = new ArrayList<>();
   @JsonPropertyDescription("When a 'none' policy (mode none) and its TXT record are removed (RFC 8461 section 8.3).")
   private String withdrawAt;
@@ -35,7 +36,6 @@ public class MtaStsStatus {
   private String nextStepAt;
 
   /** An MX pattern on its way out of the policy. */
-  @JsonInclude(JsonInclude.Include.NON_EMPTY)
   public static class RetiringMx {
     @JsonPropertyDescription("The mx pattern.")
     private String pattern;

@@ -2,6 +2,7 @@ package io.securemail.operator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Nullable;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,12 +26,18 @@ public class SecureMailDomainStatus {
   private List<DnsRecordStatus> publishedRecords = new ArrayList<>();
 
   @JsonPropertyDescription("DANE key rollover state.")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
   private DaneStatus dane;
 
   @JsonPropertyDescription("The MTA-STS policy being served.")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
   private MtaStsStatus mtaSts;
 
   @JsonPropertyDescription("The latest compliance verdict.")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
   private ComplianceStatus compliance;
 
   public Long getObservedGeneration() { return observedGeneration; }

@@ -28,8 +28,24 @@ public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String f
         inUse ? spec.getMtaSts().getPolicyHost() : null);
   }
 
+  /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the records. */
+  public Observed observe(List<DnsRecordStatus> records, java.time.Instant now) {
+    PolicyStep seen = step.withTxtObserved(txtSeen(records), now);
+    MtaStsOutcome outcome = new MtaStsOutcome(spec, seen, failureReason, failureMessage, waitingFor, retryAfter);
+    return new Observed(seen.status(), outcome.condition(records));
+  }
+
+  public record Observed(io.securemail.operator.api.MtaStsStatus status, Condition condition) {}
+
+  private boolean txtSeen(List<DnsRecordStatus> records) {
+    return step.published() != null && records.stream().anyMatch(r -> "TXT".equals(r.getType())
+        && r.getName().equalsIgnoreCase("_mta-sts." + spec.getDomain() + ".")
+        && r.getValue().contains("id=" + step.published().id())
+        && r.getState() == DnsRecordStatus.State.Published);
+  }
+
   /** status, reason, message of MtaStsPolicyServed, given the DNS step's record states. */
-  public Condition condition(List<DnsRecordStatus> records) {
+  Condition condition(List<DnsRecordStatus> records) {
     if (failureReason != null) {
       return new Condition("False", failureReason, failureMessage);
     }
@@ -43,10 +59,7 @@ public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String f
           + " yet: " + waitingFor + ". The _mta-sts record keeps announcing "
           + (step.published() == null ? "nothing" : "policy " + step.published().id()) + " until it does.");
     }
-    boolean txtSeen = records.stream().anyMatch(r -> "TXT".equals(r.getType())
-        && r.getName().equalsIgnoreCase("_mta-sts." + spec.getDomain() + ".")
-        && r.getState() == DnsRecordStatus.State.Published);
-    if (!txtSeen) {
+    if (!txtSeen(records)) {
       return new Condition("False", "TxtRecordPending", "Policy " + step.target().id() + " is served at " + url
           + "; its _mta-sts TXT record is not yet visible through the resolver.");
     }

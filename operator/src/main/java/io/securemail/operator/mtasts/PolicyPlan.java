@@ -59,9 +59,11 @@ public record PolicyPlan(PolicyDocument target, Published published, List<MtaSts
       if (published.mode() == MtaStsSpec.Mode.NONE && withdrawAt != null && !now.isBefore(withdrawAt)) {
         return new PolicyPlan(null, published, List.of(), withdrawAt);
       }
+      // The 'none' policy carries the max_age of the policy it replaces: that is how long it must be
+      // served, and later reconciles know it from the published policy alone.
       PolicyDocument none = published.mode() == MtaStsSpec.Mode.NONE
           ? PolicyDocument.of(MtaStsSpec.Mode.NONE, published.mx(), published.maxAge())
-          : PolicyDocument.of(MtaStsSpec.Mode.NONE, patterns, sts.getMaxAge());
+          : PolicyDocument.of(MtaStsSpec.Mode.NONE, patterns, published.maxAge());
       return new PolicyPlan(none, published, List.of(), withdrawAt);
     }
 
@@ -103,14 +105,9 @@ public record PolicyPlan(PolicyDocument target, Published published, List<MtaSts
   public PolicyStep settle(String servedBody, String fetchFailure, Instant now) {
     boolean served = target != null && target.text().equals(servedBody);
     Published next = target == null ? null : served ? Published.of(target) : published;
-    Instant withdrawAt = null;
-    if (next != null && next.mode() == MtaStsSpec.Mode.NONE) {
-      // Section 8.3: senders may hold the previous policy for its max_age from the moment they learn
-      // of the "none" policy, which is when its id is published.
-      withdrawAt = published != null && published.mode() == MtaStsSpec.Mode.NONE && previousWithdrawAt != null
-          ? previousWithdrawAt
-          : now.plusSeconds(published == null ? 0 : published.maxAge());
-    }
+    // The withdrawal clock starts when the 'none' policy's TXT record is seen (PolicyStep#withTxtObserved).
+    Instant withdrawAt = next != null && next.mode() == MtaStsSpec.Mode.NONE && published != null
+        && published.mode() == MtaStsSpec.Mode.NONE ? previousWithdrawAt : null;
     List<MtaStsStatus.RetiringMx> stillRetiring = retiring.stream()
         .filter(r -> now.isBefore(Instant.parse(r.getUntil())) || next != null && next.mx().contains(r.getPattern()))
         .toList();

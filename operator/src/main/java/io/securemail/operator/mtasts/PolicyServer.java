@@ -205,8 +205,10 @@ public final class PolicyServer {
               .addNewContainer()
                 .withName("nginx").withImage(settings.image())
                 .withCommand("nginx", "-c", CONFIG_MOUNT + "/nginx.conf")
-                .addNewPort().withName("https").withContainerPort(PolicyServerConfig.HTTPS_PORT).endPort()
-                .addNewPort().withName("http").withContainerPort(PolicyServerConfig.HTTP_PORT).endPort()
+                .addNewPort().withName("https").withContainerPort(PolicyServerConfig.HTTPS_PORT)
+                  .withProtocol("TCP").endPort()
+                .addNewPort().withName("http").withContainerPort(PolicyServerConfig.HTTP_PORT)
+                  .withProtocol("TCP").endPort()
                 .withNewReadinessProbe().withNewHttpGet().withPath(PolicyServerConfig.HEALTH_PATH)
                   .withPort(new IntOrString("http")).endHttpGet().withPeriodSeconds(10).endReadinessProbe()
                 .withNewLivenessProbe().withNewHttpGet().withPath(PolicyServerConfig.HEALTH_PATH)
@@ -245,7 +247,8 @@ public final class PolicyServer {
         .withNewSpec()
           .withType(settings.serviceType())
           .withSelector(Map.of("app.kubernetes.io/name", NAME))
-          .addNewPort().withName("https").withPort(443).withTargetPort(new IntOrString("https")).endPort()
+          .addNewPort().withName("https").withPort(443).withTargetPort(new IntOrString("https"))
+            .withProtocol("TCP").endPort()
         .endSpec()
         .build();
   }
@@ -258,7 +261,8 @@ public final class PolicyServer {
         .withNewSpec()
           .withType("ClusterIP")
           .withSelector(Map.of("app.kubernetes.io/name", NAME))
-          .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http")).endPort()
+          .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http"))
+            .withProtocol("TCP").endPort()
         .endSpec()
         .build();
   }

@@ -20,6 +20,17 @@ import java.util.Optional;
 public record PolicyStep(PolicyDocument target, PolicyPlan.Published published, boolean served, String fetchFailure,
     List<MtaStsStatus.RetiringMx> retiring, Instant withdrawAt) {
 
+  /**
+   * Starts the withdrawal clock of a published 'none' policy once its TXT record is visible:
+   * section 8.3 asks to keep serving it for the previous max_age after senders can learn of it.
+   */
+  public PolicyStep withTxtObserved(boolean seen, Instant now) {
+    if (!seen || withdrawAt != null || published == null || published.mode() != MtaStsSpec.Mode.NONE) {
+      return this;
+    }
+    return new PolicyStep(target, published, served, fetchFailure, retiring, now.plusSeconds(published.maxAge()));
+  }
+
   /** The {@code _mta-sts} TXT text to publish, or null for none. */
   public String txtRecord() {
     return published == null ? null : "v=STSv1; id=" + published.id();
@@ -35,7 +46,11 @@ public record PolicyStep(PolicyDocument target, PolicyPlan.Published published, 
         || published.mx().stream().anyMatch(p -> CertificateNames.matches(p, host));
   }
 
+  /** status.mtaSts; null when nothing is published or pending (the field is then left out). */
   public MtaStsStatus status() {
+    if (target == null && published == null && retiring.isEmpty() && withdrawAt == null) {
+      return null;
+    }
     MtaStsStatus status = new MtaStsStatus();
     if (published != null) {
       status.setPolicyId(published.id());
@@ -75,6 +90,10 @@ public record PolicyStep(PolicyDocument target, PolicyPlan.Published published, 
     if (withdrawAt != null) {
       return Optional.of(new Next("remove the 'none' policy and the _mta-sts TXT record (RFC 8461 "
           + "section 8.3)", withdrawAt));
+    }
+    if (published != null && published.mode() == MtaStsSpec.Mode.NONE) {
+      return Optional.of(new Next("start the " + published.maxAge() + " s wait before withdrawal once the "
+          + "_mta-sts record announcing the 'none' policy is visible", null));
     }
     return Optional.empty();
   }

@@ -79,8 +79,9 @@ final class DomainStatus {
 
   /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the TXT record. */
   private MtaStsOutcome.Condition markMtaSts(MtaStsOutcome sts, DnsOutcome dns) {
-    next.setMtaSts(sts.step().status());
-    MtaStsOutcome.Condition condition = sts.condition(dns.records());
+    MtaStsOutcome.Observed observed = sts.observe(dns.records(), now);
+    next.setMtaSts(observed.status());
+    MtaStsOutcome.Condition condition = observed.condition();
     next.setConditions(Conditions.with(next.getConditions(), MtaStsOutcome.CONDITION, condition.status(),
         condition.reason(), condition.message(), generation, now));
     return condition;

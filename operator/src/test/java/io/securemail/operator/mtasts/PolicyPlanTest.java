@@ -30,11 +30,11 @@ class PolicyPlanTest {
     return spec;
   }
 
-  /** One reconcile: plan, the server serves (or not) what it was given, settle. */
+  /** One reconcile: plan, the server serves (or not) what it was given, settle, the TXT record is seen. */
   private static PolicyStep step(SecureMailDomainSpec spec, MtaStsStatus previous, Instant now, boolean serverServes) {
     PolicyPlan plan = PolicyPlan.of(spec, previous, now);
     String body = plan.target() != null && serverServes ? plan.target().text() : null;
-    return plan.settle(body, body == null ? "connection refused" : null, now);
+    return plan.settle(body, body == null ? "connection refused" : null, now).withTxtObserved(true, now);
   }
 
   @Test
@@ -148,11 +148,18 @@ class PolicyPlanTest {
     assertThat(notYet.withdrawAt()).isNull();
 
     Instant servedAt = T0.plusSeconds(20);
-    PolicyStep announced = step(none, notYet.status(), servedAt, true);
+    PolicyPlan plan = PolicyPlan.of(none, notYet.status(), servedAt);
+    PolicyStep servedNotSeen = plan.settle(plan.target().text(), null, servedAt).withTxtObserved(false, servedAt);
+    assertThat(servedNotSeen.withdrawAt()).isNull();
+    assertThat(servedNotSeen.target().maxAge()).isEqualTo(3600);
+
+    Instant seenAt = servedAt.plusSeconds(30);
+    PolicyStep announced = step(none, servedNotSeen.status(), seenAt, true);
     assertThat(announced.target().mode()).isEqualTo(Mode.NONE);
     assertThat(announced.txtRecord()).isNotEqualTo(enforce.txtRecord());
-    // The enforce policy's max_age, counted from when the 'none' policy's id is published.
-    assertThat(announced.withdrawAt()).isEqualTo(servedAt.plusSeconds(3600));
+    // The enforce policy's max_age, counted from when the 'none' policy's TXT record is visible.
+    assertThat(announced.withdrawAt()).isEqualTo(seenAt.plusSeconds(3600));
+    servedAt = seenAt;
     assertThat(announced.allowsMx("mx9.example.com")).isTrue();
 
     PolicyStep stillServed = step(none, announced.status(), servedAt.plusSeconds(3599), true);
@@ -162,7 +169,7 @@ class PolicyPlanTest {
     PolicyStep withdrawn = step(none, stillServed.status(), servedAt.plusSeconds(3600), true);
     assertThat(withdrawn.target()).isNull();
     assertThat(withdrawn.txtRecord()).isNull();
-    assertThat(withdrawn.status().getPolicyId()).isNull();
+    assertThat(withdrawn.status()).isNull();
 
     PolicyStep after = step(none, withdrawn.status(), servedAt.plusSeconds(7200), true);
     assertThat(after.target()).isNull();
