@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
 import io.securemail.lab.MxMount;
 import io.securemail.lab.PolicyMount;
+import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
@@ -101,7 +102,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(1)
+  @Order(0)
   void theRenderedPolicyIsServedAndThenAnnounced() throws Exception {
     PolicyDocument expected = PolicyDocument.of(MtaStsSpec.Mode.TESTING, List.of(MX1), MAX_AGE);
 
@@ -131,6 +132,36 @@ class MtaStsHostingTest {
     assertThat(path.getPath()).isEqualTo("/.well-known/mta-sts.txt");
     assertThat(path.getPathType()).isEqualTo("Exact");
     assertThat(path.getBackend().getService().getName()).isEqualTo(PolicyServer.INTERNAL);
+  }
+
+  @Test
+  @Order(1)
+  void aSecondDomainInTheNamespaceSharesThePolicyServer() throws Exception {
+    String two = "two." + ZONE;
+    long pid = policyServer.pid();
+    SecureMailDomain second = Domains.minimal(NS, "sts-two", two); // manual DNS: the test reaches the server itself
+    second.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(second).create();
+    PolicyDocument expected = PolicyDocument.of(MtaStsSpec.Mode.TESTING, List.of("mx1." + two), 604800);
+
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(fetch(two).body()).isEqualTo(expected.text()));
+    assertThat(fetch().ok()).as("the first domain is still served").isTrue();
+    assertThat(policyServer.pid()).as("no restart").isEqualTo(pid);
+    SecureMailDomain secondNow = api(client).inNamespace(NS).withName("sts-two").get();
+    Deployment server = client.apps().deployments().inNamespace(NS).withName(PolicyServer.NAME).get();
+    assertThat(server.getMetadata().getOwnerReferences()).extracting(r -> r.getUid())
+        .contains(secondNow.getMetadata().getUid());
+
+    api(client).resource(secondNow).delete();
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get()
+            .getData()).doesNotContainKey(PolicyServerConfig.policyFile(two))
+            .containsKey(PolicyServerConfig.policyFile(ZONE)));
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(fetch(two).ok()).isFalse());
+    assertThat(fetch().ok()).isTrue();
+    assertThat(client.apps().deployments().inNamespace(NS).withName(PolicyServer.NAME).get()).isNotNull();
   }
 
   @Test
@@ -275,8 +306,12 @@ class MtaStsHostingTest {
   }
 
   private static PolicyFetch fetch() {
+    return fetch(ZONE);
+  }
+
+  private static PolicyFetch fetch(String domain) {
     try {
-      return sender.fetch(ZONE, List.of(InetAddress.getByName(POLICY_ADDRESS)), 443);
+      return sender.fetch(domain, List.of(InetAddress.getByName(POLICY_ADDRESS)), 443);
     } catch (java.net.UnknownHostException e) {
       throw new IllegalStateException(e);
     }
