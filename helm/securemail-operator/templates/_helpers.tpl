@@ -74,12 +74,13 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
   resources: ["securemaildomains/finalizers"]
   verbs: ["update"]
 # The operator generates the MX key lineage Secrets (kubernetes.io/tls, key only; cert-manager adds
-# the certificate), copies the served lineage into the serving Secret the MTA mounts, and reads the
-# TSIG key Secret an RFC 2136 domain refers to.
+# the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
+# MTA-STS policy server's certificate Secret, and reads the TSIG key Secret of an RFC 2136 domain.
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# The manual DNS provider's zone-file snippet (a dependent with its own informer).
+# The manual DNS provider's zone-file snippet (a dependent with its own informer), and the MTA-STS
+# policy server's nginx configuration and policy files.
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -90,6 +91,18 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 - apiGroups: ["events.k8s.io"]
   resources: ["events"]
   verbs: ["create", "patch"]
+# The namespace's MTA-STS policy server: an nginx Deployment ...
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# ... and its Services (the public HTTPS one and the internal HTTP one behind a policy Ingress).
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# The optional Ingress for the mta-sts host (spec.mtaSts.ingress), deleted when no longer wanted.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 # cert-manager Certificates for the two MX key lineages and the mta-sts host (server-side apply).
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]

@@ -55,6 +55,9 @@ class HelmChartTest {
       "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create,patch",
       "events.k8s.io|events|create,patch",
+      "apps|deployments|get,list,watch,create,update,patch,delete",
+      "|services|get,list,watch,create,update,patch,delete",
+      "networking.k8s.io|ingresses|get,list,watch,create,update,patch,delete",
       "cert-manager.io|certificates|get,list,watch,create,update,patch,delete",
       "cert-manager.io|issuers|get,list,watch",
       "externaldns.k8s.io|dnsendpoints|get,list,watch,create,update,patch,delete");
@@ -195,6 +198,9 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_OWNER_ID", "securemail-operator")
         .containsEntry("SECUREMAIL_COMPLIANCE_MAX_CONCURRENT", "4")
         .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "docker.io/nginxinc/nginx-unprivileged:1.28")
+        .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "2")
+        .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "LoadBalancer")
         .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES");
 
     List<HasMetadata> set = render("""
@@ -205,6 +211,7 @@ class HelmChartTest {
           ownerId: cluster-b
           complianceMaxConcurrent: 8
           logLevel: DEBUG
+          mtaSts: {image: registry.example/nginx-unprivileged:1.29, replicas: 3, serviceType: ClusterIP}
         extraEnv: [{name: SECUREMAIL_DANE_POLL_INTERVAL, value: 30s}]
         """);
     Container container = container(set);
@@ -216,6 +223,9 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_OWNER_ID", "cluster-b")
         .containsEntry("SECUREMAIL_COMPLIANCE_MAX_CONCURRENT", "8")
         .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example/nginx-unprivileged:1.29")
+        .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "3")
+        .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "ClusterIP")
         .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s");
   }
 
@@ -300,6 +310,7 @@ class HelmChartTest {
       "operator: {complianceMaxConcurrent: 0}; complianceMaxConcurrent",
       "operator: {dnsResolvers: ['2001:db8::53']}; dnsResolvers",
       "operator: {ownerId: 'a,b'};            ownerId",
+      "operator: {mtaSts: {serviceType: ExternalName}}; serviceType",
       "watchNamespaces: [Team_A];             watchNamespaces",
       "securityContext: {runAsUser: 0};       runAsUser",
       "metrics: {serviceMonitor: {enabled: true, interval: often}}; interval",
