@@ -1,0 +1,133 @@
+{{/*
+The chart's name, shortened to fit a label value.
+*/}}
+{{- define "securemail-operator.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/*
+The name of the release's objects: the release name when it already says securemail-operator.
+*/}}
+{{- define "securemail-operator.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "securemail-operator.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{- define "securemail-operator.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "securemail-operator.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end }}
+
+{{- define "securemail-operator.labels" -}}
+helm.sh/chart: {{ include "securemail-operator.chart" . }}
+{{ include "securemail-operator.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- end }}
+
+{{- define "securemail-operator.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "securemail-operator.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- required "serviceAccount.name is required when serviceAccount.create is false" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{- define "securemail-operator.image" -}}
+{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- end }}
+
+{{- define "securemail-operator.leaseName" -}}
+{{- default (include "securemail-operator.fullname" .) .Values.leaderElection.leaseName }}
+{{- end }}
+
+{{/*
+What the operator does in the namespaces it watches. In the default mode these rules are part of
+the ClusterRole; with watchNamespaces they go into a Role in each watched namespace. Nothing here is
+wider than the code in operator/src/main/java needs: see helm/README.md for each rule's reason.
+*/}}
+{{- define "securemail-operator.namespacedRules" -}}
+# The primary resource: its informer lists and watches it; the operator patches it (finalizer,
+# clearing a handled rollover request) and updates it.
+- apiGroups: ["securemail.io"]
+  resources: ["securemaildomains"]
+  verbs: ["get", "list", "watch", "patch", "update"]
+# Status is written only through the status subresource (Ready, DNS, DANE, compliance).
+- apiGroups: ["securemail.io"]
+  resources: ["securemaildomains/status"]
+  verbs: ["get", "patch", "update"]
+# Owner references on the objects the operator creates point at the domain; clusters that enforce
+# owner-reference permissions ask for update on the finalizers subresource.
+- apiGroups: ["securemail.io"]
+  resources: ["securemaildomains/finalizers"]
+  verbs: ["update"]
+# The operator generates the MX key lineage Secrets (kubernetes.io/tls, key only; cert-manager adds
+# the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
+# MTA-STS policy server's certificate Secret, and reads the TSIG key Secret of an RFC 2136 domain.
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# The manual DNS provider's zone-file snippet (a dependent with its own informer), and the MTA-STS
+# policy server's nginx configuration and policy files.
+- apiGroups: [""]
+  resources: ["configmaps"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# Warning and Normal events on a SecureMailDomain (invalid spec, compliance changes, rollover steps).
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+- apiGroups: ["events.k8s.io"]
+  resources: ["events"]
+  verbs: ["create", "patch"]
+# The namespace's MTA-STS policy server: an nginx Deployment ...
+- apiGroups: ["apps"]
+  resources: ["deployments"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# ... and its Services (the public HTTPS one and the internal HTTP one behind a policy Ingress).
+- apiGroups: [""]
+  resources: ["services"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# The optional Ingress for the mta-sts host (spec.mtaSts.ingress), deleted when no longer wanted.
+- apiGroups: ["networking.k8s.io"]
+  resources: ["ingresses"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# cert-manager Certificates for the two MX key lineages and the mta-sts host (server-side apply).
+- apiGroups: ["cert-manager.io"]
+  resources: ["certificates"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+# A namespaced Issuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
+- apiGroups: ["cert-manager.io"]
+  resources: ["issuers"]
+  verbs: ["get", "list", "watch"]
+# The externalDNS provider's output: one DNSEndpoint per domain, removed when the provider changes.
+- apiGroups: ["externaldns.k8s.io"]
+  resources: ["dnsendpoints"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+{{- end }}
+
+{{/*
+Cluster-scoped reads, needed in both modes.
+*/}}
+{{- define "securemail-operator.clusterRules" -}}
+# At start the SDK checks the SecureMailDomain CRD; at run time the operator looks whether the
+# optional cert-manager and external-dns CRDs are installed before it touches their objects.
+- apiGroups: ["apiextensions.k8s.io"]
+  resources: ["customresourcedefinitions"]
+  verbs: ["get", "list"]
+# A ClusterIssuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
+- apiGroups: ["cert-manager.io"]
+  resources: ["clusterissuers"]
+  verbs: ["get", "list", "watch"]
+{{- end }}
