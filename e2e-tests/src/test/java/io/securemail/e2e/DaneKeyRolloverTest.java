@@ -92,6 +92,22 @@ class DaneKeyRolloverTest {
         .map(v -> v.replaceFirst("^3 1 1 ", "").toLowerCase()).collect(Collectors.toCollection(TreeSet::new));
   }
 
+  /** Waits for the published TLSA set; a timeout shows the set and the domain's status. */
+  static void awaitTlsa(String what, java.util.function.Predicate<Set<String>> expected) {
+    try {
+      await().atMost(Duration.ofSeconds(30)).until(DaneKeyRolloverTest::publishedTlsa, expected);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      String tlsa;
+      try {
+        tlsa = publishedTlsa().toString();
+      } catch (Exception lookup) {
+        tlsa = "(lookup failed: " + lookup.getMessage() + ")";
+      }
+      throw new AssertionError("published TLSA is not " + what + ": " + tlsa + "; status: "
+          + client.getKubernetesSerialization().asJson(api(client).inNamespace(NS).withName(NAME).get().getStatus()), e);
+    }
+  }
+
   static void annotate(String value) {
     api(client).inNamespace(NS).withName(NAME).edit(d -> {
       d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("securemail.io/dane-rollover", value)));
@@ -106,7 +122,7 @@ class DaneKeyRolloverTest {
 
     assertThat(stable.getServingLineage()).isEqualTo("a");
     assertThat(stable.getCurrentSpkiSha256()).isNotEqualTo(stable.getNextSpkiSha256());
-    await().atMost(Duration.ofSeconds(30)).until(() -> publishedTlsa().size() == 2);
+    awaitTlsa("current and next key", tlsa -> tlsa.size() == 2);
     assertThat(publishedTlsa()).containsExactlyInAnyOrder(stable.getCurrentSpkiSha256(), stable.getNextSpkiSha256());
     SecureMailDomain smd = Domains.awaitStatus(client, NS, NAME, d -> Domains.condition(d, "CertificatesReady")
         .filter(c -> "True".equals(c.getStatus())).isPresent());
@@ -152,7 +168,7 @@ class DaneKeyRolloverTest {
       }
       awaitPhase("Retiring", Duration.ofSeconds(60));
       DaneStatus after = awaitPhase("Stable", Duration.ofSeconds(60));
-      await().atMost(Duration.ofSeconds(30)).until(() -> publishedTlsa().size() == 2);
+      awaitTlsa("current and next key", tlsa -> tlsa.size() == 2);
       await().pollDelay(Duration.ofSeconds(1)).until(() -> true);
       sampler.close();
 
@@ -206,7 +222,7 @@ class DaneKeyRolloverTest {
     }
     DaneStatus after = awaitPhase("Stable", Duration.ofSeconds(60));
     assertThat(after.getCurrentSpkiSha256()).isEqualTo(before.getNextSpkiSha256());
-    await().atMost(Duration.ofSeconds(30)).until(() -> publishedTlsa().size() == 2);
+    awaitTlsa("current and next key", tlsa -> tlsa.size() == 2);
     assertThat(publishedTlsa()).containsExactlyInAnyOrder(after.getCurrentSpkiSha256(), after.getNextSpkiSha256());
   }
 
@@ -258,7 +274,7 @@ class DaneKeyRolloverTest {
     });
 
     awaitPhase("Disabled", Duration.ofSeconds(30));
-    await().atMost(Duration.ofSeconds(30)).until(() -> publishedTlsa().isEmpty());
+    awaitTlsa("no TLSA record", Set::isEmpty);
     assertThat(events("DaneDisabled")).singleElement().asString().contains("fall back to MTA-STS");
     assertThat(client.secrets().inNamespace(NS).withName(NAME + "-mx-tls").get().getData().get("tls.key"))
         .as("the MTA keeps its key").isEqualTo(served);
