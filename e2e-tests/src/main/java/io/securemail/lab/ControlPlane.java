@@ -30,12 +30,17 @@ public final class ControlPlane implements AutoCloseable {
       "^apiserver_request_total\\{(?<labels>[^}]*)} (?<value>[0-9.e+]+)$", Pattern.MULTILINE);
   private static final List<String> MUTATING_VERBS = List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE");
 
+  static final String AUDIT_LOG = "audit.log";
+
   private final KubeAPIServer apiServer;
   private final Path kubeconfig;
   private final KubernetesClient client;
   private final ManagedProcess controllerManager;
+  private final Path auditLog;
 
-  private ControlPlane(KubeAPIServer apiServer, Path kubeconfig, KubernetesClient client, ManagedProcess controllerManager) {
+  private ControlPlane(KubeAPIServer apiServer, Path kubeconfig, KubernetesClient client, ManagedProcess controllerManager,
+      Path auditLog) {
+    this.auditLog = auditLog;
     this.apiServer = apiServer;
     this.kubeconfig = kubeconfig;
     this.client = client;
@@ -44,10 +49,25 @@ public final class ControlPlane implements AutoCloseable {
 
   public static ControlPlane start(Path workDir) throws IOException {
     Files.createDirectories(workDir);
+    // Every request of a ServiceAccount in the operator's namespace is audited: which calls the
+    // operator made under the chart's RBAC, and whether any was forbidden.
+    Path auditPolicy = workDir.resolve("audit-policy.yaml");
+    Files.writeString(auditPolicy, """
+        apiVersion: audit.k8s.io/v1
+        kind: Policy
+        omitStages: ["RequestReceived", "ResponseStarted"]
+        rules:
+          - level: Metadata
+            userGroups: ["system:serviceaccounts:%s"]
+          - level: None
+        """.formatted(ChartRbac.NAMESPACE));
     KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
         .withOfflineMode(true)       // binaries come from lab/provision.sh; nothing is downloaded
         .withUpdateKubeConfig(false) // never touch the user's ~/.kube/config
         .withStartupTimeout(120_000)
+        .withApiServerFlag("--audit-policy-file", auditPolicy.toString())
+        .withApiServerFlag("--audit-log-path", workDir.resolve(AUDIT_LOG).toString())
+        .withApiServerFlag("--audit-log-format", "json")
         .build());
     apiServer.start();
     Path kubeconfig = workDir.resolve("kubeconfig.yaml");
@@ -71,7 +91,7 @@ public final class ControlPlane implements AutoCloseable {
         Map.of(), workDir.resolve("kube-controller-manager.log"));
     controllerManager.awaitReady(Duration.ofSeconds(60),
         () -> HttpProbe.ok("http://127.0.0.1:" + healthPort + "/healthz"));
-    return new ControlPlane(apiServer, kubeconfig, client, controllerManager);
+    return new ControlPlane(apiServer, kubeconfig, client, controllerManager, workDir.resolve(AUDIT_LOG));
   }
 
   private static String newestVersionDir() throws IOException {
@@ -134,6 +154,11 @@ public final class ControlPlane implements AutoCloseable {
 
   public Path kubeconfig() {
     return kubeconfig;
+  }
+
+  /** The API server's audit log (JSON lines) of the operator's ServiceAccount requests. */
+  public Path auditLog() {
+    return auditLog;
   }
 
   public boolean garbageCollectorRunning() {

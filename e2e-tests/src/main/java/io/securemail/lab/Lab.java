@@ -19,7 +19,7 @@ public final class Lab implements AutoCloseable {
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test");
+      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test");
 
   /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
   public static final List<String> BIND_ZONES = List.of("bind.test");
@@ -33,9 +33,11 @@ public final class Lab implements AutoCloseable {
   private final PostfixServer postfix;
   private final PolicyServers policyServers;
   private final Path repoDir;
+  private final ChartRbac rbac;
 
   private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Map<String, String> operatorProperties,
-      Path workDir, LabIssuer issuer, PostfixServer postfix, PolicyServers policyServers, Path repoDir) {
+      Path workDir, LabIssuer issuer, PostfixServer postfix, PolicyServers policyServers, Path repoDir, ChartRbac rbac) {
+    this.rbac = rbac;
     this.controlPlane = controlPlane;
     this.dns = dns;
     this.operator = operator;
@@ -73,11 +75,13 @@ public final class Lab implements AutoCloseable {
       // The compliance checks trust the lab resolver's AD bit (it is on loopback) and the lab CA.
       properties.putIfAbsent("securemail.compliance.dnssec", "resolver");
       properties.putIfAbsent("securemail.compliance.ca-file", issuer.caCertificateFile().toString());
-      OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
+      // The operator runs as the Helm chart's ServiceAccount: the API server enforces the chart's RBAC.
+      ChartRbac rbac = ChartRbac.install(controlPlane, repoDir.resolve("helm/securemail-operator"), workDir);
+      OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), rbac.kubeconfig(),
           workDir.resolve("operator.log"), properties);
       System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix, policy servers and operator up "
           + "in %.1f s (work dir %s)%n", (System.nanoTime() - started) / 1e9, workDir);
-      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, policyServers, repoDir);
+      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, policyServers, repoDir, rbac);
     } catch (IOException | RuntimeException e) {
       if (policyServers != null) {
         policyServers.close();
@@ -124,7 +128,7 @@ public final class Lab implements AutoCloseable {
    */
   public synchronized void restartOperator() throws IOException {
     operator.close();
-    operator = OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
+    operator = OperatorProcess.start(repoDir.resolve("operator"), rbac.kubeconfig(),
         workDir.resolve("operator-" + System.currentTimeMillis() + ".log"), operatorProperties);
   }
 
@@ -134,6 +138,11 @@ public final class Lab implements AutoCloseable {
   }
 
   /** The Postfix serving the lab's MX addresses. */
+  /** The Helm chart's ServiceAccount and RBAC the operator runs with. */
+  public ChartRbac rbac() {
+    return rbac;
+  }
+
   public PostfixServer postfix() {
     return postfix;
   }

@@ -1,38 +1,51 @@
 package io.securemail.lab;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.Watcher;
-import io.fabric8.kubernetes.client.WatcherException;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomain;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The README's "run locally": a local control plane, the CRD, the operator, an example domain; prints
- * the domain's status whenever it changes and keeps running until Ctrl-C, then cleans up.
+ * The README's "run locally": the whole picture on loopback. A control plane, Knot with DNSSEC and
+ * a validating Unbound, the cert-manager stand-in with the lab CA, Postfix serving the example's MX
+ * hosts with the certificates the operator manages, an MTA-STS policy server fed from the
+ * operator's objects, the operator, and an example domain. Prints each condition as it changes,
+ * then the compliance table of the {@code check} command once the domain is compliant, and a tour
+ * of what to try next. Ctrl-C stops everything it started.
  */
 public final class LocalLab {
 
-  private static final ResourceDefinitionContext SMD = new ResourceDefinitionContext.Builder()
-      .withGroup("securemail.io").withVersion("v1alpha1").withPlural("securemaildomains").withNamespaced(true).build();
+  /** The conditions that make the picture complete (Ready waits for the MTA, not managed yet). */
+  private static final List<String> COMPLETE = List.of("CertificatesReady", "DnsPublished", "MtaStsPolicyServed",
+      "Compliant");
 
   private LocalLab() {}
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(System.getProperty("securemail.repo.dir", ".")).toAbsolutePath().normalize();
-    Path example = repo.resolve(args.length > 0 ? args[0] : "examples/minimal.yaml");
+    Path example = repo.resolve(args.length > 0 ? args[0] : "examples/lab-rfc2136.yaml");
     Path work = Files.createTempDirectory("securemail-lab-");
+    step("starting DNS (Knot with DNSSEC, Unbound), a control plane, the cert-manager stand-in, Postfix, "
+        + "the policy servers and the operator");
     Lab lab = Lab.start(repo, work, Map.of());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("\n[lab] stopping the operator and the control plane");
+      step("stopping everything the lab started");
       lab.close();
       stopped.countDown();
     }));
@@ -41,30 +54,134 @@ public final class LocalLab {
     // The lab's TSIG key, for examples that publish to the lab's Knot (examples/lab-rfc2136.yaml).
     client.secrets().inNamespace("default").resource(new SecretBuilder().withNewMetadata().withName("lab-tsig")
         .endMetadata().withStringData(Map.of("secret", lab.dns().tsigSecret())).build()).serverSideApply();
-    System.out.printf("[lab] DNS: Knot %s (zones %s, TSIG key %s in Secret default/lab-tsig), validating Unbound %s%n",
-        lab.dns().authoritativeAddress(), Lab.ZONES, lab.dns().tsigKeyName(), lab.dns().resolverAddress());
+    step("DNS: Knot %s (zones %s, TSIG key %s in Secret default/lab-tsig), validating Unbound %s",
+        lab.dns().authoritativeAddress(), String.join(", ", Lab.ZONES), lab.dns().tsigKeyName(),
+        lab.dns().resolverAddress());
+
+    List<SecureMailDomain> domains = new ArrayList<>();
     try (InputStream in = Files.newInputStream(example)) {
       for (HasMetadata item : client.load(in).items()) {
-        client.resource(item).inNamespace(Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default"))
-            .forceConflicts().serverSideApply();
-        System.out.printf("[lab] applied %s %s from %s%n", item.getKind(), item.getMetadata().getName(), repo.relativize(example));
+        String namespace = Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default");
+        if ("SecureMailDomain".equals(item.getKind())) {
+          SecureMailDomain domain = client.getKubernetesSerialization().convertValue(item, SecureMailDomain.class);
+          domain.getMetadata().setNamespace(namespace);
+          serve(lab, domain);
+          domains.add(domain);
+        }
+        client.resource(item).inNamespace(namespace).forceConflicts().serverSideApply();
+        step("applied %s %s from %s", item.getKind(), item.getMetadata().getName(), repo.relativize(example));
       }
     }
-    System.out.printf("[lab] kubectl works too: kubectl --kubeconfig %s get smd -A%n", lab.controlPlane().kubeconfig());
-    System.out.printf("[lab] operator log: %s; Ctrl-C stops everything%n", lab.operator().log());
+    step("kubectl works too: kubectl --kubeconfig %s get smd -A", lab.controlPlane().kubeconfig());
+    step("operator log: %s; Ctrl-C stops everything", lab.operator().log());
 
-    client.genericKubernetesResources(SMD).inAnyNamespace().watch(new Watcher<>() {
-      @Override
-      public void eventReceived(Action action, GenericKubernetesResource resource) {
-        Object status = resource.getAdditionalProperties().get("status");
-        System.out.printf("%n[lab] %s %s/%s status:%n%s", action, resource.getMetadata().getNamespace(),
-            resource.getMetadata().getName(), status == null ? "(none yet)\n" : client.getKubernetesSerialization().asYaml(status));
-      }
-
-      @Override
-      public void onClose(WatcherException cause) {
-      }
-    });
+    for (SecureMailDomain domain : domains) {
+      follow(client, domain);
+      printCheck(lab, domain.getSpec().getDomain());
+      printTour(lab, domain);
+    }
     stopped.await();
+  }
+
+  /**
+   * Gives each MX host of the domain an address record and a Postfix listener serving the domain's
+   * serving Secret, and the namespace a policy server: what the MTA and the policy server Pods
+   * would be in a cluster.
+   */
+  private static void serve(Lab lab, SecureMailDomain domain) throws IOException {
+    String namespace = domain.getMetadata().getNamespace();
+    List<MxHost> mx = domain.getSpec().getMx();
+    for (int i = 0; i < mx.size() && i < PostfixServer.ADDRESSES.size(); i++) {
+      String host = mx.get(i).getHost();
+      String address = PostfixServer.ADDRESSES.get(i);
+      String zone = Lab.ZONES.stream().filter(z -> host.endsWith("." + z)).findFirst().orElse(null);
+      if (zone == null) {
+        step("MX host %s is outside the lab's zones: no listener for it", host);
+        continue;
+      }
+      ZoneUpdates.add(lab.dns(), zone, host + ". 300 IN A " + address);
+      lab.postfix().mount(lab.client(), namespace, domain.getMetadata().getName() + "-mx-tls", address);
+      step("MX %s: A %s, Postfix on %s:25 serving Secret %s/%s-mx-tls", host, address, address, namespace,
+          domain.getMetadata().getName());
+    }
+    String policyAddress = PolicyServers.ADDRESSES.get(0);
+    lab.policyServers().mount(lab.client(), namespace, policyAddress);
+    step("MTA-STS policy server of namespace %s on %s:443 (point spec.mtaSts.policyHost at it)", namespace,
+        policyAddress);
+  }
+
+  /** Prints every condition change, one line each, until the picture is complete. */
+  private static void follow(KubernetesClient client, SecureMailDomain domain) throws InterruptedException {
+    String ns = domain.getMetadata().getNamespace();
+    String name = domain.getMetadata().getName();
+    step("waiting for %s/%s: %s (the first compliance check may fail while certificates are issued; the next "
+        + "follows on spec.compliance.interval)", ns, name, String.join(", ", COMPLETE));
+    Map<String, String> seen = new HashMap<>();
+    Set<String> complete = new HashSet<>();
+    while (complete.size() < COMPLETE.size()) {
+      SecureMailDomain current = client.resources(SecureMailDomain.class).inNamespace(ns).withName(name).get();
+      if (current != null && current.getStatus() != null) {
+        for (Condition c : current.getStatus().getConditions()) {
+          String line = c.getStatus() + " " + c.getReason() + ": " + c.getMessage();
+          if (!line.equals(seen.put(c.getType(), line))) {
+            System.out.printf("[lab]   %-20s %s%n", c.getType(), line);
+          }
+          if (COMPLETE.contains(c.getType()) && "True".equals(c.getStatus())) {
+            complete.add(c.getType());
+          } else {
+            complete.remove(c.getType());
+          }
+        }
+      }
+      TimeUnit.SECONDS.sleep(1);
+    }
+    step("%s/%s: certificates issued, DNS published and DNSSEC-signed, MTA-STS policy served, compliant", ns, name);
+  }
+
+  /** The same verdict from the outside: the check command, as anyone would run it against the lab. */
+  private static void printCheck(Lab lab, String domain) throws IOException {
+    List<String> command = checkCommand(lab, domain);
+    step("the compliance check from the outside: %s", String.join(" ", command));
+    System.out.println(ManagedProcess.run(command).output());
+  }
+
+  static List<String> checkCommand(Lab lab, String domain) {
+    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar").toString(), "check", domain,
+        "--resolver", lab.dns().resolverAddress() + ":" + lab.dns().resolverPort(), "--dnssec", "resolver",
+        "--ca-file", lab.issuer().caCertificateFile().toString());
+  }
+
+  private static void printTour(Lab lab, SecureMailDomain domain) {
+    String kubectl = "kubectl --kubeconfig " + lab.controlPlane().kubeconfig();
+    String ns = domain.getMetadata().getNamespace();
+    String name = domain.getMetadata().getName();
+    String mx = domain.getSpec().getMx().get(0).getHost();
+    System.out.printf("""
+        [lab] What to try next (in another terminal):
+          Watch the domain:        %1$s -n %2$s get smd %3$s -w -o custom-columns=NAME:.metadata.name,DANE:.status.dane.phase,STS:.status.mtaSts.policyId
+          Roll the MX key over:    %1$s -n %2$s annotate smd %3$s securemail.io/dane-rollover=requested
+                                   (the next key's TLSA is already published; status.dane goes Switching, Retiring, Stable)
+          Break DANE on purpose:   nsupdate -y %4$s:%5$s:%6$s <<EOF
+                                   server %7$s
+                                   update delete _25._tcp.%8$s TLSA
+                                   update add _25._tcp.%8$s 300 TLSA 3 1 1 %9$s
+                                   send
+                                   EOF
+                                   The TLSA set now names a key nobody serves: the next compliance check fails
+                                   dane.match (Compliant=False, a Warning event). The operator does not overwrite a
+                                   record it does not own: DnsPublished names it as a ForeignRecordConflict. Delete
+                                   it (update delete _25._tcp.%8$s TLSA 3 1 1 %9$s) and the operator republishes
+                                   its own records; Compliant returns at the next check.
+          Change the policy:       %1$s -n %2$s patch smd %3$s --type merge -p '{"spec":{"mtaSts":{"mode":"testing"}}}'
+                                   (a new policy id, announced only after the policy server serves it)
+          Check any domain:        %10$s
+        """, kubectl, ns, name, lab.dns().tsigAlgorithm(), lab.dns().tsigKeyName(), lab.dns().tsigSecret(),
+        lab.dns().authoritativeAddress(), mx, "00".repeat(32),
+        String.join(" ", checkCommand(lab, domain.getSpec().getDomain())));
+  }
+
+  private static void step(String format, Object... args) {
+    System.out.printf("[lab] " + format + "%n", args);
   }
 }

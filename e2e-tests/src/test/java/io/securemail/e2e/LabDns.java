@@ -1,6 +1,7 @@
 package io.securemail.e2e;
 
 import io.securemail.lab.DnsLab;
+import io.securemail.lab.ZoneUpdates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -50,15 +51,7 @@ final class LabDns {
   }
 
   private static void addAt(DnsLab dns, String address, int port, String zone, String zoneLine) throws IOException {
-    Update update = new Update(Name.fromString(zone + "."));
-    update.add(parse(zoneLine));
-    SimpleResolver resolver = resolver(address, port);
-    resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
-        Base64.getDecoder().decode(dns.tsigSecret())));
-    Message response = resolver.send(update);
-    if (response.getRcode() != Rcode.NOERROR) {
-      throw new IOException("lab update refused by " + address + ": " + Rcode.string(response.getRcode()));
-    }
+    ZoneUpdates.add(dns, address, port, zone, zoneLine);
   }
 
   private static SimpleResolver resolver(String address, int port) throws IOException {
@@ -67,11 +60,5 @@ final class LabDns {
     resolver.setTCP(true);
     resolver.setTimeout(Duration.ofSeconds(5));
     return resolver;
-  }
-
-  private static Record parse(String zoneLine) throws IOException {
-    String[] parts = zoneLine.split("\\s+", 5); // name ttl IN type rdata
-    return Record.fromString(Name.fromString(parts[0]), Type.value(parts[3]), DClass.IN, Long.parseLong(parts[1]),
-        parts[4], Name.root);
   }
 }

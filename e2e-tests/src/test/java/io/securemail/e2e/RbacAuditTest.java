@@ -1,0 +1,169 @@
+package io.securemail.e2e;
+
+import static io.securemail.e2e.Domains.api;
+import static io.securemail.e2e.Domains.condition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.lab.Lab;
+import io.securemail.lab.MxMount;
+import io.securemail.lab.PolicyMount;
+import io.securemail.operator.api.DnsSpec;
+import io.securemail.operator.api.IssuerRef;
+import io.securemail.operator.api.PolicyHostSpec;
+import io.securemail.operator.api.PolicyIngressSpec;
+import io.securemail.operator.api.SecureMailDomain;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Helm chart's RBAC, enforced by the real API server: the lab's operator runs with a token of
+ * the chart's ServiceAccount (see ChartRbac). Every domain kind is reconciled and deleted here;
+ * the API server's audit log then says which calls the operator made. None may have been
+ * forbidden, and every permission the chart grants must have been used: a grant nobody needs is a
+ * finding. Runs after the other classes, so their calls count too.
+ */
+@ExtendWith(LabExtension.class)
+@Order(Integer.MAX_VALUE)
+class RbacAuditTest {
+
+  static final String NS = "rbac";
+  static final String ZONE = "rbac.test";
+  static final String MX_ADDRESS = "127.0.1.5";
+  static final String POLICY_ADDRESS = "127.0.2.3";
+
+  static Lab lab;
+  static KubernetesClient client;
+  static MxMount mx;
+  static PolicyMount policyServer;
+
+  @BeforeAll
+  static void exercise(Lab l) throws Exception {
+    lab = l;
+    client = l.client();
+    lab.controlPlane().installCrds(List.of(Path.of(RbacAuditTest.class.getResource("/external-dns/dnsendpoint-crd.yaml")
+        .toURI())));
+    LabMx prepared = LabMx.prepare(l, NS, "full", ZONE, MX_ADDRESS);
+    mx = prepared.mount();
+    policyServer = l.policyServers().mount(client, NS, POLICY_ADDRESS);
+    SecureMailDomain full = prepared.domain();
+    full.getSpec().getDns().setManageMx(true);
+    PolicyHostSpec host = new PolicyHostSpec();
+    host.setAddresses(List.of(POLICY_ADDRESS));
+    full.getSpec().getMtaSts().setPolicyHost(host);
+    full.getSpec().getMtaSts().setIngress(new PolicyIngressSpec());
+    api(client).resource(full).create();
+
+    SecureMailDomain external = Domains.minimal(NS, "via-external-dns", "external." + ZONE);
+    external.getSpec().getDns().setProvider(DnsSpec.Provider.EXTERNAL_DNS);
+    external.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(external).create();
+    SecureMailDomain manual = Domains.minimal(NS, "by-hand", "manual." + ZONE);
+    api(client).resource(manual).create();
+
+    Domains.awaitStatus(client, NS, "full", smd -> condition(smd, "MtaStsPolicyServed")
+        .filter(c -> "True".equals(c.getStatus())).isPresent()
+        && condition(smd, "Compliant").isPresent());
+    Domains.awaitStatus(client, NS, "via-external-dns", smd -> condition(smd, "CertificatesReady")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+    Domains.awaitStatus(client, NS, "by-hand", smd -> condition(smd, "DnsPublished").isPresent());
+    // A rollover request: the operator removes the annotation once status shows it started.
+    api(client).inNamespace(NS).withName("full").edit(d -> {
+      d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("securemail.io/dane-rollover", "requested")));
+      return d;
+    });
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inNamespace(NS).withName("full").get()
+        .getMetadata().getAnnotations().get("securemail.io/dane-rollover") == null);
+
+    for (String name : List.of("full", "via-external-dns", "by-hand")) {
+      api(client).inNamespace(NS).withName(name).delete();
+    }
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inNamespace(NS).list().getItems().isEmpty());
+  }
+
+  @AfterAll
+  static void unmount() {
+    if (policyServer != null) {
+      policyServer.close();
+    }
+    if (mx != null) {
+      mx.close();
+    }
+  }
+
+  @Test
+  void theOperatorWasNeverForbiddenAndUsedEveryPermissionTheChartGrants() throws IOException {
+    List<JsonNode> requests = operatorRequests();
+    assertThat(requests).as("audited requests of " + lab.rbac().user()).isNotEmpty();
+
+    List<String> forbidden = requests.stream().filter(r -> r.path("responseStatus").path("code").asInt() == 403)
+        .map(r -> permission(r) + " " + r.path("requestURI").asText()).distinct().toList();
+    assertThat(forbidden).as("calls the chart's RBAC forbade").isEmpty();
+
+    Set<String> used = requests.stream().map(RbacAuditTest::permission).collect(Collectors.toCollection(TreeSet::new));
+    Set<String> granted = granted();
+    Set<String> unused = new TreeSet<>(granted);
+    unused.removeAll(used);
+    System.out.println("[rbac] permissions the operator used (" + used.size() + "):");
+    used.forEach(p -> System.out.println("[rbac]   " + p));
+    assertThat(unused).as("granted by the chart but never used (" + granted.size() + " granted)").isEmpty();
+  }
+
+  /** group|resource[/subresource]|verb of one audited request. */
+  static String permission(JsonNode request) {
+    JsonNode ref = request.path("objectRef");
+    String resource = ref.path("resource").asText() + (ref.hasNonNull("subresource") ? "/" + ref.path("subresource").asText() : "");
+    return ref.path("apiGroup").asText("") + "|" + resource + "|" + request.path("verb").asText();
+  }
+
+  /** Every group|resource|verb the chart's ClusterRole grants (resourceNames rules aside). */
+  static Set<String> granted() {
+    Set<String> granted = new TreeSet<>();
+    for (HasMetadata object : lab.rbac().installed()) {
+      if (object instanceof ClusterRole role) {
+        for (PolicyRule rule : role.getRules()) {
+          for (String group : rule.getApiGroups()) {
+            for (String resource : rule.getResources()) {
+              for (String verb : rule.getVerbs()) {
+                granted.add(group + "|" + resource + "|" + verb);
+              }
+            }
+          }
+        }
+      }
+    }
+    return granted;
+  }
+
+  static List<JsonNode> operatorRequests() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, JsonNode> byAuditId = new TreeMap<>();
+    for (String line : Files.readAllLines(lab.controlPlane().auditLog())) {
+      JsonNode event = json.readTree(line);
+      if (lab.rbac().user().equals(event.path("user").path("username").asText())
+          && "ResponseComplete".equals(event.path("stage").asText())) {
+        byAuditId.put(event.path("auditID").asText(), event);
+      }
+    }
+    return List.copyOf(byAuditId.values());
+  }
+}
