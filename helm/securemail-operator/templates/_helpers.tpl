@@ -59,62 +59,59 @@ the ClusterRole; with watchNamespaces they go into a Role in each watched namesp
 wider than the code in operator/src/main/java needs: see helm/README.md for each rule's reason.
 */}}
 {{- define "securemail-operator.namespacedRules" -}}
+# Every verb below was used by the operator in the lab, where it runs with this chart's RBAC and the
+# API server audits its calls (e2e-tests RbacAuditTest fails on a grant nobody uses).
 # The primary resource: its informer lists and watches it; the operator patches it (finalizer,
-# clearing a handled rollover request) and updates it.
+# clearing a handled rollover request) and reads it.
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains"]
-  verbs: ["get", "list", "watch", "patch", "update"]
-# Status is written only through the status subresource (Ready, DNS, DANE, compliance).
+  verbs: ["get", "list", "watch", "patch"]
+# Status is written only through the status subresource, by server-side apply.
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains/status"]
-  verbs: ["get", "patch", "update"]
-# Owner references on the objects the operator creates point at the domain; clusters that enforce
-# owner-reference permissions ask for update on the finalizers subresource.
-- apiGroups: ["securemail.io"]
-  resources: ["securemaildomains/finalizers"]
-  verbs: ["update"]
+  verbs: ["patch"]
 # The operator generates the MX key lineage Secrets (kubernetes.io/tls, key only; cert-manager adds
 # the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
 # MTA-STS policy server's certificate Secret, and reads the TSIG key Secret of an RFC 2136 domain.
+# Its Secrets go with the domain through owner references (the garbage collector deletes them).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# The manual DNS provider's zone-file snippet (a dependent with its own informer), and the MTA-STS
-# policy server's nginx configuration and policy files.
+  verbs: ["get", "create", "update", "patch"]
+# The manual DNS provider's zone-file snippet (a dependent with its own informer, deleted when the
+# provider changes), and the MTA-STS policy server's nginx configuration and policy files.
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
 # Warning and Normal events on a SecureMailDomain (invalid spec, compliance changes, rollover steps).
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
-- apiGroups: ["events.k8s.io"]
-  resources: ["events"]
-  verbs: ["create", "patch"]
-# The namespace's MTA-STS policy server: an nginx Deployment ...
+  verbs: ["create"]
+# The namespace's MTA-STS policy server: an nginx Deployment and its Services, written by
+# server-side apply (the garbage collector removes them with the namespace's last domain). An apply
+# that creates an object is authorized as a create too, hence create beside patch.
 - apiGroups: ["apps"]
   resources: ["deployments"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
-# ... and its Services (the public HTTPS one and the internal HTTP one behind a policy Ingress).
+  verbs: ["get", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "create", "patch"]
 # The optional Ingress for the mta-sts host (spec.mtaSts.ingress), deleted when no longer wanted.
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "create", "update", "delete"]
 # cert-manager Certificates for the two MX key lineages and the mta-sts host (server-side apply).
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "create", "patch"]
 # A namespaced Issuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
 - apiGroups: ["cert-manager.io"]
   resources: ["issuers"]
-  verbs: ["get", "list", "watch"]
-# The externalDNS provider's output: one DNSEndpoint per domain, removed when the provider changes.
+  verbs: ["get"]
+# The externalDNS provider's output: one DNSEndpoint per domain (server-side apply), removed when
+# the provider changes.
 - apiGroups: ["externaldns.k8s.io"]
   resources: ["dnsendpoints"]
-  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
+  verbs: ["get", "create", "patch", "delete"]
 {{- end }}
 
 {{/*
@@ -125,9 +122,9 @@ Cluster-scoped reads, needed in both modes.
 # optional cert-manager and external-dns CRDs are installed before it touches their objects.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
-  verbs: ["get", "list"]
+  verbs: ["get"]
 # A ClusterIssuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
 - apiGroups: ["cert-manager.io"]
   resources: ["clusterissuers"]
-  verbs: ["get", "list", "watch"]
+  verbs: ["get"]
 {{- end }}

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 
@@ -70,6 +71,9 @@ public final class ChartRbac {
     TokenRequest token = client.serviceAccounts().inNamespace(NAMESPACE).withName(account.getMetadata().getName())
         .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(7 * 24 * 3600L).endSpec().build());
     Config admin = client.getConfiguration();
+    // The API server's CA as the admin kubeconfig has it: inline data, or a file.
+    String ca = admin.getCaCertData() != null ? admin.getCaCertData()
+        : Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(admin.getCaCertFile())));
     Path kubeconfig = workDir.resolve("operator-kubeconfig.yaml");
     Files.writeString(kubeconfig, """
         apiVersion: v1
@@ -84,7 +88,7 @@ public final class ChartRbac {
           - name: operator
             context: {cluster: lab, user: %s}
         current-context: operator
-        """.formatted(admin.getMasterUrl(), admin.getCaCertData(), account.getMetadata().getName(),
+        """.formatted(admin.getMasterUrl(), ca, account.getMetadata().getName(),
         token.getStatus().getToken(), account.getMetadata().getName()));
     String user = "system:serviceaccount:" + NAMESPACE + ":" + account.getMetadata().getName();
     return new ChartRbac(List.copyOf(installed), user, kubeconfig);

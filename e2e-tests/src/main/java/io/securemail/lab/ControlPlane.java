@@ -55,7 +55,7 @@ public final class ControlPlane implements AutoCloseable {
     Files.writeString(auditPolicy, """
         apiVersion: audit.k8s.io/v1
         kind: Policy
-        omitStages: ["RequestReceived", "ResponseStarted"]
+        omitStages: ["RequestReceived"]
         rules:
           - level: Metadata
             userGroups: ["system:serviceaccounts:%s"]

@@ -84,11 +84,19 @@ final class Domains {
   /** Waits until the operator has reported on the current generation and the predicate holds. */
   static SecureMailDomain awaitStatus(KubernetesClient client, String namespace, String name,
       Predicate<SecureMailDomain> predicate) {
-    return await().atMost(STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
-        .until(() -> api(client).inNamespace(namespace).withName(name).get(),
-            smd -> smd != null && smd.getStatus() != null
-                && Objects.equals(smd.getStatus().getObservedGeneration(), smd.getMetadata().getGeneration())
-                && predicate.test(smd));
+    try {
+      return await().atMost(STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+          .until(() -> api(client).inNamespace(namespace).withName(name).get(),
+              smd -> smd != null && smd.getStatus() != null
+                  && Objects.equals(smd.getStatus().getObservedGeneration(), smd.getMetadata().getGeneration())
+                  && predicate.test(smd));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // The status as it was is what explains a timeout.
+      SecureMailDomain last = api(client).inNamespace(namespace).withName(name).get();
+      throw new AssertionError("the status of " + namespace + "/" + name + " never matched within " + STATUS_TIMEOUT
+          + "; last status: " + (last == null ? "(no resource)" : client.getKubernetesSerialization().asJson(
+              last.getStatus())), e);
+    }
   }
 
   static Predicate<SecureMailDomain> ready(String status, String reason) {

@@ -48,24 +48,22 @@ class HelmChartTest {
 
   /** Every rule the operator gets in a namespace it manages: group|resource|verb. */
   static final Set<String> NAMESPACED_RULES = rules(
-      "securemail.io|securemaildomains|get,list,watch,patch,update",
-      "securemail.io|securemaildomains/status|get,patch,update",
-      "securemail.io|securemaildomains/finalizers|update",
-      "|secrets|get,list,watch,create,update,patch,delete",
-      "|configmaps|get,list,watch,create,update,patch,delete",
-      "|events|create,patch",
-      "events.k8s.io|events|create,patch",
-      "apps|deployments|get,list,watch,create,update,patch,delete",
-      "|services|get,list,watch,create,update,patch,delete",
-      "networking.k8s.io|ingresses|get,list,watch,create,update,patch,delete",
-      "cert-manager.io|certificates|get,list,watch,create,update,patch,delete",
-      "cert-manager.io|issuers|get,list,watch",
-      "externaldns.k8s.io|dnsendpoints|get,list,watch,create,update,patch,delete");
+      "securemail.io|securemaildomains|get,list,watch,patch",
+      "securemail.io|securemaildomains/status|patch",
+      "|secrets|get,create,update,patch",
+      "|configmaps|get,list,watch,create,patch,delete",
+      "|events|create",
+      "apps|deployments|get,create,patch",
+      "|services|get,create,patch",
+      "networking.k8s.io|ingresses|get,create,update,delete",
+      "cert-manager.io|certificates|get,create,patch",
+      "cert-manager.io|issuers|get",
+      "externaldns.k8s.io|dnsendpoints|get,create,patch,delete");
 
   /** The cluster-scoped reads, in both modes. */
   static final Set<String> CLUSTER_RULES = rules(
-      "apiextensions.k8s.io|customresourcedefinitions|get,list",
-      "cert-manager.io|clusterissuers|get,list,watch");
+      "apiextensions.k8s.io|customresourcedefinitions|get",
+      "cert-manager.io|clusterissuers|get");
 
   @TempDir
   Path temp;
