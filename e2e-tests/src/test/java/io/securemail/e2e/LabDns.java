@@ -37,6 +37,15 @@ final class LabDns {
     addAt(dns, dns.authoritativeAddress(), dns.authoritativePort(), zone, zoneLine);
   }
 
+  /** Like {@link #addForeign}, several records in one UPDATE message. */
+  static void addForeign(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
+    Update update = new Update(Name.fromString(zone + "."));
+    for (String line : zoneLines) {
+      update.add(parse(line));
+    }
+    send(dns, dns.authoritativeAddress(), dns.authoritativePort(), update);
+  }
+
   /** Like {@link #addForeign}, but at the lab's BIND. */
   static void addForeignAtBind(DnsLab dns, String zone, String zoneLine) throws IOException {
     addAt(dns, dns.bindAddress(), dns.bindPort(), zone, zoneLine);
@@ -52,6 +61,10 @@ final class LabDns {
   private static void addAt(DnsLab dns, String address, int port, String zone, String zoneLine) throws IOException {
     Update update = new Update(Name.fromString(zone + "."));
     update.add(parse(zoneLine));
+    send(dns, address, port, update);
+  }
+
+  private static void send(DnsLab dns, String address, int port, Update update) throws IOException {
     SimpleResolver resolver = resolver(address, port);
     resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
         Base64.getDecoder().decode(dns.tsigSecret())));
