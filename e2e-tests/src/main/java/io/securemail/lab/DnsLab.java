@@ -356,6 +356,17 @@ public final class DnsLab implements AutoCloseable {
     unbound.awaitValidatedAnswers(Duration.ofSeconds(30));
   }
 
+  /**
+   * A lab fault: Knot serves {@code zone}, a name below a signed lab zone, without signing it, with
+   * these records (zone-file lines, e.g. {@code "mx 60 IN A 127.0.1.5"}) besides SOA and NS. Once
+   * the parent zone delegates to it (NS records there, added like any record, and no DS), it is an
+   * insecure delegation (RFC 4035 section 5.2): Unbound answers for it without the AD flag. It
+   * stays until the lab ends, across restarts of Knot.
+   */
+  public void addUnsignedZone(String zone, List<String> zoneLines) throws IOException {
+    knot.addUnsignedZone(zoneName(zone), zoneLines);
+  }
+
   public boolean authoritativeRunning() {
     return knot.isRunning();
   }

@@ -5,12 +5,19 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Knot DNS as the lab's authoritative server: every zone signed automatically (ECDSA P-256, NSEC)
@@ -42,6 +49,7 @@ final class KnotServer implements AutoCloseable {
   private final Path log;
   private final InetSocketAddress address;
   private final List<String> zones;
+  private final Set<String> unsignedZones = new HashSet<>();
   private ManagedProcess process;
 
   private KnotServer(Path dir, Path binary, InetSocketAddress address, List<String> zones) {
@@ -152,6 +160,45 @@ final class KnotServer implements AutoCloseable {
         @   IN NS  ns.%1$s.
         ns  IN A   %2$s
         """.formatted(zone, serverAddress);
+  }
+
+  /**
+   * Adds a zone that Knot serves without signing it, from now on and across restarts: its zone file
+   * (SOA, NS and the given records), an entry in the config (whose zone list comes last) with
+   * {@code dnssec-signing: off}, then {@code knotc reload}. Returns once Knot answers the zone's SOA
+   * without a signature. Updates with the lab's TSIG key are accepted, as for every zone.
+   */
+  synchronized void addUnsignedZone(String zone, List<String> zoneLines) throws IOException {
+    if (zones.contains(zone) || !unsignedZones.add(zone)) {
+      throw new IllegalArgumentException(zone + " is already a lab zone");
+    }
+    StringBuilder zoneFile = new StringBuilder(zoneFile(zone, address.getHostString()));
+    zoneLines.forEach(line -> zoneFile.append(line).append('\n'));
+    Files.writeString(dir.resolve("zones").resolve(zone + ".zone"), zoneFile);
+    Files.writeString(config, "  - domain: " + zone + "\n    dnssec-signing: off\n",
+        StandardOpenOption.APPEND);
+    ManagedProcess.Completed reload = ManagedProcess.run(List.of(DnsLab.program("knotc").toString(), "--config",
+        config.toString(), "reload"));
+    if (reload.exitCode() != 0) {
+      throw new IllegalStateException("knotc reload failed (" + reload.exitCode() + "): " + reload.output());
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (!servesUnsigned(zone)) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("Knot does not serve the unsigned zone " + zone + "; log " + log + ":\n"
+            + tail());
+      }
+      ManagedProcess.sleep(100);
+    }
+  }
+
+  private boolean servesUnsigned(String zone) {
+    return DnsLab.query(address, zone, Type.SOA)
+        .filter(r -> r.getRcode() == Rcode.NOERROR && r.getHeader().getFlag(Flags.AA))
+        .map(r -> r.getSection(Section.ANSWER).stream()
+            .anyMatch(rr -> rr.getType() == Type.SOA && rr.getName().toString().equals(zone + "."))
+            && r.getSection(Section.ANSWER).stream().noneMatch(rr -> rr.getType() == Type.RRSIG))
+        .orElse(false);
   }
 
   /** Starts knotd on the existing config and state; returns once every zone is served signed. */

@@ -18,6 +18,7 @@ public final class Lab implements AutoCloseable {
 
   /** The DNSSEC-signed zones the lab's authoritative server hosts; scenarios use one each. */
   public static final List<String> ZONES = List.of(
+      "faults.test",
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
       "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test");
 

@@ -51,6 +51,7 @@ public final class PolicyServers implements AutoCloseable {
   private final Path dir;
   private final Path nginx;
   private final Map<String, PolicyMount> mounts = new HashMap<>();
+  private final Map<String, FaultyPolicyServer> faulty = new HashMap<>();
 
   private PolicyServers(Path dir, Path nginx) {
     this.dir = dir;
@@ -88,9 +89,7 @@ public final class PolicyServers implements AutoCloseable {
     Files.createDirectories(serverDir.resolve("tmp"));
     PolicyMount mount = new PolicyMount(this, client, namespace, address, serverDir);
     synchronized (this) {
-      if (mounts.containsKey(address)) {
-        throw new IllegalStateException(address + " already serves " + mounts.get(address));
-      }
+      requireUnused(address);
       mounts.put(address, mount);
     }
     PolicyServerConfig.Layout layout = new PolicyServerConfig.Layout(address + ":" + HTTPS_PORT,
@@ -105,6 +104,51 @@ public final class PolicyServers implements AutoCloseable {
     System.out.printf("[lab] policy server of namespace %s on %s (https %d, http %d), pid %d, config %s%n", namespace,
         address, HTTPS_PORT, HTTP_PORT, mount.pid(), mount.configFile());
     return mount;
+  }
+
+  /**
+   * A lab fault: starts nginx on {@code address} (ports 443 and 80) serving each policy the wrong
+   * way its {@link FaultyPolicyServer.Fault} says, with a configuration of the lab's own, not the
+   * operator's. Returns once nginx answers; closing the server stops it. One server per address.
+   */
+  public FaultyPolicyServer serveFaulty(String address, List<FaultyPolicyServer.Policy> policies) throws IOException {
+    if (!ADDRESSES.contains(address)) {
+      throw new IllegalArgumentException(address + " is not a lab policy server address; they are " + ADDRESSES);
+    }
+    FaultyPolicyServer server = new FaultyPolicyServer(this, address, dir.resolve("faulty").resolve(address));
+    synchronized (this) {
+      requireUnused(address);
+      faulty.put(address, server);
+    }
+    try {
+      String config = server.prepare(policies);
+      for (int port : List.of(HTTPS_PORT, HTTP_PORT)) {
+        requirePortFree(address, port);
+      }
+      Files.writeString(server.configFile(), config);
+      ManagedProcess process = ManagedProcess.start("nginx (faulty) " + address, List.of(nginx.toString(), "-e",
+          "stderr", "-c", server.configFile().toString(), "-p", server.dir() + "/"), Map.of(), server.log());
+      server.started(process);
+      process.awaitReady(START_TIMEOUT, () -> HttpProbe.ok("http://" + address + ":" + HTTP_PORT + "/healthz")
+          && accepts(address, HTTPS_PORT));
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    System.out.printf("[lab] faulty MTA-STS policy server (a lab fault) on %s: %s, config %s%n", address,
+        String.join(", ", policies.stream().map(p -> p.host() + " " + p.fault()).toList()), server.configFile());
+    return server;
+  }
+
+  private void requireUnused(String address) {
+    if (mounts.containsKey(address) || faulty.containsKey(address)) {
+      throw new IllegalStateException(address + " already serves "
+          + (mounts.containsKey(address) ? mounts.get(address) : faulty.get(address)));
+    }
+  }
+
+  synchronized void unmounted(FaultyPolicyServer server) {
+    faulty.remove(server.address(), server);
   }
 
   /** Writes the configuration and starts nginx; returns once it answers on its HTTP port. */
@@ -154,12 +198,17 @@ public final class PolicyServers implements AutoCloseable {
   /** Stops every server still mounted. */
   @Override
   public void close() {
-    List<PolicyMount> open;
+    List<AutoCloseable> open;
     synchronized (this) {
       open = new ArrayList<>(mounts.values());
+      open.addAll(faulty.values());
     }
-    for (PolicyMount mount : open) {
-      mount.close();
+    for (AutoCloseable server : open) {
+      try {
+        server.close();
+      } catch (Exception e) {
+        System.out.printf("[lab] could not stop %s: %s%n", server, e);
+      }
     }
   }
 }

@@ -21,10 +21,12 @@ import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
@@ -33,7 +35,8 @@ import java.util.stream.Stream;
  * in {@link #ADDRESSES}, each serving its own certificate over STARTTLS (TLS 1.2 and newer). Every
  * address starts with a throwaway self-signed certificate; {@link #mount} makes one serve the
  * certificate in a Kubernetes Secret, as a kubelet mounting that Secret into a mail server's Pod
- * would. Mail from loopback is accepted and discarded.
+ * would. Mail from loopback is accepted and discarded. {@link #setListenerTls} gives one listener
+ * other TLS settings, among them deliberate misconfigurations (no STARTTLS, TLS 1.0, CBC suites).
  *
  * <p>Config, queue, data, certificates and log live in one directory. Postfix runs as a child of
  * this JVM ({@code postfix -c DIR start-fg}), logging to its stdout, and is stopped by its own
@@ -82,6 +85,7 @@ public final class PostfixServer implements AutoCloseable {
   private final Map<String, X509Certificate> throwawayCertificates = new HashMap<>();
   private final Map<String, MxMount> mounts = new HashMap<>();
   private final Map<String, Integer> generations = new HashMap<>();
+  private final Map<String, ListenerTls> listenerTls = new HashMap<>();
   private ManagedProcess process;
 
   private PostfixServer(Path dir, Path postfix) {
@@ -195,6 +199,8 @@ public final class PostfixServer implements AutoCloseable {
     for (String address : ADDRESSES) {
       out.append(String.format("%s:%d inet n - n - - smtpd%n  -o { smtpd_tls_cert_file = %s }%n"
           + "  -o { smtpd_tls_key_file = %s }%n", address, PORT, certificateFile(address), keyFile(address)));
+      listenerTls.getOrDefault(address, ListenerTls.LAB_DEFAULT).overrides()
+          .forEach((name, value) -> out.append(String.format("  -o { %s = %s }%n", name, value)));
     }
     out.append("""
         cleanup   unix  n       -       n       -       0       cleanup
@@ -302,6 +308,72 @@ public final class PostfixServer implements AutoCloseable {
     requireAddress(address);
     install(address, certificatePem, privateKeyPem);
     reload();
+  }
+
+  // --- TLS settings of one listener (lab faults for the compliance checks) ---
+
+  /**
+   * How one listener does STARTTLS, as {@code -o} overrides of main.cf in its master.cf entry.
+   * Apart from {@link #LAB_DEFAULT} and {@link #AEAD_ONLY} these are deliberate misconfigurations
+   * for checks to find.
+   */
+  public enum ListenerTls {
+    /** main.cf's: STARTTLS, TLS 1.2 and newer, Postfix's default cipher grade ("medium", which has CBC suites). */
+    LAB_DEFAULT(Map.of()),
+    /**
+     * TLS 1.2 and newer with forward-secret AEAD suites only (ECDHE with AES-GCM or
+     * ChaCha20-Poly1305; TLS 1.3's suites are all AEAD): what bsi-tr-03108 asks of an MX.
+     */
+    AEAD_ONLY(Map.of("smtpd_tls_ciphers", "high", "tls_high_cipherlist", "ECDHE+AESGCM:ECDHE+CHACHA20")),
+    /** Fault: no STARTTLS in the EHLO reply, mail travels in the clear. */
+    NO_STARTTLS(Map.of("smtpd_tls_security_level", "none")),
+    /**
+     * Fault: TLS 1.0 and 1.1 accepted besides 1.2 and 1.3. OpenSSL 3 refuses them at its default
+     * security level (their handshakes sign with SHA-1 or MD5+SHA-1), hence {@code @SECLEVEL=0} in the cipher list.
+     */
+    LEGACY_TLS(Map.of("smtpd_tls_protocols", ">=TLSv1", "smtpd_tls_ciphers", "medium",
+        "tls_medium_cipherlist", "aNULL:-aNULL:HIGH:MEDIUM:+RC4:@STRENGTH:@SECLEVEL=0")),
+    /**
+     * Fault: CBC suites (no AEAD) accepted with TLS 1.2. That is Postfix's default "medium" grade,
+     * named here so that a hardened main.cf does not quietly remove the fault.
+     */
+    CBC_SUITES(Map.of("smtpd_tls_ciphers", "medium"));
+
+    private final Map<String, String> overrides;
+
+    ListenerTls(Map<String, String> overrides) {
+      this.overrides = Collections.unmodifiableMap(new TreeMap<>(overrides));
+    }
+
+    /** The main.cf parameters this setting overrides for the listener, by name. */
+    public Map<String, String> overrides() {
+      return overrides;
+    }
+  }
+
+  /**
+   * Gives the address's listener these TLS settings from the next connection on (master.cf is
+   * rewritten and Postfix reloads). {@link ListenerTls#LAB_DEFAULT} undoes any other.
+   */
+  public synchronized void setListenerTls(String address, ListenerTls tls) {
+    requireAddress(address);
+    if (tls == ListenerTls.LAB_DEFAULT) {
+      listenerTls.remove(address);
+    } else {
+      listenerTls.put(address, tls);
+    }
+    try {
+      Files.writeString(configDir.resolve("master.cf"), masterCf());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot rewrite master.cf", e);
+    }
+    reload();
+  }
+
+  /** The TLS settings the address's listener has now. */
+  public synchronized ListenerTls listenerTls(String address) {
+    requireAddress(address);
+    return listenerTls.getOrDefault(address, ListenerTls.LAB_DEFAULT);
   }
 
   /** Writes a new generation directory and points the address's link at it, in one rename. */

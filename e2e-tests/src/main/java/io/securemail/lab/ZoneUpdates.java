@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -29,8 +30,16 @@ public final class ZoneUpdates {
 
   /** Adds {@code zoneLine} to the zone at the server at address:port (Knot or the lab's BIND). */
   public static void add(DnsLab dns, String address, int port, String zone, String zoneLine) throws IOException {
+    add(dns, address, port, zone, List.of(zoneLine));
+  }
+
+  /** Adds every zone line in one UPDATE message (RFC 2136 section 3.4: applied together or not at all). */
+  public static void add(DnsLab dns, String address, int port, String zone, List<String> zoneLines)
+      throws IOException {
     Update update = new Update(Name.fromString(zone + "."));
-    update.add(parse(zoneLine));
+    for (String zoneLine : zoneLines) {
+      update.add(parse(zoneLine));
+    }
     SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(address));
     resolver.setPort(port);
     resolver.setTCP(true);

@@ -38,6 +38,11 @@ final class LabDns {
     addAt(dns, dns.authoritativeAddress(), dns.authoritativePort(), zone, zoneLine);
   }
 
+  /** Like {@link #addForeign}, several records in one UPDATE message. */
+  static void addForeign(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
+    ZoneUpdates.add(dns, dns.authoritativeAddress(), dns.authoritativePort(), zone, zoneLines);
+  }
+
   /** Like {@link #addForeign}, but at the lab's BIND. */
   static void addForeignAtBind(DnsLab dns, String zone, String zoneLine) throws IOException {
     addAt(dns, dns.bindAddress(), dns.bindPort(), zone, zoneLine);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -143,8 +144,9 @@ public final class DnsjavaProbe implements DnsProbe {
     // Records of the asked type at any owner: a CNAME chain ends at another name (RFC 1034 section 3.6.2).
     List<String> data = response.getSection(Section.ANSWER).stream().filter(r -> r.getType() == qtype)
         .map(DnsjavaProbe::presentation).distinct().toList();
+    // The detail is the validator's explanation alone, e.g. why an answer is insecure.
     return new DnsAnswer(name, type, data.isEmpty() ? DnsAnswer.Outcome.NODATA : DnsAnswer.Outcome.ANSWER, data,
-        dnssec, reason(response));
+        dnssec, validatorReason(response).orElse(""));
   }
 
   private DnsAnswer servfail(String name, String type, Message response) {
@@ -178,11 +180,16 @@ public final class DnsjavaProbe implements DnsProbe {
     return null;
   }
 
-  /** The validator's explanation, when dnsjava's ValidatingResolver left one in the additional section. */
+  /** ": " and the validator's explanation, to follow an rcode in a detail; "" without one. */
   private static String reason(Message response) {
+    return validatorReason(response).map(s -> ": " + s).orElse("");
+  }
+
+  /** The validator's explanation, when dnsjava's ValidatingResolver left one in the additional section. */
+  private static Optional<String> validatorReason(Message response) {
     return response.getSection(Section.ADDITIONAL).stream()
         .filter(r -> r.getType() == Type.TXT && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS)
-        .map(r -> String.join("", ((TXTRecord) r).getStrings())).findFirst().map(s -> ": " + s).orElse("");
+        .map(r -> String.join("", ((TXTRecord) r).getStrings())).findFirst();
   }
 
   private static String presentation(Record record) {
