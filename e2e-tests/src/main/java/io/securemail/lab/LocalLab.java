@@ -161,7 +161,8 @@ public final class LocalLab {
         [lab] What to try next (in another terminal):
           Watch the domain:        %1$s -n %2$s get smd %3$s -w -o custom-columns=NAME:.metadata.name,DANE:.status.dane.phase,STS:.status.mtaSts.policyId
           Roll the MX key over:    %1$s -n %2$s annotate smd %3$s securemail.io/dane-rollover=requested
-                                   (the next key's TLSA is already published; status.dane goes Switching, Retiring, Stable)
+                                   (once the next key's TLSA has been visible for spec.dane.prePublish, status.dane
+                                   goes Switching, Retiring, Stable; the check passes all along)
           Break DANE on purpose:   nsupdate -y %4$s:%5$s:%6$s <<EOF
                                    server %7$s
                                    update delete _25._tcp.%8$s TLSA
