@@ -77,11 +77,12 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create", "update", "patch"]
-# The manual DNS provider's zone-file snippet (a dependent with its own informer, deleted when the
-# provider changes), and the MTA-STS policy server's nginx configuration and policy files.
+# The manual DNS provider's zone-file snippet (a dependent with its own informer that the SDK
+# updates in place, deleted when the provider changes), and the MTA-STS policy server's nginx
+# configuration and policy files.
 - apiGroups: [""]
   resources: ["configmaps"]
-  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+  verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
 # Warning and Normal events on a SecureMailDomain (invalid spec, compliance changes, rollover steps).
 - apiGroups: [""]
   resources: ["events"]

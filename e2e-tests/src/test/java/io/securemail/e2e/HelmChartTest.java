@@ -51,7 +51,7 @@ class HelmChartTest {
       "securemail.io|securemaildomains|get,list,watch,patch",
       "securemail.io|securemaildomains/status|patch",
       "|secrets|get,create,update,patch",
-      "|configmaps|get,list,watch,create,patch,delete",
+      "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create",
       "apps|deployments|get,create,patch",
       "|services|get,create,patch",

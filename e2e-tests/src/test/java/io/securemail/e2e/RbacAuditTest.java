@@ -89,6 +89,14 @@ class RbacAuditTest {
         .filter(c -> "IssuerNotFound".equals(c.getReason())).isPresent()
         && condition(smd, "DnsPublished").isPresent());
     Domains.awaitStatus(client, NS, "by-hand", smd -> condition(smd, "DnsPublished").isPresent());
+    // A changed record set rewrites the manual provider's zone snippet.
+    api(client).inNamespace(NS).withName("by-hand").edit(d -> {
+      d.getSpec().getTlsRpt().setRua(List.of("mailto:tls-rpt@manual." + ZONE));
+      return d;
+    });
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.configMaps().inNamespace(NS).list().getItems().stream()
+        .anyMatch(c -> c.getData() != null && c.getData().values().stream()
+            .anyMatch(v -> v.contains("mailto:tls-rpt@manual." + ZONE))));
     // Provider changes: the DNSEndpoint and the zone-snippet ConfigMap are removed by the operator.
     api(client).inNamespace(NS).withName("via-external-dns").edit(d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.MANUAL);

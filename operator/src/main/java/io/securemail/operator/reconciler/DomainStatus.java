@@ -1,6 +1,9 @@
 package io.securemail.operator.reconciler;
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
@@ -134,11 +137,21 @@ final class DomainStatus {
     return !Objects.equals(serialization.asJson(previous), serialization.asJson(next));
   }
 
-  UpdateControl<SecureMailDomain> toUpdateControl() {
-    if (!changed()) {
-      return UpdateControl.noUpdate();
+  /**
+   * Writes the status when it changed: server-side apply of a fresh object holding only name,
+   * namespace and status, so no resourceVersion precondition can make the write fail with a conflict
+   * after DNS was already changed (status.publishedRecords is the ownership ledger: losing a write
+   * would orphan a record). The written resource is cached, so the next reconcile reads this status
+   * even before the informer has seen it.
+   */
+  UpdateControl<SecureMailDomain> write(Context<SecureMailDomain> context) {
+    if (changed()) {
+      SecureMailDomain fresh = new SecureMailDomain();
+      fresh.setMetadata(new ObjectMetaBuilder().withName(domain.getMetadata().getName())
+          .withNamespace(domain.getMetadata().getNamespace()).build());
+      fresh.setStatus(next);
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(domain, fresh, context);
     }
-    domain.setStatus(next);
-    return UpdateControl.patchStatus(domain);
+    return UpdateControl.noUpdate();
   }
 }

@@ -101,7 +101,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       if (status.markInvalid(problems)) {
         WarningEvents.record(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
       }
-      UpdateControl<SecureMailDomain> control = status.toUpdateControl();
+      UpdateControl<SecureMailDomain> control = status.write(context);
       boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }
@@ -117,7 +117,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
-    UpdateControl<SecureMailDomain> control = status.toUpdateControl();
+    UpdateControl<SecureMailDomain> control = status.write(context);
     Duration dnsRetry = outcome.retryAfter() == null ? null
         : Backoff.next(outcome.retryAfter(), since, clock.instant());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
@@ -150,8 +150,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     } catch (DnsFailure e) {
       var status = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
       if (status.markWithdrawalBlocked(e.reason().name(), e.getMessage())) {
-        domain.setStatus(status.next());
-        context.getClient().resource(domain).updateStatus();
+        status.write(context);
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WITHDRAW_RETRY);
     }
