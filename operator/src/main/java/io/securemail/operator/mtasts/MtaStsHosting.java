@@ -73,7 +73,8 @@ public class MtaStsHosting {
     } catch (KubernetesClientException e) {
       PolicyStep unchanged = plan.settle(null, e.getMessage(), now);
       return new MtaStsOutcome(spec, unchanged, "PolicyServerNotUpdated", "The policy server's objects in namespace "
-          + domain.getMetadata().getNamespace() + " could not be written: " + e.getStatus().getMessage()
+          + domain.getMetadata().getNamespace() + " could not be written: "
+          + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage())
           + "; the published policy stays as it was", null, poll);
     }
     if (plan.target() == null) {

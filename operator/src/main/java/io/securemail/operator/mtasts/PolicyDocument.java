@@ -1,10 +1,6 @@
 package io.securemail.operator.mtasts;
 
 import io.securemail.operator.api.MtaStsSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,12 +36,7 @@ public record PolicyDocument(MtaStsSpec.Mode mode, List<String> mx, long maxAge,
   }
 
   static String idOf(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return ContentDigest.of(text);
   }
 
   /** The {@code _mta-sts} TXT record's text announcing this policy (section 3.1). */

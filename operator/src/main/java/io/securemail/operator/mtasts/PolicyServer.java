@@ -17,10 +17,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.reconciler.Labels;
 import io.securemail.operator.reconciler.OwnerReferences;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -276,11 +273,6 @@ public final class PolicyServer {
   }
 
   static String hash(String text) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return ContentDigest.of(text);
   }
 }
