@@ -5,8 +5,18 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The TLS-enforcing MTA that serves the MX hosts. */
+/**
+ * The TLS-enforcing MTA (Postfix) the operator runs for the domain: the secure edge that receives
+ * the domain's mail on port 25 and hands it to the mail store, and sends the organisation's mail
+ * with DANE and MTA-STS enforced. Absent: the MX hosts are served by an MTA the operator does not
+ * run, which must serve the Secret {@code NAME-mx-tls}.
+ */
 public class MtaSpec {
 
   /** TLS configurations the MTA can run with. */
@@ -17,27 +27,88 @@ public class MtaSpec {
     @JsonProperty("mozilla-intermediate") MOZILLA_INTERMEDIATE
   }
 
+  /** How a hop is protected. */
+  public enum HopTls {
+    /** STARTTLS offered or used when the peer supports it (RFC 3207 opportunistic TLS). */
+    @JsonProperty("may") MAY,
+    /** TLS is required: no mail moves over this hop in the clear. */
+    @JsonProperty("encrypt") ENCRYPT
+  }
+
   @Min(1)
   @Max(20)
   @Default("2")
-  @JsonPropertyDescription("Number of MTA replicas (1 to 20).")
+  @JsonPropertyDescription("Number of MTA replicas (1 to 20), each with its own queue volume.")
   private Integer replicas = 2;
 
   @Default("bsi-tr-03108")
-  @JsonPropertyDescription("TLS profile of the MTA: bsi-tr-03108 or mozilla-intermediate.")
+  @JsonPropertyDescription("TLS profile of the MTA, inbound and outbound: bsi-tr-03108 or mozilla-intermediate.")
   private TlsProfile tlsProfile = TlsProfile.BSI_TR_03108;
+
+  @Pattern(DnsNames.HOST_NAME)
+  @JsonPropertyDescription("The name the MTA greets with (Postfix myhostname); default: the first MX host.")
+  private String hostname;
+
+  @Required
+  @JsonPropertyDescription("Inbound: mail for the domain, received on port 25 and handed to the mail store.")
+  private InboundSpec inbound = new InboundSpec();
 
   @JsonPropertyDescription("Outbound security: what the MTA enforces when it sends mail.")
   private OutboundSpec outbound = new OutboundSpec();
+
+  @JsonPropertyDescription("The mail queue's volume, one per replica: queued mail survives restarts and rescheduling.")
+  private QueueStorageSpec queueStorage = new QueueStorageSpec();
 
   public Integer getReplicas() { return replicas; }
   public void setReplicas(Integer replicas) { this.replicas = replicas; }
   public TlsProfile getTlsProfile() { return tlsProfile; }
   public void setTlsProfile(TlsProfile tlsProfile) { this.tlsProfile = tlsProfile; }
+  public String getHostname() { return hostname; }
+  public void setHostname(String hostname) { this.hostname = hostname; }
+  public InboundSpec getInbound() { return inbound; }
+  public void setInbound(InboundSpec inbound) { this.inbound = inbound; }
   public OutboundSpec getOutbound() { return outbound; }
   public void setOutbound(OutboundSpec outbound) { this.outbound = outbound; }
+  public QueueStorageSpec getQueueStorage() { return queueStorage; }
+  public void setQueueStorage(QueueStorageSpec queueStorage) { this.queueStorage = queueStorage; }
 
-  /** What outbound delivery enforces. */
+  /** Where received mail goes, and how port 25 treats senders. */
+  public static class InboundSpec {
+
+    /** Postfix next-hop syntax: transport, then a bracketed host (no MX lookup), then an optional port. */
+    public static final String NEXT_HOP = "^(smtp|lmtp):\\[[A-Za-z0-9.:-]+\\](:[0-9]{1,5})?$";
+
+    @Required
+    @Pattern(NEXT_HOP)
+    @JsonPropertyDescription("The mail store's SMTP or LMTP endpoint, in Postfix next-hop form, e.g. "
+        + "lmtp:[dovecot.mail.svc.cluster.local]:24 or smtp:[mailstore.internal]:25.")
+    private String deliverTo;
+
+    @Default("encrypt")
+    @JsonPropertyDescription("TLS towards the mail store: encrypt (default; no mail to it in the clear) or may.")
+    private HopTls deliverToTls = HopTls.ENCRYPT;
+
+    @Default("false")
+    @JsonPropertyDescription("Refuse mail on port 25 from senders that do not use STARTTLS. Off by default: "
+        + "RFC 3207 section 4 says a publicly-referenced MX must not require TLS; see docs/mta.md.")
+    private Boolean requireTls = false;
+
+    @Default("LoadBalancer")
+    @Pattern("^(LoadBalancer|NodePort|ClusterIP)$")
+    @JsonPropertyDescription("Type of the Service for port 25: LoadBalancer (default), NodePort or ClusterIP.")
+    private String serviceType = "LoadBalancer";
+
+    public String getDeliverTo() { return deliverTo; }
+    public void setDeliverTo(String deliverTo) { this.deliverTo = deliverTo; }
+    public HopTls getDeliverToTls() { return deliverToTls; }
+    public void setDeliverToTls(HopTls deliverToTls) { this.deliverToTls = deliverToTls; }
+    public Boolean getRequireTls() { return requireTls; }
+    public void setRequireTls(Boolean requireTls) { this.requireTls = requireTls; }
+    public String getServiceType() { return serviceType; }
+    public void setServiceType(String serviceType) { this.serviceType = serviceType; }
+  }
+
+  /** What outbound delivery enforces, and who may send through the MTA. */
   public static class OutboundSpec {
 
     @Default("true")
@@ -45,12 +116,43 @@ public class MtaSpec {
     private Boolean dane = true;
 
     @Default("true")
-    @JsonPropertyDescription("Enforce MTA-STS (RFC 8461) towards destinations with an enforce policy.")
+    @JsonPropertyDescription("Enforce MTA-STS (RFC 8461) towards destinations with an enforce policy; DANE, "
+        + "where a destination has it, takes precedence (RFC 8461 section 2).")
     private Boolean mtaSts = true;
+
+    @Size(max = 32)
+    @JsonPropertyDescription("Networks (CIDR) whose hosts may send mail to the internet through the submission "
+        + "port 587, which accepts mail only over TLS. Empty: the MTA relays nothing outbound.")
+    private List<@Pattern("^[0-9a-fA-F:.]+/[0-9]{1,3}$") String> allowedNetworks = new ArrayList<>();
+
+    @Default("true")
+    @JsonPropertyDescription("Remove the internal hops' Received headers and client addresses from outbound mail.")
+    private Boolean stripInternalHeaders = true;
 
     public Boolean getDane() { return dane; }
     public void setDane(Boolean dane) { this.dane = dane; }
     public Boolean getMtaSts() { return mtaSts; }
     public void setMtaSts(Boolean mtaSts) { this.mtaSts = mtaSts; }
+    public List<String> getAllowedNetworks() { return allowedNetworks; }
+    public void setAllowedNetworks(List<String> allowedNetworks) { this.allowedNetworks = allowedNetworks; }
+    public Boolean getStripInternalHeaders() { return stripInternalHeaders; }
+    public void setStripInternalHeaders(Boolean stripInternalHeaders) { this.stripInternalHeaders = stripInternalHeaders; }
+  }
+
+  /** The queue's PersistentVolumeClaim template. */
+  public static class QueueStorageSpec {
+
+    @Default("1Gi")
+    @Pattern("^[0-9]+(Mi|Gi|Ti)$")
+    @JsonPropertyDescription("Size of each replica's queue volume, e.g. 1Gi.")
+    private String size = "1Gi";
+
+    @JsonPropertyDescription("StorageClass of the queue volumes; default: the cluster's default class.")
+    private String storageClassName;
+
+    public String getSize() { return size; }
+    public void setSize(String size) { this.size = size; }
+    public String getStorageClassName() { return storageClassName; }
+    public void setStorageClassName(String storageClassName) { this.storageClassName = storageClassName; }
   }
 }

@@ -39,8 +39,9 @@ public class SecureMailDomainSpec {
   @JsonPropertyDescription("How the domain's DNS records are published.")
   private DnsSpec dns = new DnsSpec();
 
-  @JsonPropertyDescription("The TLS-enforcing MTA (Postfix) that serves the MX hosts.")
-  private MtaSpec mta = new MtaSpec();
+  @JsonPropertyDescription("The TLS-enforcing MTA (Postfix) the operator runs for the MX hosts. Leave it out "
+      + "when the MX hosts are served by an MTA you run yourself: it must then serve the Secret NAME-mx-tls.")
+  private MtaSpec mta;
 
   @JsonPropertyDescription("Continuous outside-in compliance checking of the domain.")
   private ComplianceSpec compliance = new ComplianceSpec();
