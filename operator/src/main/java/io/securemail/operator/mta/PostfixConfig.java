@@ -1,0 +1,211 @@
+package io.securemail.operator.mta;
+
+import io.securemail.operator.api.MtaSpec;
+import io.securemail.operator.api.MtaSpec.HopTls;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders Postfix's main.cf and master.cf for a domain's MTA: a pure function of the spec and the
+ * {@link PostfixLayout}. Postfix 3.7 (Debian 12).
+ *
+ * <p>The shape: port 25 accepts mail for the domain only and relays it to the mail store (the
+ * {@code relay} transport, or {@code lmtp}); port 587 accepts mail to anywhere, only over TLS and
+ * only from {@code spec.mta.outbound.allowedNetworks}, and the {@code smtp} transport delivers it
+ * with DANE and MTA-STS. Inbound and outbound use different transports, so outbound-only settings
+ * (header stripping, the DANE/MTA-STS policy) never touch mail on its way to the mail store.
+ */
+public final class PostfixConfig {
+
+  private PostfixConfig() {}
+
+  public static PostfixFiles render(SecureMailDomainSpec spec, PostfixLayout layout) {
+    MtaSpec mta = spec.getMta();
+    if (mta == null) {
+      throw new IllegalArgumentException("spec.mta is not set: the operator runs no MTA for this domain");
+    }
+    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout), outboundHeaderChecks());
+  }
+
+  /** The name the MTA greets with: spec.mta.hostname, else the first MX host. */
+  public static String hostname(SecureMailDomainSpec spec) {
+    String name = spec.getMta().getHostname() != null ? spec.getMta().getHostname() : spec.getMx().get(0).getHost();
+    return name.toLowerCase(Locale.ROOT);
+  }
+
+  private static String mainCf(SecureMailDomainSpec spec, MtaSpec mta, PostfixLayout layout) {
+    TlsProfileSettings tls = TlsProfileSettings.of(mta.getTlsProfile());
+    MtaSpec.OutboundSpec outbound = mta.getOutbound();
+    boolean dane = Boolean.TRUE.equals(outbound.getDane());
+    boolean mtaSts = Boolean.TRUE.equals(outbound.getMtaSts());
+    String domain = spec.getDomain().toLowerCase(Locale.ROOT);
+    StringBuilder out = new StringBuilder();
+    out.append("""
+        # Rendered by securemail-operator for %1$s (profile %2$s). Do not edit: the operator
+        # rewrites this file from the SecureMailDomain's spec.mta.
+        compatibility_level = 3.6
+        myhostname = %3$s
+        mydomain = %1$s
+        myorigin = $mydomain
+        queue_directory = %4$s
+        data_directory = %5$s
+        # Logs go to the container's output, through the postlog service in master.cf.
+        maillog_file = /dev/stdout
+        inet_interfaces = %6$s
+        biff = no
+        smtpd_banner = $myhostname ESMTP
+
+        # Not a mailbox server: no local delivery, no aliases.
+        mydestination =
+        local_recipient_maps =
+        local_transport = error:5.1.1 this MTA delivers no mail locally
+        alias_maps =
+        alias_database =
+
+        # Inbound: mail for the domain is relayed to the mail store. Port 25 relays nothing else
+        # (mynetworks is empty here; only the submission service sets it).
+        mynetworks =
+        relay_domains = %1$s
+        relay_transport = %7$s
+        smtpd_relay_restrictions = reject_unauth_destination
+        smtpd_helo_required = yes
+        disable_vrfy_command = yes
+
+        """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
+        layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));
+    out.append("""
+        # Inbound TLS (RFC 3207). A publicly-referenced MX must not require TLS (RFC 3207 section
+        # 4), so "may" unless spec.mta.inbound.requireTls says otherwise.
+        smtpd_tls_security_level = %1$s
+        smtpd_tls_cert_file = %2$s
+        smtpd_tls_key_file = %3$s
+        smtpd_tls_protocols = %4$s
+        smtpd_tls_mandatory_protocols = %4$s
+        smtpd_tls_ciphers = %5$s
+        smtpd_tls_mandatory_ciphers = %5$s
+        tls_high_cipherlist = %6$s
+        # Server cipher preference; no TLS compression (CRIME) and no renegotiation (TR-02102-2).
+        tls_preempt_cipherlist = yes
+        tls_ssl_options = NO_COMPRESSION, NO_RENEGOTIATION
+        # Recipients can see how each message arrived: protocol, suite and key in Received.
+        smtpd_tls_received_header = yes
+        smtpd_tls_loglevel = 1
+        # No session cache and no tickets: every handshake presents the key configured now, so a
+        # DANE key switch is visible at once to senders and to the operator's probe.
+        smtpd_tls_session_cache_timeout = 0
+
+        """.formatted(Boolean.TRUE.equals(mta.getInbound().getRequireTls()) ? "encrypt" : "may",
+        layout.certFile(), layout.keyFile(), tls.protocols(), tls.cipherGrade(), tls.highCipherList()));
+    out.append("""
+        # Outbound TLS. DANE (RFC 7672) needs DNSSEC-validated answers: the resolver in resolv.conf
+        # validates (Unbound in the Pod) and Postfix trusts its AD bit.
+        smtp_tls_security_level = %1$s
+        smtp_dns_support_level = %2$s
+        smtp_tls_protocols = %3$s
+        smtp_tls_mandatory_protocols = %3$s
+        smtp_tls_ciphers = %4$s
+        smtp_tls_mandatory_ciphers = %5$s
+        # The roots for MTA-STS's PKIX check (RFC 8461 section 4.2).
+        smtp_tls_CAfile = %6$s
+        smtp_tls_loglevel = 1
+        smtp_tls_note_starttls_offer = yes
+        """.formatted(dane ? "dane" : "may", dane ? "dnssec" : "enabled", tls.protocols(),
+        tls.opportunisticOutboundGrade(), tls.cipherGrade(), layout.caFile()));
+    if (mtaSts) {
+      out.append("""
+          # MTA-STS (RFC 8461) through the DANE-first policy daemon: it answers "dane" for a
+          # destination with DNSSEC-secure TLSA records and asks mta-sts-daemon otherwise, because
+          # MTA-STS must never override DANE (RFC 8461 section 2).
+          smtp_tls_policy_maps = socketmap:%s:postfix
+          """.formatted(layout.tlsPolicyMap()));
+    }
+    return out.toString();
+  }
+
+  /**
+   * relay_transport for the mail store: {@code smtp:[host]:port} uses the {@code relay} service (so
+   * outbound-only {@code smtp} settings do not apply), {@code lmtp:[host]:port} the lmtp client.
+   */
+  static String relayTransport(String deliverTo) {
+    return deliverTo.startsWith("smtp:") ? "relay:" + deliverTo.substring("smtp:".length()) : deliverTo;
+  }
+
+  private static String masterCf(MtaSpec mta, PostfixLayout layout) {
+    StringBuilder out = new StringBuilder("""
+        # Rendered by securemail-operator. Nothing is chrooted: the container is the isolation, and
+        # chroot would need CAP_SYS_CHROOT.
+        # service  type  private unpriv  chroot  wakeup  maxproc command + args
+        """);
+    for (String listen : layout.smtpListen()) {
+      out.append(String.format("%s inet n - n - - smtpd%n", listen));
+    }
+    List<String> networks = mta.getOutbound().getAllowedNetworks();
+    if (networks != null && !networks.isEmpty()) {
+      for (String listen : layout.submissionListen()) {
+        // Submission for the organisation's own hosts: TLS required on this hop too, and only the
+        // allowed networks may relay (no SASL: the clients are internal systems, not users).
+        out.append(String.format("""
+            %s inet n - n - - smtpd
+              -o syslog_name=postfix/submission
+              -o smtpd_tls_security_level=encrypt
+              -o { mynetworks = %s }
+              -o smtpd_client_restrictions=permit_mynetworks,reject
+              -o smtpd_relay_restrictions=permit_mynetworks,reject
+            """, listen, String.join(" ", networks)));
+      }
+    }
+    String storeTls = mta.getInbound().getDeliverToTls() == HopTls.MAY ? "may" : "encrypt";
+    boolean strip = Boolean.TRUE.equals(mta.getOutbound().getStripInternalHeaders());
+    out.append("""
+        cleanup   unix  n       -       n       -       0       cleanup
+        qmgr      unix  n       -       n       300     1       qmgr
+        tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+        rewrite   unix  -       -       n       -       -       trivial-rewrite
+        bounce    unix  -       -       n       -       0       bounce
+        defer     unix  -       -       n       -       0       bounce
+        trace     unix  -       -       n       -       0       bounce
+        verify    unix  -       -       n       -       1       verify
+        flush     unix  n       -       n       1000?   0       flush
+        proxymap  unix  -       -       n       -       -       proxymap
+        error     unix  -       -       n       -       -       error
+        retry     unix  -       -       n       -       -       error
+        discard   unix  -       -       n       -       -       discard
+        anvil     unix  -       -       n       -       1       anvil
+        scache    unix  -       -       n       -       1       scache
+        postlog   unix-dgram n  -       n       -       1       postlogd
+        # Outbound to the internet: DANE and MTA-STS as main.cf says.
+        smtp      unix  -       -       n       -       -       smtp
+        """);
+    if (strip) {
+      out.append("  -o smtp_header_checks=regexp:${config_directory}/" + PostfixFiles.OUTBOUND_HEADER_CHECKS + "\n");
+    }
+    out.append(String.format("""
+        # To the mail store: its own TLS level, and no internet TLS policy.
+        relay     unix  -       -       n       -       -       smtp
+          -o smtp_tls_security_level=%1$s
+          -o smtp_tls_policy_maps=
+          -o smtp_header_checks=
+        lmtp      unix  -       -       n       -       -       lmtp
+          -o lmtp_tls_security_level=%1$s
+        """, storeTls));
+    return out.toString();
+  }
+
+  /**
+   * Headers removed from outbound mail (spec.mta.outbound.stripInternalHeaders): the Received
+   * trail of internal hosts and addresses, and what mail clients add about the sender's address.
+   */
+  private static String outboundHeaderChecks() {
+    return """
+        # Rendered by securemail-operator: outbound mail leaves without the internal hops.
+        /^Received:/ IGNORE
+        /^X-Originating-IP:/ IGNORE
+        /^X-Mailer:/ IGNORE
+        """;
+  }
+
+  private static String profileName(MtaSpec mta) {
+    return mta.getTlsProfile() == MtaSpec.TlsProfile.MOZILLA_INTERMEDIATE ? "mozilla-intermediate" : "bsi-tr-03108";
+  }
+}
