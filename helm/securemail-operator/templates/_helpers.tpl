@@ -95,7 +95,12 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
   verbs: ["get", "create", "patch"]
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "patch"]
+  verbs: ["get", "create", "patch", "delete"]
+# Each domain's MTA (spec.mta): a Postfix StatefulSet with its Service (above) and ConfigMap, by
+# server-side apply; deleted when spec.mta is removed (the queue's volume claims are kept).
+- apiGroups: ["apps"]
+  resources: ["statefulsets"]
+  verbs: ["get", "create", "patch", "delete"]
 # The optional Ingress for the mta-sts host (spec.mtaSts.ingress), deleted when no longer wanted.
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]

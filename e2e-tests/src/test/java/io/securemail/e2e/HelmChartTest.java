@@ -54,7 +54,8 @@ class HelmChartTest {
       "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create",
       "apps|deployments|get,create,patch",
-      "|services|get,create,patch",
+      "|services|get,create,patch,delete",
+      "apps|statefulsets|get,create,patch,delete",
       "networking.k8s.io|ingresses|get,create,update,delete",
       "cert-manager.io|certificates|get,create,patch",
       "cert-manager.io|issuers|get",
@@ -199,6 +200,9 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTASTS_IMAGE", "docker.io/nginxinc/nginx-unprivileged:1.28")
         .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "2")
         .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "LoadBalancer")
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:0.1.0")
+        .containsEntry("SECUREMAIL_MTA_CLUSTER_DOMAIN", "cluster.local")
+        .containsEntry("SECUREMAIL_MTA_CLUSTER_DNS_ADDRESS", "10.96.0.10")
         .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES");
 
     List<HasMetadata> set = render("""
@@ -210,6 +214,7 @@ class HelmChartTest {
           complianceMaxConcurrent: 8
           logLevel: DEBUG
           mtaSts: {image: registry.example/nginx-unprivileged:1.29, replicas: 3, serviceType: ClusterIP}
+          mta: {image: registry.example/securemail-mta:1.2.3, clusterDomain: k8s.internal, clusterDnsAddress: 10.32.0.10}
         extraEnv: [{name: SECUREMAIL_DANE_POLL_INTERVAL, value: 30s}]
         """);
     Container container = container(set);
@@ -224,6 +229,9 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example/nginx-unprivileged:1.29")
         .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "3")
         .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "ClusterIP")
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "registry.example/securemail-mta:1.2.3")
+        .containsEntry("SECUREMAIL_MTA_CLUSTER_DOMAIN", "k8s.internal")
+        .containsEntry("SECUREMAIL_MTA_CLUSTER_DNS_ADDRESS", "10.32.0.10")
         .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s");
   }
 

@@ -17,6 +17,7 @@ import io.securemail.lab.PolicyMount;
 import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.PolicyHostSpec;
+import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import java.io.IOException;
@@ -80,6 +81,10 @@ class RbacAuditTest {
     external.getSpec().getCertificates().setIssuerRef(new IssuerRef("missing", IssuerRef.Kind.ISSUER));
     api(client).resource(external).create();
     SecureMailDomain manual = Domains.minimal(NS, "by-hand", "manual." + ZONE);
+    // An MTA for this one: its StatefulSet, Service and ConfigMap are created, changed and removed.
+    MtaSpec mta = new MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    manual.getSpec().setMta(mta);
     api(client).resource(manual).create();
 
     Domains.awaitStatus(client, NS, "full", smd -> condition(smd, "MtaStsPolicyServed")
@@ -88,12 +93,16 @@ class RbacAuditTest {
     Domains.awaitStatus(client, NS, "via-external-dns", smd -> condition(smd, "CertificatesReady")
         .filter(c -> "IssuerNotFound".equals(c.getReason())).isPresent()
         && condition(smd, "DnsPublished").isPresent());
-    Domains.awaitStatus(client, NS, "by-hand", smd -> condition(smd, "DnsPublished").isPresent());
-    // A changed record set rewrites the manual provider's zone snippet.
+    Domains.awaitStatus(client, NS, "by-hand", smd -> condition(smd, "DnsPublished").isPresent()
+        && condition(smd, "MtaReady").isPresent());
+    // A changed record set rewrites the manual provider's zone snippet; a changed MTA its StatefulSet.
     api(client).inNamespace(NS).withName("by-hand").edit(d -> {
       d.getSpec().getTlsRpt().setRua(List.of("mailto:tls-rpt@manual." + ZONE));
+      d.getSpec().getMta().getInbound().setRequireTls(true);
       return d;
     });
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.configMaps().inNamespace(NS).withName("by-hand-mta")
+        .get().getData().get("main.cf").contains("smtpd_tls_security_level = encrypt"));
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.configMaps().inNamespace(NS).list().getItems().stream()
         .anyMatch(c -> c.getData() != null && c.getData().values().stream()
             .anyMatch(v -> v.contains("mailto:tls-rpt@manual." + ZONE))));
@@ -104,10 +113,13 @@ class RbacAuditTest {
     });
     api(client).inNamespace(NS).withName("by-hand").edit(d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.EXTERNAL_DNS);
+      d.getSpec().setMta(null);
       return d;
     });
     Domains.awaitStatus(client, NS, "via-external-dns", smd -> true);
     Domains.awaitStatus(client, NS, "by-hand", smd -> true);
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.apps().statefulSets().inNamespace(NS)
+        .withName("by-hand-mta").get() == null && client.services().inNamespace(NS).withName("by-hand-mta").get() == null);
     // The policy Ingress changes, then goes.
     api(client).inNamespace(NS).withName("full").edit(d -> {
       d.getSpec().getMtaSts().getIngress().setClassName("other");

@@ -11,6 +11,7 @@ import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.mta.MtaOutcome;
 import io.securemail.operator.mtasts.MtaStsOutcome;
 import io.securemail.operator.validation.SpecProblem;
 import java.time.Instant;
@@ -26,7 +27,6 @@ final class DomainStatus {
 
   static final String INVALID_SPEC = "InvalidSpec";
   static final String PROGRESSING = "Progressing";
-  static final String NOT_YET_MANAGED = "Not yet managed by this operator version: the MTA.";
 
   private final SecureMailDomain domain;
   private final KubernetesSerialization serialization;
@@ -62,9 +62,11 @@ final class DomainStatus {
 
   /**
    * The spec was acted on: CertificatesReady and status.dane from the certificates step; records,
-   * the ownership ledger and DnsPublished from the DNS step.
+   * the ownership ledger and DnsPublished from the DNS step; MtaStsPolicyServed and MtaReady. Ready
+   * is True when all four are: what the operator was asked to do is done (Compliant, the outside
+   * verdict, is its own condition).
    */
-  void markAccepted(CertOutcome certs, DnsOutcome dns, MtaStsOutcome sts) {
+  void markAccepted(CertOutcome certs, DnsOutcome dns, MtaStsOutcome sts, MtaOutcome mta) {
     next.setDane(certs.dane());
     next.setConditions(Conditions.with(next.getConditions(), CertOutcome.CONDITION, certs.status(), certs.reason(),
         certs.message(), generation, now));
@@ -75,9 +77,17 @@ final class DomainStatus {
     String certPart = certs.ready() ? "Certificates issued. " : "Waiting for certificates: " + certs.message() + ". ";
     String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
     MtaStsOutcome.Condition served = markMtaSts(sts, dns);
-    String stsPart = "True".equals(served.status()) ? "" : "Waiting for the MTA-STS policy: " + served.message() + " ";
+    String stsPart = "True".equals(served.status()) ? "MTA-STS policy served. "
+        : "Waiting for the MTA-STS policy: " + served.message() + " ";
+    next.setConditions(Conditions.with(next.getConditions(), MtaOutcome.CONDITION, mta.status(), mta.reason(),
+        mta.message(), generation, now));
+    String mtaPart = mta.ready() ? "MTA ready." : "Waiting for the MTA: " + mta.message() + ".";
+    if (certs.ready() && dns.published() && "True".equals(served.status()) && mta.ready()) {
+      ready(Conditions.TRUE, "Ready", certPart + dnsPart + stsPart + mtaPart);
+      return;
+    }
     String reason = dns.failed() ? dns.reason() : PROGRESSING;
-    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + stsPart + NOT_YET_MANAGED);
+    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + stsPart + mtaPart);
   }
 
   /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the TXT record. */

@@ -24,6 +24,8 @@ import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.mta.MtaDeployment;
+import io.securemail.operator.mta.MtaOutcome;
 import io.securemail.operator.mtasts.MtaStsHosting;
 import io.securemail.operator.mtasts.MtaStsOutcome;
 import io.securemail.operator.validation.SecretLookup;
@@ -65,6 +67,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private final MxCertificates certificates;
   private final DnsPublication dns;
   private final MtaStsHosting mtaSts;
+  private final MtaDeployment mta;
   private final ComplianceMonitor monitor;
   private final Duration resync;
   private final long minMaxAge;
@@ -72,15 +75,16 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
-      ComplianceMonitor monitor,
+      MtaDeployment mta, ComplianceMonitor monitor,
       @ConfigProperty(name = "quarkus.operator-sdk.controllers." + NAME + ".max-reconciliation-interval",
           defaultValue = "PT10M") Duration resync,
       @ConfigProperty(name = "securemail.mtasts.min-max-age", defaultValue = "86400") long minMaxAge) {
-    this(certificates, dns, mtaSts, monitor, resync, minMaxAge, Clock.systemUTC());
+    this(certificates, dns, mtaSts, mta, monitor, resync, minMaxAge, Clock.systemUTC());
   }
 
   SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
-      ComplianceMonitor monitor, Duration resync, long minMaxAge, Clock clock) {
+      MtaDeployment mta, ComplianceMonitor monitor, Duration resync, long minMaxAge, Clock clock) {
+    this.mta = mta;
     this.minMaxAge = minMaxAge;
     this.certificates = certificates;
     this.dns = dns;
@@ -113,7 +117,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     DnsOutcome outcome = dns.reconcile(domain, client, desired);
     Instant since = status.dnsStateSince(outcome.status());
-    status.markAccepted(certs, outcome, sts);
+    MtaOutcome mtaOutcome = mta.reconcile(domain, client, status.stateSince(MtaOutcome.CONDITION, Conditions.FALSE),
+        clock.instant());
+    status.markAccepted(certs, outcome, sts, mtaOutcome);
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
@@ -124,8 +130,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     // A policy server that stays unreachable is asked less and less often, as a failing DNS server is.
     Duration stsRetry = sts.retryAfter() == null || sts.step().served() ? sts.retryAfter()
         : Backoff.next(sts.retryAfter(), status.stateSince(MtaStsOutcome.CONDITION, Conditions.FALSE), clock.instant());
-    Duration retry = earliest(earliest(earliest(earliest(dnsRetry, certs.retryAfter()), stsRetry),
-        compliance.nextCheckIn()), resync);
+    Duration retry = earliest(earliest(earliest(earliest(earliest(dnsRetry, certs.retryAfter()), stsRetry),
+        mtaOutcome.retryAfter()), compliance.nextCheckIn()), resync);
     return retry == null ? control : control.rescheduleAfter(retry);
   }
 

@@ -5,6 +5,7 @@ import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.GoDuration;
 import io.securemail.operator.api.KeyAlgorithm;
+import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
@@ -57,7 +58,37 @@ public final class SpecValidator {
     checkTlsRpt(spec, problems);
     checkDns(spec.getDns(), secrets, problems);
     checkCompliance(spec.getCompliance(), problems);
+    checkMta(spec.getMta(), problems);
     return problems;
+  }
+
+  /** What the schema cannot say about spec.mta: CIDR prefixes in range, a mail store port in range. */
+  private static void checkMta(MtaSpec mta, List<SpecProblem> problems) {
+    if (mta == null) {
+      return;
+    }
+    List<String> networks = mta.getOutbound() == null || mta.getOutbound().getAllowedNetworks() == null ? List.of()
+        : mta.getOutbound().getAllowedNetworks();
+    for (int i = 0; i < networks.size(); i++) {
+      String cidr = networks.get(i);
+      int slash = cidr.indexOf('/');
+      String address = slash < 0 ? cidr : cidr.substring(0, slash);
+      int max = address.contains(":") ? 128 : 32;
+      boolean valid = slash > 0 && isIpLiteral(address) && cidr.substring(slash + 1).matches("\\d{1,3}")
+          && Integer.parseInt(cidr.substring(slash + 1)) <= max;
+      if (!valid) {
+        problems.add(new SpecProblem("spec.mta.outbound.allowedNetworks[" + i + "]", "\"" + cidr
+            + "\" is not a network in CIDR form (address/prefix, prefix at most " + max + ")"));
+      }
+    }
+    String deliverTo = mta.getInbound() == null ? null : mta.getInbound().getDeliverTo();
+    if (deliverTo != null) {
+      int close = deliverTo.lastIndexOf(']');
+      String port = close >= 0 && deliverTo.length() > close + 1 ? deliverTo.substring(close + 2) : null;
+      if (port != null && (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+        problems.add(new SpecProblem("spec.mta.inbound.deliverTo", "port " + port + " is not between 1 and 65535"));
+      }
+    }
   }
 
   /** The zone the provider can write to, when the spec names one (rfc2136); null otherwise. */

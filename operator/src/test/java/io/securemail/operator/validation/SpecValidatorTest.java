@@ -361,4 +361,32 @@ class SpecValidatorTest {
     host.setCname("policies.example.net");
     assertThat(validate(spec)).extracting(SpecProblem::toString).first().asString().contains("not both");
   }
+
+  @Test
+  void mtaNetworksMustBeCidrsWithPrefixesInRange() {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    mta.getOutbound().setAllowedNetworks(List.of("10.0.0.0/8", "10.0.0.0/33", "fd00::/129", "fd00::/64", "300.1.1.1/8"));
+    spec.setMta(mta);
+    List<SpecProblem> problems = validate(spec);
+    assertThat(fields(problems)).containsExactly("spec.mta.outbound.allowedNetworks[1]",
+        "spec.mta.outbound.allowedNetworks[2]", "spec.mta.outbound.allowedNetworks[4]");
+    assertThat(problems.get(0).toString()).contains("10.0.0.0/33").contains("prefix at most 32");
+    assertThat(problems.get(1).toString()).contains("prefix at most 128");
+  }
+
+  @Test
+  void mtaMailStorePortMustBeInRange() {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("lmtp:[dovecot]:70000");
+    spec.setMta(mta);
+    assertThat(validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.mta.inbound.deliverTo");
+      assertThat(p.toString()).contains("70000");
+    });
+    mta.getInbound().setDeliverTo("lmtp:[dovecot]:24");
+    assertThat(validate(spec)).isEmpty();
+  }
 }

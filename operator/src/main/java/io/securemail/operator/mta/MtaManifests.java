@@ -1,0 +1,217 @@
+package io.securemail.operator.mta;
+
+import io.fabric8.kubernetes.api.model.Capabilities;
+import io.fabric8.kubernetes.api.model.CapabilitiesBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.securemail.operator.api.MtaSpec;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.CertNames;
+import io.securemail.operator.mtasts.ContentDigest;
+import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.reconciler.OwnerReferences;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kubernetes objects of a domain's MTA, as pure functions of the domain and the operator's
+ * settings: a ConfigMap with the rendered configuration, a StatefulSet (the queue is data: each
+ * replica keeps it on its own PersistentVolumeClaim across restarts and rescheduling), and a
+ * Service for port 25 (and 587 when outbound networks are allowed).
+ *
+ * <p>One Pod has four containers of the same image: Postfix; the DANE-first TLS policy daemon and
+ * mta-sts-daemon (MTA-STS for outbound mail); Unbound, the Pod's validating resolver.
+ */
+public final class MtaManifests {
+
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String CONFIG_HASH = "securemail.io/config-hash";
+  static final String UNBOUND_CONF = "unbound.conf";
+  /** The non-root user of the helper containers (nobody). */
+  private static final long NOBODY = 65534L;
+
+  private MtaManifests() {}
+
+  /** Name of the StatefulSet, its Service and its ConfigMap. */
+  public static String name(SecureMailDomain domain) {
+    return domain.getMetadata().getName() + "-mta";
+  }
+
+  public static ConfigMap configMap(SecureMailDomain domain, MtaSettings settings) {
+    Map<String, String> data = new HashMap<>(PostfixConfig.render(domain.getSpec(), PostfixLayout.pod()).byName());
+    data.put(UNBOUND_CONF, PodResolverConfig.render(settings.clusterDomain(), settings.clusterDnsAddress()));
+    return new ConfigMapBuilder().withMetadata(metadata(domain)).withData(data).build();
+  }
+
+  public static Service service(SecureMailDomain domain) {
+    MtaSpec mta = domain.getSpec().getMta();
+    List<ServicePort> ports = new ArrayList<>();
+    ports.add(port("smtp", 25, PostfixLayout.SMTP_PORT));
+    if (submission(mta)) {
+      ports.add(port("submission", 587, PostfixLayout.SUBMISSION_PORT));
+    }
+    String type = mta.getInbound().getServiceType();
+    var spec = new ServiceBuilder().withMetadata(metadata(domain)).withNewSpec().withType(type)
+        .withSelector(selector(domain)).withPorts(ports);
+    if (!"ClusterIP".equals(type)) {
+      // Keeps the sending server's address (no SNAT to a node's address): mail servers judge and
+      // log their peers by it, and allowedNetworks on port 587 means nothing without it.
+      spec.withExternalTrafficPolicy("Local");
+    }
+    return spec.endSpec().build();
+  }
+
+  public static StatefulSet statefulSet(SecureMailDomain domain, MtaSettings settings, String configHash) {
+    MtaSpec mta = domain.getSpec().getMta();
+    Map<String, String> podLabels = new HashMap<>(selector(domain));
+    podLabels.putAll(Labels.forDomain(domain));
+    var queue = new PersistentVolumeClaimBuilder().withNewMetadata().withName("queue").endMetadata()
+        .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(mta.getQueueStorage().getStorageClassName())
+        .withNewResources().addToRequests("storage", new Quantity(mta.getQueueStorage().getSize())).endResources()
+        .endSpec().build();
+    return new StatefulSetBuilder().withMetadata(metadata(domain))
+        .withNewSpec()
+          .withReplicas(mta.getReplicas())
+          .withServiceName(name(domain))
+          .withPodManagementPolicy("Parallel")
+          .withNewSelector().withMatchLabels(selector(domain)).endSelector()
+          .withVolumeClaimTemplates(queue)
+          .withNewTemplate()
+            .withNewMetadata().withLabels(podLabels)
+              // The configuration reaches running Pods by reload (the entrypoint watches the mounted
+              // ConfigMap); the hash only makes a change visible on the Pod template.
+              .withAnnotations(Map.of(CONFIG_HASH, configHash)).endMetadata()
+            .withNewSpec()
+              .withAutomountServiceAccountToken(false)
+              // Long enough for Postfix to finish the deliveries it has started; queued mail stays
+              // on the volume either way.
+              .withTerminationGracePeriodSeconds(60L)
+              .withNewSecurityContext()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .addNewSysctl().withName("net.ipv4.ip_unprivileged_port_start").withValue("53").endSysctl()
+              .endSecurityContext()
+              // The Pod's resolver is its own validating Unbound (see PodResolverConfig).
+              .withDnsPolicy("None")
+              .withNewDnsConfig().withNameservers("127.0.0.1")
+                .withSearches(domain.getMetadata().getNamespace() + ".svc." + settings.clusterDomain(),
+                    "svc." + settings.clusterDomain(), settings.clusterDomain())
+              .endDnsConfig()
+              .withContainers(postfix(settings), tlsPolicy(settings), mtaStsDaemon(settings), resolver(settings))
+              .addNewVolume().withName("config").withNewConfigMap().withName(name(domain)).endConfigMap().endVolume()
+              .addNewVolume().withName("tls").withNewSecret().withSecretName(CertNames.serving(domain))
+                .withDefaultMode(0400).endSecret().endVolume()
+              .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
+              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+              .addNewVolume().withName("resolver-tmp").withNewEmptyDir().endEmptyDir().endVolume()
+            .endSpec()
+          .endTemplate()
+        .endSpec().build();
+  }
+
+  /** Whether the submission port is open: only when some network may send through it. */
+  public static boolean submission(MtaSpec mta) {
+    return mta.getOutbound().getAllowedNetworks() != null && !mta.getOutbound().getAllowedNetworks().isEmpty();
+  }
+
+  /** The hash of everything the Pods read from the ConfigMap. */
+  public static String configHash(ConfigMap configMap) {
+    return ContentDigest.of(new java.util.TreeMap<>(configMap.getData()).toString());
+  }
+
+  private static Container postfix(MtaSettings settings) {
+    return new ContainerBuilder().withName("postfix").withImage(settings.image())
+        .addNewEnv().withName("SECUREMAIL_POSTFIX_CONFIG").withValue(PostfixLayout.POD_CONFIG_DIR).endEnv()
+        .addNewEnv().withName("SECUREMAIL_TLS_DIR").withValue(PostfixLayout.POD_TLS_DIR).endEnv()
+        .addNewPort().withName("smtp").withContainerPort(PostfixLayout.SMTP_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("submission").withContainerPort(PostfixLayout.SUBMISSION_PORT).withProtocol("TCP").endPort()
+        .addNewVolumeMount().withName("config").withMountPath(PostfixLayout.POD_CONFIG_DIR).withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("tls").withMountPath(PostfixLayout.POD_TLS_DIR).withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("queue").withMountPath(PostfixLayout.POD_QUEUE_DIR).endVolumeMount()
+        .addNewVolumeMount().withName("data").withMountPath(PostfixLayout.POD_DATA_DIR).endVolumeMount()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .withNewReadinessProbe().withNewTcpSocket().withNewPort(PostfixLayout.SMTP_PORT).endTcpSocket()
+          .withPeriodSeconds(10).endReadinessProbe()
+        .withNewLivenessProbe().withNewTcpSocket().withNewPort(PostfixLayout.SMTP_PORT).endTcpSocket()
+          .withInitialDelaySeconds(30).withPeriodSeconds(30).endLivenessProbe()
+        .withResources(resources("100m", "128Mi", "512Mi"))
+        .withSecurityContext(postfixSecurity())
+        .build();
+  }
+
+  /**
+   * Postfix's master must start as root: it creates the queue's directories, owns them by the
+   * postfix user and starts each daemon as that user. It keeps only the capabilities this needs:
+   * CHOWN and FOWNER (queue ownership and modes), DAC_OVERRIDE (root reading the postfix-owned
+   * queue), SETUID/SETGID (dropping to the postfix user), KILL (signalling its daemons, which run
+   * as another user). No NET_BIND_SERVICE: it listens on 2525/5587; the Service maps 25/587.
+   */
+  private static SecurityContext postfixSecurity() {
+    Capabilities caps = new CapabilitiesBuilder().withDrop("ALL")
+        .withAdd("CHOWN", "DAC_OVERRIDE", "FOWNER", "SETUID", "SETGID", "KILL").build();
+    return new SecurityContextBuilder().withRunAsUser(0L).withRunAsNonRoot(false).withReadOnlyRootFilesystem(true)
+        .withAllowPrivilegeEscalation(false).withCapabilities(caps).build();
+  }
+
+  private static Container tlsPolicy(MtaSettings settings) {
+    return helper("tls-policy", settings, List.of("securemail-tls-policy"))
+        .withResources(resources("10m", "32Mi", "128Mi")).build();
+  }
+
+  private static Container mtaStsDaemon(MtaSettings settings) {
+    return helper("mta-sts", settings, List.of("mta-sts-daemon", "-c", "/etc/securemail/mta-sts-daemon.yml"))
+        .withResources(resources("10m", "48Mi", "256Mi")).build();
+  }
+
+  private static Container resolver(MtaSettings settings) {
+    return helper("resolver", settings, List.of("unbound", "-d", "-p", "-c", "/etc/securemail/unbound/" + UNBOUND_CONF))
+        .addNewVolumeMount().withName("config").withMountPath("/etc/securemail/unbound").withReadOnly(true).endVolumeMount()
+        .addNewVolumeMount().withName("resolver-tmp").withMountPath("/tmp").endVolumeMount()
+        .withResources(resources("20m", "32Mi", "256Mi")).build();
+  }
+
+  private static ContainerBuilder helper(String name, MtaSettings settings, List<String> command) {
+    return new ContainerBuilder().withName(name).withImage(settings.image()).withCommand(command)
+        .withSecurityContext(new SecurityContextBuilder().withRunAsUser(NOBODY).withRunAsGroup(NOBODY)
+            .withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+            .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build()).build());
+  }
+
+  private static ResourceRequirements resources(String cpu, String memory, String memoryLimit) {
+    return new ResourceRequirementsBuilder().addToRequests("cpu", new Quantity(cpu))
+        .addToRequests("memory", new Quantity(memory)).addToLimits("memory", new Quantity(memoryLimit)).build();
+  }
+
+  private static ServicePort port(String name, int port, int target) {
+    return new ServicePortBuilder().withName(name).withPort(port).withNewTargetPort(target).withProtocol("TCP").build();
+  }
+
+  private static Map<String, String> selector(SecureMailDomain domain) {
+    return Map.of("app.kubernetes.io/name", "securemail-mta", "app.kubernetes.io/instance", name(domain));
+  }
+
+  private static ObjectMeta metadata(SecureMailDomain domain) {
+    Map<String, String> labels = new HashMap<>(Labels.forDomain(domain));
+    labels.putAll(selector(domain));
+    labels.put(COMPONENT, "mta");
+    return new ObjectMetaBuilder().withName(name(domain)).withNamespace(domain.getMetadata().getNamespace())
+        .withLabels(labels).withOwnerReferences(OwnerReferences.to(domain)).build();
+  }
+}
