@@ -281,7 +281,10 @@ class HelmChartTest {
     Map<String, String> exprs = alerts.stream()
         .collect(Collectors.toMap(a -> (String) a.get("alert"), a -> (String) a.get("expr")));
     assertThat(exprs).containsOnlyKeys("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
-        "SecureMailCertificateExpiring");
+        "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady");
+    // ConditionMetrics' gauges.
+    assertThat(exprs.get("SecureMailDaneRolloverStuck")).isEqualTo("securemail_dane_rollover_stuck == 1");
+    assertThat(exprs.get("SecureMailMtaNotReady")).isEqualTo("securemail_condition_status{condition=\"MtaReady\"} == 0");
     assertThat(exprs.get("SecureMailDomainNotCompliant")).isEqualTo("securemail_compliance_compliant == 0");
     // ComplianceMetrics: 0 pass, 1 warn, 2 fail, -1 skip.
     assertThat(exprs.get("SecureMailTlsaMismatch"))

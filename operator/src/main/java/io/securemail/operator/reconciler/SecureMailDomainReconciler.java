@@ -68,6 +68,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private final DnsPublication dns;
   private final MtaStsHosting mtaSts;
   private final MtaDeployment mta;
+  private final ConditionMetrics metrics;
   private final ComplianceMonitor monitor;
   private final Duration resync;
   private final long minMaxAge;
@@ -75,16 +76,18 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
-      MtaDeployment mta, ComplianceMonitor monitor,
+      MtaDeployment mta, ComplianceMonitor monitor, ConditionMetrics metrics,
       @ConfigProperty(name = "quarkus.operator-sdk.controllers." + NAME + ".max-reconciliation-interval",
           defaultValue = "PT10M") Duration resync,
       @ConfigProperty(name = "securemail.mtasts.min-max-age", defaultValue = "86400") long minMaxAge) {
-    this(certificates, dns, mtaSts, mta, monitor, resync, minMaxAge, Clock.systemUTC());
+    this(certificates, dns, mtaSts, mta, monitor, metrics, resync, minMaxAge, Clock.systemUTC());
   }
 
   SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
-      MtaDeployment mta, ComplianceMonitor monitor, Duration resync, long minMaxAge, Clock clock) {
+      MtaDeployment mta, ComplianceMonitor monitor, ConditionMetrics metrics, Duration resync, long minMaxAge,
+      Clock clock) {
     this.mta = mta;
+    this.metrics = metrics;
     this.minMaxAge = minMaxAge;
     this.certificates = certificates;
     this.dns = dns;
@@ -106,6 +109,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
         WarningEvents.record(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
       }
       UpdateControl<SecureMailDomain> control = status.write(context);
+      metrics.record(domain, status.next());
       boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }
@@ -124,6 +128,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     UpdateControl<SecureMailDomain> control = status.write(context);
+    metrics.record(domain, status.next());
     Duration dnsRetry = outcome.retryAfter() == null ? null
         : Backoff.next(outcome.retryAfter(), since, clock.instant());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
@@ -146,6 +151,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   @Override
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
+    metrics.remove(domain);
     mtaSts.forget(domain, context.getClient());
     if (DnsPublication.abandons(domain)) {
       return DeleteControl.defaultDelete();

@@ -1,0 +1,55 @@
+package io.securemail.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainStatus;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ConditionMetricsTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-26T00:00:00Z");
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ConditionMetrics metrics = new ConditionMetrics(registry);
+
+  private static SecureMailDomain domain() {
+    SecureMailDomain domain = new SecureMailDomain();
+    domain.setMetadata(new ObjectMetaBuilder().withName("example-com").withNamespace("mail").build());
+    return domain;
+  }
+
+  private double gauge(String name, String... tags) {
+    return registry.get(name).tags("namespace", "mail", "name", "example-com").tags(tags).gauge().value();
+  }
+
+  @Test
+  void aStuckRolloverRaisesItsGaugeAndConditionsBecomeSeries() {
+    SecureMailDomainStatus status = new SecureMailDomainStatus();
+    status.setConditions(Conditions.with(null, "CertificatesReady", "False", "DaneRolloverStuck", "stuck", 1, NOW));
+    status.setConditions(Conditions.with(status.getConditions(), "MtaReady", "True", "Ready", "ok", 1, NOW));
+    metrics.record(domain(), status);
+    assertThat(gauge("securemail.dane.rollover.stuck")).isEqualTo(1);
+    assertThat(gauge("securemail.condition.status", "condition", "CertificatesReady")).isEqualTo(0);
+    assertThat(gauge("securemail.condition.status", "condition", "MtaReady")).isEqualTo(1);
+    assertThat(registry.find("securemail.condition.status").tag("condition", "Ready").gauge()).isNull();
+
+    status.setConditions(Conditions.with(status.getConditions(), "CertificatesReady", "True", "Ready", "ok", 1, NOW));
+    metrics.record(domain(), status);
+    assertThat(gauge("securemail.dane.rollover.stuck")).isEqualTo(0);
+    assertThat(gauge("securemail.condition.status", "condition", "CertificatesReady")).isEqualTo(1);
+  }
+
+  @Test
+  void aDeletedDomainTakesItsSeriesWithIt() {
+    SecureMailDomainStatus status = new SecureMailDomainStatus();
+    status.setConditions(Conditions.with(null, "Ready", "True", "Ready", "ok", 1, NOW));
+    metrics.record(domain(), status);
+    metrics.remove(domain());
+    assertThat(registry.find("securemail.condition.status").gauges()).isEmpty();
+    assertThat(registry.find("securemail.dane.rollover.stuck").gauges()).isEmpty();
+  }
+}
