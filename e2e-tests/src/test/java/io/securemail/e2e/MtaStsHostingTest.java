@@ -132,6 +132,14 @@ class MtaStsHostingTest {
     assertThat(path.getPath()).isEqualTo("/.well-known/mta-sts.txt");
     assertThat(path.getPathType()).isEqualTo("Exact");
     assertThat(path.getBackend().getService().getName()).isEqualTo(PolicyServer.INTERNAL);
+
+    // Nothing left to do: certificates, DNS and the policy are done, and the MTA is not the
+    // operator's (spec.mta unset), so Ready turns True, which is what GitOps tools wait for.
+    SecureMailDomain ready = awaitStatus(client, NS, NAME, s -> condition(s, "Ready")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+    assertThat(condition(ready, "MtaReady").orElseThrow().getReason()).isEqualTo("NotManaged");
+    assertThat(condition(ready, "MtaReady").orElseThrow().getMessage()).contains(NAME + "-mx-tls");
+    assertThat(condition(ready, "Ready").orElseThrow().getMessage()).contains("MTA-STS policy served");
   }
 
   @Test
