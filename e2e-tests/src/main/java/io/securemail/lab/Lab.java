@@ -133,6 +133,18 @@ public final class Lab implements AutoCloseable {
         workDir.resolve("operator-" + System.currentTimeMillis() + ".log"), operatorProperties);
   }
 
+  /**
+   * Starts another operator process with the lab's configuration plus {@code extra} (as a second
+   * replica, or one scoped to a test's namespace), with the cluster admin's credentials; the
+   * caller stops it.
+   */
+  public OperatorProcess startExtraOperator(String name, Map<String, String> extra) throws IOException {
+    Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
+    properties.putAll(extra);
+    return OperatorProcess.start(repoDir.resolve("operator"), controlPlane.kubeconfig(),
+        workDir.resolve("operator-" + name + ".log"), properties);
+  }
+
   /** The stand-in for cert-manager: its CRDs, the lab CA and its ClusterIssuer, issuance. */
   public LabIssuer issuer() {
     return issuer;

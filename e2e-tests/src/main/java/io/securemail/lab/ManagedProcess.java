@@ -73,6 +73,27 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * SIGTERM to the process alone, as a kubelet stopping a container sends it, and waits up to
+   * {@code grace} for it to exit by itself; then SIGKILL.
+   *
+   * @return the exit code when it exited by itself within the grace period, else empty
+   */
+  public java.util.OptionalInt terminate(java.time.Duration grace) {
+    process.destroy();
+    try {
+      if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return java.util.OptionalInt.of(process.exitValue());
+      }
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      return java.util.OptionalInt.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.OptionalInt.empty();
+    }
+  }
+
   /** SIGTERM, then SIGKILL after 10 s, for the process and anything it started. */
   @Override
   public void close() {

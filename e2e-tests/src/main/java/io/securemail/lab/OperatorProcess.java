@@ -62,6 +62,11 @@ public final class OperatorProcess implements AutoCloseable {
     return process.tail();
   }
 
+  /** SIGTERM; the exit code when the JVM stopped by itself within {@code grace}, else empty (killed). */
+  public java.util.OptionalInt terminate(Duration grace) {
+    return process.terminate(grace);
+  }
+
   @Override
   public void close() {
     process.close();
