@@ -13,6 +13,7 @@ import io.securemail.lab.OutboundZone.Destination;
 import io.securemail.lab.PolicyMount;
 import io.securemail.lab.PolicyServers;
 import io.securemail.lab.TlsPolicyStack;
+import io.securemail.lab.ZoneUpdates;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,8 @@ class TlsPolicyDaemonTest {
   static X509Certificate ca;
   static TlsPolicyStack stack;
   static PolicyMount policyServer;
+  /** TLSA data (3 1 1) of the key the MX address serves. */
+  static String daneEe;
 
   static Destination daneOk;
   static Destination daneAndSts;
@@ -91,7 +94,7 @@ class TlsPolicyDaemonTest {
     Files.writeString(caFile, LabPki.certificatePem(ca));
     // The key the MX address really serves: the TLSA records describe the real server.
     PublicKey mxKey = l.postfix().throwawayCertificate(MX_ADDRESS).getPublicKey();
-    String daneEe = OutboundZone.tlsaDaneEe(mxKey);
+    daneEe = OutboundZone.tlsaDaneEe(mxKey);
     OutboundZone zone = l.outbound();
     daneOk = zone.destination("tp-dane-ok").mx(MX_ADDRESS).tlsa(daneEe).publish();
     daneAndSts = zone.destination("tp-dane-sts").mx(MX_ADDRESS).tlsa(daneEe).mtaSts(POLICY_ADDRESS, "1").publish();
@@ -164,6 +167,20 @@ class TlsPolicyDaemonTest {
   void withoutMxRecordsTheDomainItselfIsTheDaneHost() throws Exception {
     assertThat(implicitMx.mxHost()).isEqualTo(implicitMx.domain());
     assertThat(stack.lookup(implicitMx.domain())).isEqualTo("OK dane");
+  }
+
+  @Test
+  void anMxHostAliasIsFollowedToTheTlsaOfItsTarget() throws Exception {
+    // RFC 7672 section 2.2.2: with a secure CNAME chain, TLSA is looked for at the expanded name.
+    String domain = "tp-alias." + OutboundZone.ZONE;
+    ZoneUpdates.add(lab.dns(), lab.dns().authoritativeAddress(), lab.dns().authoritativePort(), OutboundZone.ZONE,
+        List.of(domain + ". 60 IN MX 10 mx." + domain + ".",
+            "mx." + domain + ". 60 IN CNAME host." + domain + ".",
+            "host." + domain + ". 60 IN A " + MX_ADDRESS,
+            "_25._tcp.host." + domain + ". 60 IN TLSA " + daneEe));
+    assertThat(stack.lookup(domain)).isEqualTo("OK dane");
+    assertThat(Files.readString(stack.policyLog())).contains("domain=" + domain + " answer=dane reason=secure MX "
+        + "and usable TLSA at _25._tcp.host." + domain);
   }
 
   // --- DANE does not apply: mta-sts-daemon's answer, unchanged ---
