@@ -39,8 +39,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * the TLS Secret included ({@code tls.crt -> ..data/tls.crt}, {@code ..data -> ..<version>}). The
  * Secret is then updated the way the kubelet does it (a new version directory, a {@code ..data_tmp}
  * link renamed onto {@code ..data}) and the certificate served over STARTTLS, as OpenSSL's client
- * sees it, must change without a restart: same master process, an open SMTP session kept. Finally
- * SIGTERM must stop Postfix the orderly way. Needs no Kubernetes API and no DNS; needs root,
+ * sees it, must change without a restart: same master process, an open SMTP session kept. The
+ * configuration directory is a ConfigMap volume laid out the same way, and a new version of it
+ * must be applied by a reload too. Finally SIGTERM must stop Postfix the orderly way. Needs no Kubernetes API and no DNS; needs root,
  * postfix, inotify-tools and openssl.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -72,8 +73,7 @@ class MtaEntrypointTest {
     Files.setOwner(data, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("postfix"));
     first = certificate("first.mta.lab.invalid");
     assertThat(accepts()).as(ADDRESS + ":" + PORT + " must be free").isFalse();
-    Files.writeString(configDir.resolve("main.cf"), mainCf());
-    Files.writeString(configDir.resolve("master.cf"), masterCf());
+    configuration("first configuration");
     entrypoint = ManagedProcess.start("securemail-mta", List.of(repo.resolve(
         "operator/src/main/docker/mta/securemail-mta").toString()), Map.of("SECUREMAIL_POSTFIX_CONFIG",
         configDir.toString(), "SECUREMAIL_TLS_DIR", tlsDir.toString()), dir.resolve("securemail-mta.log"));
@@ -121,6 +121,18 @@ class MtaEntrypointTest {
 
   @Test
   @Order(3)
+  void aConfigMapUpdateIsAppliedByAReload() throws Exception {
+    long master = masterPid();
+    assertThat(greeting()).contains("first configuration");
+    configuration("second configuration");
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        .until(() -> greeting().contains("second configuration"));
+    assertThat(masterPid()).isEqualTo(master);
+    assertThat(Files.readString(entrypoint.log())).contains("securemail-mta: reload: " + configDir);
+  }
+
+  @Test
+  @Order(4)
   void sigtermStopsPostfixTheOrderlyWay() throws Exception {
     long master = masterPid();
     ProcessHandle.of(entrypoint.pid()).orElseThrow().destroy(); // SIGTERM to the entrypoint alone, as the kubelet sends
@@ -133,38 +145,54 @@ class MtaEntrypointTest {
 
   // --- the Secret volume, as the kubelet writes it ---
 
-  /**
-   * Writes a new certificate and key as the kubelet updates a Secret volume (its "atomic writer"):
-   * a fresh hidden directory, a {@code ..data_tmp} link to it renamed onto {@code ..data}, the
-   * user-visible files links through {@code ..data}; the previous version is removed afterwards.
-   */
+  /** A new self-signed certificate and its key, written into the TLS Secret volume. */
   static X509Certificate certificate(String name) throws IOException {
     KeyPair key = LabPki.generateEcdsa();
     X509Certificate certificate = LabPki.selfSignedServer(key, name, List.of(name), Duration.ofDays(2));
-    Path data = tlsDir.resolve("..data");
-    Path previous = Files.isSymbolicLink(data) ? tlsDir.resolve(Files.readSymbolicLink(data)) : null;
-    Path version = Files.createDirectory(tlsDir.resolve("..version-" + System.nanoTime()));
-    Files.writeString(version.resolve("tls.crt"), LabPki.certificatePem(certificate));
-    Files.writeString(version.resolve("tls.key"), LabPki.privateKeyPem(key.getPrivate(), true),
-        StandardCharsets.US_ASCII);
-    Files.setPosixFilePermissions(version.resolve("tls.key"), PosixFilePermissions.fromString("rw-------"));
-    Path tmp = tlsDir.resolve("..data_tmp");
+    writeVolume(tlsDir, Map.of("tls.crt", LabPki.certificatePem(certificate),
+        "tls.key", LabPki.privateKeyPem(key.getPrivate(), true)));
+    return certificate;
+  }
+
+  /** main.cf and master.cf written into the configuration (ConfigMap) volume; the banner names the version. */
+  static void configuration(String banner) throws IOException {
+    writeVolume(configDir, Map.of("main.cf", mainCf() + "smtpd_banner = $myhostname ESMTP " + banner + "\n",
+        "master.cf", masterCf()));
+  }
+
+  /**
+   * Writes a new version of a Secret or ConfigMap volume as the kubelet does (its "atomic writer"):
+   * the files in a fresh hidden directory, a {@code ..data_tmp} link to it renamed onto
+   * {@code ..data}, the user-visible files links through {@code ..data}; the previous version is
+   * removed afterwards.
+   */
+  static void writeVolume(Path volume, Map<String, String> files) throws IOException {
+    Path data = volume.resolve("..data");
+    Path previous = Files.isSymbolicLink(data) ? volume.resolve(Files.readSymbolicLink(data)) : null;
+    Path version = Files.createDirectory(volume.resolve("..version-" + System.nanoTime()));
+    for (Map.Entry<String, String> file : files.entrySet()) {
+      Path path = version.resolve(file.getKey());
+      Files.writeString(path, file.getValue(), StandardCharsets.US_ASCII);
+      // As a Secret's defaultMode would make them: keys for root only, the rest readable (0644 is the default).
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(file.getKey().endsWith(".key") ? "rw-------"
+          : "rw-r--r--"));
+    }
+    Path tmp = volume.resolve("..data_tmp");
     Files.createSymbolicLink(tmp, version.getFileName());
     Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    for (String file : List.of("tls.crt", "tls.key")) {
-      if (!Files.exists(tlsDir.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
-        Files.createSymbolicLink(tlsDir.resolve(file), Path.of("..data", file));
+    for (String file : files.keySet()) {
+      if (!Files.exists(volume.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
+        Files.createSymbolicLink(volume.resolve(file), Path.of("..data", file));
       }
     }
     if (previous != null) {
-      try (var files = Files.list(previous)) {
-        for (Path f : files.toList()) {
+      try (var old = Files.list(previous)) {
+        for (Path f : old.toList()) {
           Files.delete(f);
         }
       }
       Files.delete(previous);
     }
-    return certificate;
   }
 
   // --- Postfix ---
@@ -227,6 +255,18 @@ class MtaEntrypointTest {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /** The server's 220 greeting line. */
+  static String greeting() throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(ADDRESS, PORT), 1000);
+      socket.setSoTimeout(5000);
+      String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+      socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+      return String.valueOf(line);
     }
   }
 

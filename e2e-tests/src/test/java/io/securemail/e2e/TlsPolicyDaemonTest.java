@@ -52,7 +52,9 @@ import org.xbill.DNS.Type;
  * <p>Lab servers used: the stack on 127.0.4.2 (and 127.0.4.3 with an unreachable resolver, 127.0.4.5
  * whose mta-sts-daemon is stopped), the
  * Postfix listener 127.0.1.6 as the destinations' MX address (only its throwaway key is read, its
- * settings are not changed), the policy server 127.0.2.6 for namespace {@value #NS}.
+ * settings are not changed), the policy server 127.0.2.6 for namespace {@value #NS}. One case stops
+ * the lab's Knot for a few seconds and starts it again (as DnsLabTest does). Destination labels
+ * start with "tp-" in {@value OutboundZone#ZONE}.
  */
 @ExtendWith(LabExtension.class)
 class TlsPolicyDaemonTest {
@@ -230,6 +232,20 @@ class TlsPolicyDaemonTest {
       }
       assertThat(dead.isRunning()).isTrue();
     }
+  }
+
+  @Test
+  void anAuthoritativeOutageDefersTheMail() throws Exception {
+    // Published now and never asked before, so the resolver has nothing cached for it.
+    Destination fresh = lab.outbound().destination("tp-outage").mx(MX_ADDRESS).tlsa(daneEe).publish();
+    lab.dns().stopAuthoritative();
+    try {
+      // The validating resolver answers SERVFAIL (or not in time): neither DANE nor "no DANE" is known.
+      assertThat(stack.lookup(fresh.domain())).startsWith("TEMP ").contains(fresh.domain());
+    } finally {
+      lab.dns().startAuthoritative();
+    }
+    assertThat(stack.lookup(fresh.domain())).isEqualTo("OK dane");
   }
 
   @Test
