@@ -7,7 +7,9 @@
 #  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
 #  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks;
 #  - nginx (the lab's MTA-STS policy servers, run with the operator's own configuration) and
-#    testssl.sh (an independent TLS probe of them).
+#    testssl.sh (an independent TLS probe of them);
+#  - what the MTA image runs besides Postfix: mta-sts-daemon (postfix-mta-sts-resolver), the
+#    policy daemon's dnspython, and inotify-tools for the entrypoint's reloader.
 # Re-running is cheap: every step is skipped when its result is already there.
 # Without root it installs nothing and names exactly what is missing.
 set -euo pipefail
@@ -19,7 +21,8 @@ SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
 STAMP="$CACHE/provisioned-v3"
 
-PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks nginx testssl.sh)
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks nginx testssl.sh
+          postfix-mta-sts-resolver python3-dnspython inotify-tools)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }

@@ -20,7 +20,9 @@ public final class Lab implements AutoCloseable {
   public static final List<String> ZONES = List.of(
       "faults.test",
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test");
+      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test",
+      // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
+      OutboundZone.ZONE);
 
   /** The DNSSEC-signed zones the lab's BIND hosts: the second RFC 2136 implementation (interop). */
   public static final List<String> BIND_ZONES = List.of("bind.test");
@@ -117,6 +119,11 @@ public final class Lab implements AutoCloseable {
 
   public DnsLab dns() {
     return dns;
+  }
+
+  /** Makes destinations for outbound mail in the lab zone {@value OutboundZone#ZONE}. */
+  public OutboundZone outbound() {
+    return new OutboundZone(dns);
   }
 
   public OperatorProcess operator() {
