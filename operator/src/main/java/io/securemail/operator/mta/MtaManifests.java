@@ -45,8 +45,8 @@ public final class MtaManifests {
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String CONFIG_HASH = "securemail.io/config-hash";
   static final String UNBOUND_CONF = "unbound.conf";
-  /** The non-root user of the helper containers (nobody). */
-  private static final long NOBODY = 65534L;
+  /** The image's non-root user (securemail, see the Dockerfile) for the helper containers. */
+  static final long HELPER_USER = 10100L;
 
   private MtaManifests() {}
 
@@ -176,7 +176,7 @@ public final class MtaManifests {
   }
 
   private static Container mtaStsDaemon(MtaSettings settings) {
-    return helper("mta-sts", settings, List.of("mta-sts-daemon", "-c", "/etc/securemail/mta-sts-daemon.yml"))
+    return helper("mta-sts", settings, List.of("mta-sts-daemon", "-c", "/etc/mta-sts-daemon.yml"))
         .withResources(resources("10m", "48Mi", "256Mi")).build();
   }
 
@@ -189,7 +189,7 @@ public final class MtaManifests {
 
   private static ContainerBuilder helper(String name, MtaSettings settings, List<String> command) {
     return new ContainerBuilder().withName(name).withImage(settings.image()).withCommand(command)
-        .withSecurityContext(new SecurityContextBuilder().withRunAsUser(NOBODY).withRunAsGroup(NOBODY)
+        .withSecurityContext(new SecurityContextBuilder().withRunAsUser(HELPER_USER).withRunAsGroup(HELPER_USER)
             .withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
             .withCapabilities(new CapabilitiesBuilder().withDrop("ALL").build()).build());
   }
