@@ -122,6 +122,11 @@ final class DomainStatus {
         .orElse(null);
   }
 
+  /** Ready=False for a reconcile that failed unexpectedly; every other part of status stays as it was. */
+  void markFailed(String reason, String message) {
+    ready(Conditions.FALSE, reason, message);
+  }
+
   /** Records that DNS withdrawal is blocked, while the resource waits for deletion. */
   boolean markWithdrawalBlocked(String reason, String message) {
     String text = "Deletion waits until the published records are withdrawn: " + message + " (set annotation "

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -138,6 +139,25 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     Duration retry = earliest(earliest(earliest(earliest(earliest(dnsRetry, certs.retryAfter()), stsRetry),
         mtaOutcome.retryAfter()), compliance.nextCheckIn()), resync);
     return retry == null ? control : control.rescheduleAfter(retry);
+  }
+
+  /**
+   * An exception no step turned into a condition of its own (an RBAC refusal, an API server
+   * error): Ready=False says what failed, and the SDK retries with backoff.
+   */
+  @Override
+  public ErrorStatusUpdateControl<SecureMailDomain> updateErrorStatus(SecureMailDomain domain,
+      Context<SecureMailDomain> context, Exception e) {
+    ReconcileError error = ReconcileError.of(e);
+    try {
+      var status = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
+      status.markFailed(error.reason(), error.message());
+      status.write(context);
+      metrics.record(domain, status.next());
+    } catch (RuntimeException writeFailed) {
+      // The status cannot be written either (the same outage, most likely): the retry will tell.
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   private static Duration earliest(Duration a, Duration b) {
