@@ -5,7 +5,8 @@
 #    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
 #  - etcd (Debian's etcd-server) and kubectl linked beside them;
 #  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
-#  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks;
+#  - Postfix (the lab's MX hosts and MTA, and posttls-finger) and the independent probes ldns-dane and swaks
+#    (with Net::SSLeay, which its STARTTLS needs);
 #  - nginx (the lab's MTA-STS policy servers, run with the operator's own configuration) and
 #    testssl.sh (an independent TLS probe of them).
 # Re-running is cheap: every step is skipped when its result is already there.
@@ -19,7 +20,7 @@ SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
 STAMP="$CACHE/provisioned-v3"
 
-PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks nginx testssl.sh)
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks libnet-ssleay-perl nginx testssl.sh)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }
