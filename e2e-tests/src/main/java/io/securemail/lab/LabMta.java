@@ -88,8 +88,8 @@ public final class LabMta implements AutoCloseable {
   private ManagedProcess process;
   private SharedIndexInformer<Secret> secretInformer;
 
-  private LabMta(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf, Path postfix)
-      throws IOException {
+  private LabMta(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf, Path postfix,
+      String tlsPolicyMap) throws IOException {
     this.dir = dir;
     this.address = address;
     this.spec = spec;
@@ -101,7 +101,7 @@ public final class LabMta implements AutoCloseable {
         caFile.toString(), List.of(address + ":" + SMTP_PORT), List.of(address + ":" + SUBMISSION_PORT),
         // The listeners are named in master.cf (127.0.3.x is routed to lo without being listed on
         // it, which inet_interfaces would require); see PostfixServer.
-        "loopback-only", TLS_POLICY_MAP);
+        "loopback-only", tlsPolicyMap);
     this.files = PostfixConfig.render(spec, layout);
   }
 
@@ -118,6 +118,15 @@ public final class LabMta implements AutoCloseable {
    */
   public static LabMta create(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf)
       throws IOException {
+    return create(dir, address, spec, caFile, resolvConf, TLS_POLICY_MAP);
+  }
+
+  /**
+   * As {@link #create(Path, String, SecureMailDomainSpec, Path, Path)}, with the TLS policy
+   * socketmap (outbound.mtaSts) at {@code tlsPolicyMap}, e.g. {@code inet:127.0.3.9:8462}.
+   */
+  public static LabMta create(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf,
+      String tlsPolicyMap) throws IOException {
     if (!ADDRESSES.contains(address)) {
       throw new IllegalArgumentException(address + " is not a lab MTA address; they are " + ADDRESSES);
     }
@@ -126,7 +135,7 @@ public final class LabMta implements AutoCloseable {
             + "Run e2e-tests/lab/provision.sh as root once."));
     Path absolute = dir.toAbsolutePath();
     Files.createDirectories(absolute);
-    LabMta mta = new LabMta(absolute, address, spec, caFile.toAbsolutePath(), resolvConf, postfix);
+    LabMta mta = new LabMta(absolute, address, spec, caFile.toAbsolutePath(), resolvConf, postfix, tlsPolicyMap);
     mta.prepare();
     return mta;
   }

@@ -144,6 +144,25 @@ class MtaInboundTest {
   }
 
   @Test
+  void aMessageForSeveralRecipientsIsDeliveredToEachOverLmtp() throws Exception {
+    String subject = Mtas.uniqueSubject("inbound two recipients");
+    long mark = corp.logSize();
+    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 25, "alice@sender.example",
+        "bob@" + DOMAIN + ",carol@" + DOMAIN, subject, "--tls");
+    assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isZero();
+    await("both recipients at the mail store").atMost(DELIVERED).pollInterval(Duration.ofMillis(100))
+        .until(() -> store.messagesContaining(subject).stream().flatMap(m -> m.recipients().stream()).toList(),
+            r -> r.containsAll(List.of("bob@" + DOMAIN, "carol@" + DOMAIN)));
+    // LMTP answers once per recipient (RFC 2033 section 4.2); Postfix records each as delivered.
+    for (String recipient : List.of("bob@" + DOMAIN, "carol@" + DOMAIN)) {
+      await("status=sent for " + recipient + " in " + corp.log()).atMost(DELIVERED)
+          .until(() -> corp.logLines(mark, java.util.regex.Pattern.compile("to=<" + recipient + ">.*status=sent")),
+              l -> !l.isEmpty());
+    }
+    assertThat(store.messagesContaining(subject)).allMatch(Message::overTls, "over TLS");
+  }
+
+  @Test
   void mailToTheStoreOverSmtpIsAlsoEncrypted() throws Exception {
     String subject = Mtas.uniqueSubject("inbound smtp");
     ManagedProcess.Completed sent = Mtas.swaks("127.0.3.2", 25, "alice@sender.example", "carol@" + STRICT_DOMAIN,

@@ -53,6 +53,12 @@ class MtaOutboundTest {
   static Destination daneMismatch;
   static Destination daneNoStartTls;
   static Destination noTlsa;
+  static Destination insecureZone;
+  /** An MTA with outbound.mtaSts on whose TLS policy service does not answer. */
+  static LabMta stsNoPolicyService;
+  static final String STS_MTA = "127.0.3.6";
+  /** Nothing listens here: the policy socketmap of {@link #stsNoPolicyService}. */
+  static final String UNREACHABLE_POLICY_MAP = "inet:127.0.3.9:8462";
 
   /** A destination domain: its MX host on one address, served by a recording SMTP server. */
   record Destination(String domain, String mxHost, String address, MailStoreSink server) {
@@ -68,6 +74,7 @@ class MtaOutboundTest {
     daneMismatch = destination("dane-bad", "127.0.3.13", true, Tlsa.OTHER_KEY);
     daneNoStartTls = destination("dane-notls", "127.0.3.14", false, Tlsa.MATCHING);
     noTlsa = destination("no-tlsa", "127.0.3.15", true, Tlsa.NONE);
+    insecureZone = insecureDestination("insecure", "127.0.3.16");
 
     var spec = Mtas.spec(DOMAIN, "lmtp:[127.0.3.10]:2429");
     spec.getMta().getOutbound().setAllowedNetworks(List.of("127.0.3.96/28"));
@@ -79,6 +86,34 @@ class MtaOutboundTest {
     mta.serve(LabPki.certificatePem(LabPki.selfSignedServer(key, "mx." + DOMAIN, List.of("mx." + DOMAIN),
         Duration.ofDays(1))), LabPki.privateKeyPem(key.getPrivate(), false));
     mta.start();
+
+    var stsSpec = Mtas.spec("sts-out.mta.test", "lmtp:[127.0.3.10]:2429");
+    stsSpec.getMta().getOutbound().setAllowedNetworks(List.of("127.0.3.96/28"));
+    stsSpec.getMta().getOutbound().setMtaSts(true);
+    stsNoPolicyService = started(LabMta.create(lab.workDir().resolve("mta-outbound-sts"), STS_MTA, stsSpec,
+        lab.issuer().caCertificateFile(), lab.dns().resolvConf(), UNREACHABLE_POLICY_MAP));
+    stsNoPolicyService.serve(LabPki.certificatePem(LabPki.selfSignedServer(key, "mx.sts-out.mta.test",
+        List.of("mx.sts-out.mta.test"), Duration.ofDays(1))), LabPki.privateKeyPem(key.getPrivate(), false));
+    stsNoPolicyService.start();
+  }
+
+  /**
+   * A destination in a zone that is not signed (an insecure delegation from the signed lab zone,
+   * RFC 4035 section 5.2), with TLSA records that match nothing: a DANE client must ignore them
+   * (RFC 7672 section 2.2), so only the validated answers' AD bit tells it apart from dane-bad.
+   */
+  static Destination insecureDestination(String label, String address) throws Exception {
+    String domain = label + "." + BASE;
+    String mx = "mx." + domain;
+    MailStoreSink server = started(new MailStoreSink(mx).listen(Protocol.SMTP, address, 25));
+    lab.dns().addUnsignedZone(domain, List.of(
+        domain + ". 60 IN MX 10 " + mx + ".",
+        mx + ". 60 IN A " + address,
+        "_25._tcp." + mx + ". 60 IN TLSA 3 1 1 " + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(LabPki.generateEcdsa().getPublic().getEncoded()))));
+    ZoneUpdates.add(lab.dns(), lab.dns().authoritativeAddress(), lab.dns().authoritativePort(), ZONE,
+        List.of(domain + ". 60 IN NS ns." + ZONE + "."));
+    return new Destination(domain, mx, address, server);
   }
 
   enum Tlsa { MATCHING, OTHER_KEY, NONE }
@@ -118,8 +153,12 @@ class MtaOutboundTest {
 
   /** Submits one message from the allowed network over TLS; the MTA must accept it. */
   static String submit(Destination to, String what) throws Exception {
+    return submit(MTA, to, what);
+  }
+
+  static String submit(String mtaAddress, Destination to, String what) throws Exception {
     String subject = Mtas.uniqueSubject(what);
-    ManagedProcess.Completed sent = Mtas.swaks(MTA, 587, "alice@" + DOMAIN, to.recipient(), subject, "--tls",
+    ManagedProcess.Completed sent = Mtas.swaks(mtaAddress, 587, "alice@" + DOMAIN, to.recipient(), subject, "--tls",
         "--local-interface", CLIENT);
     assertThat(sent.exitCode()).as("accepted on 587; swaks transcript:\n" + sent.output()).isZero();
     return subject;
@@ -127,6 +166,10 @@ class MtaOutboundTest {
 
   /** The MTA's log lines about delivery to the recipient since the mark, once one has a status. */
   static List<String> awaitDeliveryStatus(long mark, Destination to, String status) {
+    return awaitDeliveryStatus(mta, mark, to, status);
+  }
+
+  static List<String> awaitDeliveryStatus(LabMta mta, long mark, Destination to, String status) {
     Pattern line = Pattern.compile("to=<" + Pattern.quote(to.recipient()) + ">.*status=" + status);
     return await("a delivery attempt to " + to.recipient() + " with status=" + status + " in " + mta.log())
         .atMost(DELIVERED).pollInterval(Duration.ofMillis(200))
@@ -184,5 +227,33 @@ class MtaOutboundTest {
     Message message = await("the message at " + noTlsa.domain()).atMost(DELIVERED)
         .until(() -> noTlsa.server().messagesContaining(subject), m -> !m.isEmpty()).get(0);
     assertThat(message.overTls()).isTrue();
+  }
+
+  @Test
+  void tlsaRecordsInAZoneThatIsNotSignedAreIgnored() throws Exception {
+    long mark = mta.logSize();
+    String subject = submit(insecureZone, "insecure tlsa");
+    awaitDeliveryStatus(mark, insecureZone, "sent");
+    assertThat(mta.logLines(mark, Pattern.compile("Verified TLS connection established to "
+        + Pattern.quote(insecureZone.mxHost())))).isEmpty();
+    Message message = await("the message at " + insecureZone.domain()).atMost(DELIVERED)
+        .until(() -> insecureZone.server().messagesContaining(subject), m -> !m.isEmpty()).get(0);
+    assertThat(message.overTls()).as("opportunistic TLS").isTrue();
+  }
+
+  @Test
+  void withMtaStsOnAndNoAnswerFromThePolicyServiceNothingLeaves() throws Exception {
+    long mark = stsNoPolicyService.logSize();
+    int connectionsBefore = noTlsa.server().connections();
+    String subject = submit(STS_MTA, noTlsa, "policy service down");
+    List<String> deferred = awaitDeliveryStatus(stsNoPolicyService, mark, noTlsa, "deferred");
+    // Postfix defers before it connects ("relay=none") when the policy table cannot be read.
+    assertThat(String.join("\n", deferred)).contains("relay=none").contains("client TLS configuration problem");
+    assertThat(stsNoPolicyService.logLines(mark, Pattern.compile("smtp_tls_policy_maps, next-hop destination \""
+        + Pattern.quote(noTlsa.domain()) + "\": policy table lookup error"))).isNotEmpty();
+    Thread.sleep(500);
+    assertThat(noTlsa.server().connections()).as("connections to the destination").isEqualTo(connectionsBefore);
+    assertThat(noTlsa.server().messagesContaining(subject)).as("messages that left without a TLS policy").isEmpty();
+    assertThat(stsNoPolicyService.queue()).anyMatch(m -> m.recipients().contains(noTlsa.recipient()));
   }
 }
