@@ -175,6 +175,47 @@ class MtaInboundTest {
   }
 
   @Test
+  void deliverToTlsEncryptSendsNothingToAStoreWithoutTlsAndMaySends() throws Exception {
+    // A mail store that offers no STARTTLS, behind one MTA with deliverToTls encrypt (the default)
+    // and one with may.
+    try (MailStoreSink plainStore = new MailStoreSink("plain-store.mta.test").listen(Protocol.LMTP, STORE, 2430)) {
+      plainStore.offerStartTls(false);
+      Path work = lab.workDir().resolve("mta-inbound");
+      var encryptSpec = Mtas.spec("encrypt.mta.test", "lmtp:[" + STORE + "]:2430");
+      var maySpec = Mtas.spec("may.mta.test", "lmtp:[" + STORE + "]:2430");
+      maySpec.getMta().getInbound().setDeliverToTls(MtaSpec.HopTls.MAY);
+      try (LabMta encrypt = LabMta.create(work.resolve("encrypt"), "127.0.3.7", encryptSpec,
+          lab.issuer().caCertificateFile(), lab.dns().resolvConf());
+          LabMta may = LabMta.create(work.resolve("may"), "127.0.3.8", maySpec, lab.issuer().caCertificateFile(),
+              lab.dns().resolvConf())) {
+        for (LabMta mta : List.of(encrypt, may)) {
+          var key = io.securemail.lab.LabPki.generateEcdsa();
+          String host = PostfixConfig.hostname(mta.spec());
+          mta.serve(io.securemail.lab.LabPki.certificatePem(io.securemail.lab.LabPki.selfSignedServer(key, host,
+              List.of(host), Duration.ofDays(1))), io.securemail.lab.LabPki.privateKeyPem(key.getPrivate(), false));
+          mta.start();
+        }
+        long mark = encrypt.logSize();
+        String kept = Mtas.uniqueSubject("to a store without TLS, encrypt");
+        assertThat(Mtas.swaks("127.0.3.7", 25, "alice@sender.example", "bob@encrypt.mta.test", kept, "--tls")
+            .exitCode()).isZero();
+        List<String> deferred = await("the encrypt MTA to defer the message").atMost(DELIVERED)
+            .until(() -> encrypt.logLines(mark, java.util.regex.Pattern.compile("to=<bob@encrypt\\.mta\\.test>.*"
+                + "status=deferred")), l -> !l.isEmpty());
+        assertThat(deferred.get(0)).contains("TLS is required, but was not offered");
+        assertThat(encrypt.queue()).anyMatch(m -> m.recipients().contains("bob@encrypt.mta.test"));
+
+        String sent = Mtas.uniqueSubject("to a store without TLS, may");
+        assertThat(Mtas.swaks("127.0.3.8", 25, "alice@sender.example", "bob@may.mta.test", sent, "--tls")
+            .exitCode()).isZero();
+        Message message = awaitMessage(plainStore, sent);
+        assertThat(message.overTls()).as("delivered in the clear, as deliverToTls may allows").isFalse();
+        assertThat(plainStore.messagesContaining(kept)).as("messages the encrypt MTA sent in the clear").isEmpty();
+      }
+    }
+  }
+
+  @Test
   void mailForOtherDomainsIsRefused() throws Exception {
     String subject = Mtas.uniqueSubject("relay attempt");
     ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 25, "spammer@sender.example", "victim@" + DEST_DOMAIN,
