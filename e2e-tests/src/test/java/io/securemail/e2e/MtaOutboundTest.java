@@ -31,6 +31,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * TLS; one whose TLSA records do not match, or that offers no STARTTLS, gets nothing, not even in
  * the clear: the mail stays queued.
  *
+ * <p>Addresses: the MTA on 127.0.3.5 (and one with MTA-STS on 127.0.3.6), destinations on
+ * 127.0.3.12 to 127.0.3.16, port 25. The destinations' names are under {@code mta-out.example.test}
+ * (added by RFC 2136 at class start), one of them delegated to a zone that is not signed.
+ *
  * <p>MTA-STS is off in these specs (outbound.mtaSts=false): the DANE-first TLS policy daemon is not
  * in the lab yet. A destination with an MTA-STS policy is one more {@link Destination} with a policy
  * server, and a spec with mtaSts=true once the lab runs the policy daemon on
