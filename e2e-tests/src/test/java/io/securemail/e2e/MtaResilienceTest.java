@@ -3,6 +3,8 @@ package io.securemail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.securemail.lab.Lab;
 import io.securemail.lab.LabMta;
 import io.securemail.lab.LabPki;
@@ -39,6 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class MtaResilienceTest {
 
   static final String STORE = "127.0.3.10";
+  static final String NS = "mta-resilience";
+  static final String SECRET = "rotate-mx-tls";
   static final Duration DELIVERED = Duration.ofSeconds(20);
 
   static Lab lab;
@@ -79,6 +83,16 @@ class MtaResilienceTest {
     KeyPair key = LabPki.generateEcdsa();
     mta.serve(LabPki.certificatePem(certificate(key, "mx." + domain)), LabPki.privateKeyPem(key.getPrivate(), false));
     return mta;
+  }
+
+  record Connection(long startedAt, X509Certificate served) {}
+
+  static Secret tlsSecret(X509Certificate certificate, KeyPair key) {
+    return new SecretBuilder().withNewMetadata().withName(SECRET).withNamespace(NS).endMetadata()
+        .withType("kubernetes.io/tls")
+        .withData(Map.of("tls.crt", PostfixLabTest.base64(LabPki.certificatePem(certificate)),
+            "tls.key", PostfixLabTest.base64(LabPki.privateKeyPem(key.getPrivate(), false))))
+        .build();
   }
 
   static X509Certificate certificate(KeyPair key, String host) {
@@ -132,8 +146,18 @@ class MtaResilienceTest {
   void aNewCertificateIsServedUnderLoadWithoutAFailedDelivery() throws Exception {
     String domain = "rotate.mta.test";
     MailStoreSink store = started(new MailStoreSink("store.rotate.mta.test").listen(Protocol.LMTP, STORE, 2427));
-    LabMta mta = mta("rotate", "127.0.3.4", domain, "lmtp:[" + STORE + "]:2427").start();
-    X509Certificate first = Mtas.startTls("127.0.3.4", 25).certificate();
+    // The certificate comes from a Secret (as cert-manager renews NAME-mx-tls), mounted as the kubelet would.
+    var client = lab.client();
+    Domains.createNamespace(client, NS);
+    KeyPair firstKey = LabPki.generateEcdsa();
+    X509Certificate first = certificate(firstKey, "mx." + domain);
+    client.secrets().inNamespace(NS).resource(tlsSecret(first, firstKey)).create();
+    LabMta mta = started(LabMta.create(work.resolve("rotate"), "127.0.3.4", Mtas.spec(domain,
+        "lmtp:[" + STORE + "]:2427"), lab.issuer().caCertificateFile(), lab.dns().resolvConf()));
+    mta.mountSecret(client, NS, SECRET);
+    await("Secret " + SECRET + " mounted").atMost(DELIVERED).until(mta::hasCertificate);
+    mta.start();
+    assertThat(Mtas.startTls("127.0.3.4", 25).certificate()).isEqualTo(first);
 
     // A few senders keep sending over STARTTLS, each message on a new connection, while the
     // certificate changes twice; every rotation happens with at least 10 messages before and after.
@@ -141,7 +165,7 @@ class MtaResilienceTest {
     AtomicInteger sent = new AtomicInteger();
     java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
     List<String> failures = new CopyOnWriteArrayList<>();
-    Map<X509Certificate, AtomicInteger> seen = new ConcurrentHashMap<>();
+    List<Connection> connections = new CopyOnWriteArrayList<>();
     Set<String> subjects = ConcurrentHashMap.newKeySet();
     ExecutorService senders = Executors.newFixedThreadPool(threads);
     List<Future<?>> running = new ArrayList<>();
@@ -150,10 +174,11 @@ class MtaResilienceTest {
       running.add(senders.submit(() -> {
         for (int i = 0; sending.get() && i < 100; i++) {
           String subject = Mtas.uniqueSubject("load " + thread + "-" + i);
+          long startedAt = System.nanoTime();
           try {
             X509Certificate served = Mtas.send("127.0.3.4", 25, "sender" + thread + "@sender.example",
                 "bob@" + domain, subject);
-            seen.computeIfAbsent(served, c -> new AtomicInteger()).incrementAndGet();
+            connections.add(new Connection(startedAt, served));
             subjects.add(subject);
           } catch (Exception e) {
             failures.add(subject + ": " + e);
@@ -162,7 +187,9 @@ class MtaResilienceTest {
         }
       }));
     }
-    List<X509Certificate> rotated = new ArrayList<>();
+    // Each certificate in order, and when a new connection was first seen to get it.
+    List<X509Certificate> certificates = new ArrayList<>(List.of(first));
+    List<Long> servedSince = new ArrayList<>(List.of(0L));
     try {
       for (int step = 1; step <= 3; step++) {
         int after = sent.get() + 10;
@@ -172,11 +199,11 @@ class MtaResilienceTest {
         }
         KeyPair key = LabPki.generateEcdsa();
         X509Certificate next = certificate(key, "mx." + domain);
-        // The kubelet swaps ..data to the new Secret content; the reloader runs `postfix reload`.
-        mta.serve(LabPki.certificatePem(next), LabPki.privateKeyPem(key.getPrivate(), false));
-        rotated.add(next);
-        assertThat(Mtas.startTls("127.0.3.4", 25).certificate()).as("certificate of a new connection after rotation "
-            + step).isEqualTo(next);
+        client.secrets().inNamespace(NS).resource(tlsSecret(next, key)).update();
+        await("certificate " + step + " served to a new connection").atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(50)).until(() -> Mtas.startTls("127.0.3.4", 25).certificate().equals(next));
+        certificates.add(next);
+        servedSince.add(System.nanoTime());
       }
     } finally {
       sending.set(false);
@@ -186,9 +213,22 @@ class MtaResilienceTest {
     for (Future<?> f : running) {
       f.get();
     }
+    // Once a new connection got a certificate, no later connection gets an older one.
+    for (Connection connection : connections) {
+      int newest = 0;
+      for (int i = 0; i < servedSince.size(); i++) {
+        if (connection.startedAt() > servedSince.get(i)) {
+          newest = i;
+        }
+      }
+      // (A connection started shortly before a switch was observed may already have the newer one.)
+      assertThat(certificates.indexOf(connection.served())).as("certificate of a connection started after "
+          + "certificate " + newest + " was served").isGreaterThanOrEqualTo(newest);
+    }
+    assertThat(connections).extracting(Connection::served).as("certificates the senders saw")
+        .containsAll(certificates);
     assertThat(failures).as("messages the MTA did not accept").isEmpty();
     assertThat(subjects).hasSize(sent.get()).hasSizeGreaterThanOrEqualTo(30);
-    assertThat(seen.keySet()).as("certificates the senders saw").contains(first, rotated.get(0), rotated.get(1));
     await("all " + subjects.size() + " messages at the mail store").atMost(DELIVERED).pollInterval(Duration.ofMillis(250))
         .until(() -> subjects.stream().allMatch(s -> !store.messagesContaining(s).isEmpty()));
     assertThat(store.messages()).hasSize(subjects.size()).allMatch(Message::overTls, "over TLS")
