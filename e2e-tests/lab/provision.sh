@@ -5,7 +5,8 @@
 #    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
 #  - etcd (Debian's etcd-server) and kubectl linked beside them;
 #  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
-#  - Postfix (the lab's MX hosts, and posttls-finger) and the independent probes ldns-dane and swaks;
+#  - Postfix (the lab's MX hosts and MTA, and posttls-finger) and the independent probes ldns-dane and swaks
+#    (with Net::SSLeay, which its STARTTLS needs);
 #  - nginx (the lab's MTA-STS policy servers, run with the operator's own configuration) and
 #    testssl.sh (an independent TLS probe of them);
 #  - what the MTA image runs besides Postfix: mta-sts-daemon (postfix-mta-sts-resolver), the
@@ -21,8 +22,8 @@ SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
 STAMP="$CACHE/provisioned-v3"
 
-PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks nginx testssl.sh
-          postfix-mta-sts-resolver python3-dnspython inotify-tools)
+PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks libnet-ssleay-perl nginx
+          testssl.sh postfix-mta-sts-resolver python3-dnspython inotify-tools)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }

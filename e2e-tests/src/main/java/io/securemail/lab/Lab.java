@@ -172,6 +172,11 @@ public final class Lab implements AutoCloseable {
     return policyServers;
   }
 
+  /** The lab's work directory (logs, state); scenarios that run servers of their own put them below it. */
+  public Path workDir() {
+    return workDir;
+  }
+
   public Path repoDir() {
     return repoDir;
   }

@@ -143,7 +143,7 @@ public final class PostfixServer implements AutoCloseable {
    * 0700, as made for a local lab) gets that search permission, nothing more; anywhere else the
    * lab says what to change rather than touching the machine.
    */
-  private static void requireSearchableByPostfix(Path dir) throws IOException {
+  static void requireSearchableByPostfix(Path dir) throws IOException {
     Path temp = Path.of(System.getProperty("java.io.tmpdir")).toRealPath();
     for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
       Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(p);

@@ -158,6 +158,12 @@ public final class PostfixConfig {
     String storeTls = mta.getInbound().getDeliverToTls() == HopTls.MAY ? "may" : "encrypt";
     boolean strip = Boolean.TRUE.equals(mta.getOutbound().getStripInternalHeaders());
     out.append("""
+        # pickup: "postqueue -f" and "postfix flush" (retrying the queue now, e.g. after the mail
+        # store was down) wake it before qmgr; without it they fail, "mail system is down".
+        pickup    unix  n       -       n       60      1       pickup
+        # showq: "postqueue -p" / "postqueue -j" (what is queued, and why) ask it; without it
+        # postqueue reports "mail system is down" and reads the queue files itself, as root only.
+        showq     unix  n       -       n       -       -       showq
         cleanup   unix  n       -       n       -       0       cleanup
         qmgr      unix  n       -       n       300     1       qmgr
         tlsmgr    unix  -       -       n       1000?   1       tlsmgr

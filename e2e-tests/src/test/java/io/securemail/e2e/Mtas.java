@@ -1,0 +1,201 @@
+package io.securemail.e2e;
+
+import io.securemail.lab.ManagedProcess;
+import io.securemail.operator.api.MtaSpec;
+import io.securemail.operator.api.MxHost;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/** What the MTA scenarios share: specs, and clients that act as senders do (swaks, openssl, a plain socket). */
+final class Mtas {
+
+  private Mtas() {}
+
+  /** A spec with spec.mta for {@code domain}, one MX host, and the given mail store. */
+  static SecureMailDomainSpec spec(String domain, String deliverTo) {
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain(domain);
+    spec.setMx(List.of(new MxHost("mx." + domain, 10)));
+    MtaSpec mta = new MtaSpec();
+    mta.getInbound().setDeliverTo(deliverTo);
+    spec.setMta(mta);
+    return spec;
+  }
+
+  /** A Subject no other message has, to find this one at the receiving end. */
+  static String uniqueSubject(String what) {
+    return what + " " + UUID.randomUUID();
+  }
+
+  /**
+   * swaks, a real SMTP client, sending one message; its exit code is 0 when the server accepted
+   * the message (the transcript tells what happened otherwise).
+   *
+   * @param extra further swaks options, e.g. {@code --tls} or {@code --local-interface ADDRESS}
+   */
+  static ManagedProcess.Completed swaks(String server, int port, String from, String to, String subject,
+      String... extra) throws IOException {
+    List<String> command = new ArrayList<>(List.of("swaks", "--server", server, "--port", String.valueOf(port),
+        "--from", from, "--to", to, "--helo", "client.lab.test", "--header", "Subject: " + subject,
+        "--header", "X-Mailer: securemail-lab", "--timeout", "20"));
+    command.addAll(List.of(extra));
+    return ManagedProcess.run(command);
+  }
+
+  /**
+   * {@code openssl s_client -starttls smtp} with these extra options; its output tells which
+   * protocol and suite were agreed, if any. {@code -brief} keeps it short.
+   */
+  static ManagedProcess.Completed openssl(String address, int port, String... options) throws IOException {
+    List<String> command = new ArrayList<>(List.of("openssl", "s_client", "-brief", "-starttls", "smtp",
+        "-connect", address + ":" + port, "-servername", "mx.lab.test"));
+    command.addAll(List.of(options));
+    // s_client waits on stdin; an empty stdin ends it after the handshake.
+    return ManagedProcess.run(List.of("sh", "-c", String.join(" ", command.stream().map(Mtas::quote).toList())
+        + " </dev/null"));
+  }
+
+  /** The protocol openssl -brief reports, or null when no TLS session was established. */
+  static String negotiatedProtocol(ManagedProcess.Completed openssl) {
+    Matcher m = Pattern.compile("Protocol version: (\\S+)").matcher(openssl.output());
+    return openssl.exitCode() == 0 && m.find() ? m.group(1) : null;
+  }
+
+  /** The suite openssl -brief reports, or null. */
+  static String negotiatedCipher(ManagedProcess.Completed openssl) {
+    Matcher m = Pattern.compile("Ciphersuite: (\\S+)").matcher(openssl.output());
+    return openssl.exitCode() == 0 && m.find() ? m.group(1) : null;
+  }
+
+  private static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** What an SMTP server presents after EHLO and STARTTLS, seen by a client that trusts anything. */
+  record Handshake(X509Certificate certificate, String protocol, String cipher) {}
+
+  static Handshake startTls(String address, int port) throws IOException {
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(address, port), 2000);
+      plain.setSoTimeout(5000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = plain.getOutputStream();
+      PostfixLabTest.expect(in, "220");
+      out.write("EHLO probe.lab.test\r\n".getBytes(StandardCharsets.US_ASCII));
+      String capabilities = PostfixLabTest.expect(in, "250");
+      if (!capabilities.contains("STARTTLS")) {
+        throw new IOException("no STARTTLS offered by " + address + ":" + port + ": " + capabilities);
+      }
+      out.write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+      PostfixLabTest.expect(in, "220");
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new PostfixLabTest.TrustAll()}, new SecureRandom());
+      try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, address, port, true)) {
+        tls.startHandshake();
+        X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        String protocol = tls.getSession().getProtocol();
+        String cipher = tls.getSession().getCipherSuite();
+        tls.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+        return new Handshake(served, protocol, cipher);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  /**
+   * One message over STARTTLS, as a sending MTA would do it (EHLO, STARTTLS, EHLO, MAIL, RCPT,
+   * DATA), failing unless every reply is positive.
+   *
+   * @return the certificate the server presented
+   */
+  static X509Certificate send(String address, int port, String from, String to, String subject) throws IOException {
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(address, port), 2000);
+      plain.setSoTimeout(20_000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(plain.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = plain.getOutputStream();
+      PostfixLabTest.expect(in, "220");
+      command(out, "EHLO sender.lab.test");
+      PostfixLabTest.expect(in, "250");
+      command(out, "STARTTLS");
+      PostfixLabTest.expect(in, "220");
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, new TrustManager[] {new PostfixLabTest.TrustAll()}, new SecureRandom());
+      try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, address, port, true)) {
+        tls.startHandshake();
+        X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
+        in = new BufferedReader(new InputStreamReader(tls.getInputStream(), StandardCharsets.US_ASCII));
+        out = tls.getOutputStream();
+        command(out, "EHLO sender.lab.test");
+        PostfixLabTest.expect(in, "250");
+        command(out, "MAIL FROM:<" + from + ">");
+        PostfixLabTest.expect(in, "250");
+        command(out, "RCPT TO:<" + to + ">");
+        PostfixLabTest.expect(in, "250");
+        command(out, "DATA");
+        PostfixLabTest.expect(in, "354");
+        command(out, "From: <" + from + ">\r\nTo: <" + to + ">\r\nSubject: " + subject + "\r\n\r\n"
+            + "Sent while the MX certificate may change.\r\n..line starting with a dot (stuffed on the wire)\r\n.");
+        PostfixLabTest.expect(in, "250");
+        command(out, "QUIT");
+        return served;
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static void command(OutputStream out, String line) throws IOException {
+    out.write((line + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+  }
+
+  /**
+   * A plain-text SMTP dialogue up to MAIL FROM, returning the reply to MAIL (what a sender that
+   * does not use STARTTLS is told).
+   */
+  static String plainMailFrom(String address, int port, String from) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, port), 2000);
+      socket.setSoTimeout(5000);
+      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = socket.getOutputStream();
+      PostfixLabTest.expect(in, "220");
+      out.write("EHLO plain.lab.test\r\n".getBytes(StandardCharsets.US_ASCII));
+      PostfixLabTest.expect(in, "250");
+      out.write(("MAIL FROM:<" + from + ">\r\n").getBytes(StandardCharsets.US_ASCII));
+      String reply = in.readLine();
+      out.write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+      return reply;
+    }
+  }
+
+  static X509Certificate certificate(String pem) {
+    try {
+      return (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(e);
+    }
+  }
+}
