@@ -20,7 +20,7 @@ public final class Lab implements AutoCloseable {
   public static final List<String> ZONES = List.of(
       "faults.test",
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test",
+      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test", "edge.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

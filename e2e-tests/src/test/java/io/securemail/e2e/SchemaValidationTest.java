@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.securemail.lab.Lab;
+import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,8 +90,35 @@ class SchemaValidationTest {
 
   @Test
   void replicasOutOfRange() {
-    var e = rejected(smd -> smd.getSpec().getMta().setReplicas(0));
+    var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.setReplicas(0))));
     assertThat(e.getMessage()).contains("spec.mta.replicas");
+  }
+
+  @Test
+  void mtaWithoutAMailStore() {
+    var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.getInbound().setDeliverTo(null))));
+    assertThat(e.getMessage()).contains("spec.mta.inbound.deliverTo").contains("Required");
+  }
+
+  @Test
+  void mailStoreNotInNextHopForm() {
+    // A bare host name would make Postfix look up MX records for it: mail could loop back to us.
+    var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.getInbound().setDeliverTo("dovecot.mail.svc:24"))));
+    assertThat(e.getMessage()).contains("spec.mta.inbound.deliverTo");
+  }
+
+  @Test
+  void allowedNetworkThatIsNoCidr() {
+    var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.getOutbound().setAllowedNetworks(List.of("office")))));
+    assertThat(e.getMessage()).contains("spec.mta.outbound.allowedNetworks");
+  }
+
+  /** A valid spec.mta, changed by {@code change}. */
+  private static MtaSpec mta(Consumer<MtaSpec> change) {
+    MtaSpec mta = new MtaSpec();
+    mta.getInbound().setDeliverTo("lmtp:[dovecot.mail.svc.cluster.local]:24");
+    change.accept(mta);
+    return mta;
   }
 
   @Test
