@@ -1,6 +1,7 @@
 package io.securemail.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.operator.mta.PostfixConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -202,23 +203,8 @@ public final class PostfixServer implements AutoCloseable {
       listenerTls.getOrDefault(address, ListenerTls.LAB_DEFAULT).overrides()
           .forEach((name, value) -> out.append(String.format("  -o { %s = %s }%n", name, value)));
     }
-    out.append("""
-        cleanup   unix  n       -       n       -       0       cleanup
-        qmgr      unix  n       -       n       300     1       qmgr
-        tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-        rewrite   unix  -       -       n       -       -       trivial-rewrite
-        bounce    unix  -       -       n       -       0       bounce
-        defer     unix  -       -       n       -       0       bounce
-        trace     unix  -       -       n       -       0       bounce
-        verify    unix  -       -       n       -       1       verify
-        proxymap  unix  -       -       n       -       -       proxymap
-        error     unix  -       -       n       -       -       error
-        retry     unix  -       -       n       -       -       error
-        discard   unix  -       -       n       -       -       discard
-        anvil     unix  -       -       n       -       1       anvil
-        scache    unix  -       -       n       -       1       scache
-        postlog   unix-dgram n  -       n       -       1       postlogd
-        """);
+    // Discarding needs the discard service, which the operator's MTA has among its internal ones.
+    out.append(PostfixConfig.INTERNAL_SERVICES);
     return out.toString();
   }
 

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.securemail.lab.LabPki;
 import io.securemail.lab.ManagedProcess;
+import io.securemail.operator.mta.PostfixConfig;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -227,22 +228,7 @@ class MtaEntrypointTest {
     return """
         # The listener on the test's own address; nothing chrooted.
         %s:%d inet n - n - - smtpd
-        cleanup   unix  n       -       n       -       0       cleanup
-        qmgr      unix  n       -       n       300     1       qmgr
-        tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-        rewrite   unix  -       -       n       -       -       trivial-rewrite
-        bounce    unix  -       -       n       -       0       bounce
-        defer     unix  -       -       n       -       0       bounce
-        trace     unix  -       -       n       -       0       bounce
-        verify    unix  -       -       n       -       1       verify
-        proxymap  unix  -       -       n       -       -       proxymap
-        error     unix  -       -       n       -       -       error
-        retry     unix  -       -       n       -       -       error
-        discard   unix  -       -       n       -       -       discard
-        anvil     unix  -       -       n       -       1       anvil
-        scache    unix  -       -       n       -       1       scache
-        postlog   unix-dgram n  -       n       -       1       postlogd
-        """.formatted(ADDRESS, PORT);
+        """.formatted(ADDRESS, PORT) + PostfixConfig.INTERNAL_SERVICES;
   }
 
   static long masterPid() throws IOException {

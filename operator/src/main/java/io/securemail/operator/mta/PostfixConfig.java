@@ -18,6 +18,35 @@ import java.util.Locale;
  */
 public final class PostfixConfig {
 
+  /**
+   * The master.cf entries of Postfix's internal services, none chrooted: what every Postfix
+   * needs beside its listeners and delivery transports.
+   */
+  public static final String INTERNAL_SERVICES = """
+        # pickup: "postqueue -f" and "postfix flush" (retrying the queue now, e.g. after the mail
+        # store was down) wake it before qmgr; without it they fail, "mail system is down".
+        pickup    unix  n       -       n       60      1       pickup
+        # showq: "postqueue -p" / "postqueue -j" (what is queued, and why) ask it; without it
+        # postqueue reports "mail system is down" and reads the queue files itself, as root only.
+        showq     unix  n       -       n       -       -       showq
+        cleanup   unix  n       -       n       -       0       cleanup
+        qmgr      unix  n       -       n       300     1       qmgr
+        tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+        rewrite   unix  -       -       n       -       -       trivial-rewrite
+        bounce    unix  -       -       n       -       0       bounce
+        defer     unix  -       -       n       -       0       bounce
+        trace     unix  -       -       n       -       0       bounce
+        verify    unix  -       -       n       -       1       verify
+        flush     unix  n       -       n       1000?   0       flush
+        proxymap  unix  -       -       n       -       -       proxymap
+        error     unix  -       -       n       -       -       error
+        retry     unix  -       -       n       -       -       error
+        discard   unix  -       -       n       -       -       discard
+        anvil     unix  -       -       n       -       1       anvil
+        scache    unix  -       -       n       -       1       scache
+        postlog   unix-dgram n  -       n       -       1       postlogd
+        """;
+
   private PostfixConfig() {}
 
   public static PostfixFiles render(SecureMailDomainSpec spec, PostfixLayout layout) {
@@ -157,29 +186,8 @@ public final class PostfixConfig {
     }
     String storeTls = mta.getInbound().getDeliverToTls() == HopTls.MAY ? "may" : "encrypt";
     boolean strip = Boolean.TRUE.equals(mta.getOutbound().getStripInternalHeaders());
+    out.append(INTERNAL_SERVICES);
     out.append("""
-        # pickup: "postqueue -f" and "postfix flush" (retrying the queue now, e.g. after the mail
-        # store was down) wake it before qmgr; without it they fail, "mail system is down".
-        pickup    unix  n       -       n       60      1       pickup
-        # showq: "postqueue -p" / "postqueue -j" (what is queued, and why) ask it; without it
-        # postqueue reports "mail system is down" and reads the queue files itself, as root only.
-        showq     unix  n       -       n       -       -       showq
-        cleanup   unix  n       -       n       -       0       cleanup
-        qmgr      unix  n       -       n       300     1       qmgr
-        tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-        rewrite   unix  -       -       n       -       -       trivial-rewrite
-        bounce    unix  -       -       n       -       0       bounce
-        defer     unix  -       -       n       -       0       bounce
-        trace     unix  -       -       n       -       0       bounce
-        verify    unix  -       -       n       -       1       verify
-        flush     unix  n       -       n       1000?   0       flush
-        proxymap  unix  -       -       n       -       -       proxymap
-        error     unix  -       -       n       -       -       error
-        retry     unix  -       -       n       -       -       error
-        discard   unix  -       -       n       -       -       discard
-        anvil     unix  -       -       n       -       1       anvil
-        scache    unix  -       -       n       -       1       scache
-        postlog   unix-dgram n  -       n       -       1       postlogd
         # Outbound to the internet: DANE and MTA-STS as main.cf says.
         smtp      unix  -       -       n       -       -       smtp
         """);
