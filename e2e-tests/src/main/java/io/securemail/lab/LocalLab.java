@@ -30,9 +30,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LocalLab {
 
-  /** The conditions that make the picture complete (Ready waits for the MTA, not managed yet). */
-  private static final List<String> COMPLETE = List.of("CertificatesReady", "DnsPublished", "MtaStsPolicyServed",
-      "Compliant");
+  /**
+   * The conditions that make the picture complete: Ready (certificates, DNS, the MTA-STS policy and
+   * the MTA all done) and the outside verdict.
+   */
+  private static final List<String> COMPLETE = List.of("Ready", "Compliant");
+
+  /** Where the lab runs a domain's MTA (spec.mta), its TLS policy daemons, and mail stores named in deliverTo. */
+  private static final String MTA_ADDRESS = LabMta.ADDRESSES.get(0);
+  private static final String POLICY_STACK_ADDRESS = "127.0.4.2";
+  private static final java.util.regex.Pattern NEXT_HOP =
+      java.util.regex.Pattern.compile("^(smtp|lmtp):\\[(127\\.[0-9.]+)\\](?::([0-9]+))?$");
 
   private LocalLab() {}
 
@@ -43,9 +51,13 @@ public final class LocalLab {
     step("starting DNS (Knot with DNSSEC, Unbound), a control plane, the cert-manager stand-in, Postfix, "
         + "the policy servers and the operator");
     Lab lab = Lab.start(repo, work, Map.of());
+    List<AutoCloseable> started = java.util.Collections.synchronizedList(new ArrayList<>());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       step("stopping everything the lab started");
+      List<AutoCloseable> toClose = new ArrayList<>(started);
+      java.util.Collections.reverse(toClose);
+      toClose.forEach(LocalLab::closeQuietly);
       lab.close();
       stopped.countDown();
     }));
@@ -65,7 +77,7 @@ public final class LocalLab {
         if ("SecureMailDomain".equals(item.getKind())) {
           SecureMailDomain domain = client.getKubernetesSerialization().convertValue(item, SecureMailDomain.class);
           domain.getMetadata().setNamespace(namespace);
-          serve(lab, domain);
+          serve(lab, domain, work, started);
           domains.add(domain);
         }
         client.resource(item).inNamespace(namespace).forceConflicts().serverSideApply();
@@ -84,30 +96,126 @@ public final class LocalLab {
   }
 
   /**
-   * Gives each MX host of the domain an address record and a Postfix listener serving the domain's
-   * serving Secret, and the namespace a policy server: what the MTA and the policy server Pods
-   * would be in a cluster.
+   * Gives each MX host of the domain an address record and an MTA serving the domain's serving
+   * Secret, and the namespace a policy server: what the MTA and the policy server Pods would be in
+   * a cluster. With spec.mta that MTA is the operator's own, run from the configuration the
+   * operator renders; without it, the lab's Postfix plays the MTA the user runs.
    */
-  private static void serve(Lab lab, SecureMailDomain domain) throws IOException {
+  private static void serve(Lab lab, SecureMailDomain domain, Path work, List<AutoCloseable> started)
+      throws IOException {
     String namespace = domain.getMetadata().getNamespace();
     List<MxHost> mx = domain.getSpec().getMx();
+    boolean ours = domain.getSpec().getMta() != null;
     for (int i = 0; i < mx.size() && i < PostfixServer.ADDRESSES.size(); i++) {
       String host = mx.get(i).getHost();
-      String address = PostfixServer.ADDRESSES.get(i);
+      String address = ours ? MTA_ADDRESS : PostfixServer.ADDRESSES.get(i);
       String zone = Lab.ZONES.stream().filter(z -> host.endsWith("." + z)).findFirst().orElse(null);
       if (zone == null) {
         step("MX host %s is outside the lab's zones: no listener for it", host);
         continue;
       }
       ZoneUpdates.add(lab.dns(), zone, host + ". 300 IN A " + address);
-      lab.postfix().mount(lab.client(), namespace, domain.getMetadata().getName() + "-mx-tls", address);
-      step("MX %s: A %s, Postfix on %s:25 serving Secret %s/%s-mx-tls", host, address, address, namespace,
-          domain.getMetadata().getName());
+      if (!ours) {
+        lab.postfix().mount(lab.client(), namespace, domain.getMetadata().getName() + "-mx-tls", address);
+        step("MX %s: A %s, Postfix on %s:25 serving Secret %s/%s-mx-tls", host, address, address, namespace,
+            domain.getMetadata().getName());
+      }
+    }
+    if (ours) {
+      runMta(lab, domain, work, started);
     }
     String policyAddress = PolicyServers.ADDRESSES.get(0);
     lab.policyServers().mount(lab.client(), namespace, policyAddress);
     step("MTA-STS policy server of namespace %s on %s:443 (point spec.mtaSts.policyHost at it)", namespace,
         policyAddress);
+  }
+
+  /**
+   * Plays the kubelet for the operator's MTA: a mail store where deliverTo points (on loopback), the
+   * TLS policy daemons of the MTA image, and Postfix from the operator's rendering with lab paths,
+   * serving the mounted Secret and reloading when it changes. Once it answers, the StatefulSet is
+   * reported ready, as the StatefulSet controller would.
+   */
+  private static void runMta(Lab lab, SecureMailDomain domain, Path work, List<AutoCloseable> started)
+      throws IOException {
+    String namespace = domain.getMetadata().getNamespace();
+    String name = domain.getMetadata().getName();
+    var matcher = NEXT_HOP.matcher(domain.getSpec().getMta().getInbound().getDeliverTo());
+    if (matcher.matches()) {
+      var protocol = "lmtp".equals(matcher.group(1)) ? MailStoreSink.Protocol.LMTP : MailStoreSink.Protocol.SMTP;
+      int port = matcher.group(3) != null ? Integer.parseInt(matcher.group(3)) : protocol == MailStoreSink.Protocol.LMTP ? 24 : 25;
+      MailStoreSink store = new MailStoreSink("mailstore.lab.invalid").listen(protocol, matcher.group(2), port);
+      started.add(store);
+      step("mail store (spec.mta.inbound.deliverTo): %s on %s:%d, prints what it receives", protocol,
+          matcher.group(2), port);
+      daemon("mail store", () -> {
+        printDeliveries(store);
+        return null;
+      });
+    }
+    String policyMap = LabMta.TLS_POLICY_MAP;
+    if (Boolean.TRUE.equals(domain.getSpec().getMta().getOutbound().getMtaSts())) {
+      started.add(TlsPolicyStack.start(lab.repoDir(), work.resolve("tls-policy"), POLICY_STACK_ADDRESS,
+          lab.dns().resolvConf(), lab.issuer().caCertificateFile()));
+      policyMap = "inet:" + POLICY_STACK_ADDRESS + ":" + TlsPolicyStack.POLICY_PORT;
+      step("the MTA image's DANE-first TLS policy daemon and mta-sts-daemon on %s", POLICY_STACK_ADDRESS);
+    }
+    LabMta mta = LabMta.create(work.resolve("mta-" + name), MTA_ADDRESS, domain.getSpec(),
+        lab.issuer().caCertificateFile(), lab.dns().resolvConf(), policyMap);
+    started.add(mta);
+    mta.mountSecret(lab.client(), namespace, name + "-mx-tls");
+    step("the operator's MTA (StatefulSet %s/%s-mta): Postfix with the rendered main.cf/master.cf (%s) on %s:25 "
+        + "and :587, once Secret %s-mx-tls is issued", namespace, name, mta.configDir(), MTA_ADDRESS, name);
+    daemon("MTA", () -> {
+      while (true) {
+        var set = lab.client().apps().statefulSets().inNamespace(namespace).withName(name + "-mta").get();
+        if (!mta.isRunning() && mta.hasCertificate()) {
+          mta.start();
+          step("the operator's MTA answers on %s:25", MTA_ADDRESS);
+        }
+        if (set != null && mta.isRunning() && (set.getStatus() == null || set.getStatus().getObservedGeneration() == null
+            || set.getStatus().getObservedGeneration() < set.getMetadata().getGeneration())) {
+          mta.reportStatefulSetReady(lab.client(), namespace, name + "-mta");
+        }
+        TimeUnit.SECONDS.sleep(2);
+      }
+    });
+  }
+
+  private static void printDeliveries(MailStoreSink store) throws InterruptedException {
+    int printed = 0;
+    while (true) {
+      List<MailStoreSink.Message> messages = store.messages();
+      for (; printed < messages.size(); printed++) {
+        MailStoreSink.Message m = messages.get(printed);
+        step("mail store received: from <%s> to %s, %s; %s", m.mailFrom(), m.recipients(),
+            m.overTls() ? "over TLS" : "in the clear", m.header("Received").stream().findFirst().orElse(""));
+      }
+      TimeUnit.SECONDS.sleep(1);
+    }
+  }
+
+  /** Runs a loop on a daemon thread; a failure is printed, not fatal to the lab. */
+  private static void daemon(String name, java.util.concurrent.Callable<?> loop) {
+    Thread thread = new Thread(() -> {
+      try {
+        loop.call();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        step("%s stopped: %s", name, e);
+      }
+    }, "lab-" + name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      step("stopping %s failed: %s", closeable, e.getMessage());
+    }
   }
 
   /** Prints every condition change, one line each, until the picture is complete. */
@@ -135,7 +243,8 @@ public final class LocalLab {
       }
       TimeUnit.SECONDS.sleep(1);
     }
-    step("%s/%s: certificates issued, DNS published and DNSSEC-signed, MTA-STS policy served, compliant", ns, name);
+    step("%s/%s: Ready (certificates issued, DNS published and DNSSEC-signed, MTA-STS policy served, MTA ready) "
+        + "and Compliant", ns, name);
   }
 
   /** The same verdict from the outside: the check command, as anyone would run it against the lab. */
@@ -180,6 +289,13 @@ public final class LocalLab {
         """, kubectl, ns, name, lab.dns().tsigAlgorithm(), lab.dns().tsigKeyName(), lab.dns().tsigSecret(),
         lab.dns().authoritativeAddress(), mx, "00".repeat(32),
         String.join(" ", checkCommand(lab, domain.getSpec().getDomain())));
+    if (domain.getSpec().getMta() != null) {
+      System.out.printf("""
+            Send mail to the domain: swaks --server %1$s --to postmaster@%2$s --tls
+                                   (STARTTLS to the operator's MTA, relayed to the mail store, which prints it with
+                                   the Received header that records the TLS version and suite)
+          """, MTA_ADDRESS, domain.getSpec().getDomain());
+    }
   }
 
   private static void step(String format, Object... args) {
