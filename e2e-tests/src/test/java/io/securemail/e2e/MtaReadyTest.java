@@ -126,6 +126,10 @@ class MtaReadyTest {
     assertThat(condition(ready, "MtaReady").orElseThrow().getMessage()).contains("1 replica(s)")
         .contains("serves the current key");
     assertThat(ready.getStatus().getDane().getPhase()).isEqualTo("Stable");
+    // The same, as Prometheus sees it (what the chart's SecureMailMtaNotReady alert reads).
+    assertThat(lab.operator().metrics().lines().filter(l -> l.startsWith("securemail_condition_status{")
+        && l.contains("condition=\"MtaReady\"") && l.contains("name=\"" + NAME + "\"")))
+        .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
   }
 
   @Test
@@ -158,6 +162,9 @@ class MtaReadyTest {
         .filter(c -> "MxUnreachable".equals(c.getReason())).isPresent());
     assertThat(condition(down, "MtaReady").orElseThrow().getMessage()).contains(ADDRESS);
     assertThat(condition(down, "Ready").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(lab.operator().metrics().lines().filter(l -> l.startsWith("securemail_condition_status{")
+        && l.contains("condition=\"MtaReady\"") && l.contains("name=\"" + NAME + "\"")))
+        .singleElement().satisfies(l -> assertThat(l).endsWith(" 0.0"));
     mta.start();
     awaitStatus(s -> condition(s, "MtaReady").filter(c -> "True".equals(c.getStatus())).isPresent());
   }
