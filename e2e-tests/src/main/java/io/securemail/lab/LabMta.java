@@ -64,8 +64,12 @@ import java.util.stream.Stream;
  */
 public final class LabMta implements AutoCloseable {
 
-  /** The addresses lab MTAs listen on, 127.0.3.1 to 127.0.3.8. */
-  public static final List<String> ADDRESSES = IntStream.rangeClosed(1, 8).mapToObj(i -> "127.0.3." + i).toList();
+  /**
+   * The addresses lab MTAs listen on: 127.0.3.1 to 127.0.3.8 and 127.0.3.21 to 127.0.3.24 (the
+   * addresses between are the lab's mail store and destinations).
+   */
+  public static final List<String> ADDRESSES = IntStream.concat(IntStream.rangeClosed(1, 8),
+      IntStream.rangeClosed(21, 24)).mapToObj(i -> "127.0.3." + i).toList();
 
   public static final int SMTP_PORT = 25;
   public static final int SUBMISSION_PORT = 587;
