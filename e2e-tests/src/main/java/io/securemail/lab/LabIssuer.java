@@ -22,9 +22,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -257,6 +259,18 @@ public final class LabIssuer implements AutoCloseable {
   /** The CA certificate as a file, for programs that take a CA file. */
   public Path caCertificateFile() {
     return caCertificateFile;
+  }
+
+  /**
+   * A server certificate for the key signed directly by the lab CA, outside cert-manager's flow:
+   * a destination on the lab's "internet" with a publicly trusted certificate (the lab CA is the
+   * lab's only public root, e.g. the MTA's smtp_tls_CAfile). DNS names as subject alternative
+   * names, the first also the common name; valid from an hour ago.
+   */
+  public X509Certificate signServer(PublicKey key, List<String> dnsNames, Duration validity) {
+    Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+    return LabPki.signServer(key, dnsNames.get(0), dnsNames, notBefore, notBefore.plus(validity), caCertificate,
+        caKey.getPrivate());
   }
 
   /** The name of the ClusterIssuer of the lab CA. */

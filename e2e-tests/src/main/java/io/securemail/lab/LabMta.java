@@ -68,8 +68,8 @@ public final class LabMta implements AutoCloseable {
    * The addresses lab MTAs listen on: 127.0.3.1 to 127.0.3.8 and 127.0.3.20 to 127.0.3.24 (127.0.3.9
    * to 127.0.3.19 are the scenarios' mail stores and destinations).
    */
-  public static final List<String> ADDRESSES = java.util.stream.Stream.concat(IntStream.rangeClosed(1, 8).boxed(),
-      IntStream.rangeClosed(20, 24).boxed()).map(i -> "127.0.3." + i).toList();
+  public static final List<String> ADDRESSES = IntStream.concat(IntStream.rangeClosed(1, 8),
+      IntStream.rangeClosed(20, 24)).mapToObj(i -> "127.0.3." + i).toList();
 
   public static final int SMTP_PORT = 25;
   public static final int SUBMISSION_PORT = 587;

@@ -35,7 +35,8 @@ import javax.net.ssl.SSLSocket;
  * A recording mail server for the lab: the mail store behind the MTA (LMTP, RFC 2033, or SMTP,
  * RFC 5321) or a destination on the internet (SMTP on port 25). It accepts every message for any
  * recipient and keeps it, with its envelope and how it arrived (TLS protocol and suite, or none).
- * STARTTLS (RFC 3207) is offered with a self-signed certificate of its own, TLS 1.2 and newer;
+ * STARTTLS (RFC 3207) is offered with a self-signed certificate of its own (or one given), TLS 1.2
+ * and newer;
  * {@link #requireTls} makes it refuse mail before STARTTLS. {@link #down} makes it answer every new
  * connection with 421 and close it (RFC 5321 section 3.8: the service is not available), as a
  * mail store that is restarting would, so the sender has to queue.
@@ -123,14 +124,26 @@ public final class MailStoreSink implements AutoCloseable {
 
   /** @param name the host name it greets with and signs its certificate for */
   public MailStoreSink(String name) {
+    this(name, LabPki.generateEcdsa(), null);
+  }
+
+  /**
+   * A sink serving its own certificate over STARTTLS, e.g. one signed by the lab CA.
+   *
+   * @param name the host name it greets with
+   * @param key the key of the certificate
+   * @param certificate the certificate it serves (alone, no chain), or null for a self-signed one
+   *     naming {@code name}
+   */
+  public MailStoreSink(String name, KeyPair key, X509Certificate certificate) {
     this.name = name;
-    KeyPair key = LabPki.generateEcdsa();
-    this.certificate = LabPki.selfSignedServer(key, name, List.of(name), Duration.ofDays(7));
+    this.certificate = certificate != null ? certificate
+        : LabPki.selfSignedServer(key, name, List.of(name), Duration.ofDays(7));
     try {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       char[] password = "lab".toCharArray();
-      store.setKeyEntry("sink", key.getPrivate(), password, new X509Certificate[] {certificate});
+      store.setKeyEntry("sink", key.getPrivate(), password, new X509Certificate[] {this.certificate});
       KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, password);
       tls = SSLContext.getInstance("TLS");

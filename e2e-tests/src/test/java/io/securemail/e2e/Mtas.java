@@ -1,5 +1,9 @@
 package io.securemail.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.securemail.lab.LabMta;
 import io.securemail.lab.ManagedProcess;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MxHost;
@@ -16,6 +20,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -39,6 +44,34 @@ final class Mtas {
     mta.getInbound().setDeliverTo(deliverTo);
     spec.setMta(mta);
     return spec;
+  }
+
+  /** How long a delivery attempt may take to be logged, or a message to arrive. */
+  static final Duration DELIVERY = Duration.ofSeconds(20);
+
+  /**
+   * Submits one message on port 587 over TLS from a host of the MTA's allowed networks, as the
+   * organisation's systems do; the MTA must accept it.
+   *
+   * @return the message's unique Subject
+   */
+  static String submit(String mtaAddress, String client, String from, String to, String what) throws IOException {
+    String subject = uniqueSubject(what);
+    ManagedProcess.Completed sent = swaks(mtaAddress, LabMta.SUBMISSION_PORT, from, to, subject, "--tls",
+        "--local-interface", client);
+    assertThat(sent.exitCode()).as("accepted on 587; swaks transcript:\n" + sent.output()).isZero();
+    return subject;
+  }
+
+  /**
+   * The MTA's log lines about delivery to the recipient since the mark, once one has the status
+   * (sent, deferred, bounced); fails after {@link #DELIVERY}.
+   */
+  static List<String> awaitDeliveryStatus(LabMta mta, long mark, String recipient, String status) {
+    Pattern line = Pattern.compile("to=<" + Pattern.quote(recipient) + ">.*status=" + status);
+    return await("a delivery attempt to " + recipient + " with status=" + status + " in " + mta.log())
+        .atMost(DELIVERY).pollInterval(Duration.ofMillis(200))
+        .until(() -> mta.logLines(mark, line), lines -> !lines.isEmpty());
   }
 
   /** A Subject no other message has, to find this one at the receiving end. */

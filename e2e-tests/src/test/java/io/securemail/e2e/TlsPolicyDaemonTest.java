@@ -2,16 +2,12 @@ package io.securemail.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
 import io.securemail.lab.LabPki;
 import io.securemail.lab.ManagedProcess;
 import io.securemail.lab.OutboundZone;
 import io.securemail.lab.OutboundZone.Destination;
 import io.securemail.lab.PolicyMount;
-import io.securemail.lab.PolicyServers;
 import io.securemail.lab.TlsPolicyStack;
 import io.securemail.lab.ZoneUpdates;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +19,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,7 +103,7 @@ class TlsPolicyDaemonTest {
         .unsigned().publish();
     plain = zone.destination("tp-plain").mx(MX_ADDRESS).publish();
     implicitMx = zone.destination("tp-implicit").implicitMx(MX_ADDRESS).tlsa(daneEe).publish();
-    servePolicies(l.client(), List.of(daneAndSts, pkixOnly, stsOnly, insecureWithTlsa));
+    servePolicies(List.of(daneAndSts, pkixOnly, stsOnly, insecureWithTlsa));
     stack = TlsPolicyStack.start(l.repoDir(), work.resolve("stack"), STACK_ADDRESS, l.dns().resolvConf(), caFile);
   }
 
@@ -123,31 +118,14 @@ class TlsPolicyDaemonTest {
   }
 
   /** Each destination's MTA-STS policy (enforce, its MX host) on the lab policy server, certified by the test CA. */
-  static void servePolicies(KubernetesClient client, List<Destination> destinations) throws Exception {
-    Domains.createNamespace(client, NS);
-    Map<String, String> files = new LinkedHashMap<>();
-    Map<String, String> tls = new LinkedHashMap<>();
+  static void servePolicies(List<Destination> destinations) throws Exception {
+    Map<String, String> policies = new LinkedHashMap<>();
     for (Destination d : destinations) {
-      files.put(d.policyHost() + ".txt", OutboundZone.policy("enforce", d.mxHost()));
-      KeyPair key = LabPki.generateEcdsa();
-      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-      X509Certificate certificate = LabPki.signServer(key.getPublic(), d.policyHost(), List.of(d.policyHost()),
-          now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), ca, caKey.getPrivate());
-      tls.put(d.policyHost() + ".crt", base64(LabPki.certificatePem(certificate)));
-      tls.put(d.policyHost() + ".key", base64(LabPki.privateKeyPem(key.getPrivate(), true)));
+      policies.put(d.policyHost(), OutboundZone.policy("enforce", d.mxHost()));
     }
-    client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
-        .withName(PolicyServers.POLICIES).endMetadata().withData(files).build()).serverSideApply();
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(PolicyServers.TLS)
-        .endMetadata().withData(tls).build()).serverSideApply();
-    policyServer = lab.policyServers().mount(client, NS, POLICY_ADDRESS);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> destinations.stream()
-        .allMatch(d -> Files.exists(policyServer.policiesDir().resolve(d.policyHost() + ".txt"))
-            && Files.exists(policyServer.tlsDir().resolve(d.policyHost() + ".key"))));
-  }
-
-  static String base64(String text) {
-    return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    policyServer = StsPolicies.serve(lab, NS, POLICY_ADDRESS, policies, (key, host) -> LabPki.signServer(key, host,
+        List.of(host), now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(30)), ca, caKey.getPrivate()));
   }
 
   // --- DANE applies: Postfix does DANE, MTA-STS is not asked ---
