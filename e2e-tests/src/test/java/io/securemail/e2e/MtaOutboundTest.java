@@ -50,7 +50,7 @@ class MtaOutboundTest {
 
   static Lab lab;
   static LabMta mta;
-  static final List<AutoCloseable> started = new ArrayList<>();
+  static final Started STARTED = new Started();
   static Destination daneMatch;
   static Destination daneMismatch;
   static Destination daneNoStartTls;
@@ -138,19 +138,12 @@ class MtaOutboundTest {
   }
 
   static <T extends AutoCloseable> T started(T closeable) {
-    started.add(closeable);
-    return closeable;
+    return STARTED.add(closeable);
   }
 
   @AfterAll
   static void stop() {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      try {
-        started.get(i).close();
-      } catch (Exception e) {
-        System.out.println("[test] closing " + started.get(i) + ": " + e);
-      }
-    }
+    STARTED.closeAll();
   }
 
   /** Submits one message from the allowed network over TLS; the MTA must accept it. */

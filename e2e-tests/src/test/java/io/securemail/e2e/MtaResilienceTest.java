@@ -47,7 +47,7 @@ class MtaResilienceTest {
 
   static Lab lab;
   static Path work;
-  static final List<AutoCloseable> started = new ArrayList<>();
+  static final Started STARTED = new Started();
 
   @BeforeAll
   static void start(Lab l) {
@@ -57,24 +57,11 @@ class MtaResilienceTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable closeable : reversed(started)) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        System.out.println("[test] closing " + closeable + ": " + e);
-      }
-    }
-  }
-
-  static List<AutoCloseable> reversed(List<AutoCloseable> list) {
-    List<AutoCloseable> copy = new ArrayList<>(list);
-    java.util.Collections.reverse(copy);
-    return copy;
+    STARTED.closeAll();
   }
 
   static <T extends AutoCloseable> T started(T closeable) {
-    started.add(closeable);
-    return closeable;
+    return STARTED.add(closeable);
   }
 
   static LabMta mta(String name, String address, String domain, String deliverTo) throws Exception {

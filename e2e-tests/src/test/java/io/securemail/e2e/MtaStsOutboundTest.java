@@ -21,7 +21,6 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +65,7 @@ class MtaStsOutboundTest {
   static final String DANE_ADDRESS = "127.0.3.19";
 
   static Lab lab;
-  static final List<AutoCloseable> started = new ArrayList<>();
+  static final Started STARTED = new Started();
   static TlsPolicyStack stack;
   static LabMta mta;
   /** Its certificate is from the lab CA and names {@code mx.sts-enforce.outbound.test} only. */
@@ -140,19 +139,12 @@ class MtaStsOutboundTest {
   }
 
   static <T extends AutoCloseable> T started(T closeable) {
-    started.add(closeable);
-    return closeable;
+    return STARTED.add(closeable);
   }
 
   @AfterAll
   static void stop() {
-    for (int i = started.size() - 1; i >= 0; i--) {
-      try {
-        started.get(i).close();
-      } catch (Exception e) {
-        System.out.println("[test] closing " + started.get(i) + ": " + e);
-      }
-    }
+    STARTED.closeAll();
   }
 
   static String recipient(Destination d) {
