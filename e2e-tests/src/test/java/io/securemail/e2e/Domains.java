@@ -35,6 +35,23 @@ final class Domains {
     return client.resources(SecureMailDomain.class);
   }
 
+  /**
+   * Edits a domain as a user would, read-modify-write, trying again when the operator wrote the
+   * resource in between (409 Conflict), as kubectl edit users do.
+   */
+  static SecureMailDomain edit(KubernetesClient client, String namespace, String name,
+      java.util.function.UnaryOperator<SecureMailDomain> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return api(client).inNamespace(namespace).withName(name).edit(change);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
   static String createNamespace(KubernetesClient client, String name) {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
         .serverSideApply();

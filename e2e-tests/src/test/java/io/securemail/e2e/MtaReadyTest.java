@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.securemail.lab.Lab;
 import io.securemail.lab.LabMta;
 import io.securemail.lab.PolicyMount;
@@ -15,7 +17,6 @@ import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.PolicyHostSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -136,13 +137,10 @@ class MtaReadyTest {
   @Order(2)
   void aRolloverCompletesBecauseTheMtaReloadsTheNewKey() {
     String before = api(client).inNamespace(NS).withName(NAME).get().getStatus().getDane().getCurrentSpkiSha256();
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
-      Map<String, String> annotations = new HashMap<>(d.getMetadata().getAnnotations() == null ? Map.of()
-          : d.getMetadata().getAnnotations());
-      annotations.put("securemail.io/dane-rollover", "requested");
-      d.getMetadata().setAnnotations(annotations);
-      return d;
-    });
+    // A merge patch, as kubectl annotate sends it: no resourceVersion, so the operator's own
+    // writes to the resource cannot make it conflict.
+    api(client).inNamespace(NS).withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"securemail.io/dane-rollover\":\"requested\"}}}");
     // The next key's TLSA must age 2 x TTL (60 s) before the switch; the switch completes only
     // once every MX endpoint serves the next key, which only the MTA's reload makes happen.
     SecureMailDomain after = org.awaitility.Awaitility.await("a completed rollover with the MTA serving the new key")
@@ -172,10 +170,8 @@ class MtaReadyTest {
   @Test
   @Order(4)
   void removingSpecMtaRemovesTheMtaObjects() {
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
-      d.getSpec().setMta(null);
-      return d;
-    });
+    api(client).inNamespace(NS).withName(NAME).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"mta\":null}}");
     SecureMailDomain external = awaitStatus(s -> condition(s, "MtaReady")
         .filter(c -> "NotManaged".equals(c.getReason())).isPresent());
     assertThat(condition(external, "MtaReady").orElseThrow().getStatus()).isEqualTo("True");

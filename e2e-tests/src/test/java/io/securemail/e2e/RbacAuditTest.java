@@ -96,7 +96,7 @@ class RbacAuditTest {
     Domains.awaitStatus(client, NS, "by-hand", smd -> condition(smd, "DnsPublished").isPresent()
         && condition(smd, "MtaReady").isPresent());
     // A changed record set rewrites the manual provider's zone snippet; a changed MTA its StatefulSet.
-    api(client).inNamespace(NS).withName("by-hand").edit(d -> {
+    Domains.edit(client, NS, "by-hand", d -> {
       d.getSpec().getTlsRpt().setRua(List.of("mailto:tls-rpt@manual." + ZONE));
       d.getSpec().getMta().getInbound().setRequireTls(true);
       return d;
@@ -106,28 +106,35 @@ class RbacAuditTest {
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.configMaps().inNamespace(NS).list().getItems().stream()
         .anyMatch(c -> c.getData() != null && c.getData().values().stream()
             .anyMatch(v -> v.contains("mailto:tls-rpt@manual." + ZONE))));
+    // The DNSEndpoint exists before the provider changes (the operator notices a newly installed
+    // external-dns CRD within 30 s), so that its removal below is the operator's.
+    await().atMost(Duration.ofSeconds(90)).until(() -> client.genericKubernetesResources(
+        ExternalDnsProviderTest.DNS_ENDPOINTS).inNamespace(NS).withName("via-external-dns-records").get() != null);
     // Provider changes: the DNSEndpoint and the zone-snippet ConfigMap are removed by the operator.
-    api(client).inNamespace(NS).withName("via-external-dns").edit(d -> {
+    Domains.edit(client, NS, "via-external-dns", d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.MANUAL);
       return d;
     });
-    api(client).inNamespace(NS).withName("by-hand").edit(d -> {
+    Domains.edit(client, NS, "by-hand", d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.EXTERNAL_DNS);
       d.getSpec().setMta(null);
       return d;
     });
     Domains.awaitStatus(client, NS, "via-external-dns", smd -> true);
     Domains.awaitStatus(client, NS, "by-hand", smd -> true);
+    // The operator removes the DNSEndpoint itself (not the garbage collector: the domain lives on).
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.genericKubernetesResources(
+        ExternalDnsProviderTest.DNS_ENDPOINTS).inNamespace(NS).withName("via-external-dns-records").get() == null);
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.apps().statefulSets().inNamespace(NS)
         .withName("by-hand-mta").get() == null && client.services().inNamespace(NS).withName("by-hand-mta").get() == null);
     // The policy Ingress changes, then goes.
-    api(client).inNamespace(NS).withName("full").edit(d -> {
+    Domains.edit(client, NS, "full", d -> {
       d.getSpec().getMtaSts().getIngress().setClassName("other");
       return d;
     });
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> "other".equals(client.network().v1().ingresses().inNamespace(NS)
         .withName("full-mta-sts").get().getSpec().getIngressClassName()));
-    api(client).inNamespace(NS).withName("full").edit(d -> {
+    Domains.edit(client, NS, "full", d -> {
       d.getSpec().getMtaSts().setIngress(null);
       return d;
     });
@@ -136,7 +143,7 @@ class RbacAuditTest {
     Domains.awaitStatus(client, NS, "full", smd -> smd.getStatus().getDane() != null
         && "Stable".equals(smd.getStatus().getDane().getPhase()));
     // A rollover request: the operator removes the annotation once status shows it started.
-    api(client).inNamespace(NS).withName("full").edit(d -> {
+    Domains.edit(client, NS, "full", d -> {
       d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("securemail.io/dane-rollover", "requested")));
       return d;
     });

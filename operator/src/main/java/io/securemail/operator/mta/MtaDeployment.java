@@ -16,7 +16,7 @@ import io.securemail.operator.certs.SmtpKeyProbe;
 import io.securemail.operator.certs.Tlsa;
 import io.securemail.operator.dns.Backoff;
 import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.mtasts.ContentDigest;
+import io.securemail.operator.reconciler.AppliedHash;
 import io.securemail.operator.reconciler.OwnerReferences;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -24,8 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -39,7 +37,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class MtaDeployment {
 
   static final String FIELD_MANAGER = "securemail-operator";
-  static final String APPLIED_HASH = "securemail.io/applied-hash";
   /** How often a starting MTA is looked at; no informer watches StatefulSets. */
   static final Duration POLL = Duration.ofSeconds(10);
 
@@ -143,13 +140,9 @@ public class MtaDeployment {
    * state: an unchanged domain costs no write.
    */
   private static <T extends HasMetadata> T apply(KubernetesClient client, T desired) {
-    String hash = ContentDigest.of(client.getKubernetesSerialization().asJson(desired));
-    Map<String, String> annotations = new HashMap<>(Optional.ofNullable(desired.getMetadata().getAnnotations()).orElse(Map.of()));
-    annotations.put(APPLIED_HASH, hash);
-    desired.getMetadata().setAnnotations(annotations);
+    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
     T current = client.resource(desired).get();
-    if (current != null && current.getMetadata().getAnnotations() != null
-        && hash.equals(current.getMetadata().getAnnotations().get(APPLIED_HASH))) {
+    if (AppliedHash.carries(current, hash)) {
       return current;
     }
     return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();

@@ -7,6 +7,7 @@ import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.reconciler.AppliedHash;
 import io.securemail.operator.reconciler.OwnerReferences;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,12 +41,10 @@ final class PolicyIngress {
       return 0;
     }
     Ingress desired = desired(domain, spec);
-    String hash = PolicyServer.hash(client.getKubernetesSerialization().asJson(desired));
-    if (current != null && current.getMetadata().getAnnotations() != null
-        && hash.equals(current.getMetadata().getAnnotations().get(PolicyServer.APPLIED_HASH))) {
+    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
+    if (AppliedHash.carries(current, hash)) {
       return 0;
     }
-    desired.getMetadata().getAnnotations().put(PolicyServer.APPLIED_HASH, hash);
     client.resource(desired).createOr(existing -> existing.update());
     return 1;
   }

@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.reconciler.AppliedHash;
 import io.securemail.operator.reconciler.OwnerReferences;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -52,7 +53,6 @@ public final class PolicyServer {
   static final String POLICIES_MOUNT = "/etc/securemail/policies";
   static final String TLS_MOUNT = "/etc/securemail/tls";
   /** Hash of what this operator applied to the Deployment/Service/config: unchanged means no write. */
-  static final String APPLIED_HASH = "securemail.io/applied-hash";
   static final String FIELD_MANAGER_PREFIX = "securemail-operator/";
   /** nginx's unprivileged image runs as this user (uid 101, group 101). */
   static final long NGINX_UID = 101L;
@@ -109,7 +109,7 @@ public final class PolicyServer {
     Map<String, String> data = text == null ? Map.of() : Map.of(key, text);
     String present = current == null || current.getData() == null ? null : current.getData().get(key);
     boolean upToDate = current == null ? text == null
-        : Objects.equals(present, text) && (text == null || owned(current, domain));
+        : Objects.equals(present, text) && (text == null || OwnerReferences.ownedBy(current, domain));
     if (upToDate) {
       return 0;
     }
@@ -132,7 +132,7 @@ public final class PolicyServer {
     Map<String, String> present = current == null || current.getData() == null ? Map.of() : current.getData();
     boolean upToDate = tls == null
         ? !present.containsKey(PolicyServerConfig.certificateFile(host))
-        : current != null && owned(current, domain)
+        : current != null && OwnerReferences.ownedBy(current, domain)
             && data.entrySet().stream().allMatch(e -> e.getValue().equals(present.get(e.getKey())));
     if (upToDate) {
       return 0;
@@ -149,11 +149,10 @@ public final class PolicyServer {
    * this operator last applied, or does not yet name this domain as an owner.
    */
   private int applyShared(SecureMailDomain domain, HasMetadata desired) {
-    String hash = hash(client.getKubernetesSerialization().asJson(desired));
-    desired.getMetadata().setAnnotations(Map.of(APPLIED_HASH, hash));
+    // Stamped before the owner reference is added: every domain describes the object identically.
+    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
     HasMetadata current = client.resource(desired).get();
-    if (current != null && owned(current, domain) && current.getMetadata().getAnnotations() != null
-        && hash.equals(current.getMetadata().getAnnotations().get(APPLIED_HASH))) {
+    if (AppliedHash.carries(current, hash) && OwnerReferences.ownedBy(current, domain)) {
       return 0;
     }
     desired.getMetadata().setOwnerReferences(List.of(OwnerReferences.shared(domain)));
@@ -164,11 +163,6 @@ public final class PolicyServer {
   private void serverSideApply(SecureMailDomain domain, HasMetadata desired) {
     client.resource(desired).fieldManager(FIELD_MANAGER_PREFIX + domain.getMetadata().getName())
         .forceConflicts().serverSideApply();
-  }
-
-  private static boolean owned(HasMetadata object, SecureMailDomain domain) {
-    return object != null && object.getMetadata().getOwnerReferences().stream()
-        .anyMatch(ref -> domain.getMetadata().getUid().equals(ref.getUid()));
   }
 
   private ConfigMap configMap(SecureMailDomain domain) {
@@ -190,7 +184,7 @@ public final class PolicyServer {
             .withNewMetadata().withLabels(serverLabels())
               // nginx.conf is read only at start: a new configuration rolls the Pods.
               .withAnnotations(Map.of("securemail.io/config-hash",
-                  hash(PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container()))))
+                  ContentDigest.of(PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container()))))
             .endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)
@@ -270,9 +264,5 @@ public final class PolicyServer {
 
   private static String encode(String pem) {
     return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  static String hash(String text) {
-    return ContentDigest.of(text);
   }
 }
