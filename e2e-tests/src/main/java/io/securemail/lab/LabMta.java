@@ -12,15 +12,12 @@ import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.mta.PostfixConfig;
 import io.securemail.operator.mta.PostfixFiles;
 import io.securemail.operator.mta.PostfixLayout;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -470,19 +467,10 @@ public final class LabMta implements AutoCloseable {
     }
   }
 
-  /** Whether an SMTP server answers on host:port with its 220 greeting. */
+  /** Whether an SMTP server answers on a master.cf listener (host:port) with its 220 greeting. */
   static boolean greets(String listen) {
     int colon = listen.lastIndexOf(':');
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1))),
-          1000);
-      socket.setSoTimeout(2000);
-      BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      String line = in.readLine();
-      socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-      return line != null && line.startsWith("220");
-    } catch (IOException e) {
-      return false;
-    }
+    return PostfixServer.greets(listen.substring(0, colon), Integer.parseInt(listen.substring(colon + 1)));
   }
+
 }

@@ -231,10 +231,15 @@ public final class PostfixServer implements AutoCloseable {
     }
   }
 
-  /** Whether an SMTP server answers on the address with its 220 greeting. */
+  /** Whether an SMTP server answers on the address, port 25, with its 220 greeting. */
   private static boolean greets(String address) {
+    return greets(address, PORT);
+  }
+
+  /** Whether an SMTP server answers on host:port with its 220 greeting. */
+  static boolean greets(String host, int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, PORT), 1000);
+      socket.connect(new InetSocketAddress(host, port), 1000);
       socket.setSoTimeout(2000);
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       String line = in.readLine();

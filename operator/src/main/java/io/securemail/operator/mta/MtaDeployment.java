@@ -2,7 +2,6 @@ package io.securemail.operator.mta;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
@@ -11,19 +10,17 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.certs.CertificateManifests;
-import io.securemail.operator.certs.KeyPairs;
+import io.securemail.operator.certs.LineageKeys;
+import io.securemail.operator.certs.LineageSecrets;
 import io.securemail.operator.certs.SmtpKeyProbe;
-import io.securemail.operator.certs.Tlsa;
 import io.securemail.operator.dns.Backoff;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.reconciler.AppliedHash;
 import io.securemail.operator.reconciler.OwnerReferences;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -148,16 +145,12 @@ public class MtaDeployment {
     return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
+  /** The key of the serving Secret, once it holds that key and a certificate. */
   private static Optional<String> servingSpki(KubernetesClient client, SecureMailDomain domain) {
-    Secret secret = client.secrets().inNamespace(domain.getMetadata().getNamespace())
-        .withName(CertNames.serving(domain)).get();
-    if (secret == null || secret.getData() == null || secret.getData().get("tls.key") == null
-        || secret.getData().get("tls.crt") == null || secret.getData().get("tls.crt").isEmpty()) {
-      return Optional.empty();
-    }
-    String pem = new String(Base64.getDecoder().decode(secret.getData().get("tls.key")), StandardCharsets.US_ASCII);
-    return KeyPairs.fromPem(pem).map(pair -> Tlsa.spkiSha256(pair.getPublic()));
+    LineageKeys serving = LineageKeys.of(LineageSecrets.get(client, domain, CertNames.serving(domain)));
+    return serving.hasKey() && serving.certificate() != null ? Optional.of(serving.spki()) : Optional.empty();
   }
+
 
   private static String explain(KubernetesClientException e) {
     return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
