@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Provisions what the lab needs on a Debian machine, once, and caches it:
-#  - kube-apiserver and kube-controller-manager 1.20.2, built from Debian bookworm's `kubernetes`
-#    source package (no prebuilt binary can be downloaded here), laid out where
-#    io.fabric8:kube-api-test looks for them (~/.kubeapitest/k8s/1.20.2-linux-amd64/);
+#  - kube-apiserver, kube-controller-manager, kube-scheduler, kubelet and kube-proxy 1.20.2, built
+#    from Debian bookworm's `kubernetes` source package (no prebuilt binary can be downloaded here),
+#    cached in $SECUREMAIL_CACHE/kubernetes/1.20.2/ (by default under ~/.cache/securemail);
+#  - the node's container engine and networking (docker.io, containerd, runc, the CNI plugins,
+#    conntrack, iptables) and mmdebstrap, which makes the images' Debian base from Debian's packages;
 #  - etcd (Debian's etcd-server) and kubectl linked beside them;
 #  - the Debian packages of the DNS lab (Knot, Unbound, BIND, kdig/dig);
 #  - Postfix (the lab's MX hosts and MTA, and posttls-finger) and the independent probes ldns-dane and swaks
@@ -17,20 +19,31 @@ set -euo pipefail
 
 KUBE_VERSION=1.20.2
 CACHE="${SECUREMAIL_CACHE:-$HOME/.cache/securemail}"
-KUBE_DIR="${KUBEAPITEST_DIR:-$HOME/.kubeapitest}/k8s/${KUBE_VERSION}-linux-amd64"
+KUBE_DIR="$CACHE/kubernetes/$KUBE_VERSION"
+# Earlier versions of this script kept the binaries where a test library looked for them.
+OLD_KUBE_DIR="$HOME/.kubeapitest/k8s/${KUBE_VERSION}-linux-amd64"
+if [[ ! -d "$KUBE_DIR" && -d "$OLD_KUBE_DIR" ]]; then
+  mkdir -p "$(dirname "$KUBE_DIR")" && mv "$OLD_KUBE_DIR" "$KUBE_DIR"
+fi
 SRC="$CACHE/src"
 APT_DIR="$CACHE/apt"
-STAMP="$CACHE/provisioned-v3"
+STAMP="$CACHE/provisioned-v4"
 
 PACKAGES=(etcd-server knot knot-dnsutils unbound bind9 bind9-dnsutils postfix ldnsutils swaks libnet-ssleay-perl nginx
-          testssl.sh postfix-mta-sts-resolver python3-dnspython inotify-tools)
+          testssl.sh postfix-mta-sts-resolver python3-dnspython inotify-tools
+          docker.io containernetworking-plugins conntrack iptables mmdebstrap)
+KUBE_BINARIES=(kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy)
 BUILD_PACKAGES=(golang-go rsync dpkg-dev make golang-github-modern-go-reflect2-dev golang-github-json-iterator-go-dev)
 
 log() { printf '[provision] %s\n' "$*" >&2; }
 
+have_built() {
+  local b
+  for b in "${KUBE_BINARIES[@]}"; do [[ -x "$KUBE_DIR/$b" ]] || return 1; done
+}
+
 have_binaries() {
-  [[ -x "$KUBE_DIR/kube-apiserver" && -x "$KUBE_DIR/kube-controller-manager" \
-     && -x "$KUBE_DIR/etcd" && -x "$KUBE_DIR/kubectl" ]]
+  have_built && [[ -x "$KUBE_DIR/etcd" && -x "$KUBE_DIR/kubectl" ]]
 }
 
 missing_packages() {
@@ -57,7 +70,8 @@ if [[ ${#need[@]} -gt 0 ]]; then
     exit 1
   fi
   log "installing Debian packages: ${need[*]}"
-  # Keep package installs from starting system services (etcd, knot, unbound, named, postfix, nginx):
+  # Keep package installs from starting system services (etcd, knot, unbound, named, postfix, nginx,
+  # dockerd, containerd):
   # the lab starts its own instances on loopback with private configuration. nginx's postinst would
   # otherwise start the default site on port 80 of every address; with the policy its start is
   # refused (invoke-rc.d reports the refusal and succeeds) and no listener is left behind.
@@ -78,8 +92,8 @@ if [[ ${#need[@]} -gt 0 ]]; then
 fi
 
 mkdir -p "$KUBE_DIR"
-if [[ ! -x "$KUBE_DIR/kube-apiserver" || ! -x "$KUBE_DIR/kube-controller-manager" ]]; then
-  log "building kube-apiserver and kube-controller-manager $KUBE_VERSION from Debian's source (takes several minutes, once)"
+if ! have_built; then
+  log "building ${KUBE_BINARIES[*]} $KUBE_VERSION from Debian's source (takes several minutes, once)"
   mkdir -p "$SRC" "$APT_DIR/sources.list.d" "$APT_DIR/lists/partial"
   # A private deb-src list derived from the machine's own apt sources, so the system's
   # configuration is left untouched and whatever mirror it uses is used.
@@ -120,10 +134,11 @@ if [[ ! -x "$KUBE_DIR/kube-apiserver" || ! -x "$KUBE_DIR/kube-controller-manager
   cd "$tree"
   export GOFLAGS=-mod=vendor GO111MODULE=on GOPATH="$CACHE/gopath" GOCACHE="$CACHE/gocache"
   # Debian's reflect2 may be newer than vendor/modules.txt says; the Go toolchain checks that list.
-  make WHAT=cmd/kube-apiserver >&2
-  make WHAT=cmd/kube-controller-manager >&2
-  install -m 0755 _output/bin/kube-apiserver _output/bin/kube-controller-manager "$KUBE_DIR/"
-  # The source tree and Go caches take about 2 GB; only the two binaries are needed from now on.
+  for b in "${KUBE_BINARIES[@]}"; do
+    make WHAT="cmd/$b" >&2
+    install -m 0755 "_output/bin/$b" "$KUBE_DIR/"
+  done
+  # The source tree and Go caches take about 2 GB; only the binaries are needed from now on.
   cd / && rm -rf "$SRC" "$CACHE/gopath" "$CACHE/gocache"
 fi
 ln -sf /usr/bin/etcd "$KUBE_DIR/etcd"

@@ -45,8 +45,35 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 {{- end }}
 
+{{/*
+The tag of the project's images: image.tag, or the chart's appVersion (the project version).
+*/}}
+{{- define "securemail-operator.imageTag" -}}
+{{- .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{/*
+One of the project's images, <image.registry>/<name>:<tag>. Call with (list . "name").
+*/}}
+{{- define "securemail-operator.projectImage" -}}
+{{- $root := index . 0 }}
+{{- printf "%s/%s:%s" $root.Values.image.registry (index . 1) (include "securemail-operator.imageTag" $root) }}
+{{- end }}
+
 {{- define "securemail-operator.image" -}}
-{{- printf "%s:%s" .Values.image.repository (.Values.image.tag | default .Chart.AppVersion) }}
+{{- if .Values.image.repository }}
+{{- printf "%s:%s" .Values.image.repository (include "securemail-operator.imageTag" .) }}
+{{- else }}
+{{- include "securemail-operator.projectImage" (list . "securemail-operator") }}
+{{- end }}
+{{- end }}
+
+{{- define "securemail-operator.mtaImage" -}}
+{{- .Values.operator.mta.image | default (include "securemail-operator.projectImage" (list . "securemail-mta")) }}
+{{- end }}
+
+{{- define "securemail-operator.policyServerImage" -}}
+{{- .Values.operator.mtaSts.image | default (include "securemail-operator.projectImage" (list . "securemail-policy-server")) }}
 {{- end }}
 
 {{- define "securemail-operator.leaseName" -}}

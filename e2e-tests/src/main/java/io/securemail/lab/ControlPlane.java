@@ -1,7 +1,5 @@
 package io.securemail.lab;
 
-import io.fabric8.kubeapitest.KubeAPIServer;
-import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
@@ -12,17 +10,20 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
- * A real Kubernetes control plane on loopback: kube-apiserver + etcd (through kube-api-test, from
- * the binaries provisioned under ~/.kubeapitest) and kube-controller-manager for garbage collection
- * and Deployments. No kubelet: no Pod ever runs.
+ * A real Kubernetes control plane: etcd, kube-apiserver, kube-controller-manager (every default
+ * controller, with the host-path volume provisioner) and kube-scheduler, the 1.20 binaries
+ * provisioned by lab/provision.sh, started with a PKI made for the run ({@link ClusterPki}), as
+ * kubeadm would configure them. The API server listens on the node address of the Pod network
+ * ({@link PodNetwork#NODE_ADDRESS}) so that Pods reach it through the {@code kubernetes} Service;
+ * the standard admission plugins are on (ServiceAccount among them: Pods get their tokens).
  */
 public final class ControlPlane implements AutoCloseable {
 
@@ -32,76 +33,172 @@ public final class ControlPlane implements AutoCloseable {
 
   static final String AUDIT_LOG = "audit.log";
 
-  private final KubeAPIServer apiServer;
+  private final List<ManagedProcess> processes;
   private final Path kubeconfig;
   private final KubernetesClient client;
   private final ManagedProcess controllerManager;
   private final Path auditLog;
+  private final ClusterPki pki;
+  private final String server;
 
-  private ControlPlane(KubeAPIServer apiServer, Path kubeconfig, KubernetesClient client, ManagedProcess controllerManager,
-      Path auditLog) {
+  private ControlPlane(List<ManagedProcess> processes, Path kubeconfig, KubernetesClient client,
+      ManagedProcess controllerManager, Path auditLog, ClusterPki pki, String server) {
+    this.processes = processes;
     this.auditLog = auditLog;
-    this.apiServer = apiServer;
     this.kubeconfig = kubeconfig;
     this.client = client;
     this.controllerManager = controllerManager;
+    this.pki = pki;
+    this.server = server;
   }
 
   public static ControlPlane start(Path workDir) throws IOException {
-    Files.createDirectories(workDir);
-    // Every request of a ServiceAccount in the operator's namespace is audited: which calls the
-    // operator made under the chart's RBAC, and whether any was forbidden.
-    Path auditPolicy = workDir.resolve("audit-policy.yaml");
-    Files.writeString(auditPolicy, """
-        apiVersion: audit.k8s.io/v1
-        kind: Policy
-        omitStages: ["RequestReceived"]
-        rules:
-          - level: Metadata
-            userGroups: ["system:serviceaccounts:%s"]
-          - level: None
-        """.formatted(ChartRbac.NAMESPACE));
-    KubeAPIServer apiServer = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-        .withOfflineMode(true)       // binaries come from lab/provision.sh; nothing is downloaded
-        .withUpdateKubeConfig(false) // never touch the user's ~/.kube/config
-        .withStartupTimeout(120_000)
-        .withApiServerFlag("--audit-policy-file", auditPolicy.toString())
-        .withApiServerFlag("--audit-log-path", workDir.resolve(AUDIT_LOG).toString())
-        .withApiServerFlag("--audit-log-format", "json")
-        .build());
-    apiServer.start();
-    Path kubeconfig = workDir.resolve("kubeconfig.yaml");
-    Files.writeString(kubeconfig, apiServer.getKubeConfigYaml());
-    KubernetesClient client = new KubernetesClientBuilder()
-        .withConfig(Config.fromKubeconfig(apiServer.getKubeConfigYaml())).build();
-
-    int healthPort = Ports.free();
-    Path binary = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s")
-        .resolve(newestVersionDir()).resolve("kube-controller-manager");
-    ManagedProcess controllerManager = ManagedProcess.start("kube-controller-manager", List.of(
-        binary.toString(),
-        "--kubeconfig=" + kubeconfig,
-        "--controllers=garbagecollector,namespace,deployment,replicaset",
-        "--leader-elect=false",
-        "--bind-address=127.0.0.1",
-        "--address=127.0.0.1",
-        "--port=" + healthPort,
-        "--secure-port=0",
-        "--concurrent-gc-syncs=5"),
-        Map.of(), workDir.resolve("kube-controller-manager.log"));
-    controllerManager.awaitReady(Duration.ofSeconds(60),
-        () -> HttpProbe.ok("http://127.0.0.1:" + healthPort + "/healthz"));
-    return new ControlPlane(apiServer, kubeconfig, client, controllerManager, workDir.resolve(AUDIT_LOG));
+    return start(workDir, true);
   }
 
-  private static String newestVersionDir() throws IOException {
-    Path root = Path.of(System.getProperty("user.home"), ".kubeapitest", "k8s");
-    try (Stream<Path> dirs = Files.list(root)) {
-      return dirs.map(p -> p.getFileName().toString())
-          .filter(n -> Files.isExecutable(root.resolve(n).resolve("kube-controller-manager")))
-          .max(String::compareTo)
-          .orElseThrow(() -> new IllegalStateException("no kube-controller-manager under " + root
-              + "; run e2e-tests/lab/provision.sh"));
+  /**
+   * @param statefulSets whether the StatefulSet controller runs: without a node, the local lab plays
+   *     it (and the kubelet) for the operator's MTA, and a real one would overwrite what it reports
+   */
+  public static ControlPlane start(Path workDir, boolean statefulSets) throws IOException {
+    Files.createDirectories(workDir);
+    Path bin = KubeBinaries.dir();
+    ClusterPki pki = ClusterPki.create(workDir.resolve("pki"));
+    List<ManagedProcess> started = new ArrayList<>();
+    try {
+      int etcdPort = Ports.free();
+      int peerPort = Ports.free();
+      String etcdUrl = "http://127.0.0.1:" + etcdPort;
+      ManagedProcess etcd = ManagedProcess.start("etcd", List.of(
+          KubeBinaries.etcd().toString(),
+          "--name=lab",
+          "--data-dir=" + workDir.resolve("etcd"),
+          "--listen-client-urls=" + etcdUrl,
+          "--advertise-client-urls=" + etcdUrl,
+          "--listen-peer-urls=http://127.0.0.1:" + peerPort,
+          "--initial-advertise-peer-urls=http://127.0.0.1:" + peerPort,
+          "--initial-cluster=lab=http://127.0.0.1:" + peerPort),
+          Map.of(), workDir.resolve("etcd.log"));
+      started.add(etcd);
+      etcd.awaitReady(Duration.ofSeconds(60), () -> HttpProbe.ok(etcdUrl + "/health"));
+
+      // Every request of a ServiceAccount in the operator's namespace is audited: which calls the
+      // operator made under the chart's RBAC, and whether any was forbidden.
+      Path auditPolicy = workDir.resolve("audit-policy.yaml");
+      Files.writeString(auditPolicy, """
+          apiVersion: audit.k8s.io/v1
+          kind: Policy
+          omitStages: ["RequestReceived"]
+          rules:
+            - level: Metadata
+              userGroups: ["system:serviceaccounts:%s"]
+            - level: None
+          """.formatted(ChartRbac.NAMESPACE));
+      // Pods run on the lab's node only in namespaces that opt in (LabNode.optIn): everywhere else they
+      // stay Pending, as they did before the lab had a node, so that scenarios which play the
+      // kubelet themselves are not raced by a real one. The PodNodeSelector admission plugin gives
+      // every Pod of a namespace without its annotation a node selector that no node matches.
+      Path admission = workDir.resolve("admission.yaml");
+      Files.writeString(admission, """
+          apiVersion: apiserver.config.k8s.io/v1
+          kind: AdmissionConfiguration
+          plugins:
+            - name: PodNodeSelector
+              configuration:
+                podNodeSelectorPluginConfig:
+                  clusterDefaultNodeSelector: "%s=%s"
+          """.formatted(LabNode.PODS_LABEL, LabNode.PODS_ELSEWHERE));
+      int apiPort = Ports.free();
+      String server = "https://" + PodNetwork.NODE_ADDRESS + ":" + apiPort;
+      ManagedProcess apiServer = ManagedProcess.start("kube-apiserver", List.of(
+          bin.resolve("kube-apiserver").toString(),
+          "--etcd-servers=" + etcdUrl,
+          "--bind-address=" + PodNetwork.NODE_ADDRESS,
+          "--advertise-address=" + PodNetwork.NODE_ADDRESS,
+          "--secure-port=" + apiPort,
+          "--insecure-port=0",
+          "--cert-dir=" + workDir.resolve("apiserver-certs"),
+          "--tls-cert-file=" + pki.certificate("apiserver"),
+          "--tls-private-key-file=" + pki.key("apiserver"),
+          "--client-ca-file=" + pki.caCertificate(),
+          "--service-account-key-file=" + pki.serviceAccountPublicKey(),
+          "--service-account-signing-key-file=" + pki.serviceAccountKey(),
+          "--service-account-issuer=https://kubernetes.default.svc." + PodNetwork.CLUSTER_DOMAIN,
+          "--service-cluster-ip-range=" + PodNetwork.SERVICE_CIDR,
+          "--authorization-mode=Node,RBAC",
+          "--enable-admission-plugins=PodNodeSelector",
+          "--admission-control-config-file=" + admission,
+          "--allow-privileged=true",
+          "--kubelet-client-certificate=" + pki.certificate("apiserver-kubelet-client"),
+          "--kubelet-client-key=" + pki.key("apiserver-kubelet-client"),
+          "--kubelet-preferred-address-types=InternalIP",
+          "--profiling=false",
+          "--audit-policy-file=" + auditPolicy,
+          "--audit-log-path=" + workDir.resolve(AUDIT_LOG),
+          "--audit-log-format=json"),
+          Map.of(), workDir.resolve("kube-apiserver.log"));
+      started.add(apiServer);
+      Path kubeconfig = workDir.resolve("kubeconfig.yaml");
+      Files.writeString(kubeconfig, pki.adminKubeconfig(server));
+      KubernetesClient client = new KubernetesClientBuilder()
+          .withConfig(Config.fromKubeconfig(Files.readString(kubeconfig))).build();
+      apiServer.awaitReady(Duration.ofSeconds(120), () -> answers(client));
+
+      int healthPort = Ports.free();
+      ManagedProcess controllerManager = ManagedProcess.start("kube-controller-manager", List.of(
+          bin.resolve("kube-controller-manager").toString(),
+          "--kubeconfig=" + kubeconfig,
+          // Every default controller: garbage collection, Deployments and StatefulSets, Endpoints
+          // (kube-proxy programs nothing without them), node lifecycle (lifts the new node's
+          // not-ready taint), ServiceAccounts and their tokens, volume binding.
+          statefulSets ? "--controllers=*" : "--controllers=*,-statefulset",
+          "--leader-elect=false",
+          "--bind-address=127.0.0.1",
+          "--address=127.0.0.1",
+          "--port=" + healthPort,
+          "--secure-port=0",
+          "--concurrent-gc-syncs=5",
+          "--service-account-private-key-file=" + pki.serviceAccountKey(),
+          "--root-ca-file=" + pki.caCertificate(),
+          "--cluster-signing-cert-file=" + pki.caCertificate(),
+          "--cluster-signing-key-file=" + pki.caKey(),
+          // StatefulSet volume claims are bound to host directories (the lab's StorageClass).
+          "--enable-hostpath-provisioner=true"),
+          Map.of(), workDir.resolve("kube-controller-manager.log"));
+      started.add(controllerManager);
+      controllerManager.awaitReady(Duration.ofSeconds(60),
+          () -> HttpProbe.ok("http://127.0.0.1:" + healthPort + "/healthz"));
+
+      ManagedProcess scheduler = ManagedProcess.start("kube-scheduler", List.of(
+          bin.resolve("kube-scheduler").toString(),
+          "--kubeconfig=" + kubeconfig,
+          "--authentication-kubeconfig=" + kubeconfig,
+          "--authorization-kubeconfig=" + kubeconfig,
+          "--leader-elect=false",
+          // 1.20 also serves plain HTTP on every address unless told not to.
+          "--port=0",
+          "--bind-address=127.0.0.1",
+          "--secure-port=" + Ports.free()),
+          Map.of(), workDir.resolve("kube-scheduler.log"));
+      started.add(scheduler);
+      return new ControlPlane(started, kubeconfig, client, controllerManager, workDir.resolve(AUDIT_LOG), pki, server);
+    } catch (IOException | RuntimeException e) {
+      closeAll(started);
+      throw e;
+    }
+  }
+
+  private static boolean answers(KubernetesClient client) {
+    try {
+      return "ok".equals(client.raw("/readyz"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static void closeAll(List<ManagedProcess> processes) {
+    for (int i = processes.size() - 1; i >= 0; i--) {
+      processes.get(i).close();
     }
   }
 
@@ -152,6 +249,21 @@ public final class ControlPlane implements AutoCloseable {
     return client;
   }
 
+  /** The API server's URL. */
+  public String server() {
+    return server;
+  }
+
+  /** The cluster's CA, certificates and keys. */
+  public ClusterPki pki() {
+    return pki;
+  }
+
+  /** Whether the scheduler still runs: without it no Pod is ever placed on the node. */
+  public boolean schedulerRunning() {
+    return processes.get(processes.size() - 1).isAlive();
+  }
+
   public Path kubeconfig() {
     return kubeconfig;
   }
@@ -168,7 +280,6 @@ public final class ControlPlane implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    controllerManager.close();
-    apiServer.stop();
+    closeAll(processes);
   }
 }

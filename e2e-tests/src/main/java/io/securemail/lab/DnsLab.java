@@ -44,6 +44,8 @@ public final class DnsLab implements AutoCloseable {
   private static final String RESOLVER_ADDRESS = "127.0.53.1";
   private static final String BIND_ADDRESS = "127.0.53.3";
   private static final int PORT = 53;
+  /** Knot's port on the node address ({@link PodNetwork#NODE_ADDRESS}), where port 53 is Unbound's. */
+  public static final int NODE_AUTHORITATIVE_PORT = 5353;
   private static final String TSIG_KEY_NAME = "securemail-lab-ddns";
   private static final String TSIG_ALGORITHM = "hmac-sha256";
 

@@ -88,7 +88,7 @@ final class KnotServer implements AutoCloseable {
         # Written by the lab (io.securemail.lab.KnotServer); everything it needs is under %1$s.
         server:
             rundir: "%1$s/run"
-            listen: %2$s@%3$d
+            listen: [ %2$s@%3$d%7$s ]
             # Small on purpose: a 2-core test machine runs the whole lab.
             udp-workers: 2
             tcp-workers: 2
@@ -144,7 +144,9 @@ final class KnotServer implements AutoCloseable {
 
         zone:
         %6$s""".formatted(dir.toAbsolutePath(), address.getHostString(), address.getPort(),
-        tsigKeyName, tsigSecret, zoneList);
+        tsigKeyName, tsigSecret, zoneList,
+        // Pods reach the machine only at the node address; port 53 there is the resolver's.
+        PodNetwork.nodeAddressPresent() ? ", " + PodNetwork.NODE_ADDRESS + "@" + DnsLab.NODE_AUTHORITATIVE_PORT : "");
   }
 
   /**

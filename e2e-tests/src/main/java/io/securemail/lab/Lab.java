@@ -21,6 +21,8 @@ public final class Lab implements AutoCloseable {
       "faults.test",
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
       "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test", "edge.test",
+      // The domain the operator installed by its chart manages on the lab's node.
+      "node.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 
@@ -37,10 +39,33 @@ public final class Lab implements AutoCloseable {
   private final PolicyServers policyServers;
   private final Path repoDir;
   private final ChartRbac rbac;
+  private final PodNetwork network;
+  private final ContainerEngine containers; // null without the node
+  private final LabImages images;           // null without the node
+  private final LabNode node;                  // null without the node
+  private final LabLock lock;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Stops the lab when the JVM is stopped before the lab's user closes it (Ctrl-C, a killed build). */
+  private final Thread closeOnExit = new Thread(this::close, "lab-close-on-exit");
+
+  /** What a lab runs besides its control plane, DNS and mail servers. */
+  public enum Mode {
+    /** The operator as a process on the machine; no container engine, no node. */
+    PROCESSES,
+    /** Also a container engine, the project's images built locally, and a real node that runs them. */
+    WITH_NODE
+  }
 
   private Lab(ControlPlane controlPlane, DnsLab dns, OperatorProcess operator, Map<String, String> operatorProperties,
-      Path workDir, LabIssuer issuer, PostfixServer postfix, PolicyServers policyServers, Path repoDir, ChartRbac rbac) {
+      Path workDir, LabIssuer issuer, PostfixServer postfix, PolicyServers policyServers, Path repoDir, ChartRbac rbac,
+      PodNetwork network, ContainerEngine containers, LabImages images, LabNode node, LabLock lock) {
+    this.lock = lock;
     this.rbac = rbac;
+    this.network = network;
+    this.containers = containers;
+    this.images = images;
+    this.node = node;
+    Runtime.getRuntime().addShutdownHook(closeOnExit);
     this.controlPlane = controlPlane;
     this.dns = dns;
     this.operator = operator;
@@ -58,20 +83,51 @@ public final class Lab implements AutoCloseable {
    * @param operatorProperties extra operator configuration
    */
   public static Lab start(Path repoDir, Path workDir, Map<String, String> operatorProperties) throws IOException {
+    return start(repoDir, workDir, operatorProperties, Mode.PROCESSES);
+  }
+
+  /**
+   * @param repoDir the repository checkout (its crds/ and operator/ are used)
+   * @param workDir where logs, kubeconfig and server state go
+   * @param operatorProperties extra operator configuration
+   * @param mode whether a container engine and a node run too
+   */
+  public static Lab start(Path repoDir, Path workDir, Map<String, String> operatorProperties, Mode mode)
+      throws IOException {
     long started = System.nanoTime();
-    DnsLab dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
+    LabLock lock = LabLock.acquire();
+    // First: every server a Pod must reach also listens on the node address, which must exist.
+    PodNetwork network;
+    try {
+      network = PodNetwork.create();
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+    DnsLab dns = null;
     ControlPlane controlPlane = null;
     LabIssuer issuer = null;
     PostfixServer postfix = null;
     PolicyServers policyServers = null;
+    ContainerEngine containers = null;
+    LabNode node = null;
     try {
-      controlPlane = ControlPlane.start(workDir);
+      dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
+      controlPlane = ControlPlane.start(workDir, mode == Mode.WITH_NODE);
       // The CRDs the build generated (GeneratedCrdTest keeps the committed crds/ equal to them).
       controlPlane.installCrds(crdFiles(repoDir.resolve("operator/target/kubernetes")));
       // cert-manager's API before the operator starts, so the operator finds it installed.
       issuer = LabIssuer.start(controlPlane.client(), workDir.resolve("cert-manager"));
       postfix = PostfixServer.start(workDir.resolve("postfix"));
       policyServers = PolicyServers.start(workDir.resolve("mta-sts"));
+      LabImages images = null;
+      if (mode == Mode.WITH_NODE) {
+        long nodeStarted = System.nanoTime();
+        containers = ContainerEngine.start(workDir.resolve("docker"), LabCache.dir().resolve("docker"));
+        images = LabImages.build(containers, repoDir, LabCache.dir(), projectVersion());
+        node = LabNode.start(controlPlane, containers, images.pause(), workDir.resolve("node"));
+        System.out.printf("[lab] container engine, images and node up in %.1f s%n", (System.nanoTime() - nodeStarted) / 1e9);
+      }
       Map<String, String> properties = new java.util.HashMap<>(operatorProperties);
       // The operator observes DNS only through the lab's validating resolver: nothing leaves loopback.
       properties.putIfAbsent("securemail.dns.resolvers", dns.resolverAddress() + ":" + dns.resolverPort());
@@ -82,10 +138,17 @@ public final class Lab implements AutoCloseable {
       ChartRbac rbac = ChartRbac.install(controlPlane, repoDir.resolve("helm/securemail-operator"), workDir);
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), rbac.kubeconfig(),
           workDir.resolve("operator.log"), properties);
-      System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix, policy servers and operator up "
-          + "in %.1f s (work dir %s)%n", (System.nanoTime() - started) / 1e9, workDir);
-      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, policyServers, repoDir, rbac);
+      System.out.printf("[lab] DNS, control plane, cert-manager stand-in, Postfix, policy servers%s and operator up "
+          + "in %.1f s (work dir %s)%n", node != null ? ", node" : "", (System.nanoTime() - started) / 1e9, workDir);
+      return new Lab(controlPlane, dns, operator, properties, workDir, issuer, postfix, policyServers, repoDir, rbac,
+          network, containers, images, node, lock);
     } catch (IOException | RuntimeException e) {
+      if (node != null) {
+        node.close();
+      }
+      if (containers != null) {
+        containers.close();
+      }
       if (policyServers != null) {
         policyServers.close();
       }
@@ -98,9 +161,25 @@ public final class Lab implements AutoCloseable {
       if (controlPlane != null) {
         controlPlane.close();
       }
-      dns.close();
+      if (dns != null) {
+        dns.close();
+      }
+      network.close();
+      lock.close();
       throw e;
     }
+  }
+
+  /**
+   * The Maven project version, which tags the project's images (the build passes it as
+   * {@code securemail.version}).
+   */
+  public static String projectVersion() {
+    String version = System.getProperty("securemail.version");
+    if (version == null || version.isBlank()) {
+      throw new IllegalStateException("the system property securemail.version (the project version) is not set");
+    }
+    return version;
   }
 
   static List<Path> crdFiles(Path dir) throws IOException {
@@ -138,6 +217,21 @@ public final class Lab implements AutoCloseable {
     operator.close();
     operator = OperatorProcess.start(repoDir.resolve("operator"), rbac.kubeconfig(),
         workDir.resolve("operator-" + System.currentTimeMillis() + ".log"), operatorProperties);
+  }
+
+  /**
+   * Stops the lab's operator process until {@link #resumeOperator()}: while an operator installed
+   * on the node by its chart runs, it is the cluster's only one, as in production.
+   */
+  public synchronized void suspendOperator() {
+    operator.close();
+  }
+
+  /** Starts the lab's operator process again after {@link #suspendOperator()}. */
+  public synchronized void resumeOperator() throws IOException {
+    if (!operator.isAlive()) {
+      restartOperator();
+    }
   }
 
   /**
@@ -181,13 +275,53 @@ public final class Lab implements AutoCloseable {
     return repoDir;
   }
 
+  /** The lab's container engine (the node's runtime; Testcontainers reaches it too). */
+  public ContainerEngine containers() {
+    return requireNode(containers);
+  }
+
+  /** The project's images, built locally for this run. */
+  public LabImages images() {
+    return requireNode(images);
+  }
+
+  /** The real node: kubelet, kube-proxy, CNI. */
+  public LabNode node() {
+    return requireNode(node);
+  }
+
+  private static <T> T requireNode(T part) {
+    if (part == null) {
+      throw new IllegalStateException("this lab runs without a node (Lab.Mode.PROCESSES)");
+    }
+    return part;
+  }
+
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    if (Thread.currentThread() != closeOnExit) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(closeOnExit);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the hook runs, or ran, this same close
+      }
+    }
     operator.close();
+    if (node != null) {
+      node.close();
+    }
+    if (containers != null) {
+      containers.close();
+    }
     issuer.close();
     postfix.close();
     policyServers.close();
     controlPlane.close();
     dns.close();
+    network.close();
+    lock.close();
   }
 }

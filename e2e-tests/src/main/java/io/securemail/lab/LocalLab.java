@@ -40,17 +40,24 @@ public final class LocalLab {
   private static final String MTA_ADDRESS = LabMta.ADDRESSES.get(0);
   private static final String POLICY_STACK_ADDRESS = "127.0.4.2";
   private static final java.util.regex.Pattern NEXT_HOP =
-      java.util.regex.Pattern.compile("^(smtp|lmtp):\\[(127\\.[0-9.]+)\\](?::([0-9]+))?$");
+      java.util.regex.Pattern.compile("^(smtp|lmtp):\\[([0-9.]+)\\](?::([0-9]+))?$");
+  /** Where the chart is installed when the lab runs the operator on its node. */
+  private static final String CHART_NAMESPACE = "securemail-system";
 
   private LocalLab() {}
 
   public static void main(String[] args) throws Exception {
     Path repo = Path.of(System.getProperty("securemail.repo.dir", ".")).toAbsolutePath().normalize();
-    Path example = repo.resolve(args.length > 0 ? args[0] : "examples/lab-rfc2136.yaml");
+    // -Dnode: the operator, its MTA and its policy server run as Pods on the lab's node, installed by
+    // the Helm chart from the project's locally built images.
+    boolean onNode = Boolean.getBoolean("securemail.lab.node");
+    Path example = repo.resolve(args.length > 0 && !args[0].isBlank() ? args[0]
+        : onNode ? "examples/lab-node.yaml" : "examples/lab-rfc2136.yaml");
     Path work = Files.createTempDirectory("securemail-lab-");
     step("starting DNS (Knot with DNSSEC, Unbound), a control plane, the cert-manager stand-in, Postfix, "
-        + "the policy servers and the operator");
-    Lab lab = Lab.start(repo, work, Map.of());
+        + "the policy servers and the operator%s", onNode ? ", a container engine, the project's images and a node"
+        : "");
+    Lab lab = Lab.start(repo, work, Map.of(), onNode ? Lab.Mode.WITH_NODE : Lab.Mode.PROCESSES);
     List<AutoCloseable> started = java.util.Collections.synchronizedList(new ArrayList<>());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,27 +77,45 @@ public final class LocalLab {
         lab.dns().authoritativeAddress(), String.join(", ", Lab.ZONES), lab.dns().tsigKeyName(),
         lab.dns().resolverAddress());
 
-    List<SecureMailDomain> domains = new ArrayList<>();
+    List<HasMetadata> items;
     try (InputStream in = Files.newInputStream(example)) {
-      for (HasMetadata item : client.load(in).items()) {
-        String namespace = Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default");
-        if ("SecureMailDomain".equals(item.getKind())) {
-          SecureMailDomain domain = client.getKubernetesSerialization().convertValue(item, SecureMailDomain.class);
-          domain.getMetadata().setNamespace(namespace);
+      items = client.load(in).items();
+    }
+    if (onNode) {
+      lab.suspendOperator();
+      List<String> watched = items.stream().map(i -> Objects.requireNonNullElse(i.getMetadata().getNamespace(), "default"))
+          .distinct().toList();
+      step("helm install of helm/securemail-operator into %s (image %s), watching %s", CHART_NAMESPACE,
+          lab.images().operator(), watched);
+      started.add(ChartInstall.install(lab, CHART_NAMESPACE, watched));
+    }
+    List<SecureMailDomain> domains = new ArrayList<>();
+    for (HasMetadata item : items) {
+      String namespace = Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default");
+      SecureMailDomain domain = null;
+      if ("SecureMailDomain".equals(item.getKind())) {
+        domain = client.getKubernetesSerialization().convertValue(item, SecureMailDomain.class);
+        domain.getMetadata().setNamespace(namespace);
+        if (!onNode) {
           serve(lab, domain, work, started);
-          domains.add(domain);
         }
-        client.resource(item).inNamespace(namespace).forceConflicts().serverSideApply();
-        step("applied %s %s from %s", item.getKind(), item.getMetadata().getName(), repo.relativize(example));
+        domains.add(domain);
+      }
+      client.resource(item).inNamespace(namespace).forceConflicts().serverSideApply();
+      step("applied %s %s from %s", item.getKind(), item.getMetadata().getName(), repo.relativize(example));
+      if (domain != null && onNode) {
+        NodeExposure.expose(lab, domain, started);
       }
     }
-    step("kubectl works too: kubectl --kubeconfig %s get smd -A", lab.controlPlane().kubeconfig());
-    step("operator log: %s; Ctrl-C stops everything", lab.operator().log());
+    step("kubectl works too: kubectl --kubeconfig %s get smd,pods -A", lab.controlPlane().kubeconfig());
+    step(onNode ? "operator: kubectl --kubeconfig %s -n " + CHART_NAMESPACE
+        + " logs -l app.kubernetes.io/name=securemail-operator; Ctrl-C stops everything" : "operator log: %s; Ctrl-C stops everything",
+        onNode ? lab.controlPlane().kubeconfig() : lab.operator().log());
 
     for (SecureMailDomain domain : domains) {
       follow(client, domain);
       printCheck(lab, domain.getSpec().getDomain());
-      printTour(lab, domain);
+      printTour(lab, domain, onNode ? NodeExposure.mtaAddress(lab, domain) : MTA_ADDRESS);
     }
     stopped.await();
   }
@@ -182,7 +207,7 @@ public final class LocalLab {
     });
   }
 
-  private static void printDeliveries(MailStoreSink store) throws InterruptedException {
+  static void printDeliveries(MailStoreSink store) throws InterruptedException {
     int printed = 0;
     while (true) {
       List<MailStoreSink.Message> messages = store.messages();
@@ -196,7 +221,7 @@ public final class LocalLab {
   }
 
   /** Runs a loop on a daemon thread; a failure is printed, not fatal to the lab. */
-  private static void daemon(String name, java.util.concurrent.Callable<?> loop) {
+  static void daemon(String name, java.util.concurrent.Callable<?> loop) {
     Thread thread = new Thread(() -> {
       try {
         loop.call();
@@ -261,7 +286,7 @@ public final class LocalLab {
         "--ca-file", lab.issuer().caCertificateFile().toString());
   }
 
-  private static void printTour(Lab lab, SecureMailDomain domain) {
+  private static void printTour(Lab lab, SecureMailDomain domain, String mtaAddress) {
     String kubectl = "kubectl --kubeconfig " + lab.controlPlane().kubeconfig();
     String ns = domain.getMetadata().getNamespace();
     String name = domain.getMetadata().getName();
@@ -294,11 +319,11 @@ public final class LocalLab {
             Send mail to the domain: swaks --server %1$s --to postmaster@%2$s --tls
                                    (STARTTLS to the operator's MTA, relayed to the mail store, which prints it with
                                    the Received header that records the TLS version and suite)
-          """, MTA_ADDRESS, domain.getSpec().getDomain());
+          """, mtaAddress, domain.getSpec().getDomain());
     }
   }
 
-  private static void step(String format, Object... args) {
+  static void step(String format, Object... args) {
     System.out.printf("[lab] " + format + "%n", args);
   }
 }

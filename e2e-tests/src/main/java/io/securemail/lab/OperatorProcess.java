@@ -58,6 +58,10 @@ public final class OperatorProcess implements AutoCloseable {
     return process.log();
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   public String logTail() {
     return process.tail();
   }

@@ -97,7 +97,7 @@ final class UnboundServer implements AutoCloseable {
             port: %3$d
             do-ip6: no
             access-control: 127.0.0.0/8 allow
-            # Run from this directory as the current user, no chroot, no daemon.
+        %6$s            # Run from this directory as the current user, no chroot, no daemon.
             username: ""
             chroot: ""
             directory: "%1$s"
@@ -137,7 +137,11 @@ final class UnboundServer implements AutoCloseable {
             control-enable: yes
             control-interface: "%1$s/unbound.ctl"
             control-use-cert: no
-        """.formatted(dir.toAbsolutePath(), address.getHostString(), address.getPort(), zones, stubs);
+        """.formatted(dir.toAbsolutePath(), address.getHostString(), address.getPort(), zones, stubs,
+        // The lab cluster's Pods (the operator, the MTA) resolve through the node address.
+        PodNetwork.nodeAddressPresent()
+            ? "    interface: " + PodNetwork.NODE_ADDRESS + "\n    access-control: " + PodNetwork.POD_CIDR + " allow\n"
+            : "");
   }
 
   private static void checkConfig(Path config) throws IOException {

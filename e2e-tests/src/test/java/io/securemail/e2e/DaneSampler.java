@@ -86,6 +86,27 @@ final class DaneSampler implements AutoCloseable {
     return List.copyOf(samples);
   }
 
+  /**
+   * Prints how the samples fell by phase and asserts what a sender would notice: no sample where
+   * DANE failed, and at most one in fifty where port 25 or DNS did not answer at all.
+   *
+   * @return the probed samples (those that got both a handshake and a TLSA answer)
+   */
+  List<Sample> assertDaneNeverFailed(String what) {
+    List<Sample> all = samples();
+    List<Sample> probed = all.stream().filter(Sample::probed).toList();
+    System.out.printf("[dane] %s sampled %d times (%d probed) by phase: %s%n", what, all.size(), probed.size(),
+        probed.stream().collect(java.util.stream.Collectors.groupingBy(s -> String.valueOf(s.phase()),
+            java.util.stream.Collectors.counting())));
+    org.assertj.core.api.Assertions.assertThat(probed.stream().filter(s -> !s.matches()).toList())
+        .as("samples where DANE would fail").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(all.size() - probed.size())
+        .as("samples where port 25 or DNS did not answer: %s",
+            all.stream().filter(s -> !s.probed()).map(Sample::error).distinct().toList())
+        .isLessThanOrEqualTo(all.size() / 50);
+    return probed;
+  }
+
   private void sample() {
     long at = System.currentTimeMillis();
     String phase = null;

@@ -29,10 +29,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
 
 /**
  * The Helm chart (helm/securemail-operator), linted and rendered by Helm's own library: what an
@@ -45,6 +50,8 @@ class HelmChartTest {
   static final Path CHART = REPO.resolve("helm/securemail-operator");
   static final String RELEASE = "securemail-operator";
   static final String NAMESPACE = "securemail-system";
+  /** The Maven project version (the root pom.xml): the chart's version and the images' tag. */
+  static final String VERSION = projectVersion();
 
   /** Every rule the operator gets in a namespace it manages: group|resource|verb. */
   static final Set<String> NAMESPACED_RULES = rules(
@@ -91,6 +98,44 @@ class HelmChartTest {
   }
 
   @Test
+  void chartVersionsAreTheProjectVersion() throws IOException {
+    Map<?, ?> chart = Serialization.unmarshal(Files.readString(CHART.resolve("Chart.yaml")), Map.class);
+    assertThat(chart.get("appVersion")).as("appVersion in %s", REPO.relativize(CHART.resolve("Chart.yaml")))
+        .isEqualTo(VERSION);
+    assertThat(chart.get("version")).as("version in %s", REPO.relativize(CHART.resolve("Chart.yaml")))
+        .isEqualTo(VERSION);
+  }
+
+  @Test
+  void imagesAreTheProjectsOwnTaggedWithTheProjectVersion() {
+    List<HasMetadata> defaults = render("");
+    assertThat(container(defaults).getImage()).isEqualTo("ghcr.io/securemail/securemail-operator:" + VERSION);
+    assertThat(env(container(defaults)))
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:" + VERSION)
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "ghcr.io/securemail/securemail-policy-server:" + VERSION);
+
+    // One registry and one tag move all three.
+    List<HasMetadata> mirrored = render("image: {registry: registry.example:5000/mail, tag: \"1.2.3\"}\n");
+    assertThat(container(mirrored).getImage()).isEqualTo("registry.example:5000/mail/securemail-operator:1.2.3");
+    assertThat(env(container(mirrored)))
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "registry.example:5000/mail/securemail-mta:1.2.3")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example:5000/mail/securemail-policy-server:1.2.3");
+
+    // Each image can still be named on its own.
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    List<HasMetadata> own = render("""
+        image: {repository: registry.example/team/operator}
+        operator:
+          mta: {image: "registry.example/team/mta@%s"}
+          mtaSts: {image: "registry.example/team/policy-server:2.0"}
+        """.formatted(digest));
+    assertThat(container(own).getImage()).isEqualTo("registry.example/team/operator:" + VERSION);
+    assertThat(env(container(own)))
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "registry.example/team/mta@" + digest)
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example/team/policy-server:2.0");
+  }
+
+  @Test
   void defaultsRenderTheOperatorWithClusterWideRbac() {
     List<HasMetadata> objects = render("");
     assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
@@ -133,7 +178,7 @@ class HelmChartTest {
     Role lease = one(objects, Role.class);
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
     assertThat(lease.getRules()).extracting(r -> String.join(",", r.getVerbs()) + " " + r.getResourceNames())
-        .containsExactlyInAnyOrder("create []", "get,update [securemail-operator]");
+        .containsExactlyInAnyOrder("create []", "get,update,patch [securemail-operator]");
     assertThat(lease.getRules()).allSatisfy(r -> {
       assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
       assertThat(r.getResources()).containsExactly("leases");
@@ -161,7 +206,7 @@ class HelmChartTest {
     assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
 
     Container container = container(objects);
-    assertThat(container.getImage()).isEqualTo("ghcr.io/securemail/securemail-operator:0.1.0");
+    assertThat(container.getImage()).isEqualTo("ghcr.io/securemail/securemail-operator:" + VERSION);
     var security = container.getSecurityContext();
     assertThat(security.getRunAsNonRoot()).isTrue();
     assertThat(security.getAllowPrivilegeEscalation()).isFalse();
@@ -197,10 +242,10 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_OWNER_ID", "securemail-operator")
         .containsEntry("SECUREMAIL_COMPLIANCE_MAX_CONCURRENT", "4")
         .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
-        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "docker.io/nginxinc/nginx-unprivileged:1.28")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "ghcr.io/securemail/securemail-policy-server:" + VERSION)
         .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "2")
         .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "LoadBalancer")
-        .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:0.1.0")
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:" + VERSION)
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DOMAIN", "cluster.local")
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DNS_ADDRESS", "10.96.0.10")
         .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES");
@@ -213,7 +258,7 @@ class HelmChartTest {
           ownerId: cluster-b
           complianceMaxConcurrent: 8
           logLevel: DEBUG
-          mtaSts: {image: registry.example/nginx-unprivileged:1.29, replicas: 3, serviceType: ClusterIP}
+          mtaSts: {image: registry.example/securemail-policy-server:1.2.4, replicas: 3, serviceType: ClusterIP}
           mta: {image: registry.example/securemail-mta:1.2.3, clusterDomain: k8s.internal, clusterDnsAddress: 10.32.0.10}
         extraEnv: [{name: SECUREMAIL_DANE_POLL_INTERVAL, value: 30s}]
         """);
@@ -226,7 +271,7 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_OWNER_ID", "cluster-b")
         .containsEntry("SECUREMAIL_COMPLIANCE_MAX_CONCURRENT", "8")
         .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
-        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example/nginx-unprivileged:1.29")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "registry.example/securemail-policy-server:1.2.4")
         .containsEntry("SECUREMAIL_MTASTS_REPLICAS", "3")
         .containsEntry("SECUREMAIL_MTASTS_SERVICE_TYPE", "ClusterIP")
         .containsEntry("SECUREMAIL_MTA_IMAGE", "registry.example/securemail-mta:1.2.3")
@@ -315,6 +360,12 @@ class HelmChartTest {
       "replicas: two;                         replicas",
       "replica: 2;                            replica",
       "image: {pullPolicy: Sometimes};        pullPolicy",
+      "image: {registry: ''};                 registry",
+      "image: {registry: ghcr.io/securemail/}; registry",
+      "image: {registry: 'ghcr.io/securemail:1.0'}; registry",
+      "image: {repository: 'ghcr.io/securemail/securemail-operator:1.0'}; repository",
+      "operator: {mta: {image: 'securemail mta'}}; image",
+      "operator: {mtaSts: {image: 'policy-server:'}}; image",
       "operator: {dnssec: trust-me};          dnssec",
       "operator: {complianceMaxConcurrent: 0}; complianceMaxConcurrent",
       "operator: {dnsResolvers: ['2001:db8::53']}; dnsResolvers",
@@ -335,6 +386,22 @@ class HelmChartTest {
     assertThat(one(render("replicas: 2\n"), Deployment.class).getSpec().getReplicas()).isEqualTo(2);
     assertThatThrownBy(() -> render("replicas: 2\nleaderElection: {enabled: false}\n"))
         .hasMessageContaining("replicas: 2 needs leaderElection.enabled=true");
+  }
+
+  /** The version of the root pom.xml, which every module inherits. */
+  private static String projectVersion() {
+    try {
+      Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+          .parse(REPO.resolve("pom.xml").toFile()).getDocumentElement();
+      for (Node child = project.getFirstChild(); child != null; child = child.getNextSibling()) {
+        if (child instanceof Element element && element.getTagName().equals("version")) {
+          return element.getTextContent().trim();
+        }
+      }
+      throw new IllegalStateException("pom.xml has no <version>");
+    } catch (IOException | ParserConfigurationException | SAXException e) {
+      throw new IllegalStateException("pom.xml is unreadable: " + e.getMessage(), e);
+    }
   }
 
   /** helm template with these values (YAML) on top of the chart's, as `helm install` would render. */

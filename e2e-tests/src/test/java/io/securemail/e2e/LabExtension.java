@@ -43,7 +43,7 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
           "securemail.dane.poll-interval", "2s",
           // MTA-STS transitions wait max_age; the lab's policies live seconds, not days.
           "securemail.mtasts.min-max-age", "5",
-          "securemail.mtasts.poll-interval", "2s"));
+          "securemail.mtasts.poll-interval", "2s"), Lab.Mode.WITH_NODE);
     } catch (Exception e) {
       throw new IllegalStateException("the lab did not start: " + e.getMessage(), e);
     }

@@ -42,7 +42,8 @@ public class MtaDeployment {
 
   @Inject
   public MtaDeployment(DnsPublication dns,
-      @ConfigProperty(name = "securemail.mta.image", defaultValue = "ghcr.io/securemail/securemail-mta:0.1.0") String image,
+      // Default in application.properties: the project's MTA image, tagged with the project version.
+      @ConfigProperty(name = "securemail.mta.image") String image,
       @ConfigProperty(name = "securemail.mta.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
       @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns,
       @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,

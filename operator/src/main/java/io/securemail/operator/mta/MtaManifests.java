@@ -160,8 +160,9 @@ public final class MtaManifests {
    * Postfix's master must start as root: it creates the queue's directories, owns them by the
    * postfix user and starts each daemon as that user. It keeps only the capabilities this needs:
    * CHOWN and FOWNER (queue ownership and modes), DAC_OVERRIDE (root reading the postfix-owned
-   * queue), SETUID/SETGID (dropping to the postfix user), KILL (signalling its daemons, which run
-   * as another user). No NET_BIND_SERVICE: it listens on 2525/5587; the Service maps 25/587.
+   * queue), SETUID/SETGID (dropping to the postfix user), KILL (stopping the processes of a service
+   * a reload removes, which run as postfix). No NET_BIND_SERVICE: it listens on 2525/5587; the
+   * Service maps 25/587. Each is shown necessary by the MTA capability test (docs/mta.md).
    */
   private static SecurityContext postfixSecurity() {
     Capabilities caps = new CapabilitiesBuilder().withDrop("ALL")

@@ -44,8 +44,8 @@ public class MtaStsHosting {
 
   @Inject
   public MtaStsHosting(DnsPublication dns,
-      @ConfigProperty(name = "securemail.mtasts.image", defaultValue = "docker.io/nginxinc/nginx-unprivileged:1.28")
-      String image,
+      // Default in application.properties: the project's policy server image, tagged with the project version.
+      @ConfigProperty(name = "securemail.mtasts.image") String image,
       @ConfigProperty(name = "securemail.mtasts.replicas", defaultValue = "2") int replicas,
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
       @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,

@@ -54,7 +54,7 @@ public final class PolicyServer {
   static final String TLS_MOUNT = "/etc/securemail/tls";
   /** Hash of what this operator applied to the Deployment/Service/config: unchanged means no write. */
   static final String FIELD_MANAGER_PREFIX = "securemail-operator/";
-  /** nginx's unprivileged image runs as this user (uid 101, group 101). */
+  /** The policy server image's nginx user (uid 101, group 101), which the Pod runs as. */
   static final long NGINX_UID = 101L;
 
   /** Operator-wide settings of the server (one per namespace, so not per domain). */

@@ -12,7 +12,7 @@ import java.util.Objects;
  */
 public final class PolicyServerConfig {
 
-  /** The container's HTTPS port; the Service maps 443 to it (the unprivileged image cannot bind 443). */
+  /** The container's HTTPS port; the Service maps 443 to it (nginx runs as a non-root user and cannot bind 443). */
   public static final int HTTPS_PORT = 8443;
   /** Plain HTTP for an Ingress controller that terminates TLS itself; never exposed by the Service. */
   public static final int HTTP_PORT = 8080;
