@@ -24,25 +24,43 @@ import java.util.stream.Stream;
  * a reader sees either all of the old files or all of the new ones (a certificate never with the
  * key of another), then links of keys that disappeared are removed, and the old generation.
  */
-final class VolumeDirectory {
+public final class VolumeDirectory {
 
   /** Keys a ConfigMap or Secret may have (and none may start with ".."). */
   private static final Pattern KEY = Pattern.compile("[-._a-zA-Z0-9]+");
 
   private final Path dir;
   private final Set<PosixFilePermission> mode;
+  private final Integer group;
   private Map<String, byte[]> current = Map.of();
   private int generation;
 
   /** @param mode the files' permissions, as a volume's defaultMode ("rw-r--r--") */
-  VolumeDirectory(Path dir, String mode) throws IOException {
+  public VolumeDirectory(Path dir, String mode) throws IOException {
+    this(dir, mode, null);
+  }
+
+  /**
+   * @param mode the files' permissions, as a volume's defaultMode ("r--r-----" for 0440)
+   * @param group the files' group id, as a Pod's fsGroup gives them (a non-root container then reads
+   *     keys that are not world-readable), or null to leave them the writer's
+   */
+  public VolumeDirectory(Path dir, String mode, Integer group) throws IOException {
     this.dir = dir;
     this.mode = PosixFilePermissions.fromString(mode);
+    this.group = group;
     Files.createDirectories(dir);
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
+  }
+
+  /** {@link #write} of text files (name to content, US-ASCII as PEM and configuration are). */
+  public boolean writeText(Map<String, String> files) throws IOException {
+    Map<String, byte[]> bytes = new LinkedHashMap<>();
+    files.forEach((name, text) -> bytes.put(name, text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    return write(bytes);
   }
 
   /** Whether the directory holds exactly these files now. */
@@ -72,10 +90,15 @@ final class VolumeDirectory {
         : null;
     Path target = dir.resolve(".." + (++generation) + "_" + System.nanoTime());
     Files.createDirectory(target);
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
     for (Map.Entry<String, byte[]> file : next.entrySet()) {
       Path path = target.resolve(file.getKey());
       Files.write(path, file.getValue());
       Files.setPosixFilePermissions(path, mode);
+      if (group != null) {
+        Files.getFileAttributeView(path, java.nio.file.attribute.PosixFileAttributeView.class).setGroup(
+            dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(String.valueOf(group)));
+      }
     }
     Path newData = dir.resolve("..data_tmp");
     Files.deleteIfExists(newData);

@@ -202,11 +202,11 @@ class MtaCapabilitiesTest {
     static Mta create(Lab lab, String name, SecureMailDomain domain) throws IOException {
       MtaSettings settings = MtaContainers.settings(lab);
       MtaContainers.Volumes volumes = MtaContainers.Volumes.in(MtaContainers.workDir("mta-capabilities-" + name));
-      volumes.config().write(MtaManifests.configMap(domain, settings).getData());
+      volumes.config().writeText(MtaManifests.configMap(domain, settings).getData());
       KeyPair key = LabPki.generateEcdsa();
       String host = "mx." + DOMAIN;
       X509Certificate certificate = LabPki.selfSignedServer(key, host, List.of(host), Duration.ofDays(1));
-      volumes.tls().write(Map.of("tls.crt", LabPki.certificatePem(certificate),
+      volumes.tls().writeText(Map.of("tls.crt", LabPki.certificatePem(certificate),
           "tls.key", LabPki.privateKeyPem(key.getPrivate(), true)));
       return new Mta(settings, MtaContainers.pod(domain, settings), volumes);
     }
@@ -230,7 +230,7 @@ class MtaCapabilitiesTest {
      */
     void reloadWith(GenericContainer<?> postfix, SecureMailDomain domain) throws IOException {
       String master = Files.readString(volumes.queue().resolve("pid/master.pid")).trim();
-      volumes.config().write(MtaManifests.configMap(domain, settings).getData());
+      volumes.config().writeText(MtaManifests.configMap(domain, settings).getData());
       await("the master's reload in the log").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
           .until(() -> postfix.getLogs().contains("postfix/master[" + master + "]: reload"));
     }

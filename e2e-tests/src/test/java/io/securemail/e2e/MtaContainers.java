@@ -1,5 +1,6 @@
 package io.securemail.e2e;
 
+import io.securemail.lab.VolumeDirectory;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
@@ -76,11 +77,11 @@ final class MtaContainers {
    * @param queue the claim template's volume: a fresh PersistentVolume, an empty directory of root's
    * @param dir where the emptyDirs are made
    */
-  record Volumes(KubeletVolume config, KubeletVolume tls, Path queue, Path dir) {
+  record Volumes(VolumeDirectory config, VolumeDirectory tls, Path queue, Path dir) {
 
     static Volumes in(Path dir) throws IOException {
-      return new Volumes(new KubeletVolume(dir.resolve("config"), "rw-r--r--", null),
-          new KubeletVolume(dir.resolve("tls"), "r--------", null), Files.createDirectories(dir.resolve("queue")), dir);
+      return new Volumes(new VolumeDirectory(dir.resolve("config"), "rw-r--r--", null),
+          new VolumeDirectory(dir.resolve("tls"), "r--------", null), Files.createDirectories(dir.resolve("queue")), dir);
     }
   }
 

@@ -1,5 +1,6 @@
 package io.securemail.e2e;
 
+import io.securemail.lab.VolumeDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -54,7 +55,7 @@ class MtaImageTest {
   static final String DOMAIN = "image.test";
 
   static PodSpec pod;
-  static KubeletVolume tls;
+  static VolumeDirectory tls;
   static Path queue;
   static GenericContainer<?> postfix;
   static X509Certificate ca;
@@ -67,7 +68,7 @@ class MtaImageTest {
     MtaSettings settings = MtaContainers.settings(lab);
     pod = MtaContainers.pod(domain, settings);
     MtaContainers.Volumes volumes = MtaContainers.Volumes.in(MtaContainers.workDir("mta-image"));
-    volumes.config().write(MtaManifests.configMap(domain, settings).getData());
+    volumes.config().writeText(MtaManifests.configMap(domain, settings).getData());
     tls = volumes.tls();
     caKey = LabPki.generateEcdsa();
     ca = LabPki.selfSignedCa(caKey, "MTA image test CA", Duration.ofDays(2));
@@ -155,7 +156,7 @@ class MtaImageTest {
     Instant now = Instant.now();
     X509Certificate certificate = LabPki.signServer(key.getPublic(), label + " " + host, List.of(host),
         now.minusSeconds(60), now.plus(Duration.ofDays(1)), ca, caKey.getPrivate());
-    tls.write(Map.of("tls.crt", LabPki.certificatePem(certificate) + LabPki.certificatePem(ca),
+    tls.writeText(Map.of("tls.crt", LabPki.certificatePem(certificate) + LabPki.certificatePem(ca),
         "tls.key", LabPki.privateKeyPem(key.getPrivate(), true)));
     return certificate;
   }

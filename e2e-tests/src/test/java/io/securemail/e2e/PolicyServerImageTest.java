@@ -1,5 +1,6 @@
 package io.securemail.e2e;
 
+import io.securemail.lab.VolumeDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -64,7 +65,7 @@ class PolicyServerImageTest {
 
   static ContainerEngine engine;
   static GenericContainer<?> nginx;
-  static KubeletVolume tls;
+  static VolumeDirectory tls;
   static X509Certificate ca;
   static KeyPair caKey;
   static X509Certificate first;
@@ -77,12 +78,12 @@ class PolicyServerImageTest {
     Path dir = Files.createDirectories(repo.resolve("e2e-tests/target/policy-server-image-" + stamp));
     Layout layout = Layout.container();
 
-    KubeletVolume config = new KubeletVolume(dir.resolve("config"), "rw-r--r--", NGINX_UID);
-    config.write(Map.of("nginx.conf", PolicyServerConfig.nginxConf(layout)));
-    KubeletVolume policies = new KubeletVolume(dir.resolve("policies"), "rw-r--r--", NGINX_UID);
-    policies.write(Map.of(PolicyServerConfig.policyFile("example.test"), POLICY));
+    VolumeDirectory config = new VolumeDirectory(dir.resolve("config"), "rw-r--r--", NGINX_UID);
+    config.writeText(Map.of("nginx.conf", PolicyServerConfig.nginxConf(layout)));
+    VolumeDirectory policies = new VolumeDirectory(dir.resolve("policies"), "rw-r--r--", NGINX_UID);
+    policies.writeText(Map.of(PolicyServerConfig.policyFile("example.test"), POLICY));
     // The Deployment's Secret volume: defaultMode 0440, group 101 through fsGroup.
-    tls = new KubeletVolume(dir.resolve("tls"), "r--r-----", NGINX_UID);
+    tls = new VolumeDirectory(dir.resolve("tls"), "r--r-----", NGINX_UID);
     caKey = LabPki.generateEcdsa();
     ca = LabPki.selfSignedCa(caKey, "policy server image test CA", Duration.ofDays(2));
     first = serve("first");
@@ -172,7 +173,7 @@ class PolicyServerImageTest {
     Instant now = Instant.now();
     X509Certificate certificate = LabPki.signServer(key.getPublic(), label + " " + HOST, List.of(HOST),
         now.minusSeconds(60), now.plus(Duration.ofDays(1)), ca, caKey.getPrivate());
-    tls.write(Map.of(PolicyServerConfig.certificateFile("example.test"), LabPki.certificatePem(certificate),
+    tls.writeText(Map.of(PolicyServerConfig.certificateFile("example.test"), LabPki.certificatePem(certificate),
         PolicyServerConfig.keyFile("example.test"), LabPki.privateKeyPem(key.getPrivate(), true)));
     return certificate;
   }
