@@ -69,9 +69,11 @@ public final class ChartInstall implements AutoCloseable {
           .withName(RELEASE).withNamespace(namespace).withKubeConfig(lab.controlPlane().kubeconfig())
           .withValuesFile(values).waitReady().withTimeout(240).call();
     } catch (RuntimeException e) {
+      JvmSignals.restore();
       throw new IllegalStateException("helm install failed: " + e.getMessage() + "; kubelet log "
           + lab.node().kubeletLog(), e);
     }
+    JvmSignals.restore();
     return new ChartInstall(lab, namespace);
   }
 
@@ -96,6 +98,10 @@ public final class ChartInstall implements AutoCloseable {
   /** helm uninstall. */
   @Override
   public void close() {
-    Helm.uninstall(RELEASE).withNamespace(namespace).withKubeConfig(lab.controlPlane().kubeconfig()).call();
+    try {
+      Helm.uninstall(RELEASE).withNamespace(namespace).withKubeConfig(lab.controlPlane().kubeconfig()).call();
+    } finally {
+      JvmSignals.restore();
+    }
   }
 }

@@ -1,0 +1,24 @@
+package io.securemail.lab;
+
+import java.util.List;
+
+/**
+ * Gives SIGINT and SIGTERM back to the JVM after Helm's library ran. helm-java runs Helm's Go code
+ * in this process, and Helm's install registers Go handlers for both signals (to cancel an install
+ * in progress); from then on the JVM never sees them, so Ctrl-C or a stopped build would no longer
+ * run the shutdown hooks that stop the lab's servers and put the machine back as it was. Measured:
+ * after an install, SIGTERM left the JVM running with no hook started; with the handlers restored,
+ * the hooks run.
+ */
+final class JvmSignals {
+
+  private JvmSignals() {}
+
+  @SuppressWarnings("removal")
+  static void restore() {
+    for (String name : List.of("INT", "TERM")) {
+      // The JVM's own behaviour for both: exit with 128 + the signal number, running shutdown hooks.
+      sun.misc.Signal.handle(new sun.misc.Signal(name), signal -> System.exit(128 + signal.getNumber()));
+    }
+  }
+}
