@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A test-only stand-in for cert-manager's controller, which cannot run here (no Pods). It installs
+ * A test-only stand-in for cert-manager's controller, whose image cannot be pulled here. It installs
  * cert-manager's CRDs ({@link CertManagerCrds}), creates a lab CA (ECDSA P-256, Secret
  * {@code cert-manager/lab-ca}) and the ClusterIssuer {@code lab-ca} of type CA using it, and then
  * does what cert-manager's controllers do for Certificates issued by CA issuers:

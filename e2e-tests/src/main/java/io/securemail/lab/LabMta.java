@@ -55,9 +55,10 @@ import java.util.stream.Stream;
  * {@code trust-ad}, so glibc passes the AD bit DANE depends on) is bind-mounted over
  * {@code /etc/resolv.conf}; every Postfix process inherits that namespace.
  *
- * <p>The lab also plays the kubelet and the StatefulSet controller for the operator's StatefulSet
- * {@code NAME-mta}, which no kubelet runs here: {@link #reportStatefulSetReady} marks it ready once
- * this Postfix greets. Needs root (port 25, unshare/mount) and the postfix package.
+ * <p>For the local lab without a node, it also plays the kubelet and the StatefulSet controller for
+ * the operator's StatefulSet {@code NAME-mta}: {@link #reportStatefulSetReady} marks it ready once
+ * this Postfix greets (with a node, the real ones do). Needs root (port 25, unshare/mount) and the
+ * postfix package.
  */
 public final class LabMta implements AutoCloseable {
 
