@@ -77,10 +77,6 @@ public final class ChartInstall implements AutoCloseable {
     return new ChartInstall(lab, namespace);
   }
 
-  public String namespace() {
-    return namespace;
-  }
-
   /** The operator's running Pod (not one being deleted), or null. */
   public Pod operatorPod() {
     return lab.client().pods().inNamespace(namespace).list().getItems().stream()

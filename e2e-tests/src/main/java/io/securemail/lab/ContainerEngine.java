@@ -1,7 +1,6 @@
 package io.securemail.lab;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -9,10 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The lab's container engine: Debian's Docker daemon (docker.io), started by the lab on its own
@@ -144,22 +140,13 @@ public final class ContainerEngine implements AutoCloseable {
   private static void requirePrograms() {
     List<String> missing = new ArrayList<>();
     for (String program : List.of("dockerd", "runc", "containerd")) {
-      if (!onPath(program)) {
+      if (DnsLab.find(program).isEmpty()) {
         missing.add(program);
       }
     }
     if (!missing.isEmpty()) {
       throw new IllegalStateException("missing " + missing + ": install Debian's docker.io (run e2e-tests/lab/provision.sh)");
     }
-  }
-
-  static boolean onPath(String program) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin").split(":")) {
-      if (Files.isExecutable(Path.of(dir, program))) {
-        return true;
-      }
-    }
-    return Files.isExecutable(Path.of("/usr/sbin", program));
   }
 
   private boolean answers() {
@@ -179,11 +166,6 @@ public final class ContainerEngine implements AutoCloseable {
     return socket;
   }
 
-  /** The environment a docker client (the CLI, Testcontainers) needs to reach this daemon. */
-  public Map<String, String> clientEnvironment() {
-    return Map.of("DOCKER_HOST", host());
-  }
-
   /** Runs the docker CLI against this daemon (30 s at most), output and errors together. */
   public ManagedProcess.Completed docker(String... args) throws IOException {
     return docker(Duration.ofSeconds(30), List.of(args));
@@ -194,39 +176,8 @@ public final class ContainerEngine implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(DOCKER_CLI);
     command.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.environment().put("DOCKER_HOST", host());
     // The classic builder: BuildKit's Dockerfile frontend would be fetched from a registry.
-    builder.environment().put("DOCKER_BUILDKIT", "0");
-    Process p = builder.start();
-    // Read on another thread: reading here would block until the CLI ends, and a hung build
-    // would never reach the timeout below.
-    CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-      try {
-        return p.getInputStream().readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }, ContainerEngine::readerThread);
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out after " + timeout + ": docker " + String.join(" ", args));
-      }
-      return new ManagedProcess.Completed(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS)).trim());
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cannot read the output of docker " + String.join(" ", args), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted: docker " + String.join(" ", args), e);
-    }
-  }
-
-  /** A thread of its own per command: the common pool has one thread on a two-core machine. */
-  private static void readerThread(Runnable task) {
-    Thread thread = new Thread(task, "docker-cli-output");
-    thread.setDaemon(true);
-    thread.start();
+    return ManagedProcess.run(command, Map.of("DOCKER_HOST", host(), "DOCKER_BUILDKIT", "0"), timeout);
   }
 
   /** Runs the docker CLI and fails with its output unless it succeeds. */

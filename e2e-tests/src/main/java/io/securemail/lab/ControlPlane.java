@@ -259,11 +259,6 @@ public final class ControlPlane implements AutoCloseable {
     return pki;
   }
 
-  /** Whether the scheduler still runs: without it no Pod is ever placed on the node. */
-  public boolean schedulerRunning() {
-    return processes.get(processes.size() - 1).isAlive();
-  }
-
   public Path kubeconfig() {
     return kubeconfig;
   }

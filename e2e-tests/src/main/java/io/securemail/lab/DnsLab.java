@@ -199,7 +199,7 @@ public final class DnsLab implements AutoCloseable {
     return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
   }
 
-  // --- preconditions, shared with KnotServer and UnboundServer ---
+  // --- preconditions, shared with KnotServer and UnboundServer (find: with the node's parts too) ---
 
   private static void requireRootAndPrograms(boolean withBind) throws IOException {
     List<String> problems = new ArrayList<>();
@@ -227,7 +227,7 @@ public final class DnsLab implements AutoCloseable {
   }
 
   /** Looks on PATH and in the sbin directories, which a non-login PATH often lacks. */
-  private static Optional<Path> find(String name) {
+  static Optional<Path> find(String name) {
     String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
     return Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"))
         .filter(dir -> !dir.isEmpty())

@@ -137,7 +137,7 @@ public final class LabImages {
     if (Files.isRegularFile(tarball)) {
       return tarball;
     }
-    if (!ContainerEngine.onPath("mmdebstrap")) {
+    if (DnsLab.find("mmdebstrap").isEmpty()) {
       throw new IllegalStateException("mmdebstrap is missing: install Debian's mmdebstrap "
           + "(run e2e-tests/lab/provision.sh)");
     }

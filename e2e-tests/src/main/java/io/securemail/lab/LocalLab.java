@@ -165,19 +165,7 @@ public final class LocalLab {
       throws IOException {
     String namespace = domain.getMetadata().getNamespace();
     String name = domain.getMetadata().getName();
-    var matcher = NEXT_HOP.matcher(domain.getSpec().getMta().getInbound().getDeliverTo());
-    if (matcher.matches()) {
-      var protocol = "lmtp".equals(matcher.group(1)) ? MailStoreSink.Protocol.LMTP : MailStoreSink.Protocol.SMTP;
-      int port = matcher.group(3) != null ? Integer.parseInt(matcher.group(3)) : protocol == MailStoreSink.Protocol.LMTP ? 24 : 25;
-      MailStoreSink store = new MailStoreSink("mailstore.lab.invalid").listen(protocol, matcher.group(2), port);
-      started.add(store);
-      step("mail store (spec.mta.inbound.deliverTo): %s on %s:%d, prints what it receives", protocol,
-          matcher.group(2), port);
-      daemon("mail store", () -> {
-        printDeliveries(store);
-        return null;
-      });
-    }
+    startMailStore(domain.getSpec().getMta().getInbound().getDeliverTo(), started);
     String policyMap = LabMta.TLS_POLICY_MAP;
     if (Boolean.TRUE.equals(domain.getSpec().getMta().getOutbound().getMtaSts())) {
       started.add(TlsPolicyStack.start(lab.repoDir(), work.resolve("tls-policy"), POLICY_STACK_ADDRESS,
@@ -207,7 +195,32 @@ public final class LocalLab {
     });
   }
 
-  static void printDeliveries(MailStoreSink store) throws InterruptedException {
+  /**
+   * Starts a mail store where {@code deliverTo} ({@code smtp:[address]:port} or
+   * {@code lmtp:[address]:port}, the address one of this machine's) points, printing each message it
+   * receives.
+   *
+   * @return false when deliverTo names no address (nothing started)
+   */
+  static boolean startMailStore(String deliverTo, List<AutoCloseable> started) throws IOException {
+    var matcher = NEXT_HOP.matcher(deliverTo);
+    if (!matcher.matches()) {
+      return false;
+    }
+    var protocol = "lmtp".equals(matcher.group(1)) ? MailStoreSink.Protocol.LMTP : MailStoreSink.Protocol.SMTP;
+    int port = matcher.group(3) != null ? Integer.parseInt(matcher.group(3)) : protocol == MailStoreSink.Protocol.LMTP ? 24 : 25;
+    MailStoreSink store = new MailStoreSink("mailstore.lab.invalid").listen(protocol, matcher.group(2), port);
+    started.add(store);
+    step("mail store (spec.mta.inbound.deliverTo): %s on %s:%d, prints what it receives", protocol,
+        matcher.group(2), port);
+    daemon("mail store", () -> {
+      printDeliveries(store);
+      return null;
+    });
+    return true;
+  }
+
+  private static void printDeliveries(MailStoreSink store) throws InterruptedException {
     int printed = 0;
     while (true) {
       List<MailStoreSink.Message> messages = store.messages();

@@ -114,14 +114,38 @@ public final class ManagedProcess implements AutoCloseable {
 
   /** Runs a short-lived command to completion (30 s at most), output and errors together. */
   public static Completed run(List<String> command) throws IOException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    try {
-      String output = new String(p.getInputStream().readAllBytes()).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException("timed out: " + String.join(" ", command));
+    return run(command, Map.of(), Duration.ofSeconds(30));
+  }
+
+  /**
+   * Runs a command to completion, output and errors together, with {@code env} added to this
+   * process's environment; kills it and fails after {@code timeout}.
+   */
+  public static Completed run(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    Process p = builder.start();
+    // Read on a thread of its own: reading here would block until the command ends, and a hung
+    // command would never reach the timeout (the common pool has one thread on two cores).
+    java.util.concurrent.CompletableFuture<byte[]> out = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return p.getInputStream().readAllBytes();
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
       }
-      return new Completed(p.exitValue(), output);
+    }, task -> {
+      Thread reader = new Thread(task, "command-output");
+      reader.setDaemon(true);
+      reader.start();
+    });
+    try {
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out after " + timeout + ": " + String.join(" ", command));
+      }
+      return new Completed(p.exitValue(), new String(out.get(10, TimeUnit.SECONDS)).trim());
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("cannot read the output of " + String.join(" ", command), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + String.join(" ", command), e);

@@ -8,8 +8,6 @@ import io.securemail.operator.mtasts.PolicyServer;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * What a user does after applying a domain whose MTA and policy server run on a cluster, done for
@@ -19,26 +17,13 @@ import java.util.regex.Pattern;
  */
 final class NodeExposure {
 
-  private static final Pattern NEXT_HOP = Pattern.compile("^(smtp|lmtp):\\[([0-9.]+)\\](?::([0-9]+))?$");
-
   private NodeExposure() {}
 
   static void expose(Lab lab, SecureMailDomain domain, List<AutoCloseable> started) throws IOException {
     if (domain.getSpec().getMta() != null) {
-      Matcher hop = NEXT_HOP.matcher(domain.getSpec().getMta().getInbound().getDeliverTo());
-      if (hop.matches() && PodNetwork.NODE_ADDRESS.equals(hop.group(2))) {
-        var protocol = "lmtp".equals(hop.group(1)) ? MailStoreSink.Protocol.LMTP : MailStoreSink.Protocol.SMTP;
-        int port = hop.group(3) != null ? Integer.parseInt(hop.group(3))
-            : protocol == MailStoreSink.Protocol.LMTP ? 24 : 25;
-        MailStoreSink store = new MailStoreSink("mailstore.lab.invalid").listen(protocol, hop.group(2), port);
-        started.add(store);
-        LocalLab.step("mail store (spec.mta.inbound.deliverTo): %s on %s:%d, prints what it receives", protocol,
-            hop.group(2), port);
-        LocalLab.daemon("mail store", () -> {
-          LocalLab.printDeliveries(store);
-          return null;
-        });
-      } else {
+      // Pods reach the machine only at the node address.
+      String deliverTo = domain.getSpec().getMta().getInbound().getDeliverTo();
+      if (!deliverTo.contains("[" + PodNetwork.NODE_ADDRESS + "]") || !LocalLab.startMailStore(deliverTo, started)) {
         LocalLab.step("spec.mta.inbound.deliverTo is not on the node address %s: no mail store for it",
             PodNetwork.NODE_ADDRESS);
       }

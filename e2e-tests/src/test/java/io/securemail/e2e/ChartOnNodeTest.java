@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -367,9 +366,5 @@ class ChartOnNodeTest {
       return java.util.stream.IntStream.range(0, 64).filter(bit -> (mask & (1L << bit)) != 0)
           .mapToObj(bit -> bit < NAMES.size() ? NAMES.get(bit) : "CAP_" + bit).collect(Collectors.toSet());
     }
-  }
-
-  static Predicate<Pod> running() {
-    return p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase());
   }
 }
