@@ -45,6 +45,8 @@ public final class ChartRbac {
     client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
         .serverSideApply();
     String manifests = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE).call();
+    // Loading Helm's Go library takes SIGINT and SIGTERM from the JVM; the lab's shutdown needs them.
+    JvmSignals.restore();
     List<HasMetadata> installed = new ArrayList<>();
     ServiceAccount account = null;
     for (String document : manifests.split("(?m)^---\\s*$")) {

@@ -4,11 +4,10 @@ import java.util.List;
 
 /**
  * Gives SIGINT and SIGTERM back to the JVM after Helm's library ran. helm-java runs Helm's Go code
- * in this process, and Helm's install registers Go handlers for both signals (to cancel an install
- * in progress); from then on the JVM never sees them, so Ctrl-C or a stopped build would no longer
- * run the shutdown hooks that stop the lab's servers and put the machine back as it was. Measured:
- * after an install, SIGTERM left the JVM running with no hook started; with the handlers restored,
- * the hooks run.
+ * in this process; once it is loaded (a template is enough) and again after an install, Go's
+ * handlers hold both signals, the JVM never sees them, and Ctrl-C or a stopped build no longer runs
+ * the shutdown hooks that stop the lab's servers and put the machine back as it was. Measured:
+ * SIGTERM then left the JVM running with no hook started; with the handlers restored, the hooks run.
  */
 final class JvmSignals {
 
