@@ -8,7 +8,7 @@ import io.fabric8.certmanager.api.model.v1.IssuerCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.reconciler.InstalledCrds;
+import io.securemail.operator.kube.InstalledCrds;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -7,8 +7,8 @@ import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.KeyAlgorithm;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.reconciler.Labels;
-import io.securemail.operator.reconciler.OwnerReferences;
+import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.OwnerReferences;
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.dns.Tlsa;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.securemail.operator.api.KeyAlgorithm;
 import java.io.ByteArrayInputStream;

@@ -1,12 +1,14 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.dns.Tlsa;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.CertificatesSpec;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.reconciler.Labels;
-import io.securemail.operator.reconciler.OwnerReferences;
+import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.OwnerReferences;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;

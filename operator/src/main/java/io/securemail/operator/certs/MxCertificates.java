@@ -1,5 +1,7 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.dns.Tlsa;
+
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.DaneSpec;
@@ -9,7 +11,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.RecordObserver;
-import io.securemail.operator.reconciler.WarningEvents;
+import io.securemail.operator.kube.DomainEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -93,7 +95,7 @@ public class MxCertificates {
     String expected = after.phase() == RolloverPhase.Switching ? after.nextSpki() : after.servingSpki();
     LineageSecrets.serve(client, domain, decision.serveLineage(), expected);
     if (decision.event() != null) {
-      WarningEvents.normal(client, domain, "DaneRollover", decision.event());
+      DomainEvents.normal(client, domain, "DaneRollover", decision.event());
     }
     // The request is removed only once status records that the rollover started: removing it in the
     // reconcile that starts the rollover would make that reconcile's status write conflict, and the
@@ -208,7 +210,7 @@ public class MxCertificates {
     boolean wasPublishing = previous != null && previous.getPhase() != null
         && !RolloverPhase.Initial.name().equals(previous.getPhase()) && !DaneStates.DISABLED.equals(previous.getPhase());
     if (wasPublishing) {
-      WarningEvents.record(client, domain, "DaneDisabled", "spec.dane.enabled is false: the TLSA records are "
+      DomainEvents.warning(client, domain, "DaneDisabled", "spec.dane.enabled is false: the TLSA records are "
           + "withdrawn; DANE-validating senders fall back to MTA-STS or opportunistic TLS");
     }
     LineageSecrets.serve(client, domain, state.servingLineage(), state.servingSpki());

@@ -1,5 +1,7 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.dns.Tlsa;
+
 import io.securemail.operator.dns.RecordObserver;
 import java.io.BufferedReader;
 import java.io.IOException;

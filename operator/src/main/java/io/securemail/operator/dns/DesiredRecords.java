@@ -3,7 +3,6 @@ package io.securemail.operator.dns;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.certs.Tlsa;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,9 @@
 package io.securemail.operator.dns;
 
+import io.securemail.operator.compliance.dns.ServerAddress;
+
+import io.securemail.operator.kube.Backoff;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,7 +44,7 @@ public class DnsPublication {
       @ConfigProperty(name = "securemail.owner-id", defaultValue = "securemail-operator") String ownerId,
       MeterRegistry meters) {
     List<InetSocketAddress> addresses = resolvers.filter(l -> !l.isEmpty())
-        .map(l -> l.stream().map(Rfc2136Target::socketAddress).toList())
+        .map(l -> l.stream().map(ServerAddress::parse).toList())
         .orElseGet(() -> ResolverConfig.getCurrentConfig().servers());
     this.publisher = new Rfc2136Publisher(timeout);
     this.observer = new RecordObserver(addresses, timeout);

@@ -1,7 +1,7 @@
 package io.securemail.operator.dns;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.securemail.operator.reconciler.InstalledCrds;
+import io.securemail.operator.kube.InstalledCrds;
 
 /** external-dns' DNSEndpoint CRD: optional, so looked up before use. */
 public final class ExternalDnsCrd {

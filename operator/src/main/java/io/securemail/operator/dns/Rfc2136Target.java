@@ -1,5 +1,6 @@
 package io.securemail.operator.dns;
 
+import io.securemail.operator.compliance.dns.ServerAddress;
 import java.net.InetSocketAddress;
 import java.util.Base64;
 import org.xbill.DNS.Name;
@@ -12,7 +13,7 @@ import org.xbill.DNS.TSIG;
 public record Rfc2136Target(InetSocketAddress server, Name zone, Name keyName, TSIG tsig) {
 
   /**
-   * @param server host or host:port ([v6]:port), port 53 by default
+   * @param server host, host:port, [v6]:port or a bare IPv6 address ({@link ServerAddress}), port 53 by default
    * @param algorithm hmac-sha256, hmac-sha384 or hmac-sha512
    * @param secret the base64 TSIG secret
    */
@@ -24,25 +25,8 @@ public record Rfc2136Target(InetSocketAddress server, Name zone, Name keyName, T
       throw new IllegalArgumentException("the TSIG secret is not base64", e);
     }
     Name name = DnsjavaRecords.name(keyName);
-    return new Rfc2136Target(socketAddress(server), DnsjavaRecords.name(zone), name,
+    return new Rfc2136Target(ServerAddress.parse(server), DnsjavaRecords.name(zone), name,
         new TSIG(DnsjavaRecords.name(algorithm), name, key));
-  }
-
-  public static InetSocketAddress socketAddress(String server) {
-    String host = server;
-    int port = 53;
-    int colon = server.lastIndexOf(':');
-    if (server.startsWith("[")) {
-      int end = server.indexOf(']');
-      host = server.substring(1, end);
-      if (end + 1 < server.length()) {
-        port = Integer.parseInt(server.substring(end + 2));
-      }
-    } else if (colon > 0) {
-      host = server.substring(0, colon);
-      port = Integer.parseInt(server.substring(colon + 1));
-    }
-    return InetSocketAddress.createUnresolved(host, port);
   }
 
   @Override

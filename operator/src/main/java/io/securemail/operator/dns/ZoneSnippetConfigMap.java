@@ -7,7 +7,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.reconciler.Labels;
+import io.securemail.operator.kube.Labels;
 
 /**
  * The manual provider's output: a ConfigMap holding the records as a zone-file snippet. Owned by

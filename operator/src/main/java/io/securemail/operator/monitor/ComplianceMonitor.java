@@ -1,5 +1,7 @@
 package io.securemail.operator.monitor;
 
+import io.securemail.operator.compliance.dns.ServerAddress;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.securemail.operator.api.ComplianceSpec;
@@ -17,7 +19,6 @@ import io.securemail.operator.compliance.Report;
 import io.securemail.operator.compliance.dns.DnssecMode;
 import io.securemail.operator.compliance.dns.TrustAnchors;
 import io.securemail.operator.compliance.pki.PkixRoots;
-import io.securemail.operator.dns.Rfc2136Target;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -91,7 +92,7 @@ public class ComplianceMonitor {
       ComplianceOptions options = ComplianceOptions.defaults().withPorts(smtpPort, httpsPort).withTimeout(timeout);
       if (resolvers.isPresent() && !resolvers.get().isEmpty()) {
         // Resolved here, once: the probes connect to addresses, never to names.
-        options = options.withResolvers(resolvers.get().stream().map(Rfc2136Target::socketAddress)
+        options = options.withResolvers(resolvers.get().stream().map(ServerAddress::parse)
             .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList());
       }
       DnssecMode mode = "resolver".equalsIgnoreCase(dnssec) ? DnssecMode.RESOLVER_AD : DnssecMode.VALIDATE;

@@ -1,5 +1,7 @@
 package io.securemail.operator.mtasts;
 
+import io.securemail.operator.kube.ContentDigest;
+
 import io.securemail.operator.api.MtaStsSpec;
 import java.util.List;
 import java.util.Objects;

@@ -6,9 +6,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
-import io.securemail.operator.reconciler.Labels;
-import io.securemail.operator.reconciler.AppliedHash;
-import io.securemail.operator.reconciler.OwnerReferences;
+import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.AppliedHash;
+import io.securemail.operator.kube.OwnerReferences;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

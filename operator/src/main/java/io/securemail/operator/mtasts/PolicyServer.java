@@ -1,5 +1,7 @@
 package io.securemail.operator.mtasts;
 
+import io.securemail.operator.kube.ContentDigest;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -14,9 +16,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.reconciler.Labels;
-import io.securemail.operator.reconciler.AppliedHash;
-import io.securemail.operator.reconciler.OwnerReferences;
+import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.AppliedHash;
+import io.securemail.operator.kube.OwnerReferences;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;

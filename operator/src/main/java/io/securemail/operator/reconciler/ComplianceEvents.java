@@ -1,5 +1,7 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.kube.DomainEvents;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.monitor.CheckTransition;
@@ -12,9 +14,9 @@ final class ComplianceEvents {
   static void record(KubernetesClient client, SecureMailDomain domain, CheckTransition t) {
     String message = t.id() + " " + t.subject() + ": " + t.from() + " -> " + t.to() + ": " + t.message();
     if (t.failed()) {
-      WarningEvents.record(client, domain, "ComplianceCheckFailed", message);
+      DomainEvents.warning(client, domain, "ComplianceCheckFailed", message);
     } else {
-      WarningEvents.normal(client, domain, "ComplianceCheckPassed", message);
+      DomainEvents.normal(client, domain, "ComplianceCheckPassed", message);
     }
   }
 }

@@ -1,5 +1,9 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.kube.ReconcileError;
+
+import io.securemail.operator.kube.DomainEvents;
+
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -15,7 +19,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.certs.MxCertificates;
-import io.securemail.operator.dns.Backoff;
+import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.dns.DesiredRecords;
 import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.DnsFailure;
@@ -107,7 +111,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
     if (!problems.isEmpty()) {
       if (status.markInvalid(problems)) {
-        WarningEvents.record(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
+        DomainEvents.warning(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
       }
       UpdateControl<SecureMailDomain> control = status.write(context);
       metrics.record(domain, status.next());

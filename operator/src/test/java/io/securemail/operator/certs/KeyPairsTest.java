@@ -1,5 +1,7 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.dns.Tlsa;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.securemail.operator.api.KeyAlgorithm;

@@ -1,50 +1,26 @@
 package io.securemail.operator.compliance.cli;
 
+import io.securemail.operator.compliance.dns.ServerAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** "HOST:PORT", "HOST", "[v6]:PORT" or a bare IPv6 address, as given to --resolver. */
+/** The {@code --resolver} option: parsed as every server address is, then looked up once. */
 final class ResolverAddress {
 
   private ResolverAddress() {}
 
   static InetSocketAddress parse(String text) {
-    String host = text;
-    int port = 53;
-    if (text.startsWith("[")) {
-      int close = text.indexOf(']');
-      if (close < 0) {
-        throw new IllegalArgumentException("--resolver '" + text + "': missing ']'");
-      }
-      host = text.substring(1, close);
-      String rest = text.substring(close + 1);
-      if (!rest.isEmpty()) {
-        port = port(text, rest.startsWith(":") ? rest.substring(1) : rest);
-      }
-    } else if (text.indexOf(':') >= 0 && text.indexOf(':') == text.lastIndexOf(':')) {
-      host = text.substring(0, text.indexOf(':'));
-      port = port(text, text.substring(text.indexOf(':') + 1));
-    }
-    if (host.isEmpty()) {
-      throw new IllegalArgumentException("--resolver '" + text + "': no host");
+    InetSocketAddress address;
+    try {
+      address = ServerAddress.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--resolver " + e.getMessage());
     }
     try {
-      return new InetSocketAddress(InetAddress.getByName(host), port);
+      return new InetSocketAddress(InetAddress.getByName(address.getHostString()), address.getPort());
     } catch (UnknownHostException e) {
-      throw new IllegalArgumentException("--resolver '" + text + "': unknown host " + host);
+      throw new IllegalArgumentException("--resolver '" + text + "': unknown host " + address.getHostString());
     }
-  }
-
-  private static int port(String text, String port) {
-    try {
-      int p = Integer.parseInt(port);
-      if (p >= 1 && p <= 65535) {
-        return p;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException("--resolver '" + text + "': '" + port + "' is not a port");
   }
 }

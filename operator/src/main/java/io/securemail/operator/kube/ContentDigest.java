@@ -1,4 +1,4 @@
-package io.securemail.operator.mtasts;
+package io.securemail.operator.kube;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.securemail.operator.certs;
+package io.securemail.operator.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.securemail.operator.dns;
+package io.securemail.operator.kube;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,9 +10,9 @@ import java.time.Instant;
  */
 public final class Backoff {
 
-  static final Duration PROPAGATION_POLL = Duration.ofSeconds(5);
-  static final Duration FIRST_FAILURE_RETRY = Duration.ofSeconds(10);
-  static final Duration MAX = Duration.ofMinutes(5);
+  public static final Duration PROPAGATION_POLL = Duration.ofSeconds(5);
+  public static final Duration FIRST_FAILURE_RETRY = Duration.ofSeconds(10);
+  public static final Duration MAX = Duration.ofMinutes(5);
 
   private Backoff() {}
 

@@ -1,8 +1,7 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.securemail.operator.mtasts.ContentDigest;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.securemail.operator.dns;
+package io.securemail.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

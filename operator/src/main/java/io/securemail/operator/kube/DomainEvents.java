@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
@@ -11,14 +11,14 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /** Records Kubernetes events on a SecureMailDomain (core/v1 Event, shown by kubectl describe). */
-public final class WarningEvents {
+public final class DomainEvents {
 
-  private static final Logger LOG = Logger.getLogger(WarningEvents.class);
+  private static final Logger LOG = Logger.getLogger(DomainEvents.class);
 
-  private WarningEvents() {}
+  private DomainEvents() {}
 
   /** Best effort: an event that cannot be written is logged, never fails the reconcile. */
-  public static void record(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+  public static void warning(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
     record(client, domain, "Warning", reason, message);
   }
 

@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;

@@ -1,6 +1,5 @@
-package io.securemail.operator.certs;
+package io.securemail.operator.dns;
 
-import io.securemail.operator.dns.DnsRecord;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;

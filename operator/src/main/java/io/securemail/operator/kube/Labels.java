@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.securemail.operator.api.SecureMailDomain;
 import java.util.Map;

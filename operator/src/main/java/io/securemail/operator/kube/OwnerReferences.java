@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;

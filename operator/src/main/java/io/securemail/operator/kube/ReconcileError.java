@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
@@ -11,9 +11,9 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  *     (the API server refused or failed a request) or {@code ReconcileFailed}
  * @param message what failed, with the API server's words
  */
-record ReconcileError(String reason, String message) {
+public record ReconcileError(String reason, String message) {
 
-  static ReconcileError of(Exception e) {
+  public static ReconcileError of(Exception e) {
     Throwable cause = e;
     while (cause != null && !(cause instanceof KubernetesClientException)) {
       cause = cause.getCause();
