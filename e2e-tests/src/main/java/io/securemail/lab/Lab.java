@@ -1,6 +1,19 @@
 package io.securemail.lab;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.lab.certmanager.LabIssuer;
+import io.securemail.lab.cluster.ChartRbac;
+import io.securemail.lab.cluster.ContainerEngine;
+import io.securemail.lab.cluster.ControlPlane;
+import io.securemail.lab.cluster.LabImages;
+import io.securemail.lab.cluster.LabNode;
+import io.securemail.lab.cluster.OperatorProcess;
+import io.securemail.lab.cluster.PodNetwork;
+import io.securemail.lab.dns.DnsLab;
+import io.securemail.lab.dns.OutboundZone;
+import io.securemail.lab.mail.PostfixServer;
+import io.securemail.lab.mtasts.PolicyServers;
+import io.securemail.lab.support.LabCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,8 @@
 package io.securemail.lab;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.securemail.lab.cluster.PodNetwork;
+import io.securemail.lab.dns.ZoneUpdates;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
 import io.securemail.operator.api.SecureMailDomain;

@@ -9,8 +9,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.securemail.lab.DnsLab;
 import io.securemail.lab.Lab;
+import io.securemail.lab.dns.DnsLab;
 import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;

@@ -13,13 +13,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.securemail.lab.ChartInstall;
-import io.securemail.lab.DnsLab;
 import io.securemail.lab.Lab;
-import io.securemail.lab.LabNode;
-import io.securemail.lab.MailStoreSink;
-import io.securemail.lab.ManagedProcess;
-import io.securemail.lab.PodNetwork;
-import io.securemail.lab.Ports;
+import io.securemail.lab.cluster.LabNode;
+import io.securemail.lab.cluster.PodNetwork;
+import io.securemail.lab.dns.DnsLab;
+import io.securemail.lab.mail.MailStoreSink;
+import io.securemail.lab.support.HttpProbe;
+import io.securemail.lab.support.ManagedProcess;
+import io.securemail.lab.support.Ports;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.PolicyHostSpec;
@@ -153,7 +154,7 @@ class ChartOnNodeTest {
     assertThat(exec(policy, "nginx", "id", "-u").trim()).isEqualTo("101");
 
     // The same, as Prometheus sees it: through the chart's metrics Service.
-    String metrics = io.securemail.lab.HttpProbe.get("http://" + chart.metricsAddress() + ":8080/q/metrics");
+    String metrics = HttpProbe.get("http://" + chart.metricsAddress() + ":8080/q/metrics");
     assertThat(metrics).isNotNull();
     assertThat(metrics.lines().filter(l -> l.startsWith("securemail_condition_status{")
         && l.contains("condition=\"MtaReady\"") && l.contains("name=\"" + NAME + "\"")))

@@ -1,7 +1,7 @@
 package io.securemail.e2e;
 
-import io.securemail.lab.DnsLab;
-import io.securemail.lab.ZoneUpdates;
+import io.securemail.lab.dns.DnsLab;
+import io.securemail.lab.dns.ZoneUpdates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.securemail.e2e;
 
 import io.securemail.lab.Lab;
-import io.securemail.lab.ManagedProcess;
-import io.securemail.lab.MxMount;
+import io.securemail.lab.mail.MxMount;
+import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
 import java.util.List;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
-import io.securemail.lab.OperatorProcess;
+import io.securemail.lab.cluster.OperatorProcess;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;

@@ -9,7 +9,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.securemail.lab.Lab;
-import io.securemail.lab.LabPki;
+import io.securemail.lab.support.LabPki;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.MtaSettings;

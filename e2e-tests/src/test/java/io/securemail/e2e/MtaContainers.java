@@ -1,6 +1,7 @@
 package io.securemail.e2e;
 
-import io.securemail.lab.VolumeDirectory;
+import io.securemail.lab.Lab;
+import io.securemail.lab.support.VolumeDirectory;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
-import io.securemail.lab.Lab;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.MtaSettings;

@@ -3,8 +3,8 @@ package io.securemail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.securemail.lab.LabPki;
-import io.securemail.lab.ManagedProcess;
+import io.securemail.lab.support.LabPki;
+import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.mta.PostfixConfig;
 import java.io.BufferedReader;
 import java.io.IOException;

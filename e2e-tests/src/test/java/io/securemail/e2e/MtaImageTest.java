@@ -1,14 +1,14 @@
 package io.securemail.e2e;
 
-import io.securemail.lab.VolumeDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.securemail.lab.Lab;
+import io.securemail.lab.support.LabPki;
+import io.securemail.lab.support.VolumeDirectory;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
-import io.securemail.lab.Lab;
-import io.securemail.lab.LabPki;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.MtaSettings;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.securemail.lab.Lab;
-import io.securemail.lab.LabMta;
-import io.securemail.lab.LabPki;
-import io.securemail.lab.MailStoreSink;
-import io.securemail.lab.MailStoreSink.Message;
-import io.securemail.lab.MailStoreSink.Protocol;
-import io.securemail.lab.ZoneUpdates;
+import io.securemail.lab.dns.ZoneUpdates;
+import io.securemail.lab.mail.LabMta;
+import io.securemail.lab.mail.MailStoreSink;
+import io.securemail.lab.mail.MailStoreSink.Message;
+import io.securemail.lab.mail.MailStoreSink.Protocol;
+import io.securemail.lab.support.LabPki;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Duration;

@@ -3,8 +3,8 @@ package io.securemail.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.securemail.lab.LabMta;
-import io.securemail.lab.ManagedProcess;
+import io.securemail.lab.mail.LabMta;
+import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomainSpec;

@@ -1,14 +1,14 @@
 package io.securemail.e2e;
 
-import io.securemail.lab.VolumeDirectory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.github.dockerjava.api.model.Capability;
-import io.securemail.lab.ContainerEngine;
 import io.securemail.lab.Lab;
-import io.securemail.lab.LabPki;
+import io.securemail.lab.cluster.ContainerEngine;
+import io.securemail.lab.support.LabPki;
+import io.securemail.lab.support.VolumeDirectory;
+import com.github.dockerjava.api.model.Capability;
 import io.securemail.operator.mtasts.PolicyServerConfig;
 import io.securemail.operator.mtasts.PolicyServerConfig.Layout;
 import java.io.ByteArrayOutputStream;

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
-import io.securemail.lab.MxMount;
+import io.securemail.lab.mail.MxMount;
 import io.securemail.operator.api.DaneStatus;
 import io.securemail.operator.api.KeyAlgorithm;
 import io.securemail.operator.api.SecureMailDomain;

@@ -1,0 +1,81 @@
+package io.securemail.lab.cluster;
+
+import io.securemail.lab.support.HttpProbe;
+import io.securemail.lab.support.ManagedProcess;
+import io.securemail.lab.support.Ports;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The packaged operator (quarkus-run.jar), run as users run it, against the lab's control plane. */
+public final class OperatorProcess implements AutoCloseable {
+
+  private final ManagedProcess process;
+  private final int httpPort;
+
+  private OperatorProcess(ManagedProcess process, int httpPort) {
+    this.process = process;
+    this.httpPort = httpPort;
+  }
+
+  /**
+   * @param properties extra configuration, passed as -D system properties (e.g. a short resync)
+   */
+  public static OperatorProcess start(Path operatorDir, Path kubeconfig, Path log, Map<String, String> properties)
+      throws IOException {
+    Path jar = operatorDir.resolve("target/quarkus-app/quarkus-run.jar");
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: build the operator first (./mvnw -pl operator package)");
+    }
+    int httpPort = Ports.free();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
+        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort));
+    properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+    command.addAll(List.of("-jar", jar.toString()));
+    ManagedProcess process = ManagedProcess.start("operator", command,
+        Map.of("KUBECONFIG", kubeconfig.toString()), log);
+    OperatorProcess operator = new OperatorProcess(process, httpPort);
+    process.awaitReady(Duration.ofSeconds(90), () -> HttpProbe.ok(operator.url("/q/health/ready")));
+    return operator;
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + httpPort + path;
+  }
+
+  /** The operator's Prometheus metrics text. */
+  public String metrics() {
+    String body = HttpProbe.get(url("/q/metrics"));
+    if (body == null) {
+      throw new IllegalStateException("operator metrics unavailable; log " + process.log() + ":\n" + process.tail());
+    }
+    return body;
+  }
+
+  public Path log() {
+    return process.log();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String logTail() {
+    return process.tail();
+  }
+
+  /** SIGTERM; the exit code when the JVM stopped by itself within {@code grace}, else empty (killed). */
+  public java.util.OptionalInt terminate(Duration grace) {
+    return process.terminate(grace);
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}

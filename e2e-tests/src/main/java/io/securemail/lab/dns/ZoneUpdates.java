@@ -1,0 +1,60 @@
+package io.securemail.lab.dns;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * Records the lab itself adds to its zones (an MX host's address, a record someone else owns), sent
+ * as RFC 2136 updates signed with the lab's TSIG key, as any other zone editor would.
+ */
+public final class ZoneUpdates {
+
+  private ZoneUpdates() {}
+
+  /** Adds {@code zoneLine} ("name ttl IN type rdata") to the zone at Knot. */
+  public static void add(DnsLab dns, String zone, String zoneLine) throws IOException {
+    add(dns, dns.authoritativeAddress(), dns.authoritativePort(), zone, zoneLine);
+  }
+
+  /** Adds {@code zoneLine} to the zone at the server at address:port (Knot or the lab's BIND). */
+  public static void add(DnsLab dns, String address, int port, String zone, String zoneLine) throws IOException {
+    add(dns, address, port, zone, List.of(zoneLine));
+  }
+
+  /** Adds every zone line in one UPDATE message (RFC 2136 section 3.4: applied together or not at all). */
+  public static void add(DnsLab dns, String address, int port, String zone, List<String> zoneLines)
+      throws IOException {
+    Update update = new Update(Name.fromString(zone + "."));
+    for (String zoneLine : zoneLines) {
+      update.add(parse(zoneLine));
+    }
+    SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(address));
+    resolver.setPort(port);
+    resolver.setTCP(true);
+    resolver.setTimeout(Duration.ofSeconds(5));
+    resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
+        Base64.getDecoder().decode(dns.tsigSecret())));
+    Message response = resolver.send(update);
+    if (response.getRcode() != Rcode.NOERROR) {
+      throw new IOException("lab update refused by " + address + ": " + Rcode.string(response.getRcode()));
+    }
+  }
+
+  private static Record parse(String zoneLine) throws IOException {
+    String[] parts = zoneLine.split("\\s+", 5); // name ttl IN type rdata
+    return Record.fromString(Name.fromString(parts[0]), Type.value(parts[3]), DClass.IN, Long.parseLong(parts[1]),
+        parts[4], Name.root);
+  }
+}
