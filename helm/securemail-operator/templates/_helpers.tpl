@@ -120,31 +120,37 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 - apiGroups: ["apps"]
   resources: ["deployments"]
   verbs: ["get", "create", "patch"]
+# Services: the policy server's (above, read before they are applied) and each domain's MTA
+# Service, a dependent of the domain: its informer lists and watches (a hand edit is repaired on
+# the event), the SDK applies it by server-side apply and deletes it when spec.mta is removed.
 - apiGroups: [""]
   resources: ["services"]
-  verbs: ["get", "create", "patch", "delete"]
-# Each domain's MTA (spec.mta): a Postfix StatefulSet with its Service (above) and ConfigMap, by
-# server-side apply; deleted when spec.mta is removed (the queue's volume claims are kept).
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# Each domain's MTA (spec.mta): a Postfix StatefulSet with its Service (above) and ConfigMap, as
+# dependents (watched, server-side applied); deleted when spec.mta is removed (the queue's volume
+# claims are kept).
 - apiGroups: ["apps"]
   resources: ["statefulsets"]
-  verbs: ["get", "create", "patch", "delete"]
-# The optional Ingress for the mta-sts host (spec.mtaSts.ingress), deleted when no longer wanted.
+  verbs: ["list", "watch", "create", "patch", "delete"]
+# The optional Ingress for the mta-sts host (spec.mtaSts.ingress), a dependent: deleted when no
+# longer wanted.
 - apiGroups: ["networking.k8s.io"]
   resources: ["ingresses"]
-  verbs: ["get", "create", "update", "delete"]
-# cert-manager Certificates for the two MX key lineages and the mta-sts host (server-side apply).
+  verbs: ["list", "watch", "create", "patch", "delete"]
+# cert-manager Certificates for the two MX key lineages and the mta-sts host, dependents watched
+# for cert-manager's verdict; deleted when spec.certificates.issuerRef is removed.
 - apiGroups: ["cert-manager.io"]
   resources: ["certificates"]
-  verbs: ["get", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # A namespaced Issuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
 - apiGroups: ["cert-manager.io"]
   resources: ["issuers"]
   verbs: ["get"]
-# The externalDNS provider's output: one DNSEndpoint per domain (server-side apply), removed when
-# the provider changes.
+# The externalDNS provider's output: one DNSEndpoint per domain, a dependent (watched, server-side
+# applied), removed when the provider changes.
 - apiGroups: ["externaldns.k8s.io"]
   resources: ["dnsendpoints"]
-  verbs: ["get", "create", "patch", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 {{- end }}
 
 {{/*

@@ -61,12 +61,12 @@ class HelmChartTest {
       "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create",
       "apps|deployments|get,create,patch",
-      "|services|get,create,patch,delete",
-      "apps|statefulsets|get,create,patch,delete",
-      "networking.k8s.io|ingresses|get,create,update,delete",
-      "cert-manager.io|certificates|get,create,patch",
+      "|services|get,list,watch,create,patch,delete",
+      "apps|statefulsets|list,watch,create,patch,delete",
+      "networking.k8s.io|ingresses|list,watch,create,patch,delete",
+      "cert-manager.io|certificates|list,watch,create,patch,delete",
       "cert-manager.io|issuers|get",
-      "externaldns.k8s.io|dnsendpoints|get,create,patch,delete");
+      "externaldns.k8s.io|dnsendpoints|list,watch,create,patch,delete");
 
   /** The cluster-scoped reads, in both modes. */
   static final Set<String> CLUSTER_RULES = rules(

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -48,6 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RbacAuditTest {
 
   static final String NS = "rbac";
+  static final String DOMAIN_LABEL = "securemail.io/domain";
   static final String ZONE = "rbac.test";
   static final String MX_ADDRESS = "127.0.1.5";
   static final String POLICY_ADDRESS = "127.0.2.3";
@@ -111,8 +113,12 @@ class RbacAuditTest {
     await().atMost(Duration.ofSeconds(90)).until(() -> client.genericKubernetesResources(
         ExternalDnsProviderTest.DNS_ENDPOINTS).inNamespace(NS).withName("via-external-dns-records").get() != null);
     // Provider changes: the DNSEndpoint and the zone-snippet ConfigMap are removed by the operator.
+    // The issuer goes too: the domain's Certificates are removed with it.
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.resources(Certificate.class).inNamespace(NS)
+        .withLabel(DOMAIN_LABEL, "via-external-dns").list().getItems().size() == 3);
     Domains.edit(client, NS, "via-external-dns", d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.MANUAL);
+      d.getSpec().getCertificates().setIssuerRef(null);
       return d;
     });
     Domains.edit(client, NS, "by-hand", d -> {
@@ -125,6 +131,8 @@ class RbacAuditTest {
     // The operator removes the DNSEndpoint itself (not the garbage collector: the domain lives on).
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.genericKubernetesResources(
         ExternalDnsProviderTest.DNS_ENDPOINTS).inNamespace(NS).withName("via-external-dns-records").get() == null);
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.resources(Certificate.class).inNamespace(NS)
+        .withLabel(DOMAIN_LABEL, "via-external-dns").list().getItems().isEmpty());
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.apps().statefulSets().inNamespace(NS)
         .withName("by-hand-mta").get() == null && client.services().inNamespace(NS).withName("by-hand-mta").get() == null);
     // The policy Ingress changes, then goes.

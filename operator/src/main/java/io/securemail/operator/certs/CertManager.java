@@ -8,16 +8,18 @@ import io.fabric8.certmanager.api.model.v1.IssuerCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.kube.InstalledCrds;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.securemail.operator.kube.DomainDependent;
+import java.util.Map;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The operator's side of cert-manager's API: Certificates are written only when they differ (an
- * idle reconcile writes nothing), and what cert-manager says about them and their issuer is read
- * back into one verdict. Written directly rather than as Java Operator SDK dependents, because
- * cert-manager is optional and an informer on a missing CRD fails.
+ * The operator's side of cert-manager's API: the domain's three Certificates are planned for the
+ * workflow's dependents ({@link LineageACertificate}, {@link LineageBCertificate},
+ * {@link MtaStsCertificate}), which apply them and watch them; what cert-manager then says about
+ * them and their issuer is read back into one verdict.
  */
 public final class CertManager {
 
@@ -32,25 +34,52 @@ public final class CertManager {
 
   private CertManager() {}
 
-  public static boolean installed(KubernetesClient client) {
-    return InstalledCrds.installed(client, CRD);
+  /**
+   * Plans the Certificates once an issuer is named (none before: a Certificate without an issuer
+   * means nothing to cert-manager). The lineages' algorithm and size are those of the keys in
+   * their Secrets (see {@link CertificateManifests}).
+   */
+  static void plan(SecureMailDomain domain, Context<SecureMailDomain> context, Map<String, LineageKeys> keys) {
+    if (domain.getSpec().getCertificates().getIssuerRef() == null) {
+      return;
+    }
+    LineageKeys a = keys.get(CertNames.LINEAGE_A);
+    LineageKeys b = keys.get(CertNames.LINEAGE_B);
+    DomainDependent.plan(context, LineageACertificate.class,
+        CertificateManifests.lineage(domain, CertNames.LINEAGE_A, a.algorithm(), a.bits()));
+    DomainDependent.plan(context, LineageBCertificate.class,
+        CertificateManifests.lineage(domain, CertNames.LINEAGE_B, b.algorithm(), b.bits()));
+    DomainDependent.plan(context, MtaStsCertificate.class, CertificateManifests.mtaSts(domain));
   }
 
   /**
-   * Creates or updates the Certificate; a no-op when spec, labels and owner already agree.
-   *
-   * @return the Certificate as the API server has it now (its status is cert-manager's verdict)
+   * After the workflow: cert-manager is installed (the Certificates' activation condition held),
+   * the issuer is Ready, and each Certificate, as the informer has it, is Ready.
    */
-  public static Certificate apply(KubernetesClient client, Certificate desired) {
-    var certificates = client.resources(Certificate.class).inNamespace(desired.getMetadata().getNamespace());
-    Certificate existing = certificates.withName(desired.getMetadata().getName()).get();
-    if (existing != null && Objects.equals(existing.getSpec(), desired.getSpec())
-        && existing.getMetadata().getLabels() != null
-        && existing.getMetadata().getLabels().entrySet().containsAll(desired.getMetadata().getLabels().entrySet())
-        && !existing.getMetadata().getOwnerReferences().isEmpty()) {
-      return existing;
+  static Verdict verdict(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
+      WorkflowReconcileResult workflow) {
+    if (domain.getSpec().getCertificates().getIssuerRef() == null) {
+      return new Verdict(false, "IssuerNotConfigured", "spec.certificates.issuerRef is not set: name "
+          + "the cert-manager Issuer or ClusterIssuer that signs the MX and mta-sts certificates");
     }
-    return certificates.resource(desired).forceConflicts().serverSideApply();
+    boolean applied = workflow.getReconciledDependents().stream().anyMatch(d -> d instanceof MtaStsCertificate);
+    if (!applied) {
+      return new Verdict(false, "CertManagerNotInstalled", "cert-manager is not installed (no CRD " + CRD
+          + "): install cert-manager, then the Certificates are created");
+    }
+    Verdict issuer = issuer(client, domain);
+    if (!issuer.ready()) {
+      return issuer;
+    }
+    for (String name : List.of(CertNames.lineage(domain, CertNames.LINEAGE_A),
+        CertNames.lineage(domain, CertNames.LINEAGE_B), CertNames.mtaSts(domain))) {
+      Verdict verdict = DomainDependent.observed(context, Certificate.class, name).map(CertManager::certificate)
+          .orElse(new Verdict(false, "Issuing", "Certificate " + name + " is waiting for cert-manager"));
+      if (!verdict.ready()) {
+        return verdict;
+      }
+    }
+    return Verdict.ok();
   }
 
   /** Whether the spec's issuer exists and says it is Ready (cert-manager's own Ready condition). */

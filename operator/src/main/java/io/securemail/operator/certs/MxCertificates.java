@@ -2,8 +2,9 @@ package io.securemail.operator.certs;
 
 import io.securemail.operator.dns.Tlsa;
 
-import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DaneStatus;
 import io.securemail.operator.api.GoDuration;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,20 +60,25 @@ public class MxCertificates {
     this.clock = clock;
   }
 
-  public CertOutcome reconcile(SecureMailDomain domain, KubernetesClient client) {
+  /**
+   * Before the workflow runs: the lineages' keys, the Certificates planned for the workflow, and
+   * one step of the rollover. What cert-manager says is added by {@link #judge} afterwards.
+   */
+  public CertStep reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Map<String, LineageKeys> keys = new HashMap<>();
     keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_A));
     keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_B));
-    CertManager.Verdict certificates = certificates(domain, client, keys);
 
     DaneStatus previous = domain.getStatus() == null ? null : domain.getStatus().getDane();
     RolloverState state = DaneStates.restore(previous, keys, now);
     DaneSpec dane = domain.getSpec().getDane();
     if (!Boolean.TRUE.equals(dane.getEnabled())) {
-      return disabled(domain, client, state, previous, certificates);
+      CertManager.plan(domain, context, keys);
+      return disabled(domain, client, state, previous);
     }
     state = replaceMismatchedKeys(domain, client, state, keys);
+    CertManager.plan(domain, context, keys);
 
     List<String> hosts = CertificateManifests.mxHosts(domain);
     int ttl = domain.getSpec().getDns().getTtl();
@@ -113,15 +118,17 @@ public class MxCertificates {
     DaneStatus status = DaneStates.toStatus(after, waiting);
     boolean stuck = waiting != null && waiting.contains("stuck since");
     Duration retry = retryAfter(after, waiting, now);
-    if (!certificates.ready()) {
-      return new CertOutcome(decision.tlsaSpkis(), status, "False", certificates.reason(), certificates.message(),
-          "Issuing".equals(certificates.reason()) ? poll : retry);
-    }
-    if (stuck) {
-      return new CertOutcome(decision.tlsaSpkis(), status, "False", "DaneRolloverStuck", waiting, retry);
-    }
-    return new CertOutcome(decision.tlsaSpkis(), status, "True", "Ready", "MX lineages a and b and the mta-sts "
-        + "certificate are issued. DANE " + after.phase() + (waiting == null ? "" : ": " + waiting), retry);
+    return new CertStep(decision.tlsaSpkis(), status, stuck ? waiting : null, "MX lineages a and b and the mta-sts "
+        + "certificate are issued. DANE " + after.phase() + (waiting == null ? "" : ": " + waiting), retry, poll, true);
+  }
+
+  /**
+   * After the workflow: cert-manager's verdict on the issuer and the Certificates (as the informer
+   * has them) joined with the rollover's step into the CertificatesReady condition.
+   */
+  public CertOutcome judge(CertStep step, SecureMailDomain domain, KubernetesClient client,
+      Context<SecureMailDomain> context, WorkflowReconcileResult workflow) {
+    return step.judged(CertManager.verdict(domain, client, context, workflow));
   }
 
   /**
@@ -138,36 +145,6 @@ public class MxCertificates {
     // due rollover waits; otherwise nothing changes until the schedule or a request says so.
     boolean unobserved = state.phase() == RolloverPhase.Stable && state.nextObservedSince() == null;
     return state.phase() != RolloverPhase.Stable || waiting != null || unobserved ? poll : null;
-  }
-
-  /** cert-manager's side: the Certificates exist and say Ready, and each lineage's certificate fits its key. */
-  private static CertManager.Verdict certificates(SecureMailDomain domain, KubernetesClient client,
-      Map<String, LineageKeys> keys) {
-    if (domain.getSpec().getCertificates().getIssuerRef() == null) {
-      return new CertManager.Verdict(false, "IssuerNotConfigured", "spec.certificates.issuerRef is not set: name "
-          + "the cert-manager Issuer or ClusterIssuer that signs the MX and mta-sts certificates");
-    }
-    if (!CertManager.installed(client)) {
-      return new CertManager.Verdict(false, "CertManagerNotInstalled", "cert-manager is not installed (no CRD "
-          + CertManager.CRD + "): install cert-manager, then the Certificates are created");
-    }
-    List<Certificate> applied = new ArrayList<>();
-    for (var lineage : List.of(CertNames.LINEAGE_A, CertNames.LINEAGE_B)) {
-      LineageKeys key = keys.get(lineage);
-      applied.add(CertManager.apply(client, CertificateManifests.lineage(domain, lineage, key.algorithm(), key.bits())));
-    }
-    applied.add(CertManager.apply(client, CertificateManifests.mtaSts(domain)));
-    CertManager.Verdict issuer = CertManager.issuer(client, domain);
-    if (!issuer.ready()) {
-      return issuer;
-    }
-    for (Certificate certificate : applied) {
-      CertManager.Verdict verdict = CertManager.certificate(certificate);
-      if (!verdict.ready()) {
-        return verdict;
-      }
-    }
-    return new CertManager.Verdict(true, "Ready", "");
   }
 
   /**
@@ -205,8 +182,8 @@ public class MxCertificates {
         .allMatch(o -> o.observed() && o.dnssec() == RecordObserver.Dnssec.secure);
   }
 
-  private CertOutcome disabled(SecureMailDomain domain, KubernetesClient client, RolloverState state,
-      DaneStatus previous, CertManager.Verdict certificates) {
+  private CertStep disabled(SecureMailDomain domain, KubernetesClient client, RolloverState state,
+      DaneStatus previous) {
     boolean wasPublishing = previous != null && previous.getPhase() != null
         && !RolloverPhase.Initial.name().equals(previous.getPhase()) && !DaneStates.DISABLED.equals(previous.getPhase());
     if (wasPublishing) {
@@ -217,9 +194,8 @@ public class MxCertificates {
     DaneStatus status = DaneStates.toStatus(state, null);
     status.setPhase(DaneStates.DISABLED);
     status.setNextTlsaObservedSince(null);
-    return new CertOutcome(List.of(), status, certificates.ready() ? "True" : "False", certificates.reason(),
-        certificates.ready() ? "MX and mta-sts certificates are issued; DANE is disabled (no TLSA records)"
-            : certificates.message(), certificates.ready() ? null : poll);
+    return new CertStep(List.of(), status, null,
+        "MX and mta-sts certificates are issued; DANE is disabled (no TLSA records)", null, poll, false);
   }
 
   static RolloverFacts.Request request(SecureMailDomain domain) {

@@ -6,6 +6,8 @@ import io.securemail.operator.kube.Backoff;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.DnsSpec;
@@ -58,8 +60,22 @@ public class DnsPublication {
     return observer;
   }
 
-  /** Publishes {@code desired} (from {@link DesiredRecords}) and observes it. */
-  public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> desired) {
+  /**
+   * Plans the Kubernetes side of publication for the workflow: the DNSEndpoint while the provider
+   * is externalDNS (the zone snippet of the manual provider plans itself, {@link ZoneSnippetConfigMap}).
+   */
+  public static void plan(SecureMailDomain domain, Context<SecureMailDomain> context, List<DnsRecord> desired) {
+    if (domain.getSpec().getDns().getProvider() == DnsSpec.Provider.EXTERNAL_DNS) {
+      ExternalDnsEndpoint.plan(domain, context, desired);
+    }
+  }
+
+  /**
+   * Publishes {@code desired} (from {@link DesiredRecords}) through RFC 2136, or finds it handed to
+   * external-dns by the workflow, and observes it.
+   */
+  public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> desired,
+      WorkflowReconcileResult workflow) {
     var spec = domain.getSpec();
     List<DnsRecord> ledger = fromStatus(domain.getStatus() == null ? List.of() : domain.getStatus().getPublishedRecords());
     List<DnsRecord> conflicts = List.of();
@@ -78,17 +94,13 @@ public class DnsPublication {
             "False", e.reason().name(), e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
       }
     } else if (provider == DnsSpec.Provider.EXTERNAL_DNS) {
-      if (!ExternalDnsCrd.installed(client)) {
+      if (workflow.getReconciledDependents().stream().noneMatch(d -> d instanceof ExternalDnsEndpoint)) {
         return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), "False",
-            "ExternalDnsNotInstalled", "external-dns' CRD " + ExternalDnsCrd.NAME + " is not installed: install "
+            "ExternalDnsNotInstalled", "external-dns' CRD " + DnsEndpoint.CRD + " is not installed: install "
                 + "external-dns with its CRD source, or choose spec.dns.provider rfc2136 or manual",
             Backoff.FIRST_FAILURE_RETRY);
       }
-      ExternalDnsEndpoint.apply(domain, client, desired);
       published = "DNSEndpoint " + ExternalDnsEndpoint.nameFor(domain) + " holds the records for external-dns. ";
-    }
-    if (provider != DnsSpec.Provider.EXTERNAL_DNS && ExternalDnsCrd.installed(client)) {
-      ExternalDnsEndpoint.remove(domain, client);
     }
     if (provider != DnsSpec.Provider.RFC2136 && !ledger.isEmpty() && abandons(domain)) {
       ledger = List.of(); // deliberately left in DNS, as on deletion

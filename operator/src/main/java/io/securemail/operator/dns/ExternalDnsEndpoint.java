@@ -1,13 +1,11 @@
 package io.securemail.operator.dns;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-import io.fabric8.kubernetes.client.dsl.Resource;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.kube.DomainDependent;
 import io.securemail.operator.kube.Labels;
 import io.securemail.operator.kube.OwnerReferences;
 import java.util.ArrayList;
@@ -15,75 +13,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+
 /**
  * The externalDNS provider's output: one DNSEndpoint per domain holding its records, owned by the
  * SecureMailDomain. external-dns publishes it (and, with its own TXT registry, owns the records);
  * deleting the domain garbage-collects the DNSEndpoint and external-dns withdraws them.
  *
- * <p>Written directly rather than as a Java Operator SDK dependent: a dependent's informer for a
- * type whose CRD may be missing fails on every reconcile in this SDK version, and external-dns is
- * optional. The object is read first and written only when it differs, so idle costs no write.
+ * <p>A dependent of the workflow, activated only while external-dns' CRD is installed (an
+ * informer for a missing kind fails), planned only while the domain's provider is externalDNS
+ * (switching away deletes it).
  */
-public final class ExternalDnsEndpoint {
+@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class ExternalDnsEndpoint extends DomainDependent<DnsEndpoint> {
 
-  static final ResourceDefinitionContext DNS_ENDPOINTS = new ResourceDefinitionContext.Builder()
-      .withGroup("externaldns.k8s.io").withVersion("v1alpha1").withKind(ExternalDnsCrd.KIND)
-      .withPlural("dnsendpoints").withNamespaced(true).build();
+  public ExternalDnsEndpoint() {
+    super(DnsEndpoint.class);
+  }
 
-  private ExternalDnsEndpoint() {}
+  @Override
+  protected String name(SecureMailDomain domain) {
+    return nameFor(domain);
+  }
 
   public static String nameFor(SecureMailDomain domain) {
     return domain.getMetadata().getName() + "-records";
   }
 
-  /** Creates or updates the domain's DNSEndpoint; a no-op when it already says the same. */
-  static void apply(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> records) {
-    var existing = endpoints(client, domain).withName(nameFor(domain)).get();
-    Object spec = Map.of("endpoints", endpoints(records));
-    if (existing != null && spec.equals(existing.getAdditionalProperties().get("spec"))) {
-      return;
-    }
-    GenericKubernetesResource desired = new GenericKubernetesResourceBuilder()
-        .withApiVersion(ExternalDnsCrd.API_VERSION).withKind(ExternalDnsCrd.KIND)
-        .withNewMetadata()
-          .withName(nameFor(domain)).withNamespace(domain.getMetadata().getNamespace())
-          .withLabels(Labels.forDomain(domain))
-          .withOwnerReferences(OwnerReferences.to(domain))
-        .endMetadata()
-        .addToAdditionalProperties("spec", spec)
-        .build();
-    endpoints(client, domain).resource(desired).forceConflicts().serverSideApply();
-  }
-
-  /** Deletes the domain's DNSEndpoint if it has one (the provider was switched away from externalDNS). */
-  static void remove(SecureMailDomain domain, KubernetesClient client) {
-    var existing = endpoints(client, domain).withName(nameFor(domain)).get();
-    if (OwnerReferences.ownedBy(existing, domain)) {
-      endpoints(client, domain).withName(nameFor(domain)).delete();
-    }
-  }
-
-  private static NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
-      Resource<GenericKubernetesResource>> endpoints(KubernetesClient client, SecureMailDomain domain) {
-    return client.genericKubernetesResources(DNS_ENDPOINTS).inNamespace(domain.getMetadata().getNamespace());
+  /** Plans the domain's DNSEndpoint with {@code records}. */
+  static void plan(SecureMailDomain domain, Context<SecureMailDomain> context, List<DnsRecord> records) {
+    DnsEndpoint desired = new DnsEndpoint();
+    desired.setMetadata(new ObjectMetaBuilder()
+        .withName(nameFor(domain)).withNamespace(domain.getMetadata().getNamespace())
+        .withLabels(Labels.forDomain(domain))
+        .withOwnerReferences(OwnerReferences.to(domain))
+        .build());
+    desired.setSpec(new DnsEndpoint.Spec(endpoints(records)));
+    DomainDependent.plan(context, ExternalDnsEndpoint.class, desired);
   }
 
   /** One endpoint per name and type, in external-dns' format (no trailing dot, TXT unquoted). */
-  static List<Map<String, Object>> endpoints(List<DnsRecord> records) {
-    Map<String, Map<String, Object>> byKey = new LinkedHashMap<>();
+  static List<DnsEndpoint.Endpoint> endpoints(List<DnsRecord> records) {
+    Map<String, DnsEndpoint.Endpoint> byKey = new LinkedHashMap<>();
     for (DnsRecord r : records) {
       String dnsName = r.name().endsWith(".") ? r.name().substring(0, r.name().length() - 1) : r.name();
-      Map<String, Object> endpoint = byKey.computeIfAbsent(dnsName + " " + r.type(), k -> {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("dnsName", dnsName);
-        e.put("recordType", r.type());
-        e.put("recordTTL", r.ttl());
-        e.put("targets", new ArrayList<String>());
-        return e;
-      });
-      @SuppressWarnings("unchecked")
-      List<String> targets = (List<String>) endpoint.get("targets");
-      targets.add(target(r));
+      byKey.computeIfAbsent(dnsName + " " + r.type(),
+          k -> new DnsEndpoint.Endpoint(dnsName, r.type(), (long) r.ttl(), new ArrayList<>())).targets().add(target(r));
     }
     return new ArrayList<>(byKey.values());
   }

@@ -1,12 +1,13 @@
 package io.securemail.operator.mta;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.securemail.operator.kube.DomainDependent;
+import io.securemail.operator.kube.ReconcileError;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.certs.CertificateManifests;
@@ -15,8 +16,6 @@ import io.securemail.operator.certs.LineageSecrets;
 import io.securemail.operator.certs.SmtpKeyProbe;
 import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.kube.AppliedHash;
-import io.securemail.operator.kube.OwnerReferences;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -26,15 +25,15 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The MTA step of a reconcile: applies the domain's MTA objects ({@link MtaManifests}) and says
+ * The MTA step of a reconcile: plans the domain's MTA objects ({@link MtaManifests}) for the
+ * workflow's dependents ({@link MtaConfigMap}, {@link MtaService}, {@link MtaStatefulSet}) and says
  * whether the MTA is ready: every replica of the StatefulSet ready and up to date, and every MX
  * endpoint serving the key in the serving Secret (the DANE rollover counts on it).
  */
 @ApplicationScoped
 public class MtaDeployment {
 
-  static final String FIELD_MANAGER = "securemail-operator";
-  /** How often a starting MTA is looked at; no informer watches StatefulSets. */
+  /** How often a starting MTA is looked at at most; the StatefulSet's events usually come first. */
   static final Duration POLL = Duration.ofSeconds(10);
 
   private final MtaSettings settings;
@@ -57,35 +56,65 @@ public class MtaDeployment {
   }
 
   /**
+   * Plans the MTA's objects for the workflow (nothing while {@code spec.mta} is unset: the
+   * workflow then deletes what it kept before).
+   */
+  public void plan(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    if (domain.getSpec().getMta() == null) {
+      return;
+    }
+    ConfigMap config = MtaManifests.configMap(domain, settings);
+    DomainDependent.plan(context, MtaConfigMap.class, config);
+    DomainDependent.plan(context, MtaService.class, MtaManifests.service(domain));
+    DomainDependent.plan(context, MtaStatefulSet.class,
+        MtaManifests.statefulSet(domain, settings, MtaManifests.configHash(config)));
+  }
+
+  /**
+   * Whether the MTA is ready, once the workflow has applied (or deleted) its objects.
+   *
    * @param notReadySince when MtaReady last turned False (null: it is not False), for the backoff
    */
-  public MtaOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Instant notReadySince, Instant now) {
+  public MtaOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
+      WorkflowReconcileResult workflow, Instant notReadySince, Instant now) {
+    Optional<String> failed = writeFailure(workflow);
     if (domain.getSpec().getMta() == null) {
-      return notManaged(domain, client);
+      return failed.map(why -> new MtaOutcome("False", "MtaNotRemoved", "spec.mta was removed, but the MTA's "
+          + "objects could not be deleted: " + why, Backoff.next(POLL, notReadySince, now)))
+          .orElseGet(() -> notManaged(domain));
     }
-    StatefulSet current;
-    try {
-      ConfigMap config = MtaManifests.configMap(domain, settings);
-      apply(client, config);
-      apply(client, MtaManifests.service(domain));
-      current = apply(client, MtaManifests.statefulSet(domain, settings, MtaManifests.configHash(config)));
-    } catch (KubernetesClientException e) {
-      return new MtaOutcome("False", "MtaNotUpdated", "The MTA's objects could not be written: " + explain(e)
+    if (failed.isPresent()) {
+      return new MtaOutcome("False", "MtaNotUpdated", "The MTA's objects could not be written: " + failed.get()
           + "; the running MTA stays as it was", Backoff.next(POLL, notReadySince, now));
     }
     String name = MtaManifests.name(domain);
     int wanted = domain.getSpec().getMta().getReplicas();
-    StatefulSetStatus status = current.getStatus();
-    long generation = Optional.ofNullable(current.getMetadata().getGeneration()).orElse(0L);
+    Optional<StatefulSet> current = DomainDependent.observed(context, StatefulSet.class, name);
+    StatefulSetStatus status = current.map(StatefulSet::getStatus).orElse(null);
+    long generation = current.map(s -> s.getMetadata().getGeneration()).orElse(0L);
     int ready = status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
     int updated = status == null || status.getUpdatedReplicas() == null ? 0 : status.getUpdatedReplicas();
     boolean observed = status != null && status.getObservedGeneration() != null && status.getObservedGeneration() >= generation;
     if (!observed || ready < wanted || updated < wanted) {
+      // The StatefulSet's informer brings the next change; the poll only bounds the wait.
       return new MtaOutcome("False", "Starting", ready + " of " + wanted + " replicas of StatefulSet " + name
           + " ready" + (observed ? ", " + updated + " up to date" : " (the StatefulSet controller has not yet seen the change)"),
           Backoff.next(POLL, notReadySince, now));
     }
     return served(domain, client, name, wanted, notReadySince, now);
+  }
+
+  /** Whether the dependent is one of the MTA's, whose write failures this part reports. */
+  public static boolean owns(Object dependent) {
+    return dependent instanceof MtaConfigMap || dependent instanceof MtaService || dependent instanceof MtaStatefulSet;
+  }
+
+  /** Why the workflow could not write (or delete) one of the MTA's objects, if it could not. */
+  private static Optional<String> writeFailure(WorkflowReconcileResult workflow) {
+    return workflow.getErroredDependents().entrySet().stream()
+        .filter(e -> owns(e.getKey()))
+        .map(e -> ReconcileError.said(e.getValue()))
+        .findFirst();
   }
 
   /** All replicas are ready: does every MX endpoint serve the serving Secret's key? */
@@ -111,39 +140,10 @@ public class MtaDeployment {
         + "endpoint (" + seen.endpoints().size() + ") serves the current key", null);
   }
 
-  /** spec.mta is not set: nothing of ours runs; an MTA of the operator's from before is removed. */
-  private MtaOutcome notManaged(SecureMailDomain domain, KubernetesClient client) {
-    String ns = domain.getMetadata().getNamespace();
-    String name = MtaManifests.name(domain);
-    try {
-      for (HasMetadata owned : new HasMetadata[] {
-          client.apps().statefulSets().inNamespace(ns).withName(name).get(),
-          client.services().inNamespace(ns).withName(name).get(),
-          client.configMaps().inNamespace(ns).withName(name).get()}) {
-        if (OwnerReferences.ownedBy(owned, domain)) {
-          // The queue's PersistentVolumeClaims stay: they may hold mail.
-          client.resource(owned).delete();
-        }
-      }
-    } catch (KubernetesClientException e) {
-      return new MtaOutcome("False", "MtaNotRemoved", "spec.mta was removed, but the MTA's objects could not be "
-          + "deleted: " + explain(e), POLL);
-    }
+  /** spec.mta is not set: nothing of ours runs (the workflow removed an MTA of the operator's from before). */
+  private static MtaOutcome notManaged(SecureMailDomain domain) {
     return new MtaOutcome("True", "NotManaged", "spec.mta is not set: the MX hosts are served by an MTA this "
         + "operator does not run; it must serve Secret " + CertNames.serving(domain) + " and reload it when it changes", null);
-  }
-
-  /**
-   * Server-side apply, skipped when the object already carries the hash of exactly this desired
-   * state: an unchanged domain costs no write.
-   */
-  private static <T extends HasMetadata> T apply(KubernetesClient client, T desired) {
-    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
-    T current = client.resource(desired).get();
-    if (AppliedHash.carries(current, hash)) {
-      return current;
-    }
-    return client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
   /** The key of the serving Secret, once it holds that key and a certificate. */
@@ -152,8 +152,4 @@ public class MtaDeployment {
     return serving.hasKey() && serving.certificate() != null ? Optional.of(serving.spki()) : Optional.empty();
   }
 
-
-  private static String explain(KubernetesClientException e) {
-    return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
-  }
 }

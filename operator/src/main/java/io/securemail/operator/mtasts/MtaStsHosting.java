@@ -2,6 +2,9 @@ package io.securemail.operator.mtasts;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.securemail.operator.api.PolicyIngressSpec;
+import io.securemail.operator.kube.DomainDependent;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
@@ -64,9 +67,15 @@ public class MtaStsHosting {
     }
   }
 
-  public MtaStsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Instant now) {
+  public MtaStsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
+      Instant now) {
     var spec = domain.getSpec();
     PolicyPlan plan = PolicyPlan.of(spec, domain.getStatus() == null ? null : domain.getStatus().getMtaSts(), now);
+    PolicyIngressSpec ingress = spec.getMtaSts().getIngress();
+    if (ingress != null && plan.target() != null) {
+      // Planned before anything can fail: an unplanned Ingress is one the workflow deletes.
+      DomainDependent.plan(context, PolicyIngress.class, PolicyIngress.desired(domain, ingress));
+    }
     PolicyServer.TlsPair tls = tlsPair(client, domain);
     try {
       new PolicyServer(client, settings).apply(domain, plan.target(), tls);

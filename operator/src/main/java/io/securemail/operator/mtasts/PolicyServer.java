@@ -90,7 +90,6 @@ public final class PolicyServer {
     writes += applyShared(domain, deployment(domain));
     writes += applyShared(domain, service(domain));
     writes += applyShared(domain, internalService(domain));
-    writes += PolicyIngress.reconcile(client, domain, policy != null);
     writes += applyPolicy(domain, policy == null ? null : policy.text());
     if (policy == null || tls != null) {
       writes += applyTls(domain, policy == null ? null : tls);

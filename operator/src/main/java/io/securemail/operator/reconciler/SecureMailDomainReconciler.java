@@ -16,8 +16,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.CertManagerInstalled;
 import io.securemail.operator.certs.CertOutcome;
+import io.securemail.operator.certs.CertStep;
+import io.securemail.operator.certs.LineageACertificate;
+import io.securemail.operator.certs.LineageBCertificate;
+import io.securemail.operator.certs.MtaStsCertificate;
 import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.dns.DesiredRecords;
@@ -25,14 +31,21 @@ import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.DnsFailure;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.dns.ExternalDnsEndpoint;
+import io.securemail.operator.dns.ExternalDnsInstalled;
 import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.kube.Planned;
+import io.securemail.operator.mta.MtaConfigMap;
 import io.securemail.operator.mta.MtaDeployment;
+import io.securemail.operator.mta.MtaService;
+import io.securemail.operator.mta.MtaStatefulSet;
 import io.securemail.operator.mta.MtaOutcome;
 import io.securemail.operator.mtasts.MtaStsHosting;
 import io.securemail.operator.mtasts.MtaStsOutcome;
+import io.securemail.operator.mtasts.PolicyIngress;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
@@ -48,11 +61,34 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Orchestrates one SecureMailDomain: validate, reconcile the parts (explicitly, so an invalid spec
- * touches nothing already published), then derive status. Status is written only when it differs.
+ * Orchestrates one SecureMailDomain: validate; let each part decide and plan its Kubernetes
+ * objects; run the workflow that applies them (explicitly, so an invalid spec touches nothing
+ * already published); let each part judge what the world now says; derive status, written only
+ * when it differs.
+ *
+ * <p>Every per-domain object is a dependent below: applied by server-side apply with the SDK's
+ * matcher (no write while the operator's fields match), watched by an informer (a hand edit is
+ * repaired on the event), deleted when its part no longer plans it ({@link Planned}). Kinds of
+ * optional projects are activated only while their CRD is installed. Three things stay outside,
+ * on purpose: the lineage Secrets (keys are never overwritten, and watching Secrets would need
+ * list and watch on every Secret of the namespace), the namespace's shared policy server (one
+ * object for many domains, not a dependent of one), and RFC 2136 publication (not a Kubernetes
+ * object; its ledger lives in status).
  */
-@Workflow(explicitInvocation = true, dependents = {
-    @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class)
+@Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
+    @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class),
+    @Dependent(type = ExternalDnsEndpoint.class, activationCondition = ExternalDnsInstalled.class,
+        reconcilePrecondition = Planned.class),
+    @Dependent(type = LineageACertificate.class, activationCondition = CertManagerInstalled.class,
+        reconcilePrecondition = Planned.class),
+    @Dependent(type = LineageBCertificate.class, activationCondition = CertManagerInstalled.class,
+        reconcilePrecondition = Planned.class),
+    @Dependent(type = MtaStsCertificate.class, activationCondition = CertManagerInstalled.class,
+        reconcilePrecondition = Planned.class),
+    @Dependent(type = PolicyIngress.class, reconcilePrecondition = Planned.class),
+    @Dependent(type = MtaConfigMap.class, reconcilePrecondition = Planned.class),
+    @Dependent(type = MtaService.class, reconcilePrecondition = Planned.class),
+    @Dependent(type = MtaStatefulSet.class, reconcilePrecondition = Planned.class)
 })
 // Not generation-aware: an annotation (a rollover request) changes no generation but must be seen at
 // once. The operator's own status writes then cause one more reconcile, which finds nothing to write.
@@ -119,15 +155,20 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }
 
-    CertOutcome certs = certificates.reconcile(domain, client);
-    MtaStsOutcome sts = mtaSts.reconcile(domain, client, clock.instant());
-    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), certs.tlsaSpkis(), sts.records());
+    CertStep rollover = certificates.reconcile(domain, client, context);
+    MtaStsOutcome sts = mtaSts.reconcile(domain, client, context, clock.instant());
+    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), rollover.tlsaSpkis(), sts.records());
     DesiredRecords.putIn(context, desired);
-    context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
-    DnsOutcome outcome = dns.reconcile(domain, client, desired);
+    DnsPublication.plan(domain, context, desired);
+    mta.plan(domain, context);
+    WorkflowReconcileResult workflow = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    throwUnclaimedFailures(workflow);
+
+    CertOutcome certs = certificates.judge(rollover, domain, client, context, workflow);
+    DnsOutcome outcome = dns.reconcile(domain, client, desired, workflow);
     Instant since = status.dnsStateSince(outcome.status());
-    MtaOutcome mtaOutcome = mta.reconcile(domain, client, status.stateSince(MtaOutcome.CONDITION, Conditions.FALSE),
-        clock.instant());
+    MtaOutcome mtaOutcome = mta.reconcile(domain, client, context, workflow,
+        status.stateSince(MtaOutcome.CONDITION, Conditions.FALSE), clock.instant());
     status.markAccepted(certs, outcome, sts, mtaOutcome);
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
@@ -162,6 +203,20 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       // The status cannot be written either (the same outage, most likely): the retry will tell.
     }
     return ErrorStatusUpdateControl.noStatusUpdate();
+  }
+
+  /**
+   * A dependent the workflow could not write, other than the MTA's (whose part says so in
+   * MtaReady), fails the reconcile: Ready=False says what the API server refused, and the SDK
+   * retries with backoff.
+   */
+  private static void throwUnclaimedFailures(WorkflowReconcileResult workflow) {
+    for (var failure : workflow.getErroredDependents().entrySet()) {
+      if (!MtaDeployment.owns(failure.getKey())) {
+        Exception e = failure.getValue();
+        throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+      }
+    }
   }
 
   private static Duration earliest(Duration a, Duration b) {

@@ -1,0 +1,34 @@
+package io.securemail.operator.certs;
+
+import io.securemail.operator.api.DaneStatus;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The certificates step before cert-manager's verdict is known: the rollover's decision (the TLSA
+ * keys to publish now, status.dane) and how the condition reads once cert-manager agrees.
+ *
+ * @param tlsaSpkis keys whose 3 1 1 TLSA records every MX host must have now
+ * @param dane status.dane
+ * @param stuck why the rollover is stuck (null: it is not)
+ * @param readyMessage the condition's message when the certificates are issued
+ * @param retryAfter when the rollover wants to look again (null: no hurry)
+ * @param poll how often issuance in progress is looked at
+ * @param daneEnabled false: no rollover runs, and only issuance is waited for
+ */
+public record CertStep(List<String> tlsaSpkis, DaneStatus dane, String stuck, String readyMessage,
+    Duration retryAfter, Duration poll, boolean daneEnabled) {
+
+  /** The CertificatesReady condition, given what cert-manager says. */
+  CertOutcome judged(CertManager.Verdict certificates) {
+    if (!certificates.ready()) {
+      boolean issuing = "Issuing".equals(certificates.reason());
+      return new CertOutcome(tlsaSpkis, dane, "False", certificates.reason(), certificates.message(),
+          issuing || !daneEnabled ? poll : retryAfter);
+    }
+    if (stuck != null) {
+      return new CertOutcome(tlsaSpkis, dane, "False", "DaneRolloverStuck", stuck, retryAfter);
+    }
+    return new CertOutcome(tlsaSpkis, dane, "True", "Ready", readyMessage, retryAfter);
+  }
+}

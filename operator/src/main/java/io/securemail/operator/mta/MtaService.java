@@ -1,0 +1,23 @@
+package io.securemail.operator.mta;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.kube.DomainDependent;
+import io.securemail.operator.kube.Labels;
+
+/** The MTA's Service ({@link MtaManifests}), kept as planned while {@code spec.mta} is set. */
+@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+public class MtaService extends DomainDependent<Service> {
+
+  public MtaService() {
+    super(Service.class);
+  }
+
+  @Override
+  protected String name(SecureMailDomain domain) {
+    return MtaManifests.name(domain);
+  }
+}
