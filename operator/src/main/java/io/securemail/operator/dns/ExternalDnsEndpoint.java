@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.compliance.dns.TxtData;
 import io.securemail.operator.kube.Labels;
 import io.securemail.operator.kube.OwnerReferences;
 import java.util.ArrayList;
@@ -90,7 +91,7 @@ public final class ExternalDnsEndpoint {
 
   private static String target(DnsRecord r) {
     return switch (r.type()) {
-      case "TXT" -> TxtStrings.join(r.value());
+      case "TXT" -> TxtData.text(r.value());
       case "MX", "CNAME" -> r.value().endsWith(".") ? r.value().substring(0, r.value().length() - 1) : r.value();
       default -> r.value();
     };

@@ -189,12 +189,12 @@ public final class DnsjavaProbe implements DnsProbe {
   private static Optional<String> validatorReason(Message response) {
     return response.getSection(Section.ADDITIONAL).stream()
         .filter(r -> r.getType() == Type.TXT && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS)
-        .map(r -> String.join("", ((TXTRecord) r).getStrings())).findFirst();
+        .map(r -> TxtData.text((TXTRecord) r)).findFirst();
   }
 
   private static String presentation(Record record) {
     if (record instanceof TXTRecord txt) {
-      return String.join("", txt.getStrings());
+      return TxtData.text(txt);
     }
     return record.rdataToString();
   }
