@@ -9,10 +9,12 @@ import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DaneStatus;
 import io.securemail.operator.api.GoDuration;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.compliance.dns.DnsProbe;
+import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.dns.DnsRecord;
-import io.securemail.operator.dns.RecordObserver;
+import io.securemail.operator.dns.RecordLookup;
 import io.securemail.operator.kube.DomainEvents;
+import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Clock;
@@ -40,21 +42,19 @@ public class MxCertificates {
   /** Initial polls this many times; after that the periodic resync looks (the MTA may not be deployed yet). */
   static final int INITIAL_POLLS = 10;
 
-  private final RecordObserver observer;
-  private final SmtpKeyProbe probe;
+  private final DnsProbe dns;
+  private final ServedKeys probe;
   private final Duration poll;
   private final Clock clock;
 
   @Inject
-  public MxCertificates(DnsPublication dns,
-      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
-      @ConfigProperty(name = "securemail.smtp.timeout", defaultValue = "10s") Duration smtpTimeout,
+  public MxCertificates(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dane.poll-interval", defaultValue = "10s") Duration poll) {
-    this(dns.observer(), new SmtpKeyProbe(dns.observer(), smtpPort, smtpTimeout), poll, Clock.systemUTC());
+    this(probes.dns(), new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()), poll, Clock.systemUTC());
   }
 
-  MxCertificates(RecordObserver observer, SmtpKeyProbe probe, Duration poll, Clock clock) {
-    this.observer = observer;
+  MxCertificates(DnsProbe dns, ServedKeys probe, Duration poll, Clock clock) {
+    this.dns = dns;
     this.probe = probe;
     this.poll = poll;
     this.clock = clock;
@@ -84,8 +84,8 @@ public class MxCertificates {
     int ttl = domain.getSpec().getDns().getTtl();
     LineageKeys next = keys.get(state.nextLineage());
     boolean nextObserved = (state.phase() == RolloverPhase.Stable || state.phase() == RolloverPhase.Retiring)
-        && next.hasKey() && secureEverywhere(hosts, next.spki(), ttl);
-    SmtpKeyProbe.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
+        && next.hasKey() && secureEverywhere(dns, hosts, next.spki(), ttl);
+    ServedKeys.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
     RolloverFacts.Request request = request(domain);
     var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,
@@ -176,10 +176,16 @@ public class MxCertificates {
     return !lineage.hasKey() || lineage.spki().equals(state.retiredSpki());
   }
 
-  private boolean secureEverywhere(List<String> hosts, String spki, int ttl) {
+  /**
+   * The rollover's gate: the key's TLSA record is visible at every MX host and DNSSEC-secure, as a
+   * DANE sender needs it (RFC 7672 section 2.2: TLSA records count only when validated). The
+   * verdict is the operator's DNS probe's: validated in-process unless the resolver's AD bit is
+   * configured, so an insecure or bogus answer keeps the gate closed, whatever the resolver says.
+   */
+  static boolean secureEverywhere(DnsProbe dns, List<String> hosts, String spki, int ttl) {
     List<DnsRecord> records = hosts.stream().map(h -> Tlsa.record(h, spki, ttl)).toList();
-    return observer.observe(records).stream()
-        .allMatch(o -> o.observed() && o.dnssec() == RecordObserver.Dnssec.secure);
+    return RecordLookup.observe(dns, records).stream()
+        .allMatch(o -> o.observed() && o.dnssec() == DnssecState.secure);
   }
 
   private CertStep disabled(SecureMailDomain domain, KubernetesClient client, RolloverState state,

@@ -8,7 +8,6 @@ import io.securemail.operator.compliance.mtasts.PolicyFetch;
 import io.securemail.operator.compliance.mtasts.StsTxtRecord;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +24,9 @@ import java.util.Map;
  * {@link Probes}, {@link #evaluate} is a pure function of what was observed.
  *
  * <p>Thread-safe: an engine holds only its probe factory and clock, and every call to
- * {@link #check} makes its own probes, so one engine serves any number of concurrent checks. A
- * check of one domain runs its probes one after another; bounding concurrency across domains is the
- * caller's business.
+ * {@link #check} asks the factory for probes (new ones, or thread-safe ones it shares), so one
+ * engine serves any number of concurrent checks. A check of one domain runs its probes one after
+ * another; bounding concurrency across domains is the caller's business.
  */
 public final class ComplianceEngine {
 
@@ -118,25 +117,9 @@ public final class ComplianceEngine {
   }
 
   private static List<InetAddress> addresses(DnsAnswer a, DnsAnswer aaaa) {
-    List<InetAddress> addresses = new ArrayList<>();
-    for (String literal : concat(a.data(), aaaa.data())) {
-      if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
-        continue;
-      }
-      try {
-        // A literal: parsed, never looked up.
-        addresses.add(InetAddress.getByName(literal));
-      } catch (UnknownHostException e) {
-        // Not an address literal; nothing to connect to.
-      }
-    }
+    List<InetAddress> addresses = new ArrayList<>(a.addresses());
+    addresses.addAll(aaaa.addresses());
     return addresses;
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   static String normalize(String name) {

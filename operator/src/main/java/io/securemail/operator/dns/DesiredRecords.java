@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.compliance.dns.TxtData;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -18,9 +19,6 @@ public final class DesiredRecords {
   public static final String HERITAGE = "heritage=securemail-operator";
   /** Owner name prefix of the per-domain ownership record. */
   public static final String OWNERSHIP_PREFIX = "_securemail-owner.";
-
-  /** RFC 1035 section 3.3: a character-string is at most 255 octets. */
-  static final int MAX_CHARACTER_STRING = 255;
 
   private DesiredRecords() {}
 
@@ -51,11 +49,11 @@ public final class DesiredRecords {
     if (spec.getTlsRpt() != null && !spec.getTlsRpt().getRua().isEmpty()) {
       // RFC 8460 section 3: one TXT record at _smtp._tls, "v=TLSRPTv1;" then rua as a comma-separated list.
       String txt = "v=TLSRPTv1; rua=" + String.join(",", spec.getTlsRpt().getRua());
-      records.add(new DnsRecord("_smtp._tls." + domain, "TXT", txtValue(txt), ttl));
+      records.add(new DnsRecord("_smtp._tls." + domain, "TXT", TxtData.presentation(txt), ttl));
     }
     if (sts.txt() != null) {
       // RFC 8461 section 3.1: one TXT record at _mta-sts announcing the policy's id.
-      records.add(new DnsRecord("_mta-sts." + domain, "TXT", txtValue(sts.txt()), ttl));
+      records.add(new DnsRecord("_mta-sts." + domain, "TXT", TxtData.presentation(sts.txt()), ttl));
     }
     if (sts.policyHost() != null) {
       String host = "mta-sts." + domain;
@@ -88,20 +86,6 @@ public final class DesiredRecords {
    */
   public static DnsRecord ownership(SecureMailDomainSpec spec, String ownerId, String resourceRef) {
     return new DnsRecord(OWNERSHIP_PREFIX + spec.getDomain() + ".", "TXT",
-        txtValue(HERITAGE + ",owner=" + ownerId + ",resource=" + resourceRef), spec.getDns().getTtl());
-  }
-
-  /**
-   * TXT data in presentation format: quoted, with '"' and '\' escaped, split into 255-octet
-   * character-strings that a reader concatenates (RFC 7208 section 3.3 describes the same for SPF;
-   * RFC 8460 section 3 says TLS-RPT readers concatenate them too).
-   */
-  static String txtValue(String text) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < text.length(); i += MAX_CHARACTER_STRING) {
-      String chunk = text.substring(i, Math.min(text.length(), i + MAX_CHARACTER_STRING));
-      parts.add("\"" + chunk.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
-    }
-    return String.join(" ", parts);
+        TxtData.presentation(HERITAGE + ",owner=" + ownerId + ",resource=" + resourceRef), spec.getDns().getTtl());
   }
 }

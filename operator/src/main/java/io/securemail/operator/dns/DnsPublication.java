@@ -1,7 +1,7 @@
 package io.securemail.operator.dns;
 
-import io.securemail.operator.compliance.dns.ServerAddress;
-
+import io.securemail.operator.compliance.dns.DnsProbe;
+import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.kube.Backoff;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -13,21 +13,20 @@ import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.Rfc2136Spec;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.xbill.DNS.ResolverConfig;
 
 /**
  * The DNS step of a reconcile: publish through the configured provider, then observe through the
- * validating resolver, and say what happened. Only thin wiring: the decisions live in
- * {@link Rfc2136Publisher}, {@link RecordObserver} and {@link DesiredRecords}.
+ * operator's DNS probe (with the compliance checks' DNSSEC verdicts), and say what happened. Only
+ * thin wiring: the decisions live in {@link Rfc2136Publisher}, {@link RecordLookup} and
+ * {@link DesiredRecords}.
  */
 @ApplicationScoped
 public class DnsPublication {
@@ -36,28 +35,20 @@ public class DnsPublication {
   public static final String ABANDON_ANNOTATION = "securemail.io/abandon-dns-records";
 
   private final Rfc2136Publisher publisher;
-  private final RecordObserver observer;
+  private final DnsProbe dns;
   private final String ownerId;
   private final String resolverText;
   private final MeterRegistry meters;
 
-  public DnsPublication(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
+  public DnsPublication(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration timeout,
       @ConfigProperty(name = "securemail.owner-id", defaultValue = "securemail-operator") String ownerId,
       MeterRegistry meters) {
-    List<InetSocketAddress> addresses = resolvers.filter(l -> !l.isEmpty())
-        .map(l -> l.stream().map(ServerAddress::parse).toList())
-        .orElseGet(() -> ResolverConfig.getCurrentConfig().servers());
     this.publisher = new Rfc2136Publisher(timeout);
-    this.observer = new RecordObserver(addresses, timeout);
+    this.dns = probes.dns();
     this.ownerId = ownerId;
-    this.resolverText = addresses.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
+    this.resolverText = probes.resolverText();
     this.meters = meters;
-  }
-
-  /** The validating resolver through which every record is observed (also what DANE waits on). */
-  public RecordObserver observer() {
-    return observer;
   }
 
   /**
@@ -116,10 +107,10 @@ public class DnsPublication {
       }
     }
 
-    List<RecordObserver.Observation> observations = observer.observe(desired);
+    List<RecordLookup.Observation> observations = RecordLookup.observe(dns, desired);
     List<DnsRecordStatus> records = new ArrayList<>();
     long seen = 0;
-    for (RecordObserver.Observation o : observations) {
+    for (RecordLookup.Observation o : observations) {
       boolean clashes = conflicts.stream().anyMatch(c -> c.name().equalsIgnoreCase(o.record().name()));
       var state = clashes ? DnsRecordStatus.State.Failed
           : o.observed() ? DnsRecordStatus.State.Published : DnsRecordStatus.State.Pending;
@@ -199,8 +190,8 @@ public class DnsPublication {
     }
   }
 
-  private static String dnssecSummary(List<RecordObserver.Observation> observations) {
-    boolean allSecure = observations.stream().allMatch(o -> o.dnssec() == RecordObserver.Dnssec.secure);
+  private static String dnssecSummary(List<RecordLookup.Observation> observations) {
+    boolean allSecure = observations.stream().allMatch(o -> o.dnssec() == DnssecState.secure);
     return allSecure ? " and validate (DNSSEC secure)"
         : "; some are not DNSSEC-signed (insecure): DANE needs a signed zone";
   }

@@ -5,6 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.compliance.dns.TxtData;
 import io.securemail.operator.kube.DomainDependent;
 import io.securemail.operator.kube.Labels;
 import io.securemail.operator.kube.OwnerReferences;
@@ -65,7 +66,7 @@ public class ExternalDnsEndpoint extends DomainDependent<DnsEndpoint> {
 
   private static String target(DnsRecord r) {
     return switch (r.type()) {
-      case "TXT" -> TxtStrings.join(r.value());
+      case "TXT" -> TxtData.text(r.value());
       case "MX", "CNAME" -> r.value().endsWith(".") ? r.value().substring(0, r.value().length() - 1) : r.value();
       default -> r.value();
     };

@@ -1,5 +1,6 @@
 package io.securemail.operator.dns;
 
+import io.securemail.operator.compliance.dns.TxtData;
 import java.util.List;
 
 /**
@@ -32,7 +33,7 @@ final class RecordTags {
     if (!"TXT".equals(record.type())) {
       return null;
     }
-    String text = record.value().replace("\" \"", "").replace("\"", "").trim();
+    String text = TxtData.text(record.value()).trim();
     int end = text.indexOf(';');
     String first = (end < 0 ? text : text.substring(0, end)).trim();
     return first.startsWith("v=") ? first : null;

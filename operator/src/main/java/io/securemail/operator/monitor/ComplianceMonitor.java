@@ -1,7 +1,5 @@
 package io.securemail.operator.monitor;
 
-import io.securemail.operator.compliance.dns.ServerAddress;
-
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.securemail.operator.api.ComplianceSpec;
@@ -16,15 +14,9 @@ import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
-import io.securemail.operator.compliance.dns.DnssecMode;
-import io.securemail.operator.compliance.dns.TrustAnchors;
-import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -63,16 +54,9 @@ public class ComplianceMonitor {
   private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
 
   @Inject
-  public ComplianceMonitor(MeterRegistry meters,
-      @ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
-      @ConfigProperty(name = "securemail.compliance.dnssec", defaultValue = "validate") String dnssec,
-      @ConfigProperty(name = "securemail.compliance.trust-anchor-file") Optional<Path> trustAnchors,
-      @ConfigProperty(name = "securemail.compliance.ca-file") Optional<Path> caFile,
-      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
-      @ConfigProperty(name = "securemail.compliance.https-port", defaultValue = "443") int httpsPort,
-      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout,
+  public ComplianceMonitor(MeterRegistry meters, OperatorProbes probes,
       @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent) {
-    this(new ComplianceEngine(), options(resolvers, dnssec, trustAnchors, caFile, smtpPort, httpsPort, timeout),
+    this(new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC()), probes.complianceOptions(),
         maxConcurrent, meters, Clock.systemUTC());
   }
 
@@ -84,27 +68,6 @@ public class ComplianceMonitor {
     this.metrics = new ComplianceMetrics(meters);
     this.meters = meters;
     this.clock = clock;
-  }
-
-  static ComplianceOptions options(Optional<List<String>> resolvers, String dnssec, Optional<Path> trustAnchors,
-      Optional<Path> caFile, int smtpPort, int httpsPort, Duration timeout) {
-    try {
-      ComplianceOptions options = ComplianceOptions.defaults().withPorts(smtpPort, httpsPort).withTimeout(timeout);
-      if (resolvers.isPresent() && !resolvers.get().isEmpty()) {
-        // Resolved here, once: the probes connect to addresses, never to names.
-        options = options.withResolvers(resolvers.get().stream().map(ServerAddress::parse)
-            .map(a -> new InetSocketAddress(a.getHostString(), a.getPort())).toList());
-      }
-      DnssecMode mode = "resolver".equalsIgnoreCase(dnssec) ? DnssecMode.RESOLVER_AD : DnssecMode.VALIDATE;
-      options = options.withDnssec(mode, trustAnchors.isPresent() ? TrustAnchors.read(trustAnchors.get())
-          : TrustAnchors.root());
-      if (caFile.isPresent()) {
-        options = options.withExtraRoots(PkixRoots.readPem(caFile.get()));
-      }
-      return options;
-    } catch (IOException e) {
-      throw new UncheckedIOException("securemail.compliance.* points at an unreadable file: " + e.getMessage(), e);
-    }
   }
 
   /** Checks the domain if it is due; otherwise says when it will be. */

@@ -13,9 +13,9 @@ import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.certs.CertificateManifests;
 import io.securemail.operator.certs.LineageKeys;
 import io.securemail.operator.certs.LineageSecrets;
-import io.securemail.operator.certs.SmtpKeyProbe;
+import io.securemail.operator.certs.ServedKeys;
 import io.securemail.operator.kube.Backoff;
-import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -37,20 +37,19 @@ public class MtaDeployment {
   static final Duration POLL = Duration.ofSeconds(10);
 
   private final MtaSettings settings;
-  private final SmtpKeyProbe probe;
+  private final ServedKeys probe;
 
   @Inject
-  public MtaDeployment(DnsPublication dns,
+  public MtaDeployment(OperatorProbes probes,
       // Default in application.properties: the project's MTA image, tagged with the project version.
       @ConfigProperty(name = "securemail.mta.image") String image,
       @ConfigProperty(name = "securemail.mta.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
-      @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns,
-      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
-      @ConfigProperty(name = "securemail.smtp.timeout", defaultValue = "10s") Duration smtpTimeout) {
-    this(new MtaSettings(image, clusterDomain, clusterDns), new SmtpKeyProbe(dns.observer(), smtpPort, smtpTimeout));
+      @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns) {
+    this(new MtaSettings(image, clusterDomain, clusterDns),
+        new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()));
   }
 
-  MtaDeployment(MtaSettings settings, SmtpKeyProbe probe) {
+  MtaDeployment(MtaSettings settings, ServedKeys probe) {
     this.settings = settings;
     this.probe = probe;
   }
@@ -125,7 +124,7 @@ public class MtaDeployment {
       return new MtaOutcome("False", "CertificateNotIssued", "Secret " + CertNames.serving(domain)
           + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(POLL, notReadySince, now));
     }
-    SmtpKeyProbe.Result seen = probe.probe(CertificateManifests.mxHosts(domain));
+    ServedKeys.Result seen = probe.probe(CertificateManifests.mxHosts(domain));
     if (!seen.failures().isEmpty()) {
       return new MtaOutcome("False", "MxUnreachable", replicas + " replicas ready, but not every MX endpoint answered "
           + "STARTTLS: " + seen.summary(), Backoff.next(POLL, notReadySince, now));

@@ -8,26 +8,20 @@ import io.securemail.operator.kube.DomainDependent;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
-import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
+import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.mtasts.PolicyFetch;
-import io.securemail.operator.compliance.pki.PkixRoots;
-import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.dns.RecordObserver;
+import io.securemail.operator.compliance.mtasts.PolicyFetcher;
+import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -40,31 +34,23 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class MtaStsHosting {
 
   private final PolicyServer.Settings settings;
-  private final HttpsPolicyFetcher fetcher;
-  private final RecordObserver resolver;
+  private final PolicyFetcher fetcher;
+  private final DnsProbe resolver;
   private final int httpsPort;
   private final Duration poll;
 
   @Inject
-  public MtaStsHosting(DnsPublication dns,
+  public MtaStsHosting(OperatorProbes probes,
       // Default in application.properties: the project's policy server image, tagged with the project version.
       @ConfigProperty(name = "securemail.mtasts.image") String image,
       @ConfigProperty(name = "securemail.mtasts.replicas", defaultValue = "2") int replicas,
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
-      @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,
-      @ConfigProperty(name = "securemail.compliance.ca-file") Optional<Path> caFile,
-      @ConfigProperty(name = "securemail.compliance.https-port", defaultValue = "443") int httpsPort,
-      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout) {
+      @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll) {
     this.settings = new PolicyServer.Settings(image, replicas, serviceType);
-    this.resolver = dns.observer();
-    this.httpsPort = httpsPort;
+    this.resolver = probes.dns();
+    this.httpsPort = probes.httpsPort();
     this.poll = poll;
-    try {
-      List<java.security.cert.X509Certificate> extra = caFile.isPresent() ? PkixRoots.readPem(caFile.get()) : List.of();
-      this.fetcher = new HttpsPolicyFetcher(PkixRoots.systemPlus(extra), timeout);
-    } catch (IOException e) {
-      throw new UncheckedIOException("securemail.compliance.ca-file is unreadable: " + e.getMessage(), e);
-    }
+    this.fetcher = probes.policy();
   }
 
   public MtaStsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
@@ -108,20 +94,8 @@ public class MtaStsHosting {
 
   private PolicyFetch fetch(String domain) {
     String host = "mta-sts." + domain;
-    List<InetAddress> addresses = new ArrayList<>();
-    for (String type : new String[] {"A", "AAAA"}) {
-      for (String value : resolver.values(host, type)) {
-        if (!value.matches("[0-9A-Fa-f:.]+")) {
-          continue; // the CNAME of a chain, not an address
-        }
-        try {
-          addresses.add(InetAddress.getByName(value));
-        } catch (UnknownHostException e) {
-          // An address record's data is a literal; nothing to resolve, nothing to skip silently.
-          throw new IllegalStateException("not an address: " + value, e);
-        }
-      }
-    }
+    List<InetAddress> addresses = new ArrayList<>(resolver.lookup(host, "A").addresses());
+    addresses.addAll(resolver.lookup(host, "AAAA").addresses());
     return fetcher.fetch(domain, addresses, httpsPort);
   }
 

@@ -19,6 +19,15 @@ class RecordTagsTest {
     assertThat(RecordTags.tag(new DnsRecord("example.com.", "MX", "10 mx.example.com.", 300))).isNull();
   }
 
+  /** Servers print TXT data with \DDD escapes (RFC 1035 section 5.1) and in several strings: the tag is in the text. */
+  @Test
+  void tagIsReadFromTheTextNotItsPresentation() {
+    assertThat(RecordTags.tag(new DnsRecord("_mta-sts.example.com.", "TXT", "\"v=STSv1\\059 id=abc\"", 300)))
+        .isEqualTo("v=STSv1");
+    assertThat(RecordTags.tag(new DnsRecord(OURS.name(), "TXT", "\"v=TLS\" \"RPTv1; rua=mailto:a@example.com\"", 300)))
+        .isEqualTo("v=TLSRPTv1");
+  }
+
   @Test
   void foreignRecordWithTheSameTagConflicts() {
     var foreign = new DnsRecord(OURS.name(), "TXT", "\"v=TLSRPTv1; rua=mailto:other@example.com\"", 300);

@@ -1,5 +1,8 @@
 package io.securemail.operator.compliance.dns;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -43,6 +46,26 @@ public record DnsAnswer(String name, String type, Outcome outcome, List<String> 
   /** The name exists or not, with an answer the resolver stood behind (NOERROR or NXDOMAIN). */
   public boolean answered() {
     return outcome == Outcome.ANSWER || outcome == Outcome.NODATA || outcome == Outcome.NXDOMAIN;
+  }
+
+  /**
+   * The addresses of an A or AAAA answer. Only address literals count: data of another type (the
+   * CNAME of a chain, RFC 1034 section 3.6.2) is no address, and nothing is looked up.
+   */
+  public List<InetAddress> addresses() {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String literal : data) {
+      if (!literal.matches("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+        continue;
+      }
+      try {
+        // A literal: parsed, never looked up.
+        addresses.add(InetAddress.getByName(literal));
+      } catch (UnknownHostException e) {
+        // Not an address literal after all; nothing to connect to.
+      }
+    }
+    return addresses;
   }
 
   /** "secure", "insecure (...)" etc. for messages. */

@@ -40,7 +40,10 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * additional section. It sends its own queries with CD set, so the upstream resolver hands over
  * signatures even for data it would itself reject, and the verdict is ours alone.
  *
- * <p>An instance keeps a key cache; use one per check run (it is not shared between threads).
+ * <p>Thread-safe: one instance serves concurrent lookups (each query's validation state is its own;
+ * dnsjava's key cache is synchronized). The key cache spans lookups: a validated DNSKEY set, or the
+ * proof that a zone is unsigned, is reused for its TTL, at most 900 s (dnsjava's default), as a
+ * validating resolver caches it; a key set that failed validation is not kept.
  */
 public final class DnsjavaProbe implements DnsProbe {
 
@@ -189,12 +192,12 @@ public final class DnsjavaProbe implements DnsProbe {
   private static Optional<String> validatorReason(Message response) {
     return response.getSection(Section.ADDITIONAL).stream()
         .filter(r -> r.getType() == Type.TXT && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS)
-        .map(r -> String.join("", ((TXTRecord) r).getStrings())).findFirst();
+        .map(r -> TxtData.text((TXTRecord) r)).findFirst();
   }
 
   private static String presentation(Record record) {
     if (record instanceof TXTRecord txt) {
-      return String.join("", txt.getStrings());
+      return TxtData.text(txt);
     }
     return record.rdataToString();
   }

@@ -1,8 +1,8 @@
 package io.securemail.operator.compliance.mtasts;
 
+import io.securemail.operator.compliance.net.DeadlineInputStream;
 import io.securemail.operator.compliance.pki.PkixRoots;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -86,8 +86,9 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
             + "\r\nUser-Agent: securemail-check\r\nAccept: text/plain\r\nConnection: close\r\n\r\n")
             .getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        HttpResponse response = HttpResponse.read(new DeadlineInputStream(socket.getInputStream(), raw, deadline),
-            MAX_BODY);
+        // One deadline for the whole response, however slowly the server trickles it.
+        HttpResponse response = HttpResponse.read(
+            new DeadlineInputStream(socket.getInputStream(), raw, () -> deadline), MAX_BODY);
         return judge(url, response);
       }
     }
@@ -113,35 +114,5 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
           + " KiB; senders refuse it");
     }
     return PolicyFetch.ok(url, new String(response.body(), StandardCharsets.UTF_8));
-  }
-
-  /** Applies one deadline to the whole response, however slowly the server trickles it. */
-  private static final class DeadlineInputStream extends InputStream {
-    private final InputStream in;
-    private final Socket socket;
-    private final long deadline;
-
-    DeadlineInputStream(InputStream in, Socket socket, long deadline) {
-      this.in = in;
-      this.socket = socket;
-      this.deadline = deadline;
-    }
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      long left = (deadline - System.nanoTime()) / 1_000_000;
-      if (left <= 0) {
-        throw new SocketTimeoutException("deadline passed");
-      }
-      socket.setSoTimeout((int) Math.max(1, left));
-      return in.read(b, off, len);
-    }
   }
 }

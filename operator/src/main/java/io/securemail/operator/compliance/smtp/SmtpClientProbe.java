@@ -22,10 +22,24 @@ public final class SmtpClientProbe implements SmtpProbe {
       TlsOffer.CBC);
 
   private final Duration timeout;
+  private final List<TlsOffer> weakOffers;
 
   /** @param timeout for each step: connecting, the greeting, each command's reply, the TLS handshake */
   public SmtpClientProbe(Duration timeout) {
+    this(timeout, WEAK_OFFERS);
+  }
+
+  private SmtpClientProbe(Duration timeout, List<TlsOffer> weakOffers) {
     this.timeout = timeout;
+    this.weakOffers = weakOffers;
+  }
+
+  /**
+   * The same conversation without the weak offers, so one connection per address: for callers
+   * that only need what is served (the chain), and look often.
+   */
+  public static SmtpClientProbe withoutWeakOffers(Duration timeout) {
+    return new SmtpClientProbe(timeout, List.of());
   }
 
   @Override
@@ -34,7 +48,7 @@ public final class SmtpClientProbe implements SmtpProbe {
     List<TlsAttempt> attempts = new ArrayList<>();
     // Weak offers only make sense once STARTTLS works; each needs its own connection.
     if (main.outcome == Outcome.TLS_OK || main.outcome == Outcome.TLS_BROKEN || main.outcome == Outcome.HANDSHAKE_FAILED) {
-      for (TlsOffer offer : WEAK_OFFERS) {
+      for (TlsOffer offer : weakOffers) {
         Session weak = converse(mxHost, address, port, offer, false);
         attempts.add(switch (weak.outcome) {
           case TLS_OK, TLS_BROKEN -> new TlsAttempt(offer, TlsAttempt.Result.ACCEPTED,

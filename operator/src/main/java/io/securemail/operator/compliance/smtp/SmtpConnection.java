@@ -1,5 +1,6 @@
 package io.securemail.operator.compliance.smtp;
 
+import io.securemail.operator.compliance.net.DeadlineInputStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ final class SmtpConnection implements Closeable {
   private SmtpConnection(Socket socket, Duration timeout) throws IOException {
     this.socket = socket;
     this.timeout = timeout;
-    this.in = new BufferedInputStream(socket.getInputStream());
+    this.in = new BufferedInputStream(deadlined(socket.getInputStream()));
     this.out = socket.getOutputStream();
   }
 
@@ -85,9 +85,9 @@ final class SmtpConnection implements Closeable {
       // RFC 3207 section 4.2 / CVE-2011-0411: nothing may be buffered from before the handshake.
       throw new IOException("the server sent data after its STARTTLS reply (command injection risk)");
     }
-    BcTlsHandshake.Established tls = BcTlsHandshake.connect(new DeadlineStream(socket.getInputStream()), socket.getOutputStream(),
+    BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(socket.getInputStream()), socket.getOutputStream(),
         serverName, offer);
-    in = new BufferedInputStream(new DeadlineStream(tls.protocol().getInputStream()));
+    in = new BufferedInputStream(deadlined(tls.protocol().getInputStream()));
     out = tls.protocol().getOutputStream();
     return tls;
   }
@@ -135,16 +135,12 @@ final class SmtpConnection implements Closeable {
   }
 
   private int readByte() throws IOException {
-    setRemainingTimeout();
     return in.read();
   }
 
-  private void setRemainingTimeout() throws IOException {
-    long left = (deadline - System.nanoTime()) / 1_000_000;
-    if (left <= 0) {
-      throw new SocketTimeoutException("timed out");
-    }
-    socket.setSoTimeout((int) Math.max(1, left));
+  /** Every read of this connection, plain or over TLS, ends by the current step's deadline. */
+  private InputStream deadlined(InputStream stream) {
+    return new DeadlineInputStream(stream, socket, () -> deadline);
   }
 
   private static String abbreviate(String s) {
@@ -154,31 +150,5 @@ final class SmtpConnection implements Closeable {
   @Override
   public void close() throws IOException {
     socket.close();
-  }
-
-  /** Keeps the socket timeout at what is left of the step's deadline for every read. */
-  private final class DeadlineStream extends InputStream {
-    private final InputStream delegate;
-
-    DeadlineStream(InputStream delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public int read() throws IOException {
-      setRemainingTimeout();
-      return delegate.read();
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      setRemainingTimeout();
-      return delegate.read(b, off, len);
-    }
-
-    @Override
-    public int available() throws IOException {
-      return delegate.available();
-    }
   }
 }

@@ -64,6 +64,20 @@ class SmtpClientProbeTest {
     }
   }
 
+  /** Without weak offers the probe holds one conversation: what a caller that looks often needs. */
+  @Test
+  void withoutWeakOffersOneConnectionSeesTheChain() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.STARTTLS, ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12), STRONG)) {
+      SmtpObservation observation = SmtpClientProbe.withoutWeakOffers(Duration.ofSeconds(5))
+          .probe("mx1.example.com", server.address(), server.port());
+
+      assertThat(observation.outcome()).as(observation.detail()).isEqualTo(Outcome.TLS_OK);
+      assertThat(observation.tls().chain()).containsExactly(leaf.certificate(), ca.certificate());
+      assertThat(observation.attempts()).isEmpty();
+      assertThat(server.received).filteredOn(l -> l.equals("STARTTLS")).hasSize(1);
+    }
+  }
+
   /** BouncyCastle's TLS really offers TLS 1.0 when asked, in a JVM whose JSSE has it disabled. */
   @Test
   void provesThatLegacyVersionsAndCbcSuitesAreAccepted() throws Exception {

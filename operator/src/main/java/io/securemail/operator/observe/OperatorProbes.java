@@ -1,0 +1,137 @@
+package io.securemail.operator.observe;
+
+import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.Probes;
+import io.securemail.operator.compliance.dns.DnsAnswer;
+import io.securemail.operator.compliance.dns.DnsProbe;
+import io.securemail.operator.compliance.dns.DnsjavaProbe;
+import io.securemail.operator.compliance.dns.DnssecMode;
+import io.securemail.operator.compliance.dns.DnssecState;
+import io.securemail.operator.compliance.dns.ServerAddress;
+import io.securemail.operator.compliance.dns.TrustAnchors;
+import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
+import io.securemail.operator.compliance.mtasts.PolicyFetcher;
+import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.compliance.smtp.SmtpClientProbe;
+import io.securemail.operator.compliance.smtp.SmtpProbe;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.xbill.DNS.ResolverConfig;
+
+/**
+ * The operator's one way to look at the world: the compliance engine's adapters, built once from
+ * the operator's settings and shared by every part that reads DNS or talks to a server (publication,
+ * the DANE rollover, the MTA's served key, the MTA-STS fetch-back, the compliance checks). So every
+ * part sees DNS through the same resolvers, with the same DNSSEC verdicts: validated in-process from
+ * the trust anchors unless {@code securemail.compliance.dnssec=resolver} says to trust the resolver's
+ * AD bit ({@link DnssecMode}). Every adapter here is thread-safe.
+ */
+@ApplicationScoped
+public class OperatorProbes {
+
+  private final DnsProbe dns;
+  private final String resolverText;
+  private final SmtpProbe servedChain;
+  private final int smtpPort;
+  private final PolicyFetcher policy;
+  private final int httpsPort;
+  private final ComplianceOptions complianceOptions;
+  private final Probes complianceProbes;
+
+  /**
+   * @param dnsTimeout each DNS query's (a validating lookup may take several)
+   * @param smtpTimeout each step of the served-key probe (connect, each reply, the handshake)
+   * @param timeout each step of the compliance checks' SMTP conversations and of policy fetches
+   */
+  @Inject
+  public OperatorProbes(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
+      @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration dnsTimeout,
+      @ConfigProperty(name = "securemail.compliance.dnssec", defaultValue = "validate") String dnssec,
+      @ConfigProperty(name = "securemail.compliance.trust-anchor-file") Optional<Path> trustAnchorFile,
+      @ConfigProperty(name = "securemail.compliance.ca-file") Optional<Path> caFile,
+      @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
+      @ConfigProperty(name = "securemail.smtp.timeout", defaultValue = "10s") Duration smtpTimeout,
+      @ConfigProperty(name = "securemail.compliance.https-port", defaultValue = "443") int httpsPort,
+      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout) {
+    List<InetSocketAddress> servers = resolvers.filter(l -> !l.isEmpty())
+        // Resolved here, once: the probes connect to addresses, never to names.
+        .map(l -> l.stream().map(ServerAddress::parse).map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
+            .toList())
+        .orElseGet(() -> ResolverConfig.getCurrentConfig().servers());
+    DnssecMode mode = "resolver".equalsIgnoreCase(dnssec) ? DnssecMode.RESOLVER_AD : DnssecMode.VALIDATE;
+    TrustAnchors anchors;
+    List<X509Certificate> extraRoots;
+    try {
+      anchors = trustAnchorFile.isPresent() ? TrustAnchors.read(trustAnchorFile.get()) : TrustAnchors.root();
+      extraRoots = caFile.isPresent() ? PkixRoots.readPem(caFile.get()) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException("securemail.compliance.* points at an unreadable file: " + e.getMessage(), e);
+    }
+    PkixRoots roots = PkixRoots.systemPlus(extraRoots);
+    this.dns = servers.isEmpty() ? noResolver() : DnsjavaProbe.create(servers, mode, anchors, dnsTimeout);
+    this.resolverText = servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
+    // The served-key probe only needs the chain, and looks every poll: no weak-TLS offers.
+    this.servedChain = SmtpClientProbe.withoutWeakOffers(smtpTimeout);
+    this.smtpPort = smtpPort;
+    this.policy = new HttpsPolicyFetcher(roots, timeout);
+    this.httpsPort = httpsPort;
+    this.complianceOptions = ComplianceOptions.defaults().withResolvers(servers).withDnssec(mode, anchors)
+        .withExtraRoots(extraRoots).withPorts(smtpPort, httpsPort).withTimeout(timeout);
+    this.complianceProbes = new Probes(dns, new SmtpClientProbe(timeout), policy, roots);
+  }
+
+  /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
+  public DnsProbe dns() {
+    return dns;
+  }
+
+  /** The resolvers {@link #dns()} asks, "[host:port, ...]", for messages. */
+  public String resolverText() {
+    return resolverText;
+  }
+
+  /** STARTTLS to one MX address, to see which chain it serves (no weak-TLS offers). */
+  public SmtpProbe servedChain() {
+    return servedChain;
+  }
+
+  /** Where SMTP probes connect: 25 except in a lab (TLSA names stay {@code _25._tcp}). */
+  public int smtpPort() {
+    return smtpPort;
+  }
+
+  /** The MTA-STS policy fetch (RFC 8461 section 3.3), with the JRE's roots plus the configured CA file. */
+  public PolicyFetcher policy() {
+    return policy;
+  }
+
+  /** Where policy fetches connect: 443 except in a lab. */
+  public int httpsPort() {
+    return httpsPort;
+  }
+
+  /** The compliance engine's options, from the same settings. */
+  public ComplianceOptions complianceOptions() {
+    return complianceOptions;
+  }
+
+  /** The compliance engine's probes: these same adapters, for every check. */
+  public Probes.Factory complianceProbes() {
+    return options -> complianceProbes;
+  }
+
+  /** Without any resolver every lookup fails, as a resolver that never answers would. */
+  private static DnsProbe noResolver() {
+    return (name, type) -> DnsAnswer.failed(name, type, DnsAnswer.Outcome.UNREACHABLE, DnssecState.indeterminate,
+        "no DNS resolver configured: set securemail.dns.resolvers");
+  }
+}

@@ -1,0 +1,121 @@
+package io.securemail.operator.certs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.securemail.operator.compliance.TestPki;
+import io.securemail.operator.compliance.dns.DnsAnswer;
+import io.securemail.operator.compliance.dns.DnsProbe;
+import io.securemail.operator.compliance.dns.DnssecState;
+import io.securemail.operator.compliance.smtp.SmtpClientProbe;
+import io.securemail.operator.compliance.smtp.TestSmtpServer;
+import io.securemail.operator.compliance.smtp.TestSmtpServer.Behaviour;
+import io.securemail.operator.dns.Tlsa;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bouncycastle.tls.CipherSuite;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which key the MX endpoints serve, against the compliance tests' SMTP server on loopback: what
+ * the DANE rollover waits on before retiring a key, and what MtaReady reports.
+ */
+class ServedKeysTest {
+
+  private static TestPki.Issued leaf;
+  private static String leafSpki;
+
+  @BeforeAll
+  static void certificates() {
+    TestPki.Issued ca = TestPki.ca("Test Mail CA");
+    leaf = TestPki.leaf(ca, "mx1.example.com");
+    leafSpki = Tlsa.spkiSha256(leaf.certificate().getPublicKey());
+  }
+
+  private static TestSmtpServer server(Behaviour behaviour) throws Exception {
+    return new TestSmtpServer(behaviour, leaf, List.of(leaf.certificate()),
+        ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),
+        new int[] {CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256});
+  }
+
+  /** Hosts with an A record each; any other lookup finds nothing. */
+  private static DnsProbe addresses(Map<String, String> a) {
+    return (name, type) -> type.equals("A") && a.containsKey(name)
+        ? DnsAnswer.of(name, type, DnssecState.insecure, a.get(name)) : DnsAnswer.of(name, type, DnssecState.insecure);
+  }
+
+  private static ServedKeys served(DnsProbe dns, TestSmtpServer server, Duration timeout) {
+    return new ServedKeys(dns, SmtpClientProbe.withoutWeakOffers(timeout), server.port());
+  }
+
+  @Test
+  void theKeyOfEveryEndpointIsConclusive() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.STARTTLS)) {
+      ServedKeys.Result result = served(addresses(Map.of("mx1.example.com", "127.0.0.1")), server,
+          Duration.ofSeconds(5)).probe(List.of("mx1.example.com"));
+
+      assertThat(result.failures()).isEmpty();
+      assertThat(result.servedSpkis()).containsExactly(leafSpki);
+      assertThat(result.conclusive()).containsExactly(leafSpki);
+      assertThat(result.endpoints()).containsExactly("mx1.example.com (127.0.0.1:" + server.port() + ")");
+      assertThat(result.summary()).isEqualTo("1 MX endpoint(s) probed");
+    }
+  }
+
+  /** An endpoint that could not be probed might serve any key: nothing is conclusive. */
+  @Test
+  void aHostWithoutAddressMakesTheResultInconclusive() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.STARTTLS)) {
+      ServedKeys.Result result = served(addresses(Map.of("mx1.example.com", "127.0.0.1")), server,
+          Duration.ofSeconds(5)).probe(List.of("mx1.example.com", "mx2.example.com"));
+
+      assertThat(result.servedSpkis()).containsExactly(leafSpki);
+      assertThat(result.failures()).containsExactly("mx2.example.com has no address");
+      assertThat(result.conclusive()).isEmpty();
+      assertThat(result.summary()).isEqualTo("1 MX endpoint(s) probed; failed: [mx2.example.com has no address]");
+    }
+  }
+
+  @Test
+  void aFailedLookupSaysWhy() {
+    DnsProbe down = (name, type) -> DnsAnswer.failed(name, type, DnsAnswer.Outcome.UNREACHABLE,
+        DnssecState.indeterminate, "resolver 192.0.2.53:53 did not answer: no answer within 5 s");
+
+    ServedKeys.Result result = new ServedKeys(down, SmtpClientProbe.withoutWeakOffers(Duration.ofSeconds(1)), 25)
+        .probe(List.of("mx1.example.com"));
+
+    assertThat(result.failures()).containsExactly("mx1.example.com has no address (mx1.example.com A: resolver "
+        + "192.0.2.53:53 did not answer: no answer within 5 s)");
+    assertThat(result.endpoints()).isEmpty();
+  }
+
+  @Test
+  void anEndpointWithoutStarttlsFailsWithTheReason() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.NO_STARTTLS)) {
+      ServedKeys.Result result = served(addresses(Map.of("mx1.example.com", "127.0.0.1")), server,
+          Duration.ofSeconds(5)).probe(List.of("mx1.example.com"));
+
+      assertThat(result.servedSpkis()).isEmpty();
+      assertThat(result.failures()).singleElement().asString()
+          .startsWith("mx1.example.com (127.0.0.1:" + server.port() + "): ")
+          .endsWith("does not offer STARTTLS in its EHLO reply");
+    }
+  }
+
+  /** A server that accepts the connection and says nothing is given up on within the timeout. */
+  @Test
+  void aSilentEndpointFailsWithinTheTimeout() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.SILENT)) {
+      long started = System.nanoTime();
+      ServedKeys.Result result = served(addresses(Map.of("mx1.example.com", "127.0.0.1")), server,
+          Duration.ofSeconds(1)).probe(List.of("mx1.example.com"));
+
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+      assertThat(result.conclusive()).isEqualTo(Set.of());
+      assertThat(result.failures()).singleElement().asString().contains("greeting failed: no reply within 1 s");
+    }
+  }
+}
