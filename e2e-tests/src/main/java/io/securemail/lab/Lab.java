@@ -63,6 +63,12 @@ public final class Lab implements AutoCloseable {
 
   /** What a lab runs besides its control plane, DNS and mail servers. */
   public enum Mode {
+    /**
+     * Only the control plane with the project's and cert-manager's CRDs (and the cert-manager
+     * stand-in): no DNS, mail or policy servers, no operator process. For tests that run the
+     * reconciler in their own JVM against the real API server, on every change.
+     */
+    CONTROL_PLANE,
     /** The operator as a process on the machine; no container engine, no node. */
     PROCESSES,
     /** Also a container engine, the project's images built locally, and a real node that runs them. */
@@ -125,12 +131,20 @@ public final class Lab implements AutoCloseable {
     ContainerEngine containers = null;
     LabNode node = null;
     try {
-      dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
+      if (mode != Mode.CONTROL_PLANE) {
+        dns = DnsLab.start(workDir.resolve("dns"), ZONES, BIND_ZONES);
+      }
       controlPlane = ControlPlane.start(workDir, mode == Mode.WITH_NODE);
       // The CRDs the build generated (GeneratedCrdTest keeps the committed crds/ equal to them).
       controlPlane.installCrds(crdFiles(repoDir.resolve("operator/target/kubernetes")));
       // cert-manager's API before the operator starts, so the operator finds it installed.
       issuer = LabIssuer.start(controlPlane.client(), workDir.resolve("cert-manager"));
+      if (mode == Mode.CONTROL_PLANE) {
+        System.out.printf("[lab] control plane and cert-manager stand-in up in %.1f s (work dir %s)%n",
+            (System.nanoTime() - started) / 1e9, workDir);
+        return new Lab(controlPlane, null, null, operatorProperties, workDir, issuer, null, null, repoDir, null,
+            network, null, null, null, lock);
+      }
       postfix = PostfixServer.start(workDir.resolve("postfix"));
       policyServers = PolicyServers.start(workDir.resolve("mta-sts"));
       LabImages images = null;
@@ -237,12 +251,14 @@ public final class Lab implements AutoCloseable {
    * on the node by its chart runs, it is the cluster's only one, as in production.
    */
   public synchronized void suspendOperator() {
-    operator.close();
+    if (operator != null) {
+      operator.close();
+    }
   }
 
   /** Starts the lab's operator process again after {@link #suspendOperator()}. */
   public synchronized void resumeOperator() throws IOException {
-    if (!operator.isAlive()) {
+    if (operator != null && !operator.isAlive()) {
       restartOperator();
     }
   }
@@ -322,7 +338,9 @@ public final class Lab implements AutoCloseable {
         // the hook runs, or ran, this same close
       }
     }
-    operator.close();
+    if (operator != null) {
+      operator.close();
+    }
     if (node != null) {
       node.close();
     }
@@ -330,10 +348,16 @@ public final class Lab implements AutoCloseable {
       containers.close();
     }
     issuer.close();
-    postfix.close();
-    policyServers.close();
+    if (postfix != null) {
+      postfix.close();
+    }
+    if (policyServers != null) {
+      policyServers.close();
+    }
     controlPlane.close();
-    dns.close();
+    if (dns != null) {
+      dns.close();
+    }
     network.close();
     lock.close();
   }

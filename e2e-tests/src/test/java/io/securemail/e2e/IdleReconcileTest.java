@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.operator.api.IssuerRef;
+import io.securemail.operator.api.MtaSpec;
+import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.lab.Lab;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,6 +60,37 @@ class IdleReconcileTest {
     assertThat(versions(client)).as("resourceVersions of the domain, its ConfigMap and its key Secrets")
         .isEqualTo(versionsBefore);
     assertThat(events(client)).as("events about the domain").isEqualTo(eventsBefore);
+  }
+
+  /**
+   * The same for a domain with everything the workflow keeps: Certificates, the MTA's ConfigMap,
+   * Service and StatefulSet. The server-side apply matcher must find them unchanged (defaulted
+   * fields, quantities and volume claim templates included), so the audit log shows no write of
+   * the operator in the namespace while the domain is reconciled again and again.
+   */
+  @Test
+  void settledDependentsCostNoWrites() throws Exception {
+    var client = lab.client();
+    SecureMailDomain domain = Domains.minimal(NS, "busy", "busy.example");
+    domain.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    MtaSpec mta = new MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    domain.getSpec().setMta(mta);
+    api(client).resource(domain).create();
+    // The MTA's Pods stay Pending here (the namespace runs no Pods): MtaReady stays False/Starting.
+    awaitStatus(client, NS, "busy", smd -> Domains.condition(smd, "CertificatesReady")
+        .filter(c -> "True".equals(c.getStatus())).isPresent()
+        && Domains.condition(smd, "MtaReady").filter(c -> "Starting".equals(c.getReason())).isPresent()
+        && Domains.condition(smd, "Compliant").isPresent());
+    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+
+    Instant since = Instant.now();
+    long reconcilesBefore = reconciles("busy");
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> reconciles("busy") >= reconcilesBefore + 3);
+
+    assertThat(OperatorRequests.writesIn(lab, NS, since)).as("the operator's writes in namespace %s while idle", NS)
+        .isEmpty();
   }
 
   private static List<String> versions(KubernetesClient client) {

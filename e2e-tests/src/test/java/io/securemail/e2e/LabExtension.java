@@ -43,10 +43,19 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
           "securemail.dane.poll-interval", "2s",
           // MTA-STS transitions wait max_age; the lab's policies live seconds, not days.
           "securemail.mtasts.min-max-age", "5",
-          "securemail.mtasts.poll-interval", "2s"), Lab.Mode.WITH_NODE);
+          "securemail.mtasts.poll-interval", "2s"), mode());
     } catch (Exception e) {
       throw new IllegalStateException("the lab did not start: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The whole lab with its node, unless {@code -Dsecuremail.lab.mode=CONTROL_PLANE} asks for the
+   * control plane alone: enough for the reconciler tier ({@code *TierTest}), which runs the
+   * reconciler in the test's JVM, in seconds rather than the lab's half minute.
+   */
+  static Lab.Mode mode() {
+    return Lab.Mode.valueOf(System.getProperty("securemail.lab.mode", Lab.Mode.WITH_NODE.name()));
   }
 
   @Override

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -22,13 +21,11 @@ import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -226,16 +223,6 @@ class RbacAuditTest {
   }
 
   static List<JsonNode> operatorRequests() throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    Map<String, JsonNode> byAuditId = new TreeMap<>();
-    for (String line : Files.readAllLines(lab.controlPlane().auditLog())) {
-      JsonNode event = json.readTree(line);
-      // A watch is audited when its response starts (it completes only when the watch ends).
-      if (lab.rbac().user().equals(event.path("user").path("username").asText())) {
-        byAuditId.merge(event.path("auditID").asText(), event,
-            (first, later) -> "ResponseComplete".equals(later.path("stage").asText()) ? later : first);
-      }
-    }
-    return List.copyOf(byAuditId.values());
+    return OperatorRequests.all(lab);
   }
 }

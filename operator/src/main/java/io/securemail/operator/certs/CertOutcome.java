@@ -1,5 +1,7 @@
 package io.securemail.operator.certs;
 
+import io.securemail.operator.kube.PartStatus;
+
 import io.securemail.operator.api.DaneStatus;
 import java.time.Duration;
 import java.util.List;
@@ -19,5 +21,10 @@ public record CertOutcome(List<String> tlsaSpkis, DaneStatus dane, String status
 
   public boolean ready() {
     return "True".equals(status);
+  }
+
+  /** CertificatesReady, as status combines it. */
+  public PartStatus part() {
+    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", "certificates");
   }
 }

@@ -1,5 +1,7 @@
 package io.securemail.operator.dns;
 
+import io.securemail.operator.kube.PartStatus;
+
 import io.securemail.operator.api.DnsRecordStatus;
 import java.time.Duration;
 import java.util.List;
@@ -22,5 +24,14 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
   /** A failure the user must act on (wrong key, unreachable server), as opposed to waiting. */
   public boolean failed() {
     return !published() && !"NotYetObserved".equals(reason);
+  }
+
+  /**
+   * DnsPublished, as status combines it: a failure (the server refused, a foreign record) names
+   * Ready's reason; a record not yet visible is progress.
+   */
+  public PartStatus part() {
+    PartStatus part = PartStatus.of(CONDITION, status, reason, message, retryAfter, "DNS records published.", "DNS");
+    return failed() ? part.failing() : part;
   }
 }

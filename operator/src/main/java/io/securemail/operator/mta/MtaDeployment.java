@@ -33,25 +33,28 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MtaDeployment {
 
-  /** How often a starting MTA is looked at at most; the StatefulSet's events usually come first. */
-  static final Duration POLL = Duration.ofSeconds(10);
 
   private final MtaSettings settings;
   private final ServedKeys probe;
+  private final Duration poll;
 
   @Inject
   public MtaDeployment(OperatorProbes probes,
       // Default in application.properties: the project's MTA image, tagged with the project version.
       @ConfigProperty(name = "securemail.mta.image") String image,
       @ConfigProperty(name = "securemail.mta.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
-      @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns) {
+      @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns,
+      // How often a starting MTA, or one that does not yet serve its key, is looked at (growing while
+      // it stays so, see Backoff); the StatefulSet's own changes arrive as events before that.
+      @ConfigProperty(name = "securemail.mta.poll-interval", defaultValue = "10s") Duration poll) {
     this(new MtaSettings(image, clusterDomain, clusterDns),
-        new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()));
+        new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()), poll);
   }
 
-  MtaDeployment(MtaSettings settings, ServedKeys probe) {
+  MtaDeployment(MtaSettings settings, ServedKeys probe, Duration poll) {
     this.settings = settings;
     this.probe = probe;
+    this.poll = poll;
   }
 
   /**
@@ -79,12 +82,12 @@ public class MtaDeployment {
     Optional<String> failed = writeFailure(workflow);
     if (domain.getSpec().getMta() == null) {
       return failed.map(why -> new MtaOutcome("False", "MtaNotRemoved", "spec.mta was removed, but the MTA's "
-          + "objects could not be deleted: " + why, Backoff.next(POLL, notReadySince, now)))
+          + "objects could not be deleted: " + why, Backoff.next(poll, notReadySince, now)))
           .orElseGet(() -> notManaged(domain));
     }
     if (failed.isPresent()) {
       return new MtaOutcome("False", "MtaNotUpdated", "The MTA's objects could not be written: " + failed.get()
-          + "; the running MTA stays as it was", Backoff.next(POLL, notReadySince, now));
+          + "; the running MTA stays as it was", Backoff.next(poll, notReadySince, now));
     }
     String name = MtaManifests.name(domain);
     int wanted = domain.getSpec().getMta().getReplicas();
@@ -98,7 +101,7 @@ public class MtaDeployment {
       // The StatefulSet's informer brings the next change; the poll only bounds the wait.
       return new MtaOutcome("False", "Starting", ready + " of " + wanted + " replicas of StatefulSet " + name
           + " ready" + (observed ? ", " + updated + " up to date" : " (the StatefulSet controller has not yet seen the change)"),
-          Backoff.next(POLL, notReadySince, now));
+          Backoff.next(poll, notReadySince, now));
     }
     return served(domain, client, name, wanted, notReadySince, now);
   }
@@ -122,18 +125,18 @@ public class MtaDeployment {
     Optional<String> expected = servingSpki(client, domain);
     if (expected.isEmpty()) {
       return new MtaOutcome("False", "CertificateNotIssued", "Secret " + CertNames.serving(domain)
-          + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(POLL, notReadySince, now));
+          + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(poll, notReadySince, now));
     }
     ServedKeys.Result seen = probe.probe(CertificateManifests.mxHosts(domain));
     if (!seen.failures().isEmpty()) {
       return new MtaOutcome("False", "MxUnreachable", replicas + " replicas ready, but not every MX endpoint answered "
-          + "STARTTLS: " + seen.summary(), Backoff.next(POLL, notReadySince, now));
+          + "STARTTLS: " + seen.summary(), Backoff.next(poll, notReadySince, now));
     }
     Set<String> served = seen.servedSpkis();
     if (!served.equals(Set.of(expected.get()))) {
       return new MtaOutcome("False", "StaleCertificate", "MX endpoints serve key(s) " + served + " but Secret "
           + CertNames.serving(domain) + " holds " + expected.get() + ": the MTA has not (yet) reloaded its certificate",
-          Backoff.next(POLL, notReadySince, now));
+          Backoff.next(poll, notReadySince, now));
     }
     return new MtaOutcome("True", "Ready", replicas + " replica(s) of StatefulSet " + name + " ready; every MX "
         + "endpoint (" + seen.endpoints().size() + ") serves the current key", null);

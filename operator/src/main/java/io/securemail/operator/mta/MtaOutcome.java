@@ -1,5 +1,7 @@
 package io.securemail.operator.mta;
 
+import io.securemail.operator.kube.PartStatus;
+
 import java.time.Duration;
 
 /**
@@ -16,5 +18,10 @@ public record MtaOutcome(String status, String reason, String message, Duration 
 
   public boolean ready() {
     return "True".equals(status);
+  }
+
+  /** MtaReady, as status combines it (its retry already backs off while the MTA stays unready). */
+  public PartStatus part() {
+    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "MTA ready.", "the MTA");
   }
 }

@@ -1,5 +1,9 @@
 package io.securemail.operator.mtasts;
 
+import io.securemail.operator.api.SecureMailDomain;
+
+import io.securemail.operator.kube.PartStatus;
+
 import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.SecureMailDomainSpec;
@@ -29,13 +33,23 @@ public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String f
   }
 
   /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the records. */
-  public Observed observe(List<DnsRecordStatus> records, java.time.Instant now) {
+  /**
+   * The announcement as the DNS part observed it: the TXT record's visibility moves the policy's
+   * transitions on (a withdrawal's clock starts once the record is seen), and MtaStsPolicyServed
+   * is judged.
+   */
+  public Observed observe(List<DnsRecordStatus> records, SecureMailDomain domain, java.time.Instant now) {
     PolicyStep seen = step.withTxtObserved(txtSeen(records), now);
     MtaStsOutcome outcome = new MtaStsOutcome(spec, seen, failureReason, failureMessage, waitingFor, retryAfter);
-    return new Observed(seen.status(), outcome.condition(records));
+    Condition condition = outcome.condition(records);
+    PartStatus part = PartStatus.of(CONDITION, condition.status(), condition.reason(), condition.message(),
+        retryAfter, "MTA-STS policy served.", "the MTA-STS policy");
+    // A policy server that stays unreachable is asked less and less often, as a failing DNS server is.
+    return new Observed(seen.status(), step.served() ? part : part.backedOff(domain, now));
   }
 
-  public record Observed(io.securemail.operator.api.MtaStsStatus status, Condition condition) {}
+  /** status.mtaSts and MtaStsPolicyServed after the observation. */
+  public record Observed(io.securemail.operator.api.MtaStsStatus status, PartStatus part) {}
 
   private boolean txtSeen(List<DnsRecordStatus> records) {
     return step.published() != null && records.stream().anyMatch(r -> "TXT".equals(r.getType())

@@ -89,6 +89,23 @@ public class OperatorProbes {
     this.complianceProbes = new Probes(dns, new SmtpClientProbe(timeout), policy, roots);
   }
 
+  /**
+   * Composed from adapters given directly, with {@code options} for what the compliance checks and
+   * messages need: how a test of the operator's orchestration puts stand-ins in place of the
+   * network while every part still reads the world through this one object.
+   */
+  public OperatorProbes(DnsProbe dns, SmtpProbe smtp, PolicyFetcher policy, ComplianceOptions options) {
+    this.dns = dns;
+    this.resolverText = options.resolvers().stream().map(a -> a.getHostString() + ":" + a.getPort()).toList()
+        .toString();
+    this.servedChain = smtp;
+    this.smtpPort = options.smtpPort();
+    this.policy = policy;
+    this.httpsPort = options.httpsPort();
+    this.complianceOptions = options;
+    this.complianceProbes = new Probes(dns, smtp, policy, PkixRoots.systemPlus(options.extraRoots()));
+  }
+
   /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
   public DnsProbe dns() {
     return dns;

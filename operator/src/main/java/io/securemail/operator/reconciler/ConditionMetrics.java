@@ -1,5 +1,17 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.mtasts.MtaStsOutcome;
+
+import io.securemail.operator.mta.MtaOutcome;
+
+import io.securemail.operator.monitor.ComplianceOutcome;
+
+import io.securemail.operator.dns.DnsOutcome;
+
+import io.securemail.operator.certs.CertOutcome;
+
+import io.securemail.operator.kube.Conditions;
+
 import io.fabric8.kubernetes.api.model.Condition;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,8 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class ConditionMetrics {
 
-  static final List<String> CONDITIONS = List.of(Conditions.READY, "CertificatesReady", "DnsPublished",
-      "MtaStsPolicyServed", "MtaReady", "Compliant");
+  static final List<String> CONDITIONS = List.of(Conditions.READY, CertOutcome.CONDITION, DnsOutcome.CONDITION,
+      MtaStsOutcome.CONDITION, MtaOutcome.CONDITION, ComplianceOutcome.CONDITION);
 
   private final MeterRegistry meters;
   private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
@@ -43,7 +55,7 @@ public class ConditionMetrics {
           c -> set("securemail.condition.status", tags.and("condition", type), value(c)),
           () -> drop("securemail.condition.status", tags.and("condition", type)));
     }
-    boolean stuck = Conditions.find(status.getConditions(), "CertificatesReady")
+    boolean stuck = Conditions.find(status.getConditions(), CertOutcome.CONDITION)
         .filter(c -> "DaneRolloverStuck".equals(c.getReason())).isPresent();
     set("securemail.dane.rollover.stuck", tags, stuck ? 1 : 0);
   }

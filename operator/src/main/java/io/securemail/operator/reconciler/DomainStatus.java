@@ -1,18 +1,21 @@
 package io.securemail.operator.reconciler;
 
+
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.securemail.operator.api.DaneStatus;
+import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
-import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.kube.Conditions;
+import io.securemail.operator.kube.PartStatus;
 import io.securemail.operator.monitor.ComplianceOutcome;
-import io.securemail.operator.mta.MtaOutcome;
-import io.securemail.operator.mtasts.MtaStsOutcome;
 import io.securemail.operator.validation.SpecProblem;
 import java.time.Instant;
 import java.util.List;
@@ -61,43 +64,28 @@ final class DomainStatus {
   }
 
   /**
-   * The spec was acted on: CertificatesReady and status.dane from the certificates step; records,
-   * the ownership ledger and DnsPublished from the DNS step; MtaStsPolicyServed and MtaReady. Ready
-   * is True when all four are: what the operator was asked to do is done (Compliant, the outside
-   * verdict, is its own condition).
+   * The spec was acted on: the facts the parts keep in status (status.dane, the records and the
+   * ownership ledger, status.mtaSts), each part's condition, and Ready: True when every part is,
+   * because what the operator was asked to do is done (Compliant, the outside verdict, is its own
+   * condition). While not, Ready names the first part that failed, or says Progressing.
    */
-  void markAccepted(CertOutcome certs, DnsOutcome dns, MtaStsOutcome sts, MtaOutcome mta) {
-    next.setDane(certs.dane());
-    next.setConditions(Conditions.with(next.getConditions(), CertOutcome.CONDITION, certs.status(), certs.reason(),
-        certs.message(), generation, now));
-    next.setRecords(dns.records());
-    next.setPublishedRecords(dns.ledger());
-    next.setConditions(Conditions.with(next.getConditions(), DnsOutcome.CONDITION, dns.status(), dns.reason(),
-        dns.message(), generation, now));
-    String certPart = certs.ready() ? "Certificates issued. " : "Waiting for certificates: " + certs.message() + ". ";
-    String dnsPart = dns.published() ? "DNS records published. " : "Waiting for DNS: " + dns.message() + " ";
-    MtaStsOutcome.Condition served = markMtaSts(sts, dns);
-    String stsPart = "True".equals(served.status()) ? "MTA-STS policy served. "
-        : "Waiting for the MTA-STS policy: " + served.message() + " ";
-    next.setConditions(Conditions.with(next.getConditions(), MtaOutcome.CONDITION, mta.status(), mta.reason(),
-        mta.message(), generation, now));
-    String mtaPart = mta.ready() ? "MTA ready." : "Waiting for the MTA: " + mta.message() + ".";
-    if (certs.ready() && dns.published() && "True".equals(served.status()) && mta.ready()) {
-      ready(Conditions.TRUE, "Ready", certPart + dnsPart + stsPart + mtaPart);
+  void markAccepted(DaneStatus dane, List<DnsRecordStatus> records, List<DnsRecordStatus> ledger, MtaStsStatus mtaSts,
+      List<PartStatus> parts) {
+    next.setDane(dane);
+    next.setRecords(records);
+    next.setPublishedRecords(ledger);
+    next.setMtaSts(mtaSts);
+    for (PartStatus part : parts) {
+      next.setConditions(Conditions.with(next.getConditions(), part.condition(), part.status(), part.reason(),
+          part.message(), generation, now));
+    }
+    String summary = parts.stream().map(PartStatus::summary).collect(Collectors.joining(" "));
+    if (parts.stream().allMatch(PartStatus::ok)) {
+      ready(Conditions.TRUE, "Ready", summary);
       return;
     }
-    String reason = dns.failed() ? dns.reason() : PROGRESSING;
-    ready(Conditions.FALSE, reason, "Spec accepted. " + certPart + dnsPart + stsPart + mtaPart);
-  }
-
-  /** status.mtaSts and MtaStsPolicyServed, once the DNS step has observed the TXT record. */
-  private MtaStsOutcome.Condition markMtaSts(MtaStsOutcome sts, DnsOutcome dns) {
-    MtaStsOutcome.Observed observed = sts.observe(dns.records(), now);
-    next.setMtaSts(observed.status());
-    MtaStsOutcome.Condition condition = observed.condition();
-    next.setConditions(Conditions.with(next.getConditions(), MtaStsOutcome.CONDITION, condition.status(),
-        condition.reason(), condition.message(), generation, now));
-    return condition;
+    String reason = parts.stream().filter(PartStatus::failed).map(PartStatus::reason).findFirst().orElse(PROGRESSING);
+    ready(Conditions.FALSE, reason, "Spec accepted. " + summary);
   }
 
   /** status.compliance and the Compliant condition from the latest check (unchanged when none ran). */
@@ -107,19 +95,6 @@ final class DomainStatus {
       next.setConditions(Conditions.with(next.getConditions(), ComplianceOutcome.CONDITION,
           compliance.conditionStatus(), compliance.reason(), compliance.message(), generation, now));
     }
-  }
-
-  /** When the current DnsPublished state began, from the previous status. */
-  Instant dnsStateSince(String status) {
-    return stateSince(DnsOutcome.CONDITION, status);
-  }
-
-  /** When the condition took this status, from the previous status; null when it has another. */
-  Instant stateSince(String condition, String status) {
-    return Conditions.find(previous.getConditions(), condition)
-        .filter(c -> status.equals(c.getStatus()))
-        .map(c -> Instant.parse(c.getLastTransitionTime()))
-        .orElse(null);
   }
 
   /** Ready=False for a reconcile that failed unexpectedly; every other part of status stays as it was. */

@@ -1,5 +1,7 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.kube.Conditions;
+
 import io.securemail.operator.kube.ReconcileError;
 
 import io.securemail.operator.kube.DomainEvents;
@@ -25,7 +27,6 @@ import io.securemail.operator.certs.LineageACertificate;
 import io.securemail.operator.certs.LineageBCertificate;
 import io.securemail.operator.certs.MtaStsCertificate;
 import io.securemail.operator.certs.MxCertificates;
-import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.dns.DesiredRecords;
 import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.DnsFailure;
@@ -37,6 +38,7 @@ import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.kube.PartStatus;
 import io.securemail.operator.kube.Planned;
 import io.securemail.operator.mta.MtaConfigMap;
 import io.securemail.operator.mta.MtaDeployment;
@@ -164,25 +166,26 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     WorkflowReconcileResult workflow = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     throwUnclaimedFailures(workflow);
 
+    Instant now = clock.instant();
     CertOutcome certs = certificates.judge(rollover, domain, client, context, workflow);
-    DnsOutcome outcome = dns.reconcile(domain, client, desired, workflow);
-    Instant since = status.dnsStateSince(outcome.status());
+    DnsOutcome published = dns.reconcile(domain, client, desired, workflow);
+    MtaStsOutcome.Observed announced = sts.observe(published.records(), domain, now);
     MtaOutcome mtaOutcome = mta.reconcile(domain, client, context, workflow,
-        status.stateSince(MtaOutcome.CONDITION, Conditions.FALSE), clock.instant());
-    status.markAccepted(certs, outcome, sts, mtaOutcome);
+        Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now);
+    List<PartStatus> parts = List.of(certs.part(), published.part().backedOff(domain, now), announced.part(),
+        mtaOutcome.part());
+    status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     UpdateControl<SecureMailDomain> control = status.write(context);
     metrics.record(domain, status.next());
-    Duration dnsRetry = outcome.retryAfter() == null ? null
-        : Backoff.next(outcome.retryAfter(), since, clock.instant());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
-    // A policy server that stays unreachable is asked less and less often, as a failing DNS server is.
-    Duration stsRetry = sts.retryAfter() == null || sts.step().served() ? sts.retryAfter()
-        : Backoff.next(sts.retryAfter(), status.stateSince(MtaStsOutcome.CONDITION, Conditions.FALSE), clock.instant());
-    Duration retry = earliest(earliest(earliest(earliest(earliest(dnsRetry, certs.retryAfter()), stsRetry),
-        mtaOutcome.retryAfter()), compliance.nextCheckIn()), resync);
+    Duration retry = resync;
+    for (Duration wanted : parts.stream().map(PartStatus::retryAfter).toList()) {
+      retry = earliest(retry, wanted);
+    }
+    retry = earliest(retry, compliance.nextCheckIn());
     return retry == null ? control : control.rescheduleAfter(retry);
   }
 

@@ -1,5 +1,7 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.kube.Conditions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;

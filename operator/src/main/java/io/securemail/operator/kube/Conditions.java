@@ -1,7 +1,8 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.securemail.operator.api.SecureMailDomain;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +21,17 @@ public final class Conditions {
   public static final String UNKNOWN = "Unknown";
 
   private Conditions() {}
+
+  /**
+   * When the domain's condition took {@code status}, from the status the reconcile started with;
+   * null when it has another status or none (the state is new).
+   */
+  public static Instant since(SecureMailDomain domain, String type, String status) {
+    return find(domain.getStatus() == null ? null : domain.getStatus().getConditions(), type)
+        .filter(c -> status.equals(c.getStatus()))
+        .map(c -> Instant.parse(c.getLastTransitionTime()))
+        .orElse(null);
+  }
 
   public static Optional<Condition> find(List<Condition> conditions, String type) {
     return conditions == null ? Optional.empty()

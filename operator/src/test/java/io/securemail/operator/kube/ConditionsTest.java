@@ -1,4 +1,4 @@
-package io.securemail.operator.reconciler;
+package io.securemail.operator.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,59 @@
+package io.securemail.operator.kube;
+
+import io.securemail.operator.api.SecureMailDomain;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * What one part of a domain (certificates, DNS, MTA-STS, MTA) reports, in the one shape the status
+ * combines: its condition, the sentence it adds to Ready, whether it failed (something outside
+ * refused, as opposed to work in progress), and when it wants to look again.
+ *
+ * @param condition the condition type, e.g. {@code DnsPublished}
+ * @param status {@link Conditions#TRUE} or {@link Conditions#FALSE}
+ * @param reason one CamelCase word
+ * @param message one or more sentences for a person
+ * @param summary what Ready says of this part
+ * @param failed whether Ready should carry this part's reason (a failure, not progress)
+ * @param retryAfter when to look again (null: no hurry)
+ */
+public record PartStatus(String condition, String status, String reason, String message, String summary,
+    boolean failed, Duration retryAfter) {
+
+  /**
+   * A part's status with Ready's usual sentence: {@code done} when True, "Waiting for
+   * {@code what}: message." when False.
+   */
+  public static PartStatus of(String condition, String status, String reason, String message, Duration retryAfter,
+      String done, String what) {
+    boolean ok = Conditions.TRUE.equals(status);
+    return new PartStatus(condition, status, reason, message, ok ? done : "Waiting for " + what + ": "
+        + sentence(message), false, retryAfter);
+  }
+
+  public boolean ok() {
+    return Conditions.TRUE.equals(status);
+  }
+
+  /** The same, telling Ready that this part failed. */
+  public PartStatus failing() {
+    return new PartStatus(condition, status, reason, message, summary, true, retryAfter);
+  }
+
+  /**
+   * The same, looked at less and less often while it stays False ({@link Backoff}): an outage is
+   * neither hammered nor noticed late.
+   */
+  public PartStatus backedOff(SecureMailDomain domain, Instant now) {
+    if (ok() || retryAfter == null) {
+      return this;
+    }
+    return new PartStatus(condition, status, reason, message, summary, failed,
+        Backoff.next(retryAfter, Conditions.since(domain, condition, status), now));
+  }
+
+  private static String sentence(String message) {
+    String trimmed = message.strip();
+    return trimmed.endsWith(".") ? trimmed : trimmed + ".";
+  }
+}
