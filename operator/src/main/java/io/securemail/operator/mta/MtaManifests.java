@@ -118,9 +118,16 @@ public final class MtaManifests {
               .addNewVolume().withName("config").withNewConfigMap().withName(name(domain)).endConfigMap().endVolume()
               .addNewVolume().withName("tls").withNewSecret().withSecretName(CertNames.serving(domain))
                 .withDefaultMode(0400).endSecret().endVolume()
-              .addNewVolume().withName("data").withNewEmptyDir().endEmptyDir().endVolume()
-              .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-              .addNewVolume().withName("resolver-tmp").withNewEmptyDir().endEmptyDir().endVolume()
+              // Bounded scratch space (the kubelet evicts a Pod that outgrows it). The limits also
+              // make each emptyDir a field the operator owns: an empty emptyDir leaves no trace in
+              // the object's managed fields, and the SDK's matcher would then see a difference on
+              // every reconcile and write the StatefulSet again.
+              .addNewVolume().withName("data").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
+                .endVolume()
+              .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("64Mi")).endEmptyDir()
+                .endVolume()
+              .addNewVolume().withName("resolver-tmp").withNewEmptyDir().withSizeLimit(new Quantity("16Mi"))
+                .endEmptyDir().endVolume()
             .endSpec()
           .endTemplate()
         .endSpec().build();
