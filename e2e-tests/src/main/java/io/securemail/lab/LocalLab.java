@@ -75,6 +75,13 @@ public final class LocalLab {
       lab.close();
       stopped.countDown();
     }));
+    // Maven runs the lab in a JVM of its own. Ctrl-C reaches both, but a signal to Maven alone (a
+    // `timeout`, a closed terminal, a CI job cancelled) would leave this JVM and every server it
+    // started running: the lab follows its parent out, through the shutdown hook above.
+    launcher().ifPresent(launcher -> launcher.onExit().thenRun(() -> {
+      step("the process that started the lab (pid %d) has ended", launcher.pid());
+      System.exit(0);
+    }));
 
     KubernetesClient client = lab.client();
     // The lab's TSIG key, for examples that publish to the lab's Knot (examples/lab-rfc2136.yaml).
@@ -314,7 +321,7 @@ public final class LocalLab {
     System.out.printf("""
         [lab] What to try next (in another terminal):
           Watch the domain:        %1$s -n %2$s get smd %3$s -w -o custom-columns=NAME:.metadata.name,DANE:.status.dane.phase,STS:.status.mtaSts.policyId
-          Roll the MX key over:    %1$s -n %2$s annotate smd %3$s securemail.io/dane-rollover=requested
+          Roll the MX key over:    %1$s -n %2$s annotate --overwrite smd %3$s securemail.io/dane-rollover=$(date +%%s)
                                    (once the next key's TLSA has been visible for spec.dane.prePublish, status.dane
                                    goes Switching, Retiring, Stable; the check passes all along)
           Break DANE on purpose:   nsupdate -y %4$s:%5$s:%6$s <<EOF
@@ -341,6 +348,22 @@ public final class LocalLab {
                                    the Received header that records the TLS version and suite)
           """, mtaAddress, domain.getSpec().getDomain());
     }
+  }
+
+  /**
+   * The process whose end ends the lab: the nearest JVM among the lab's ancestors (Maven's, which
+   * may start the lab through a shell), else the parent.
+   */
+  private static java.util.Optional<ProcessHandle> launcher() {
+    java.util.Optional<ProcessHandle> parent = ProcessHandle.current().parent();
+    java.util.Optional<ProcessHandle> ancestor = parent;
+    for (int level = 0; level < 3 && ancestor.isPresent(); level++) {
+      if (ancestor.get().info().command().map(c -> c.endsWith("/java")).orElse(false)) {
+        return ancestor;
+      }
+      ancestor = ancestor.get().parent();
+    }
+    return parent;
   }
 
   static void step(String format, Object... args) {

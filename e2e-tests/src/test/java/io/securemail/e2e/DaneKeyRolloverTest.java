@@ -184,7 +184,9 @@ class DaneKeyRolloverTest {
       assertThat(after.getNextSpkiSha256()).isNotIn(before.getCurrentSpkiSha256(), before.getNextSpkiSha256());
       assertThat(publishedTlsa()).containsExactlyInAnyOrder(after.getCurrentSpkiSha256(), after.getNextSpkiSha256());
       SecureMailDomain smd = api(client).inNamespace(NS).withName(NAME).get();
-      assertThat(smd.getMetadata().getAnnotations()).doesNotContainKey("securemail.io/dane-rollover");
+      // The request stays (a GitOps tool would only put it back); status says it was handled.
+      assertThat(smd.getMetadata().getAnnotations()).containsEntry("securemail.io/dane-rollover", "requested");
+      assertThat(smd.getStatus().getDane().getLastRequest()).isEqualTo("requested");
       assertThat(events("DaneRollover")).hasSizeGreaterThanOrEqualTo(3);
     }
     assertThat(LabMx.posttlsFinger(lab, MX)).as("Postfix's own DANE verdict").contains("Verified TLS connection established");

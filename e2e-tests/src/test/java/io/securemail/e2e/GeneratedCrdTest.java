@@ -2,6 +2,8 @@ package io.securemail.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +27,26 @@ class GeneratedCrdTest {
     assertCommitted(REPO.resolve("crds").resolve(CRD), Files.readString(generated));
     // The Helm chart ships its own copy (Helm installs CRDs only from the chart's crds/).
     assertCommitted(REPO.resolve("helm/securemail-operator/crds").resolve(CRD), Files.readString(generated));
+  }
+
+  /**
+   * What kubectl shows: {@code kubectl get smd} lists Domain, Ready, Compliant, Age in that order
+   * (not the generator's alphabetical order), {@code -o wide} adds Ready's reason and message, the
+   * kind belongs to the {@code securemail} category, and {@code kubectl explain smd} describes it.
+   */
+  @Test
+  void kubectlShowsTheColumnsInOrderAndExplainsTheKind() throws IOException {
+    CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(REPO.resolve("crds").resolve(CRD)),
+        CustomResourceDefinition.class);
+    var version = crd.getSpec().getVersions().get(0);
+    assertThat(version.getAdditionalPrinterColumns()).extracting(c -> c.getName() + ":" + c.getPriority())
+        .containsExactly("Domain:0", "Ready:0", "Compliant:0", "Age:0", "Reason:1", "Message:1");
+    assertThat(crd.getSpec().getNames().getCategories()).containsExactly("securemail");
+    assertThat(crd.getSpec().getNames().getShortNames()).containsExactly("smd");
+    var schema = version.getSchema().getOpenAPIV3Schema();
+    assertThat(schema.getDescription()).startsWith("A mail domain");
+    assertThat(schema.getProperties().get("spec").getDescription()).isNotBlank();
+    assertThat(schema.getProperties().get("status").getDescription()).isNotBlank();
   }
 
   @Test

@@ -56,6 +56,12 @@ class InvalidSpecTest {
     SecureMailDomain invalid = awaitStatus(client, NS, "dup", ready("False", "InvalidSpec"));
     assertThat(condition(invalid, "Ready").orElseThrow().getMessage())
         .contains("spec.mx[1].host").contains("mx1.example.com is listed twice");
+    // What GitOps tools read (kstatus, the Argo CD health check): it waits for a person.
+    assertThat(condition(invalid, "Stalled").orElseThrow()).satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo("InvalidSpec");
+    });
+    assertThat(condition(invalid, "Reconciling").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(invalid.getStatus().getRecords()).usingRecursiveFieldByFieldElementComparator()
         .isEqualTo(recordsBefore);
     await().atMost(Duration.ofSeconds(20)).until(() -> warningEvents("dup").stream()

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,28 @@ class ReadyStatusTest {
             DnsRecordStatus::getState)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("_smtp._tls.example.org.", "TXT",
             "\"v=TLSRPTv1; rua=mailto:tls-reports@example.org\"", DnsRecordStatus.State.Pending));
+  }
+
+  /**
+   * Flux's wait (kstatus) and Argo CD read Reconciling and Stalled: a domain the operator is still
+   * working on is Reconciling; one that cannot go on without a person (no issuer named) is Stalled,
+   * so the GitOps tool fails at once instead of waiting for its timeout.
+   */
+  @Test
+  void gitOpsToolsSeeProgressAndWhatWaitsForAPerson() {
+    SecureMailDomain working = Domains.minimal(NS, "working", "working.example");
+    working.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(working).create();
+    SecureMailDomain progressing = awaitStatus(client, NS, "working", smd -> condition(smd, "Reconciling")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+    assertThat(condition(progressing, "Stalled").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(condition(progressing, "Reconciling").orElseThrow().getObservedGeneration()).isEqualTo(1L);
+
+    api(client).resource(Domains.minimal(NS, "no-issuer", "no-issuer.example")).create();
+    SecureMailDomain stalled = awaitStatus(client, NS, "no-issuer", smd -> condition(smd, "Stalled")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+    assertThat(condition(stalled, "Stalled").orElseThrow().getReason()).isEqualTo("IssuerNotConfigured");
+    assertThat(condition(stalled, "Reconciling").orElseThrow().getStatus()).isEqualTo("False");
   }
 
   @Test

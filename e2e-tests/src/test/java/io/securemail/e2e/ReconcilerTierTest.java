@@ -29,6 +29,7 @@ import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,8 +74,9 @@ class ReconcilerTierTest {
     var reconciler = new SecureMailDomainReconciler(
         new MxCertificates(probes, SLOW),
         new DnsPublication(probes, Duration.ofSeconds(2), "reconciler-tier", meters),
-        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW),
-        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW),
+        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
+        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
+            Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
         new ComplianceMonitor(meters, probes, 2), new ConditionMetrics(meters), SLOW, 86400);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS)));
@@ -122,6 +124,8 @@ class ReconcilerTierTest {
         && condition(smd, "DnsPublished").filter(c -> "True".equals(c.getStatus())).isPresent());
     StatefulSet before = client.apps().statefulSets().inNamespace(NS).withName("kept-mta").get();
     int replicas = before.getSpec().getReplicas();
+    assertThat(before.getSpec().getTemplate().getSpec().getImagePullSecrets()).as("the operator's pull secrets")
+        .extracting(r -> r.getName()).containsExactly("registry-credentials");
 
     Instant edited = Instant.now();
     client.apps().statefulSets().inNamespace(NS).withName("kept-mta").edit(s -> {

@@ -25,6 +25,9 @@ public class DaneStatus {
   private String since;
   @JsonPropertyDescription("What the rollover waits for, if anything.")
   private String message;
+  @JsonPropertyDescription("The value of the securemail.io/dane-rollover annotation last acted on. A rollover is "
+      + "started once per distinct value, and the annotation is never removed, so it may be kept in Git.")
+  private String lastRequest;
 
   public String getPhase() { return phase; }
   public void setPhase(String phase) { this.phase = phase; }
@@ -40,6 +43,8 @@ public class DaneStatus {
   public void setNextTlsaObservedSince(String nextTlsaObservedSince) { this.nextTlsaObservedSince = nextTlsaObservedSince; }
   public String getSince() { return since; }
   public void setSince(String since) { this.since = since; }
+  public String getLastRequest() { return lastRequest; }
+  public void setLastRequest(String lastRequest) { this.lastRequest = lastRequest; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
 }

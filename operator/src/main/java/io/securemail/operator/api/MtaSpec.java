@@ -98,6 +98,37 @@ public class MtaSpec {
     @JsonPropertyDescription("Type of the Service for port 25: LoadBalancer (default), NodePort or ClusterIP.")
     private String serviceType = "LoadBalancer";
 
+    @JsonPropertyDescription("Annotations for the port-25 Service, e.g. what a cloud's load balancer "
+        + "controller reads (its type, an address pool, health checks).")
+    private java.util.Map<String, String> serviceAnnotations;
+
+    @JsonPropertyDescription("The load balancer implementation of a LoadBalancer Service (Service "
+        + "spec.loadBalancerClass; Kubernetes 1.22 or later).")
+    private String loadBalancerClass;
+
+    @Pattern("^[0-9a-fA-F:.]+$")
+    @JsonPropertyDescription("A fixed address for a LoadBalancer Service, where the load balancer supports "
+        + "it (Service spec.loadBalancerIP): an MX host's A/AAAA record and PTR should not change.")
+    private String loadBalancerIP;
+
+    @Default("false")
+    @JsonPropertyDescription("The load balancer in front of the MTA sends the PROXY protocol (v1 or v2) "
+        + "header with each connection (Postfix smtpd_upstream_proxy_protocol = haproxy). Needed where the "
+        + "load balancer hides the client's address: without it allowedNetworks and every sender check see "
+        + "the balancer. A connection without the header is then refused: enable it only together with the "
+        + "load balancer's own setting.")
+    private Boolean proxyProtocol = false;
+
+    public java.util.Map<String, String> getServiceAnnotations() { return serviceAnnotations; }
+    public void setServiceAnnotations(java.util.Map<String, String> serviceAnnotations) {
+      this.serviceAnnotations = serviceAnnotations;
+    }
+    public String getLoadBalancerClass() { return loadBalancerClass; }
+    public void setLoadBalancerClass(String loadBalancerClass) { this.loadBalancerClass = loadBalancerClass; }
+    public String getLoadBalancerIP() { return loadBalancerIP; }
+    public void setLoadBalancerIP(String loadBalancerIP) { this.loadBalancerIP = loadBalancerIP; }
+    public Boolean getProxyProtocol() { return proxyProtocol; }
+    public void setProxyProtocol(Boolean proxyProtocol) { this.proxyProtocol = proxyProtocol; }
     public String getDeliverTo() { return deliverTo; }
     public void setDeliverTo(String deliverTo) { this.deliverTo = deliverTo; }
     public HopTls getDeliverToTls() { return deliverToTls; }

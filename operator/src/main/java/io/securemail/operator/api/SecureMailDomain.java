@@ -1,6 +1,5 @@
 package io.securemail.operator.api;
 
-import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -9,17 +8,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 
 /**
  * A mail domain whose transport security (DANE, MTA-STS, TLS-RPT, a TLS-enforcing MTA) the
- * operator owns and continuously verifies.
+ * operator owns and continuously verifies. Its kubectl columns, category and descriptions are set by
+ * {@link CrdPresentation} when the CRD is generated.
  */
 @Group(SecureMailDomain.GROUP)
 @Version(SecureMailDomain.VERSION)
 @ShortNames("smd")
-@AdditionalPrinterColumn(name = "Domain", jsonPath = ".spec.domain", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
-    type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Compliant",
-    jsonPath = ".status.conditions[?(@.type==\"Compliant\")].status", type = AdditionalPrinterColumn.Type.STRING)
-@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class SecureMailDomain extends CustomResource<SecureMailDomainSpec, SecureMailDomainStatus>
     implements Namespaced {
 

@@ -23,8 +23,13 @@ public record CertOutcome(List<String> tlsaSpkis, DaneStatus dane, String status
     return "True".equals(status);
   }
 
+  /** Reasons only a person can resolve: name or create an issuer, install cert-manager, read the failure. */
+  static final java.util.Set<String> STALLED = java.util.Set.of("IssuerNotConfigured", "CertManagerNotInstalled",
+      "IssuerNotFound", "IssuanceFailed", "DaneRolloverStuck");
+
   /** CertificatesReady, as status combines it. */
   public PartStatus part() {
-    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", "certificates");
+    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", "certificates")
+        .stalledOn(STALLED);
   }
 }

@@ -36,7 +36,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MxCertificates {
 
-  /** Annotation asking for a rollover: "requested" (waits for prePublish) or "emergency" (2 x TTL only). */
+  /**
+   * Annotation asking for a rollover, acted on once per distinct value (a nonce, e.g. a timestamp):
+   * a value starting with "emergency" waits only 2 x TTL for the next key's TLSA, any other waits
+   * for prePublish. The operator never removes it (a GitOps tool would put it back), and
+   * status.dane.lastRequest records the value handled.
+   */
   public static final String ROLLOVER_ANNOTATION = "securemail.io/dane-rollover";
 
   /** Initial polls this many times; after that the periodic resync looks (the MTA may not be deployed yet). */
@@ -87,7 +92,7 @@ public class MxCertificates {
         && next.hasKey() && secureEverywhere(dns, hosts, next.spki(), ttl);
     ServedKeys.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
-    RolloverFacts.Request request = request(domain);
+    RolloverFacts.Request request = request(domain, previous);
     var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,
         GoDuration.parse(dane.getRolloverEvery()), GoDuration.parse(dane.getPrePublish()), Duration.ofSeconds(ttl));
     RolloverDecision decision = DaneRollover.decide(state, facts, now);
@@ -102,20 +107,16 @@ public class MxCertificates {
     if (decision.event() != null) {
       DomainEvents.normal(client, domain, "DaneRollover", decision.event());
     }
-    // The request is removed only once status records that the rollover started: removing it in the
-    // reconcile that starts the rollover would make that reconcile's status write conflict, and the
-    // retry would find neither the request nor the started rollover.
-    boolean startedBefore = previous != null && (RolloverPhase.Switching.name().equals(previous.getPhase())
-        || RolloverPhase.Retiring.name().equals(previous.getPhase()));
-    if (request != RolloverFacts.Request.none && startedBefore) {
-      clearRequest(domain, client);
-    }
-
     String waiting = decision.waitingFor();
     if (waiting != null && probed != null && !probed.failures().isEmpty()) {
       waiting += " (" + probed.summary() + ")";
     }
     DaneStatus status = DaneStates.toStatus(after, waiting);
+    // A request is handled once a rollover runs: the one it started, or the one already under way
+    // when it came (which it does not repeat).
+    boolean handled = request != RolloverFacts.Request.none
+        && (after.phase() == RolloverPhase.Switching || after.phase() == RolloverPhase.Retiring);
+    status.setLastRequest(handled ? requestValue(domain) : lastRequest(previous));
     boolean stuck = waiting != null && waiting.contains("stuck since");
     Duration retry = retryAfter(after, waiting, now);
     return new CertStep(decision.tlsaSpkis(), status, stuck ? waiting : null, "MX lineages a and b and the mta-sts "
@@ -198,28 +199,29 @@ public class MxCertificates {
     }
     LineageSecrets.serve(client, domain, state.servingLineage(), state.servingSpki());
     DaneStatus status = DaneStates.toStatus(state, null);
+    status.setLastRequest(lastRequest(previous));
     status.setPhase(DaneStates.DISABLED);
     status.setNextTlsaObservedSince(null);
     return new CertStep(List.of(), status, null,
         "MX and mta-sts certificates are issued; DANE is disabled (no TLSA records)", null, poll, false);
   }
 
-  static RolloverFacts.Request request(SecureMailDomain domain) {
-    var annotations = domain.getMetadata().getAnnotations();
-    String value = annotations == null ? null : annotations.get(ROLLOVER_ANNOTATION);
-    if ("requested".equals(value)) {
-      return RolloverFacts.Request.requested;
+  /** The pending request: the annotation's value unless it is the one already handled. */
+  static RolloverFacts.Request request(SecureMailDomain domain, DaneStatus previous) {
+    String value = requestValue(domain);
+    if (value == null || value.equals(lastRequest(previous))) {
+      return RolloverFacts.Request.none;
     }
-    return "emergency".equals(value) ? RolloverFacts.Request.emergency : RolloverFacts.Request.none;
+    return value.startsWith("emergency") ? RolloverFacts.Request.emergency : RolloverFacts.Request.requested;
   }
 
-  /** The request has been acted on (status left Stable); removing it keeps it from starting another. */
-  private static void clearRequest(SecureMailDomain domain, KubernetesClient client) {
-    client.resources(SecureMailDomain.class).inNamespace(domain.getMetadata().getNamespace())
-        .withName(domain.getMetadata().getName())
-        .edit(d -> {
-          d.getMetadata().getAnnotations().remove(ROLLOVER_ANNOTATION);
-          return d;
-        });
+  private static String requestValue(SecureMailDomain domain) {
+    var annotations = domain.getMetadata().getAnnotations();
+    String value = annotations == null ? null : annotations.get(ROLLOVER_ANNOTATION);
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+
+  private static String lastRequest(DaneStatus previous) {
+    return previous == null ? null : previous.getLastRequest();
   }
 }

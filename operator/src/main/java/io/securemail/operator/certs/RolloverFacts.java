@@ -18,6 +18,6 @@ import java.util.Set;
 public record RolloverFacts(String nextSpki, boolean nextCertificateReady, boolean nextTlsaObserved,
     Set<String> servedSpkis, Request request, Duration rolloverEvery, Duration prePublish, Duration ttl) {
 
-  /** The securemail.io/dane-rollover annotation. */
+  /** A pending securemail.io/dane-rollover request (a value not yet acted on). */
   public enum Request { none, requested, emergency }
 }

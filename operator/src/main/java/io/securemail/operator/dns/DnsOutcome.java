@@ -31,7 +31,16 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
    * Ready's reason; a record not yet visible is progress.
    */
   public PartStatus part() {
-    PartStatus part = PartStatus.of(CONDITION, status, reason, message, retryAfter, "DNS records published.", "DNS");
+    PartStatus part = PartStatus.of(CONDITION, status, reason, message, retryAfter, "DNS records published.", "DNS")
+        .stalledOn(STALLED);
     return failed() ? part.failing() : part;
   }
+
+  /**
+   * Reasons only a person can resolve (a key, a grant, a zone, a record someone else owns); an
+   * unreachable server or a failed update is retried and may pass on its own.
+   */
+  static final java.util.Set<String> STALLED = java.util.Set.of(DnsFailure.Reason.TsigRejected.name(),
+      DnsFailure.Reason.UpdateRefused.name(), DnsFailure.Reason.ZoneNotFound.name(),
+      DnsFailure.Reason.DnsOwnedElsewhere.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled");
 }

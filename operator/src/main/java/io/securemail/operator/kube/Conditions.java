@@ -16,6 +16,10 @@ import java.util.Optional;
 public final class Conditions {
 
   public static final String READY = "Ready";
+  /** True while the operator works towards Ready (kstatus: the resource is in progress). */
+  public static final String RECONCILING = "Reconciling";
+  /** True while only a person can move the resource on (kstatus: the resource failed). */
+  public static final String STALLED = "Stalled";
   public static final String TRUE = "True";
   public static final String FALSE = "False";
   public static final String UNKNOWN = "Unknown";

@@ -15,10 +15,12 @@ import java.time.Instant;
  * @param message one or more sentences for a person
  * @param summary what Ready says of this part
  * @param failed whether Ready should carry this part's reason (a failure, not progress)
+ * @param stalled whether only a person can move it on (a wrong key, a missing issuer), so that
+ *     GitOps tools report the domain as failed rather than wait for it
  * @param retryAfter when to look again (null: no hurry)
  */
 public record PartStatus(String condition, String status, String reason, String message, String summary,
-    boolean failed, Duration retryAfter) {
+    boolean failed, boolean stalled, Duration retryAfter) {
 
   /**
    * A part's status with Ready's usual sentence: {@code done} when True, "Waiting for
@@ -28,7 +30,7 @@ public record PartStatus(String condition, String status, String reason, String 
       String done, String what) {
     boolean ok = Conditions.TRUE.equals(status);
     return new PartStatus(condition, status, reason, message, ok ? done : "Waiting for " + what + ": "
-        + sentence(message), false, retryAfter);
+        + sentence(message), false, false, retryAfter);
   }
 
   public boolean ok() {
@@ -37,7 +39,13 @@ public record PartStatus(String condition, String status, String reason, String 
 
   /** The same, telling Ready that this part failed. */
   public PartStatus failing() {
-    return new PartStatus(condition, status, reason, message, summary, true, retryAfter);
+    return new PartStatus(condition, status, reason, message, summary, true, stalled, retryAfter);
+  }
+
+  /** The same, stalled while its reason is one of {@code reasons}: it waits for a person. */
+  public PartStatus stalledOn(java.util.Set<String> reasons) {
+    return ok() || !reasons.contains(reason) ? this
+        : new PartStatus(condition, status, reason, message, summary, failed, true, retryAfter);
   }
 
   /**
@@ -48,7 +56,7 @@ public record PartStatus(String condition, String status, String reason, String 
     if (ok() || retryAfter == null) {
       return this;
     }
-    return new PartStatus(condition, status, reason, message, summary, failed,
+    return new PartStatus(condition, status, reason, message, summary, failed, stalled,
         Backoff.next(retryAfter, Conditions.since(domain, condition, status), now));
   }
 

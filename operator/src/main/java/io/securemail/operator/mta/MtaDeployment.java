@@ -20,6 +20,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -46,8 +47,14 @@ public class MtaDeployment {
       @ConfigProperty(name = "securemail.mta.cluster-dns-address", defaultValue = "10.96.0.10") String clusterDns,
       // How often a starting MTA, or one that does not yet serve its key, is looked at (growing while
       // it stays so, see Backoff); the StatefulSet's own changes arrive as events before that.
-      @ConfigProperty(name = "securemail.mta.poll-interval", defaultValue = "10s") Duration poll) {
-    this(new MtaSettings(image, clusterDomain, clusterDns),
+      @ConfigProperty(name = "securemail.mta.poll-interval", defaultValue = "10s") Duration poll,
+      // A private registry: Secrets of that name in each domain's namespace.
+      @ConfigProperty(name = "securemail.mta.image-pull-secrets") Optional<List<String>> pullSecrets,
+      @ConfigProperty(name = "securemail.mta.postfix.cpu-request", defaultValue = "100m") String cpu,
+      @ConfigProperty(name = "securemail.mta.postfix.memory-request", defaultValue = "128Mi") String memory,
+      @ConfigProperty(name = "securemail.mta.postfix.memory-limit", defaultValue = "512Mi") String memoryLimit) {
+    this(new MtaSettings(image, clusterDomain, clusterDns, pullSecrets.orElse(List.of()),
+            new MtaSettings.Resources(cpu, memory, memoryLimit)),
         new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()), poll);
   }
 

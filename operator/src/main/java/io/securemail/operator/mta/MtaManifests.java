@@ -68,13 +68,22 @@ public final class MtaManifests {
     if (submission(mta)) {
       ports.add(port("submission", 587, PostfixLayout.SUBMISSION_PORT));
     }
-    String type = mta.getInbound().getServiceType();
-    var spec = new ServiceBuilder().withMetadata(metadata(domain)).withNewSpec().withType(type)
+    var inbound = mta.getInbound();
+    String type = inbound.getServiceType();
+    ObjectMeta metadata = metadata(domain);
+    if (inbound.getServiceAnnotations() != null && !inbound.getServiceAnnotations().isEmpty()) {
+      metadata.setAnnotations(new java.util.TreeMap<>(inbound.getServiceAnnotations()));
+    }
+    var spec = new ServiceBuilder().withMetadata(metadata).withNewSpec().withType(type)
         .withSelector(selector(domain)).withPorts(ports);
     if (!"ClusterIP".equals(type)) {
       // Keeps the sending server's address (no SNAT to a node's address): mail servers judge and
       // log their peers by it, and allowedNetworks on port 587 means nothing without it.
       spec.withExternalTrafficPolicy("Local");
+    }
+    if ("LoadBalancer".equals(type)) {
+      // Set only when asked for: an API server before 1.22 knows no loadBalancerClass field.
+      spec.withLoadBalancerClass(inbound.getLoadBalancerClass()).withLoadBalancerIP(inbound.getLoadBalancerIP());
     }
     return spec.endSpec().build();
   }
@@ -101,6 +110,8 @@ public final class MtaManifests {
               .withAnnotations(Map.of(CONFIG_HASH, configHash)).endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)
+              .withImagePullSecrets(settings.imagePullSecrets().stream()
+                  .map(name -> new io.fabric8.kubernetes.api.model.LocalObjectReference(name)).toList())
               // Long enough for Postfix to finish the deliveries it has started; queued mail stays
               // on the volume either way.
               .withTerminationGracePeriodSeconds(60L)
@@ -158,7 +169,8 @@ public final class MtaManifests {
           .withPeriodSeconds(10).endReadinessProbe()
         .withNewLivenessProbe().withNewTcpSocket().withNewPort(PostfixLayout.SMTP_PORT).endTcpSocket()
           .withInitialDelaySeconds(30).withPeriodSeconds(30).endLivenessProbe()
-        .withResources(resources("100m", "128Mi", "512Mi"))
+        .withResources(resources(settings.postfix().cpuRequest(), settings.postfix().memoryRequest(),
+            settings.postfix().memoryLimit()))
         .withSecurityContext(postfixSecurity())
         .build();
   }

@@ -22,6 +22,7 @@ public record MtaOutcome(String status, String reason, String message, Duration 
 
   /** MtaReady, as status combines it (its retry already backs off while the MTA stays unready). */
   public PartStatus part() {
-    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "MTA ready.", "the MTA");
+    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "MTA ready.", "the MTA")
+        .stalledOn(java.util.Set.of("MtaNotUpdated", "MtaNotRemoved"));
   }
 }

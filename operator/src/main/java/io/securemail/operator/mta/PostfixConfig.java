@@ -103,6 +103,15 @@ public final class PostfixConfig {
 
         """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
         layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));
+    if (Boolean.TRUE.equals(mta.getInbound().getProxyProtocol())) {
+      out.append("""
+          # The load balancer sends the PROXY protocol header (v1 or v2) first: the client's real
+          # address is read from it, for mynetworks, logs and Received headers.
+          smtpd_upstream_proxy_protocol = haproxy
+          smtpd_upstream_proxy_timeout = 5s
+
+          """);
+    }
     out.append("""
         # Inbound TLS (RFC 3207). A publicly-referenced MX must not require TLS (RFC 3207 section
         # 4), so "may" unless spec.mta.inbound.requireTls says otherwise.

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -45,8 +46,9 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.image") String image,
       @ConfigProperty(name = "securemail.mtasts.replicas", defaultValue = "2") int replicas,
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
-      @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll) {
-    this.settings = new PolicyServer.Settings(image, replicas, serviceType);
+      @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,
+      @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
+    this.settings = new PolicyServer.Settings(image, replicas, serviceType, pullSecrets.orElse(List.of()));
     this.resolver = probes.dns();
     this.httpsPort = probes.httpsPort();
     this.poll = poll;

@@ -59,11 +59,16 @@ public final class PolicyServer {
   /** The policy server image's nginx user (uid 101, group 101), which the Pod runs as. */
   static final long NGINX_UID = 101L;
 
-  /** Operator-wide settings of the server (one per namespace, so not per domain). */
-  public record Settings(String image, int replicas, String serviceType) {
+  /**
+   * Operator-wide settings of the server (one per namespace, so not per domain).
+   *
+   * @param imagePullSecrets Secrets of these names in each namespace pull the image (a private registry)
+   */
+  public record Settings(String image, int replicas, String serviceType, java.util.List<String> imagePullSecrets) {
     public Settings {
       Objects.requireNonNull(image);
       Objects.requireNonNull(serviceType);
+      imagePullSecrets = java.util.List.copyOf(imagePullSecrets);
     }
   }
 
@@ -189,6 +194,8 @@ public final class PolicyServer {
             .endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)
+              .withImagePullSecrets(settings.imagePullSecrets().stream()
+                  .map(name -> new io.fabric8.kubernetes.api.model.LocalObjectReference(name)).toList())
               .withEnableServiceLinks(false)
               .withNewSecurityContext()
                 .withRunAsNonRoot(true).withRunAsUser(NGINX_UID).withRunAsGroup(NGINX_UID).withFsGroup(NGINX_UID)

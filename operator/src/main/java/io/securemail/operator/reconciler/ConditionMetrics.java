@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class ConditionMetrics {
 
   static final List<String> CONDITIONS = List.of(Conditions.READY, CertOutcome.CONDITION, DnsOutcome.CONDITION,
-      MtaStsOutcome.CONDITION, MtaOutcome.CONDITION, ComplianceOutcome.CONDITION);
+      MtaStsOutcome.CONDITION, MtaOutcome.CONDITION, ComplianceOutcome.CONDITION, Conditions.STALLED);
 
   private final MeterRegistry meters;
   private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();

@@ -2,6 +2,7 @@ package io.securemail.operator.reconciler;
 
 
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
@@ -60,6 +61,7 @@ final class DomainStatus {
         .map(c -> !INVALID_SPEC.equals(c.getReason()) || !message.equals(c.getMessage()))
         .orElse(true);
     ready(Conditions.FALSE, INVALID_SPEC, message);
+    progress(INVALID_SPEC, message);
     return news;
   }
 
@@ -82,10 +84,36 @@ final class DomainStatus {
     String summary = parts.stream().map(PartStatus::summary).collect(Collectors.joining(" "));
     if (parts.stream().allMatch(PartStatus::ok)) {
       ready(Conditions.TRUE, "Ready", summary);
+      progress(null, null);
       return;
     }
     String reason = parts.stream().filter(PartStatus::failed).map(PartStatus::reason).findFirst().orElse(PROGRESSING);
     ready(Conditions.FALSE, reason, "Spec accepted. " + summary);
+    parts.stream().filter(PartStatus::stalled).findFirst().ifPresentOrElse(
+        stalled -> progress(stalled.reason(), stalled.condition() + ": " + stalled.message()),
+        () -> progress(null, null));
+  }
+
+  /**
+   * Reconciling and Stalled beside Ready, as kstatus (Flux's {@code wait}) and Argo CD health
+   * checks read them: Stalled=True while only a person can move the domain on (an invalid spec, a
+   * rejected key, a missing issuer), Reconciling=True while the operator still works towards
+   * Ready, both False once it is. Both conditions are "abnormal-true": False is the quiet state.
+   *
+   * @param stalledReason null unless stalled
+   */
+  private void progress(String stalledReason, String stalledMessage) {
+    Condition ready = Conditions.find(next.getConditions(), Conditions.READY).orElseThrow();
+    boolean isReady = Conditions.TRUE.equals(ready.getStatus());
+    boolean stalled = stalledReason != null;
+    next.setConditions(Conditions.with(next.getConditions(), Conditions.STALLED,
+        stalled ? Conditions.TRUE : Conditions.FALSE, stalled ? stalledReason : "NotStalled",
+        stalled ? stalledMessage : "Nothing waits for a person.", generation, now));
+    boolean reconciling = !isReady && !stalled;
+    next.setConditions(Conditions.with(next.getConditions(), Conditions.RECONCILING,
+        reconciling ? Conditions.TRUE : Conditions.FALSE, reconciling ? ready.getReason() : isReady ? "Ready" : "Stalled",
+        reconciling ? ready.getMessage() : isReady ? "The spec is in effect." : "Waiting for a person; see Stalled.",
+        generation, now));
   }
 
   /** status.compliance and the Compliant condition from the latest check (unchanged when none ran). */
@@ -97,9 +125,13 @@ final class DomainStatus {
     }
   }
 
-  /** Ready=False for a reconcile that failed unexpectedly; every other part of status stays as it was. */
+  /**
+   * Ready=False for a reconcile that failed unexpectedly; every other part of status stays as it
+   * was. A refusal by RBAC waits for a person (the chart's grants); anything else is retried.
+   */
   void markFailed(String reason, String message) {
     ready(Conditions.FALSE, reason, message);
+    progress("Forbidden".equals(reason) ? reason : null, message);
   }
 
   /** Records that DNS withdrawal is blocked, while the resource waits for deletion. */

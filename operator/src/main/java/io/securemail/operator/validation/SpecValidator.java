@@ -62,7 +62,10 @@ public final class SpecValidator {
     return problems;
   }
 
-  /** What the schema cannot say about spec.mta: CIDR prefixes in range, a mail store port in range. */
+  /**
+   * What the schema cannot say about spec.mta: CIDR prefixes in range, a mail store port in range,
+   * load balancer settings only on a LoadBalancer Service.
+   */
   private static void checkMta(MtaSpec mta, List<SpecProblem> problems) {
     if (mta == null) {
       return;
@@ -88,6 +91,21 @@ public final class SpecValidator {
       if (port != null && (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
         problems.add(new SpecProblem("spec.mta.inbound.deliverTo", "port " + port + " is not between 1 and 65535"));
       }
+    }
+    var inbound = mta.getInbound();
+    if (inbound != null && !"LoadBalancer".equals(inbound.getServiceType())) {
+      if (inbound.getLoadBalancerIP() != null) {
+        problems.add(new SpecProblem("spec.mta.inbound.loadBalancerIP", "is set, but serviceType is "
+            + inbound.getServiceType() + ": only a LoadBalancer Service has one"));
+      }
+      if (inbound.getLoadBalancerClass() != null) {
+        problems.add(new SpecProblem("spec.mta.inbound.loadBalancerClass", "is set, but serviceType is "
+            + inbound.getServiceType() + ": only a LoadBalancer Service has one"));
+      }
+    }
+    if (inbound != null && inbound.getLoadBalancerIP() != null && !isIpLiteral(inbound.getLoadBalancerIP())) {
+      problems.add(new SpecProblem("spec.mta.inbound.loadBalancerIP", "\"" + inbound.getLoadBalancerIP()
+          + "\" is not an IP address"));
     }
   }
 

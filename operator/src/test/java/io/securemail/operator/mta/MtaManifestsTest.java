@@ -101,6 +101,44 @@ class MtaManifestsTest {
     assertThat(withSubmission.getSpec().getExternalTrafficPolicy()).isNull();
   }
 
+  /** What real clouds need of the port-25 Service: their controller's annotations, a class, a fixed address. */
+  @Test
+  void theServiceCarriesTheLoadBalancersSettingsOnlyWhenAsked() {
+    SecureMailDomain domain = MtaFixtures.domain();
+    Service plain = MtaManifests.service(domain);
+    assertThat(plain.getMetadata().getAnnotations()).isNullOrEmpty();
+    assertThat(plain.getSpec().getLoadBalancerClass()).isNull();
+    assertThat(plain.getSpec().getLoadBalancerIP()).isNull();
+
+    var inbound = domain.getSpec().getMta().getInbound();
+    inbound.setServiceAnnotations(java.util.Map.of("service.beta.kubernetes.io/aws-load-balancer-type", "external"));
+    inbound.setLoadBalancerClass("service.k8s.aws/nlb");
+    inbound.setLoadBalancerIP("192.0.2.25");
+    Service cloud = MtaManifests.service(domain);
+    assertThat(cloud.getMetadata().getAnnotations())
+        .containsEntry("service.beta.kubernetes.io/aws-load-balancer-type", "external");
+    assertThat(cloud.getSpec().getLoadBalancerClass()).isEqualTo("service.k8s.aws/nlb");
+    assertThat(cloud.getSpec().getLoadBalancerIP()).isEqualTo("192.0.2.25");
+
+    inbound.setServiceType("NodePort");
+    assertThat(MtaManifests.service(domain).getSpec().getLoadBalancerIP()).as("only a LoadBalancer has one").isNull();
+  }
+
+  /** A private registry and a busier MTA: the operator's settings reach the Pods it creates. */
+  @Test
+  void pullSecretsAndPostfixResourcesComeFromTheOperatorsSettings() {
+    PodSpec plain = MtaManifests.statefulSet(MtaFixtures.domain(), SETTINGS, "h").getSpec().getTemplate().getSpec();
+    assertThat(plain.getImagePullSecrets()).isEmpty();
+    MtaSettings custom = new MtaSettings(SETTINGS.image(), "cluster.local", "10.96.0.10", List.of("registry"),
+        new MtaSettings.Resources("500m", "1Gi", "2Gi"));
+    PodSpec pod = MtaManifests.statefulSet(MtaFixtures.domain(), custom, "h").getSpec().getTemplate().getSpec();
+    assertThat(pod.getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("registry");
+    var postfix = pod.getContainers().stream().filter(c -> c.getName().equals("postfix")).findFirst().orElseThrow();
+    assertThat(postfix.getResources().getRequests()).containsEntry("cpu", new io.fabric8.kubernetes.api.model.Quantity("500m"))
+        .containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("1Gi"));
+    assertThat(postfix.getResources().getLimits()).containsEntry("memory", new io.fabric8.kubernetes.api.model.Quantity("2Gi"));
+  }
+
   @Test
   void everyObjectIsOwnedByTheDomain() {
     SecureMailDomain domain = MtaFixtures.domain();

@@ -40,6 +40,16 @@ class PostfixConfigTest {
     assertThat(params(render(domain).mainCf())).containsEntry("smtpd_tls_security_level", "encrypt");
   }
 
+  /** Behind a load balancer that hides the client, Postfix reads the client's address from the PROXY header. */
+  @Test
+  void proxyProtocolIsReadOnlyWhenTheLoadBalancerSendsIt() {
+    SecureMailDomain domain = MtaFixtures.domain();
+    assertThat(params(render(domain).mainCf())).doesNotContainKey("smtpd_upstream_proxy_protocol");
+    domain.getSpec().getMta().getInbound().setProxyProtocol(true);
+    assertThat(params(render(domain).mainCf())).containsEntry("smtpd_upstream_proxy_protocol", "haproxy")
+        .containsEntry("smtpd_upstream_proxy_timeout", "5s");
+  }
+
   @Test
   void bsiProfileAllowsOnlyTls12AndUpWithForwardSecretAeadSuites() {
     Map<String, String> main = params(render(MtaFixtures.domain()).mainCf());

@@ -389,4 +389,21 @@ class SpecValidatorTest {
     mta.getInbound().setDeliverTo("lmtp:[dovecot]:24");
     assertThat(validate(spec)).isEmpty();
   }
+
+  @Test
+  void loadBalancerSettingsNeedALoadBalancerService() {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    mta.getInbound().setLoadBalancerIP("192.0.2.25");
+    mta.getInbound().setLoadBalancerClass("example.com/lb");
+    spec.setMta(mta);
+    assertThat(validate(spec)).isEmpty();
+    mta.getInbound().setServiceType("NodePort");
+    assertThat(fields(validate(spec))).containsExactly("spec.mta.inbound.loadBalancerIP",
+        "spec.mta.inbound.loadBalancerClass");
+    mta.getInbound().setServiceType("LoadBalancer");
+    mta.getInbound().setLoadBalancerIP("1.2.3");
+    assertThat(validate(spec)).singleElement().satisfies(p -> assertThat(p.toString()).contains("not an IP address"));
+  }
 }
