@@ -10,9 +10,11 @@ import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.MxObservation;
 import io.securemail.operator.compliance.Report;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,59 +24,104 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code securemail_compliance_check_status{check,subject}}: 0 pass, 1 warn, 2 fail, -1 skip;
  *   <li>{@code securemail_compliance_compliant}: 1 when no check fails;
  *   <li>{@code securemail_certificate_expiry_timestamp_seconds{subject}}: notAfter of each certificate
- *       an MX endpoint serves, for "expires soon" alerts that do not depend on the checks' thresholds.
+ *       an MX endpoint serves, for "expires soon" alerts that do not depend on the checks' thresholds;
+ *   <li>{@code securemail_compliance_last_check_timestamp_seconds} (namespace and name only): when the
+ *       last check of the domain completed, 0 while none has since the operator started.
  * </ul>
- * A result that disappears (an MX host removed) takes its series with it.
+ * A result that disappears (an MX host removed) takes its series with it. A check that could not
+ * run takes the verdict series (check status, compliant) with it too: a gauge keeps its last value
+ * for as long as it exists, so a verdict nobody renews would look current, and a domain whose
+ * checker cannot check would go on looking compliant. The last-check timestamp stays and ages, which
+ * is what a staleness alert looks at.
  */
 final class ComplianceMetrics {
 
-  private final MeterRegistry meters;
-  private record Series(Gauge gauge, AtomicLong value) {}
+  static final String CHECK_STATUS = "securemail.compliance.check.status";
+  static final String COMPLIANT = "securemail.compliance.compliant";
+  static final String CERTIFICATE_EXPIRY = "securemail.certificate.expiry.timestamp.seconds";
+  static final String LAST_CHECK = "securemail.compliance.last.check.timestamp.seconds";
 
+  /** The series that state a verdict; they go when there is none. */
+  private static final Set<String> VERDICTS = Set.of(CHECK_STATUS, COMPLIANT);
+
+  private record Series(String name, Gauge gauge, AtomicLong value) {}
+
+  private final MeterRegistry meters;
   private final Map<String, Series> series = new ConcurrentHashMap<>();
+  /** Per domain, the keys of the series its last report set (not the last-check timestamp). */
   private final Map<String, List<String>> byDomain = new ConcurrentHashMap<>();
 
   ComplianceMetrics(MeterRegistry meters) {
     this.meters = meters;
   }
 
-  void record(SecureMailDomain domain, Report report, DomainObservation observation) {
+  /** A completed check: its results replace the domain's series, and it is the domain's last check. */
+  void record(SecureMailDomain domain, Report report, DomainObservation observation, Instant completedAt) {
     Tags tags = Tags.of("namespace", domain.getMetadata().getNamespace(), "name", domain.getMetadata().getName(),
         "domain", report.domain());
-    List<String> ids = new ArrayList<>();
+    List<String> keys = new ArrayList<>();
     for (CheckResult r : report.checks()) {
-      ids.add(set("securemail.compliance.check.status", tags.and("check", r.id(), "subject", r.subject()),
-          value(r.status())));
+      keys.add(set(CHECK_STATUS, tags.and("check", r.id(), "subject", r.subject()), value(r.status())));
     }
-    ids.add(set("securemail.compliance.compliant", tags, report.compliant() ? 1 : 0));
+    keys.add(set(COMPLIANT, tags, report.compliant() ? 1 : 0));
     for (MxObservation mx : observation.mxHosts()) {
       for (SmtpObservation smtp : mx.smtp()) {
         if (smtp.tls() != null && !smtp.tls().chain().isEmpty()) {
-          ids.add(set("securemail.certificate.expiry.timestamp.seconds", tags.and("subject", smtp.subject()),
+          keys.add(set(CERTIFICATE_EXPIRY, tags.and("subject", smtp.subject()),
               smtp.tls().chain().get(0).getNotAfter().toInstant().getEpochSecond()));
         }
       }
     }
-    List<String> before = byDomain.put(key(domain), ids);
+    List<String> before = byDomain.put(key(domain), keys);
     if (before != null) {
-      before.stream().filter(id -> !ids.contains(id)).forEach(this::drop);
+      before.stream().filter(k -> !keys.contains(k)).forEach(this::drop);
     }
+    set(LAST_CHECK, resourceTags(domain), completedAt.getEpochSecond());
   }
 
+  /**
+   * A check that could not run, or a domain the monitor does not check (its spec is invalid): no
+   * verdict, so its verdict series go. The certificate expiry series stay (a date seen, not a
+   * verdict), and so does the last-check timestamp, which appears at 0 if no check has completed.
+   */
+  void noVerdict(SecureMailDomain domain) {
+    byDomain.computeIfPresent(key(domain), (k, keys) -> {
+      List<String> kept = new ArrayList<>();
+      for (String key : keys) {
+        Series s = series.get(key);
+        if (s != null && VERDICTS.contains(s.name())) {
+          drop(key);
+        } else {
+          kept.add(key);
+        }
+      }
+      return kept;
+    });
+    setIfAbsent(LAST_CHECK, resourceTags(domain), 0);
+  }
+
+  /** A deleted domain: every series of it goes. */
   void remove(SecureMailDomain domain) {
-    List<String> ids = byDomain.remove(key(domain));
-    if (ids != null) {
-      ids.forEach(this::drop);
+    List<String> keys = byDomain.remove(key(domain));
+    if (keys != null) {
+      keys.forEach(this::drop);
     }
+    drop(LAST_CHECK + resourceTags(domain));
   }
 
   private String set(String name, Tags tags, long value) {
+    String key = setIfAbsent(name, tags, value);
+    series.get(key).value().set(value);
+    return key;
+  }
+
+  private String setIfAbsent(String name, Tags tags, long value) {
     String key = name + tags;
     series.computeIfAbsent(key, k -> {
       AtomicLong holder = new AtomicLong(value);
-      return new Series(Gauge.builder(name, holder, AtomicLong::get).tags(tags).strongReference(true)
+      return new Series(name, Gauge.builder(name, holder, AtomicLong::get).tags(tags).strongReference(true)
           .register(meters), holder);
-    }).value().set(value);
+    });
     return key;
   }
 
@@ -92,6 +139,10 @@ final class ComplianceMetrics {
       case fail -> 2;
       case skip -> -1;
     };
+  }
+
+  private static Tags resourceTags(SecureMailDomain domain) {
+    return Tags.of("namespace", domain.getMetadata().getNamespace(), "name", domain.getMetadata().getName());
   }
 
   private static String key(SecureMailDomain domain) {

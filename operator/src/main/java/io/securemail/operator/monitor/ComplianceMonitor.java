@@ -93,11 +93,12 @@ public class ComplianceMonitor {
       DomainObservation observation = engine.observe(domain.getSpec().getDomain(), options);
       Report report = ComplianceEngine.evaluate(observation, profile, clock.instant());
       lastChecks.put(uid, new LastCheck(now, generation));
-      metrics.record(domain, report, observation);
+      metrics.record(domain, report, observation, clock.instant());
       return outcome(previous, report, now, interval);
     } catch (CannotCheckException | RuntimeException e) {
       // No verdict is a verdict of its own; whatever went wrong must not stop the rest of the reconcile.
       lastChecks.put(uid, new LastCheck(now, generation));
+      metrics.noVerdict(domain);
       return new ComplianceOutcome(previous, "Unknown", "CannotCheck", "The domain could not be checked: "
           + (e instanceof CannotCheckException ? e.getMessage() : e.toString()), List.of(), interval);
     } finally {
@@ -105,6 +106,20 @@ public class ComplianceMonitor {
           domain.getMetadata().getNamespace(), "name", domain.getMetadata().getName()));
       slots.release();
     }
+  }
+
+  /**
+   * The reconcile does not get as far as the check (the spec is invalid, a referenced Secret is
+   * missing): the domain's verdict metrics go, since nothing renews them, rather than going on
+   * saying what the domain earned before. Its schedule is forgotten too, so the first reconcile that
+   * gets as far as the check again checks at once (a Secret that appears changes no generation).
+   */
+  public void notChecked(SecureMailDomain domain) {
+    String uid = domain.getMetadata().getUid();
+    if (uid != null) {
+      lastChecks.remove(uid);
+    }
+    metrics.noVerdict(domain);
   }
 
   /** Forgets a deleted domain (its schedule and its metrics). */

@@ -153,6 +153,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       }
       UpdateControl<SecureMailDomain> control = status.write(context);
       metrics.record(domain, status.next());
+      monitor.notChecked(domain);
       boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }

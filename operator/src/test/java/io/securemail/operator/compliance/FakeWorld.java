@@ -13,6 +13,7 @@ import io.securemail.operator.compliance.smtp.TlsAttempt;
 import io.securemail.operator.compliance.smtp.TlsOffer;
 import io.securemail.operator.compliance.smtp.TlsSession;
 import java.net.InetAddress;
+import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,11 @@ public final class FakeWorld implements Probes.Factory {
   public FakeWorld record(String name, String type, String... data) {
     dns.put(name + "/" + type, DnsAnswer.of(name, type, DnssecState.secure, data));
     return this;
+  }
+
+  /** The certificate the MX host serves. */
+  public X509Certificate certificate(String host) {
+    return certificates.get(host).certificate();
   }
 
   public FakeWorld resolverDown() {

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 /**
  * The report for a person: a summary line, then the results grouped by what they are about (the
  * domain and its MTA-STS/TLS-RPT names first, then each MX host, each address on its own lines).
+ * Several domains are several such reports, one after another, and a {@link #summary} line.
  */
 public final class ReportTable {
 
@@ -44,6 +45,17 @@ public final class ReportTable {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The last line when several domains were checked, since their reports scroll by one after
+   * another: how many are compliant, how many not, and how many could not be checked (their reasons
+   * went to standard error).
+   */
+  public static String summary(int compliant, int notCompliant, int cannotCheck, boolean colour) {
+    int domains = compliant + notCompliant + cannotCheck;
+    return bold(domains + " domains: " + compliant + " compliant, " + notCompliant + " not compliant, " + cannotCheck
+        + " could not be checked", colour) + System.lineSeparator();
   }
 
   /** The domain's own names form the first group; every other name (an MX host) its own. */

@@ -1,0 +1,171 @@
+package io.securemail.operator.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheus.PrometheusConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.compliance.ComplianceEngine;
+import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.FakeWorld;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The monitor's metrics over a domain's life: a verdict while checks complete, no verdict (but an
+ * ageing last-check timestamp) while they cannot, nothing once the domain is deleted.
+ */
+class ComplianceMetricsTest {
+
+  /** Now: the fake world's certificates are valid from the moment they were made. */
+  private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final MovableClock clock = new MovableClock(T0);
+  private final FakeWorld healthy = FakeWorld.compliantDomain("example.com", "mx1.example.com");
+  private final AtomicReference<FakeWorld> world = new AtomicReference<>(healthy);
+
+  private ComplianceMonitor monitor(MeterRegistry meters) {
+    ComplianceEngine engine = new ComplianceEngine(options -> world.get().create(options), clock);
+    return new ComplianceMonitor(engine, ComplianceOptions.defaults(), 1, meters, clock);
+  }
+
+  private static SecureMailDomain domain() {
+    SecureMailDomain domain = new SecureMailDomain();
+    domain.setMetadata(new ObjectMetaBuilder().withNamespace("mail").withName("example-com").withUid("uid-1")
+        .withGeneration(1L).build());
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain("example.com");
+    domain.setSpec(spec);
+    return domain;
+  }
+
+  private double lastCheck() {
+    return registry.get(ComplianceMetrics.LAST_CHECK).tags("namespace", "mail", "name", "example-com").gauge()
+        .value();
+  }
+
+  private int verdictSeries() {
+    return registry.find(ComplianceMetrics.CHECK_STATUS).gauges().size()
+        + registry.find(ComplianceMetrics.COMPLIANT).gauges().size();
+  }
+
+  @Test
+  void aCompletedCheckSetsTheVerdictAndTheTimeItCompleted() {
+    ComplianceMonitor monitor = monitor(registry);
+    assertThat(monitor.reconcile(domain()).conditionStatus()).isEqualTo("True");
+
+    assertThat(registry.get(ComplianceMetrics.COMPLIANT).tag("domain", "example.com").gauge().value()).isEqualTo(1);
+    assertThat(registry.get(ComplianceMetrics.CHECK_STATUS).tags("check", "dane.match").gauge().value()).isZero();
+    assertThat(lastCheck()).isEqualTo(T0.getEpochSecond());
+    assertThat(registry.get(ComplianceMetrics.LAST_CHECK).gauge().getId().getTags())
+        .extracting(tag -> tag.getKey()).containsExactlyInAnyOrder("namespace", "name");
+  }
+
+  @Test
+  void aCheckThatCannotRunTakesTheVerdictAwayAndLeavesTheLastCheckTimeAgeing() {
+    ComplianceMonitor monitor = monitor(registry);
+    monitor.reconcile(domain());
+    assertThat(verdictSeries()).isPositive();
+
+    world.set(new FakeWorld().resolverDown());
+    clock.move(Duration.ofMinutes(6));
+    assertThat(monitor.reconcile(domain()).reason()).isEqualTo("CannotCheck");
+
+    assertThat(verdictSeries()).isZero();
+    assertThat(lastCheck()).isEqualTo(T0.getEpochSecond());
+    assertThat(registry.find(ComplianceMetrics.CERTIFICATE_EXPIRY).gauges()).hasSize(1);
+
+    world.set(healthy);
+    clock.move(Duration.ofMinutes(6));
+    assertThat(monitor.reconcile(domain()).conditionStatus()).isEqualTo("True");
+    assertThat(registry.get(ComplianceMetrics.COMPLIANT).gauge().value()).isEqualTo(1);
+    assertThat(lastCheck()).isEqualTo(T0.plus(Duration.ofMinutes(12)).getEpochSecond());
+  }
+
+  @Test
+  void aDomainNeverCheckedSinceTheStartHasItsLastCheckAtZero() {
+    world.set(new FakeWorld().resolverDown());
+    monitor(registry).reconcile(domain());
+
+    assertThat(verdictSeries()).isZero();
+    assertThat(lastCheck()).isZero();
+  }
+
+  @Test
+  void aDomainTheReconcileNoLongerChecksLosesItsVerdictAndIsCheckedAtOnceWhenItIsBack() {
+    ComplianceMonitor monitor = monitor(registry);
+    monitor.reconcile(domain());
+
+    clock.move(Duration.ofSeconds(30));
+    monitor.notChecked(domain());
+    assertThat(verdictSeries()).isZero();
+    assertThat(lastCheck()).isEqualTo(T0.getEpochSecond());
+
+    assertThat(monitor.reconcile(domain()).conditionStatus()).as("checked again at once").isEqualTo("True");
+    assertThat(verdictSeries()).isPositive();
+    assertThat(lastCheck()).isEqualTo(T0.plusSeconds(30).getEpochSecond());
+  }
+
+  @Test
+  void aDeletedDomainTakesEverySeriesWithIt() {
+    ComplianceMonitor monitor = monitor(registry);
+    monitor.reconcile(domain());
+    monitor.forget(domain());
+
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).gauges()).isEmpty();
+    assertThat(registry.find(ComplianceMetrics.CERTIFICATE_EXPIRY).gauges()).isEmpty();
+    assertThat(registry.find(ComplianceMetrics.LAST_CHECK).gauges()).isEmpty();
+  }
+
+  @Test
+  void prometheusSeesTheNamesTheDocsAndAlertsUse() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    monitor(prometheus).reconcile(domain());
+
+    assertThat(prometheus.scrape())
+        .contains("securemail_compliance_last_check_timestamp_seconds{name=\"example-com\",namespace=\"mail\",} "
+            + (double) T0.getEpochSecond())
+        .contains("securemail_compliance_compliant{")
+        .contains("securemail_compliance_check_status{");
+  }
+
+  /** A clock the test moves on. */
+  private static final class MovableClock extends Clock {
+
+    private Instant now;
+
+    MovableClock(Instant start) {
+      now = start;
+    }
+
+    void move(Duration by) {
+      now = now.plus(by);
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}
