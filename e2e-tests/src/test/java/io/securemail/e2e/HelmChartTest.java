@@ -73,6 +73,10 @@ class HelmChartTest {
       "apiextensions.k8s.io|customresourcedefinitions|get",
       "cert-manager.io|clusterissuers|get");
 
+  /** The alerts of the chart's PrometheusRule. */
+  static final List<String> ALERTS = List.of("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
+      "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady");
+
   @TempDir
   Path temp;
 
@@ -325,8 +329,7 @@ class HelmChartTest {
     List<Map<String, Object>> alerts = rule.get("spec", "groups", 0, "rules");
     Map<String, String> exprs = alerts.stream()
         .collect(Collectors.toMap(a -> (String) a.get("alert"), a -> (String) a.get("expr")));
-    assertThat(exprs).containsOnlyKeys("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
-        "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady");
+    assertThat(exprs).containsOnlyKeys(ALERTS.toArray(String[]::new));
     // ConditionMetrics' gauges.
     assertThat(exprs.get("SecureMailDaneRolloverStuck")).isEqualTo("securemail_dane_rollover_stuck == 1");
     assertThat(exprs.get("SecureMailMtaNotReady")).isEqualTo("securemail_condition_status{condition=\"MtaReady\"} == 0");
@@ -354,6 +357,50 @@ class HelmChartTest {
     });
   }
 
+  @Test
+  void prometheusRuleWithLabelsParsesAndHasEveryAlertOnce() {
+    // kube-prometheus-stack selects rules by a label: the rule must render with labels set.
+    List<HasMetadata> objects = render("""
+        metrics:
+          prometheusRule: {enabled: true, labels: {release: kube-prometheus-stack, team: mail}}
+        """);
+    GenericKubernetesResource rule = generic(objects, "PrometheusRule");
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack")
+        .containsEntry("team", "mail")
+        .allSatisfy((key, value) -> assertThat(value).doesNotContain("alert"));
+    assertThat(rule.getAdditionalProperties()).containsOnlyKeys("spec");
+    List<Map<String, Object>> groups = rule.get("spec", "groups");
+    assertThat(groups).singleElement().satisfies(g -> assertThat(g).containsOnlyKeys("name", "rules"));
+    List<Map<String, Object>> alerts = rule.get("spec", "groups", 0, "rules");
+    assertThat(alerts).extracting(a -> (String) a.get("alert")).containsExactlyInAnyOrderElementsOf(ALERTS);
+
+    // The same without labels (the chart's default).
+    List<Map<String, Object>> unlabelled = generic(render("metrics: {prometheusRule: {enabled: true}}\n"),
+        "PrometheusRule").get("spec", "groups", 0, "rules");
+    assertThat(unlabelled).extracting(a -> (String) a.get("alert")).containsExactlyInAnyOrderElementsOf(ALERTS);
+  }
+
+  @Test
+  void serviceMonitorHonorsTheOperatorsNamespaceLabel() {
+    // The operator's series carry the domain's namespace as the label namespace; without
+    // honorLabels Prometheus would rename it to exported_namespace.
+    Map<String, Object> defaults = generic(render("metrics: {serviceMonitor: {enabled: true}}\n"), "ServiceMonitor")
+        .get("spec", "endpoints", 0);
+    assertThat(defaults).containsEntry("honorLabels", true).containsEntry("interval", "30s")
+        .doesNotContainKeys("scrapeTimeout", "relabelings");
+
+    Map<String, Object> set = generic(render("""
+        metrics:
+          serviceMonitor:
+            enabled: true
+            honorLabels: false
+            scrapeTimeout: 10s
+            relabelings: [{action: labeldrop, regex: pod}]
+        """), "ServiceMonitor").get("spec", "endpoints", 0);
+    assertThat(set).containsEntry("honorLabels", false).containsEntry("scrapeTimeout", "10s")
+        .containsEntry("relabelings", List.of(Map.of("action", "labeldrop", "regex", "pod")));
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = ';', quoteCharacter = '"', value = {
       "replicas: -1;                          replicas",
@@ -374,6 +421,8 @@ class HelmChartTest {
       "watchNamespaces: [Team_A];             watchNamespaces",
       "securityContext: {runAsUser: 0};       runAsUser",
       "metrics: {serviceMonitor: {enabled: true, interval: often}}; interval",
+      "metrics: {serviceMonitor: {honorLabels: 'yes'}}; honorLabels",
+      "metrics: {serviceMonitor: {scrapeTimeout: soon}}; scrapeTimeout",
   })
   void invalidValuesFailWithTheSchemasMessage(String values, String field) {
     assertThatThrownBy(() -> render(values + "\n"))
