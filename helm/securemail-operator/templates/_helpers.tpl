@@ -37,6 +37,15 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- end }}
 
+{{/*
+The labels of the operator's own objects (its Deployment and Pods, ServiceAccount, RBAC, policies
+and monitoring objects). The metrics Service is component metrics, the helm test Pod test.
+*/}}
+{{- define "securemail-operator.operatorLabels" -}}
+{{ include "securemail-operator.labels" . }}
+app.kubernetes.io/component: operator
+{{- end }}
+
 {{- define "securemail-operator.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "securemail-operator.fullname" .) .Values.serviceAccount.name }}
@@ -60,11 +69,16 @@ One of the project's images, <image.registry>/<name>:<tag>. Call with (list . "n
 {{- printf "%s/%s:%s" $root.Values.image.registry (index . 1) (include "securemail-operator.imageTag" $root) }}
 {{- end }}
 
+{{/*
+The operator image: <repository>@<image.digest> when a digest is set (the tag is then not used),
+else <repository>:<tag>; the repository is image.repository or <image.registry>/securemail-operator.
+*/}}
 {{- define "securemail-operator.image" -}}
-{{- if .Values.image.repository }}
-{{- printf "%s:%s" .Values.image.repository (include "securemail-operator.imageTag" .) }}
+{{- $repository := .Values.image.repository | default (printf "%s/securemail-operator" .Values.image.registry) }}
+{{- if .Values.image.digest }}
+{{- printf "%s@%s" $repository .Values.image.digest }}
 {{- else }}
-{{- include "securemail-operator.projectImage" (list . "securemail-operator") }}
+{{- printf "%s:%s" $repository (include "securemail-operator.imageTag" .) }}
 {{- end }}
 {{- end }}
 

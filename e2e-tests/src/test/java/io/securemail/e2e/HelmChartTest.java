@@ -10,25 +10,31 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.securemail.lab.cluster.ChartRbac;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import org.junit.jupiter.api.Test;
@@ -72,6 +78,16 @@ class HelmChartTest {
   static final Set<String> CLUSTER_RULES = rules(
       "apiextensions.k8s.io|customresourcedefinitions|get",
       "cert-manager.io|clusterissuers|get");
+
+  /** The alerts of the chart's PrometheusRule. */
+  static final List<String> ALERTS = List.of("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
+      "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady",
+      "SecureMailComplianceStale", "SecureMailOperatorDown");
+
+  static final String RUNBOOKS = "https://github.com/securemail/securemail-operator/blob/main/docs/";
+
+  static final String HOOK = "helm.sh/hook";
+  static final String RENAMED_HOOK = "test.securemail.io/hook";
 
   @TempDir
   Path temp;
@@ -141,6 +157,8 @@ class HelmChartTest {
     assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
         "ServiceAccount/securemail-operator",
         "ClusterRole/securemail-operator",
+        "ClusterRole/securemail-operator-view",
+        "ClusterRole/securemail-operator-edit",
         "ClusterRoleBinding/securemail-operator",
         "Role/securemail-operator-leader-election",
         "RoleBinding/securemail-operator-leader-election",
@@ -160,7 +178,7 @@ class HelmChartTest {
 
   @Test
   void clusterRoleGrantsExactlyWhatTheOperatorUses() {
-    ClusterRole role = one(render(""), ClusterRole.class);
+    ClusterRole role = operatorClusterRole(render(""));
     Set<String> expected = new TreeSet<>(NAMESPACED_RULES);
     expected.addAll(CLUSTER_RULES);
     assertThat(flatten(role.getRules())).isEqualTo(expected);
@@ -294,8 +312,9 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("team-a Role/securemail-operator -> securemail-system/securemail-operator",
             "team-b Role/securemail-operator -> securemail-system/securemail-operator");
 
-    assertThat(all(objects, ClusterRole.class)).singleElement()
-        .satisfies(c -> assertThat(flatten(c.getRules())).isEqualTo(CLUSTER_RULES));
+    assertThat(flatten(operatorClusterRole(objects).getRules())).isEqualTo(CLUSTER_RULES);
+    assertThat(all(objects, ClusterRole.class)).extracting(c -> c.getMetadata().getName())
+        .containsExactlyInAnyOrder("securemail-operator", "securemail-operator-view", "securemail-operator-edit");
     assertThat(env(container(objects)))
         .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES", "team-a,team-b");
   }
@@ -325,8 +344,7 @@ class HelmChartTest {
     List<Map<String, Object>> alerts = rule.get("spec", "groups", 0, "rules");
     Map<String, String> exprs = alerts.stream()
         .collect(Collectors.toMap(a -> (String) a.get("alert"), a -> (String) a.get("expr")));
-    assertThat(exprs).containsOnlyKeys("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
-        "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady");
+    assertThat(exprs).containsOnlyKeys(ALERTS.toArray(String[]::new));
     // ConditionMetrics' gauges.
     assertThat(exprs.get("SecureMailDaneRolloverStuck")).isEqualTo("securemail_dane_rollover_stuck == 1");
     assertThat(exprs.get("SecureMailMtaNotReady")).isEqualTo("securemail_condition_status{condition=\"MtaReady\"} == 0");
@@ -338,8 +356,10 @@ class HelmChartTest {
         .isEqualTo("securemail_certificate_expiry_timestamp_seconds - time() < 14 * 86400");
     assertThat(alerts).filteredOn(a -> a.get("alert").equals("SecureMailDomainNotCompliant"))
         .singleElement().satisfies(a -> assertThat(a.get("for")).isEqualTo("15m"));
-    assertThat(alerts).allSatisfy(a -> assertThat(((Map<?, ?>) a.get("annotations")).get("summary").toString())
-        .contains("{{ $labels."));
+    // Per-domain alerts name the domain; SecureMailOperatorDown has no domain (absent() has no labels).
+    assertThat(alerts).filteredOn(a -> !a.get("alert").equals("SecureMailOperatorDown"))
+        .allSatisfy(a -> assertThat(((Map<?, ?>) a.get("annotations")).get("summary").toString())
+            .contains("{{ $labels."));
 
     NetworkPolicy policy = one(objects, NetworkPolicy.class);
     assertThat(policy.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
@@ -347,11 +367,396 @@ class HelmChartTest {
     policy.getSpec().getEgress().forEach(e -> e.getPorts().forEach(p ->
         egress.add(p.getProtocol() + "/" + (p.getPort().getIntVal() != null ? p.getPort().getIntVal() : p.getPort().getStrVal()))));
     assertThat(egress).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/25", "TCP/443", "TCP/6443");
-    assertThat(policy.getSpec().getIngress()).singleElement().satisfies(i -> {
-      assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
-      assertThat(i.getFrom()).singleElement().satisfies(f -> assertThat(f.getNamespaceSelector().getMatchLabels())
-          .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+    assertThat(policy.getSpec().getIngress()).hasSize(2).allSatisfy(i ->
+        assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http")));
+    // Prometheus, from the monitoring namespace.
+    assertThat(policy.getSpec().getIngress().get(0).getFrom()).singleElement()
+        .satisfies(f -> assertThat(f.getNamespaceSelector().getMatchLabels())
+            .containsEntry("kubernetes.io/metadata.name", "monitoring"));
+    // helm test's Pod, from the release namespace (helmTestAsksTheOperatorsReadinessThroughTheMetricsService).
+    assertThat(policy.getSpec().getIngress().get(1).getFrom()).singleElement().satisfies(f -> {
+      assertThat(f.getNamespaceSelector()).isNull();
+      assertThat(f.getPodSelector().getMatchLabels()).containsOnly(Map.entry("app.kubernetes.io/instance", RELEASE),
+          Map.entry("app.kubernetes.io/component", "test"));
     });
+  }
+
+  @Test
+  void prometheusRuleWithLabelsParsesAndHasEveryAlertOnce() {
+    // kube-prometheus-stack selects rules by a label: the rule must render with labels set.
+    List<HasMetadata> objects = render("""
+        metrics:
+          prometheusRule: {enabled: true, labels: {release: kube-prometheus-stack, team: mail}}
+        """);
+    GenericKubernetesResource rule = generic(objects, "PrometheusRule");
+    assertThat(rule.getMetadata().getLabels()).containsEntry("release", "kube-prometheus-stack")
+        .containsEntry("team", "mail").containsEntry("app.kubernetes.io/component", "operator")
+        .allSatisfy((key, value) -> assertThat(value).doesNotContain("alert"));
+    assertThat(rule.getAdditionalProperties()).containsOnlyKeys("spec");
+    List<Map<String, Object>> groups = rule.get("spec", "groups");
+    assertThat(groups).singleElement().satisfies(g -> assertThat(g).containsOnlyKeys("name", "rules"));
+    List<Map<String, Object>> alerts = rule.get("spec", "groups", 0, "rules");
+    assertThat(alerts).extracting(a -> (String) a.get("alert")).containsExactlyInAnyOrderElementsOf(ALERTS);
+
+    // The same without labels (the chart's default).
+    List<Map<String, Object>> unlabelled = generic(render("metrics: {prometheusRule: {enabled: true}}\n"),
+        "PrometheusRule").get("spec", "groups", 0, "rules");
+    assertThat(unlabelled).extracting(a -> (String) a.get("alert")).containsExactlyInAnyOrderElementsOf(ALERTS);
+  }
+
+  @Test
+  void serviceMonitorHonorsTheOperatorsNamespaceLabel() {
+    // The operator's series carry the domain's namespace as the label namespace; without
+    // honorLabels Prometheus would rename it to exported_namespace.
+    Map<String, Object> defaults = generic(render("metrics: {serviceMonitor: {enabled: true}}\n"), "ServiceMonitor")
+        .get("spec", "endpoints", 0);
+    assertThat(defaults).containsEntry("honorLabels", true).containsEntry("interval", "30s")
+        .doesNotContainKeys("scrapeTimeout", "relabelings");
+
+    Map<String, Object> set = generic(render("""
+        metrics:
+          serviceMonitor:
+            enabled: true
+            honorLabels: false
+            scrapeTimeout: 10s
+            relabelings: [{action: labeldrop, regex: pod}]
+        """), "ServiceMonitor").get("spec", "endpoints", 0);
+    assertThat(set).containsEntry("honorLabels", false).containsEntry("scrapeTimeout", "10s")
+        .containsEntry("relabelings", List.of(Map.of("action", "labeldrop", "regex", "pod")));
+  }
+
+  @Test
+  void everyAlertHasAForAndARunbookSectionInTheDocs() throws IOException {
+    List<Map<String, Object>> alerts = generic(render("metrics: {prometheusRule: {enabled: true}}\n"),
+        "PrometheusRule").get("spec", "groups", 0, "rules");
+    assertThat(alerts).hasSize(ALERTS.size());
+    for (Map<String, Object> alert : alerts) {
+      assertThat(alert.get("for")).as("for of %s", alert.get("alert")).asString().matches("[0-9]+[smhd]");
+      String url = (String) ((Map<?, ?>) alert.get("annotations")).get("runbook_url");
+      assertThat(url).as("runbook_url of %s", alert.get("alert")).startsWith(RUNBOOKS).contains("#");
+      // The page exists and has a heading with that anchor (GitHub's: lower case, punctuation dropped).
+      String page = url.substring(RUNBOOKS.length(), url.indexOf('#'));
+      String anchor = url.substring(url.indexOf('#') + 1);
+      Path doc = REPO.resolve("docs").resolve(page);
+      assertThat(doc).as("runbook page of %s", alert.get("alert")).isRegularFile();
+      assertThat(Files.readAllLines(doc).stream().filter(l -> l.startsWith("#")).map(HelmChartTest::githubAnchor))
+          .as("headings of %s", page).contains(anchor);
+    }
+    assertThat(alerts).filteredOn(a -> a.get("alert").equals("SecureMailTlsaMismatch")).singleElement()
+        .satisfies(a -> assertThat(((Map<?, ?>) a.get("annotations")).get("runbook_url"))
+            .isEqualTo(RUNBOOKS + "compliance.md#danematch"));
+
+    // Another base (a mirror, a release tag), with or without the trailing slash.
+    for (String base : List.of("https://git.example/mail/securemail/src/tag/v1/docs",
+        "https://git.example/mail/securemail/src/tag/v1/docs/")) {
+      List<Map<String, Object>> moved = generic(render("metrics: {prometheusRule: {enabled: true, runbookBaseUrl: \""
+          + base + "\"}}\n"), "PrometheusRule").get("spec", "groups", 0, "rules");
+      assertThat(moved).allSatisfy(a -> assertThat(((Map<?, ?>) a.get("annotations")).get("runbook_url")).asString()
+          .startsWith("https://git.example/mail/securemail/src/tag/v1/docs/").doesNotContain("docs//"));
+    }
+  }
+
+  @Test
+  void operatorDownAndStaleComplianceAlerts() {
+    List<HasMetadata> objects = render("metrics: {prometheusRule: {enabled: true}}\n");
+    Map<String, Map<String, Object>> alerts = alerts(objects);
+    // Prometheus Operator names a ServiceMonitor target's job after the Service.
+    String service = objects.stream().filter(o -> o.getKind().equals("Service")).findFirst().orElseThrow()
+        .getMetadata().getName();
+    assertThat(alerts.get("SecureMailOperatorDown")).containsEntry("expr",
+        "absent(up{job=\"" + service + "\", namespace=\"" + NAMESPACE + "\"} == 1)").containsEntry("for", "5m");
+    assertThat(map(alerts.get("SecureMailOperatorDown").get("labels")))
+        .containsEntry("severity", "critical").containsEntry("namespace", NAMESPACE);
+    // 3 x the default compliance interval (5m) = 30m = 1800 s.
+    assertThat(alerts.get("SecureMailComplianceStale")).containsEntry("expr",
+            "time() - max by (namespace, name) (securemail_compliance_last_check_timestamp_seconds) > 1800")
+        .containsEntry("for", "5m");
+
+    Map<String, Map<String, Object>> set = alerts(render("""
+        metrics:
+          prometheusRule:
+            enabled: true
+            complianceStaleAfter: 3h
+            complianceStaleFor: 10m
+            operatorDownFor: 2m
+            certificateExpiringFor: 2h
+            daneRolloverStuckFor: 30m
+            mtaNotReadyFor: 1h
+        """));
+    assertThat(set.get("SecureMailComplianceStale")).containsEntry("for", "10m").extractingByKey("expr").asString()
+        .endsWith("> 10800");
+    assertThat(set.get("SecureMailOperatorDown")).containsEntry("for", "2m");
+    assertThat(set.get("SecureMailCertificateExpiring")).containsEntry("for", "2h");
+    assertThat(set.get("SecureMailDaneRolloverStuck")).containsEntry("for", "30m");
+    assertThat(set.get("SecureMailMtaNotReady")).containsEntry("for", "1h");
+    assertThat(map(set.get("SecureMailMtaNotReady").get("annotations"))).extractingByKey("description")
+        .asString().contains("False for 1h");
+
+    // A stopped operator (replicas: 0) is not down.
+    assertThat(alerts(render("replicas: 0\nmetrics: {prometheusRule: {enabled: true}}\n")))
+        .doesNotContainKey("SecureMailOperatorDown").containsKey("SecureMailComplianceStale");
+  }
+
+  @Test
+  void aggregatedClusterRolesLetViewAndEditUsersWorkWithDomains() {
+    List<HasMetadata> objects = render("");
+    ClusterRole view = named(objects, ClusterRole.class, "securemail-operator-view");
+    assertThat(view.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    assertThat(flatten(view.getRules())).isEqualTo(rules("securemail.io|securemaildomains|get,list,watch"));
+    ClusterRole edit = named(objects, ClusterRole.class, "securemail-operator-edit");
+    assertThat(edit.getMetadata().getLabels()).doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
+        .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
+    assertThat(flatten(edit.getRules())).isEqualTo(
+        rules("securemail.io|securemaildomains|get,list,watch,create,update,patch,delete,deletecollection"));
+    // For people only: no binding of the chart names them, and the operator's own roles aggregate nothing.
+    assertThat(all(objects, ClusterRoleBinding.class)).extracting(b -> b.getRoleRef().getName())
+        .containsExactly("securemail-operator");
+    assertThat(all(objects, RoleBinding.class)).extracting(b -> b.getRoleRef().getName())
+        .doesNotContain("securemail-operator-view", "securemail-operator-edit");
+    assertThat(operatorClusterRole(objects).getMetadata().getLabels().keySet())
+        .noneMatch(k -> k.startsWith("rbac.authorization.k8s.io/aggregate-to-"));
+    // The lab installs the RBAC bound to the operator's ServiceAccount, which RbacAuditTest measures.
+    assertThat(ChartRbac.boundToTheServiceAccount(objects.stream()
+            .filter(o -> o.getKind().equals("ServiceAccount") || o.getKind().contains("Role")).toList()))
+        .extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactlyInAnyOrder(
+            "ServiceAccount/securemail-operator", "ClusterRole/securemail-operator",
+            "ClusterRoleBinding/securemail-operator", "Role/securemail-operator-leader-election",
+            "RoleBinding/securemail-operator-leader-election");
+
+    assertThat(all(render("rbac: {aggregateClusterRoles: false}\n"), ClusterRole.class))
+        .extracting(c -> c.getMetadata().getName()).containsExactly("securemail-operator");
+    assertThat(all(render("rbac: {create: false}\n"), ClusterRole.class)).isEmpty();
+    assertThat(all(render("watchNamespaces: [team-a]\n"), ClusterRole.class))
+        .extracting(c -> c.getMetadata().getName())
+        .contains("securemail-operator-view", "securemail-operator-edit");
+  }
+
+  @Test
+  void podDisruptionBudgetOnlyWhenEnabledWithSeveralReplicas() {
+    assertThat(render("replicas: 2\n")).noneMatch(o -> o.getKind().equals("PodDisruptionBudget"));
+    // One replica: a budget would block every node drain.
+    assertThat(render("podDisruptionBudget: {enabled: true}\n"))
+        .noneMatch(o -> o.getKind().equals("PodDisruptionBudget"));
+
+    List<HasMetadata> objects = render("replicas: 2\npodDisruptionBudget: {enabled: true}\n");
+    PodDisruptionBudget pdb = one(objects, PodDisruptionBudget.class);
+    assertThat(pdb.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(pdb.getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    assertThat(pdb.getSpec().getMaxUnavailable()).isNull();
+    assertThat(pdb.getSpec().getSelector().getMatchLabels())
+        .isEqualTo(one(objects, Deployment.class).getSpec().getSelector().getMatchLabels());
+
+    PodDisruptionBudget percent = one(render("replicas: 3\npodDisruptionBudget: {enabled: true, minAvailable: \"50%\"}\n"),
+        PodDisruptionBudget.class);
+    assertThat(percent.getSpec().getMinAvailable().getStrVal()).isEqualTo("50%");
+    PodDisruptionBudget max = one(render("replicas: 3\npodDisruptionBudget: {enabled: true, maxUnavailable: 1}\n"),
+        PodDisruptionBudget.class);
+    assertThat(max.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
+    assertThat(max.getSpec().getMinAvailable()).isNull();
+  }
+
+  @Test
+  void topologySpreadConstraintsArePassedThrough() {
+    assertThat(one(render(""), Deployment.class).getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+        .isNullOrEmpty();
+    Deployment deployment = one(render("""
+        replicas: 2
+        topologySpreadConstraints:
+          - maxSkew: 1
+            topologyKey: topology.kubernetes.io/zone
+            whenUnsatisfiable: ScheduleAnyway
+            labelSelector: {matchLabels: {app.kubernetes.io/name: securemail-operator}}
+        """), Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints()).singleElement()
+        .satisfies(c -> {
+          assertThat(c.getMaxSkew()).isEqualTo(1);
+          assertThat(c.getTopologyKey()).isEqualTo("topology.kubernetes.io/zone");
+          assertThat(c.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+          assertThat(c.getLabelSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name", "securemail-operator");
+        });
+  }
+
+  @Test
+  void imageDigestPinsTheOperatorImage() {
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    List<HasMetadata> pinned = render("image: {digest: \"" + digest + "\"}\n");
+    assertThat(container(pinned).getImage()).isEqualTo("ghcr.io/securemail/securemail-operator@" + digest);
+    // The digest is the operator image's only; the other two keep their references.
+    assertThat(env(container(pinned)))
+        .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:" + VERSION)
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE", "ghcr.io/securemail/securemail-policy-server:" + VERSION);
+    assertThat(container(render("image: {repository: registry.example/team/operator, tag: \"2.0\", digest: \""
+        + digest + "\"}\n")).getImage()).isEqualTo("registry.example/team/operator@" + digest);
+    assertThat(container(render("image: {registry: registry.example/mail, digest: \"" + digest + "\"}\n")).getImage())
+        .isEqualTo("registry.example/mail/securemail-operator@" + digest);
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void chartMetadataForHelmAndArtifactHub() throws IOException {
+    Map<String, Object> chart = Serialization.unmarshal(Files.readString(CHART.resolve("Chart.yaml")), Map.class);
+    // The lab's API server (1.20.2) is the oldest Kubernetes the project runs on.
+    assertThat(chart).containsEntry("kubeVersion", ">=1.20.0-0")
+        .containsEntry("home", "https://github.com/securemail/securemail-operator")
+        .containsEntry("sources", List.of("https://github.com/securemail/securemail-operator"));
+    Map<String, String> annotations = (Map<String, String>) chart.get("annotations");
+    assertThat(annotations).containsEntry("artifacthub.io/license", "Apache-2.0")
+        .containsEntry("artifacthub.io/operator", "true");
+
+    // The images are the three the chart runs with its defaults, tagged with the appVersion.
+    List<Map<String, String>> images = Serialization.unmarshal(annotations.get("artifacthub.io/images"), List.class);
+    Container operator = container(render(""));
+    assertThat(images).extracting(i -> i.get("image")).containsExactlyInAnyOrder(operator.getImage(),
+        env(operator).get("SECUREMAIL_MTA_IMAGE"), env(operator).get("SECUREMAIL_MTASTS_IMAGE"));
+    assertThat(images).allSatisfy(i -> assertThat(i.get("image")).endsWith(":" + VERSION));
+
+    // The CRD the chart installs ...
+    Map<String, Object> crd = Serialization.unmarshal(
+        Files.readString(CHART.resolve("crds").resolve(GeneratedCrdTest.CRD)), Map.class);
+    Map<?, ?> spec = (Map<?, ?>) crd.get("spec");
+    String version = (String) ((Map<?, ?>) ((List<?>) spec.get("versions")).get(0)).get("name");
+    List<Map<String, Object>> crds = Serialization.unmarshal(annotations.get("artifacthub.io/crds"), List.class);
+    assertThat(crds).singleElement().satisfies(c -> {
+      assertThat(c).containsEntry("kind", ((Map<?, ?>) spec.get("names")).get("kind"))
+          .containsEntry("version", version)
+          .containsEntry("name", ((Map<?, ?>) crd.get("metadata")).get("name"))
+          .containsKeys("displayName", "description");
+    });
+    // ... and its example: examples/minimal.yaml, which ExamplesTest applies to an API server.
+    List<Map<String, Object>> examples = Serialization.unmarshal(annotations.get("artifacthub.io/crdsExamples"),
+        List.class);
+    Map<String, Object> minimal = Serialization.unmarshal(Files.readString(REPO.resolve("examples/minimal.yaml")),
+        Map.class);
+    assertThat(examples).containsExactly(minimal);
+    assertThat(minimal).containsEntry("apiVersion", spec.get("group") + "/" + version);
+  }
+
+  @Test
+  void helmTestAsksTheOperatorsReadinessThroughTheMetricsService() throws IOException {
+    // The Pod is a test hook: `helm test` runs it, `helm install` does not create it.
+    assertThat(render("")).noneMatch(o -> o.getKind().equals("Pod"));
+    List<HasMetadata> objects = renderWithTestHooks("");
+    Pod pod = one(objects, Pod.class);
+    assertThat(pod.getMetadata().getAnnotations()).containsEntry(RENAMED_HOOK, "test");
+    assertThat(pod.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
+    assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+    assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+    assertThat(pod.getSpec().getActiveDeadlineSeconds()).isPositive();
+
+    // The operator image (bash and its /dev/tcp; the image has no curl) and its pull settings.
+    Container test = pod.getSpec().getContainers().get(0);
+    assertThat(pod.getSpec().getContainers()).hasSize(1);
+    assertThat(test.getImage()).isEqualTo(container(objects).getImage());
+    assertThat(test.getCommand()).containsExactly("bash", "-c");
+    String script = test.getArgs().get(0);
+    Service service = one(objects, Service.class);
+    String address = service.getMetadata().getName() + "." + NAMESPACE + ".svc";
+    assertThat(script).contains("/dev/tcp/" + address + "/" + service.getSpec().getPorts().get(0).getPort())
+        .contains("GET /q/health/ready HTTP/1.1").contains("Host: " + address).contains(" 200");
+    assertThat(container(objects).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
+
+    // Restricted, like the operator's Pod.
+    assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(185L);
+    assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    var security = test.getSecurityContext();
+    assertThat(security.getRunAsNonRoot()).isTrue();
+    assertThat(security.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(security.getReadOnlyRootFilesystem()).isTrue();
+    assertThat(security.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(security.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(security.getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(test.getResources().getLimits()).containsKey("memory");
+
+    // Neither the metrics Service nor the operator's NetworkPolicy selects it.
+    assertThat(pod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/component", "test")
+        .containsEntry("app.kubernetes.io/instance", RELEASE);
+    assertThat(pod.getMetadata().getLabels().entrySet().containsAll(service.getSpec().getSelector().entrySet()))
+        .as("the metrics Service's selector %s matches the test Pod", service.getSpec().getSelector()).isFalse();
+
+    // Another port, digest and pull secret follow the values.
+    String digest = "sha256:" + "0123456789abcdef".repeat(4);
+    Pod set = one(renderWithTestHooks("""
+        metrics: {service: {port: 9090}}
+        image: {digest: "%s", pullPolicy: Never}
+        imagePullSecrets: [{name: regcred}]
+        """.formatted(digest)), Pod.class);
+    assertThat(set.getSpec().getContainers().get(0).getArgs().get(0)).contains("/dev/tcp/" + address + "/9090");
+    assertThat(set.getSpec().getContainers().get(0).getImage()).endsWith("@" + digest);
+    assertThat(set.getSpec().getContainers().get(0).getImagePullPolicy()).isEqualTo("Never");
+    assertThat(set.getSpec().getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");
+  }
+
+  @Test
+  void logFormatTextOrJson() throws IOException {
+    // The operator's application.properties: text by default, with the reconciled resource from
+    // the Java Operator SDK's MDC; JSON only when the chart asks for it.
+    String properties = Files.readString(REPO.resolve("operator/src/main/resources/application.properties"));
+    assertThat(properties).contains("quarkus.log.console.json.enabled=false")
+        .containsPattern("(?m)^quarkus\\.log\\.console\\.format=.*%X\\{resource\\.namespace\\}.*%X\\{resource\\.name\\}");
+
+    assertThat(env(container(render("")))).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+    assertThat(env(container(render("logFormat: text\n")))).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+    assertThat(env(container(render("logFormat: json\n")))).containsEntry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "true");
+  }
+
+  @Test
+  void theOperatorsObjectsAreComponentOperator() {
+    List<HasMetadata> objects = render("""
+        replicas: 2
+        podDisruptionBudget: {enabled: true}
+        metrics:
+          serviceMonitor: {enabled: true}
+          prometheusRule: {enabled: true}
+        networkPolicy: {enabled: true}
+        """);
+    assertThat(objects).filteredOn(o -> !o.getKind().equals("Service")).hasSizeGreaterThan(10)
+        .allSatisfy(o -> assertThat(o.getMetadata().getLabels()).as(o.getKind() + "/" + o.getMetadata().getName())
+            .containsEntry("app.kubernetes.io/component", "operator"));
+    assertThat(one(objects, Service.class).getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "metrics");
+    Deployment deployment = one(objects, Deployment.class);
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .containsEntry("app.kubernetes.io/component", "operator");
+    // The selector stays as it was: a Deployment's selector cannot change on upgrade.
+    assertThat(deployment.getSpec().getSelector().getMatchLabels()).containsOnlyKeys("app.kubernetes.io/name",
+        "app.kubernetes.io/instance");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void everyValueHasASchemaEntryAndARowInTheReadme() throws IOException {
+    Map<String, Object> values = Serialization.unmarshal(Files.readString(CHART.resolve("values.yaml")), Map.class);
+    Map<String, Object> schema = Serialization.unmarshal(Files.readString(CHART.resolve("values.schema.json")),
+        Map.class);
+    String readme = Files.readString(REPO.resolve("helm/README.md"));
+    Set<String> rows = readme.lines().filter(l -> l.startsWith("| `"))
+        .map(l -> l.substring(3, l.indexOf('`', 3))).collect(Collectors.toSet());
+    List<String> undocumented = new ArrayList<>();
+    documented("", values, schema, readme, rows, undocumented);
+    assertThat(undocumented).as("values without a schema entry or without a row in helm/README.md").isEmpty();
+  }
+
+  /** Walks values.yaml along the schema: each value is in the schema and named in the README's table. */
+  @SuppressWarnings("unchecked")
+  private static void documented(String path, Map<String, Object> values, Map<String, Object> schema, String readme,
+      Set<String> rows, List<String> undocumented) {
+    Map<String, Object> properties = (Map<String, Object>) schema.get("properties");
+    for (Map.Entry<String, Object> value : values.entrySet()) {
+      String key = path.isEmpty() ? value.getKey() : path + "." + value.getKey();
+      Map<String, Object> property = properties == null ? null : (Map<String, Object>) properties.get(value.getKey());
+      if (property == null) {
+        undocumented.add(key + " (schema)");
+      } else if (value.getValue() instanceof Map<?, ?> nested && !nested.isEmpty() && property.containsKey("properties")
+          && !rows.contains(key)) {
+        documented(key, (Map<String, Object>) nested, property, readme, rows, undocumented);
+      } else if (!readme.contains("`" + key + "`")) {
+        undocumented.add(key + " (README)");
+      }
+    }
   }
 
   @ParameterizedTest(name = "{0}")
@@ -374,6 +779,17 @@ class HelmChartTest {
       "watchNamespaces: [Team_A];             watchNamespaces",
       "securityContext: {runAsUser: 0};       runAsUser",
       "metrics: {serviceMonitor: {enabled: true, interval: often}}; interval",
+      "metrics: {serviceMonitor: {honorLabels: 'yes'}}; honorLabels",
+      "metrics: {serviceMonitor: {scrapeTimeout: soon}}; scrapeTimeout",
+      "metrics: {prometheusRule: {complianceStaleAfter: 1h30m}}; complianceStaleAfter",
+      "metrics: {prometheusRule: {operatorDownFor: never}}; operatorDownFor",
+      "metrics: {prometheusRule: {runbookBaseUrl: 'docs/'}}; runbookBaseUrl",
+      "image: {digest: 'sha256:0123'};        digest",
+      "rbac: {aggregateClusterRoles: 'true'}; aggregateClusterRoles",
+      "logFormat: yaml;                       logFormat",
+      "podDisruptionBudget: {enabled: true, minAvailable: 0}; minAvailable",
+      "podDisruptionBudget: {enabled: true, maxUnavailable: 'half'}; maxUnavailable",
+      "topologySpreadConstraints: [{maxSkew: 1}]; topologySpreadConstraints",
   })
   void invalidValuesFailWithTheSchemasMessage(String values, String field) {
     assertThatThrownBy(() -> render(values + "\n"))
@@ -419,6 +835,36 @@ class HelmChartTest {
     }
   }
 
+  /**
+   * helm template with test hooks: Helm's library renders the release's manifest without hooks, so
+   * this renders a copy of the chart whose templates/tests have their helm.sh/hook annotations renamed
+   * to {@link #RENAMED_HOOK} (and so are rendered like any other object).
+   */
+  private List<HasMetadata> renderWithTestHooks(String values) throws IOException {
+    Path copy = temp.resolve("chart-with-test-hooks");
+    if (!Files.exists(copy)) {
+      try (Stream<Path> files = Files.walk(CHART)) {
+        for (Path source : files.toList()) {
+          Path target = copy.resolve(CHART.relativize(source).toString());
+          if (Files.isDirectory(source)) {
+            Files.createDirectories(target);
+          } else if (CHART.relativize(source).startsWith("templates/tests")) {
+            Files.writeString(target, Files.readString(source).replace(HOOK, RENAMED_HOOK));
+          } else {
+            Files.copy(source, target);
+          }
+        }
+      }
+    }
+    TemplateCommand template = new Helm(copy).template().withName(RELEASE).withNamespace(NAMESPACE);
+    if (!values.isBlank()) {
+      Path file = Files.createTempFile(temp, "values", ".yaml");
+      Files.writeString(file, values);
+      template = template.withValuesFile(file);
+    }
+    return parse(template.call());
+  }
+
   static List<HasMetadata> parse(String manifests) {
     List<HasMetadata> objects = new ArrayList<>();
     for (String document : manifests.split("(?m)^---\\s*$")) {
@@ -427,6 +873,38 @@ class HelmChartTest {
       }
     }
     return objects;
+  }
+
+  /** The ClusterRole the chart binds to the operator's ServiceAccount. */
+  private static ClusterRole operatorClusterRole(List<HasMetadata> objects) {
+    ClusterRoleBinding binding = one(objects, ClusterRoleBinding.class);
+    assertThat(binding.getSubjects()).extracting(s -> s.getKind() + " " + s.getNamespace() + "/" + s.getName())
+        .containsExactly("ServiceAccount " + NAMESPACE + "/securemail-operator");
+    return named(objects, ClusterRole.class, binding.getRoleRef().getName());
+  }
+
+  private static <T extends HasMetadata> T named(List<HasMetadata> objects, Class<T> type, String name) {
+    List<T> found = all(objects, type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+    assertThat(found).as("%s/%s", type.getSimpleName(), name).hasSize(1);
+    return found.get(0);
+  }
+
+  /** The PrometheusRule's alerts by name. */
+  private static Map<String, Map<String, Object>> alerts(List<HasMetadata> objects) {
+    List<Map<String, Object>> rules = generic(objects, "PrometheusRule").get("spec", "groups", 0, "rules");
+    return rules.stream().collect(Collectors.toMap(a -> (String) a.get("alert"), a -> a));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object value) {
+    assertThat(value).isInstanceOf(Map.class);
+    return (Map<String, Object>) value;
+  }
+
+  /** GitHub's anchor of a Markdown heading: lower case, punctuation dropped, spaces as hyphens. */
+  static String githubAnchor(String heading) {
+    return heading.replaceFirst("^#+\\s*", "").trim().toLowerCase(Locale.ROOT)
+        .replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-');
   }
 
   private static <T> T one(List<HasMetadata> objects, Class<T> type) {

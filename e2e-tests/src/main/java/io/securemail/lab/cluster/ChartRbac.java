@@ -7,6 +7,10 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.RoleRef;
+import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.support.JvmSignals;
@@ -15,14 +19,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * The Helm chart's ServiceAccount and RBAC, installed into the lab's API server as {@code helm install}
- * would (rendered by Helm's own library), and a kubeconfig holding a token of that ServiceAccount. The
- * lab's operator runs with it, so the real API server enforces the chart's rules on every call the
- * end-to-end tests make the operator do.
+ * The Helm chart's ServiceAccount and the RBAC it binds to it, installed into the lab's API server as
+ * {@code helm install} would (rendered by Helm's own library), and a kubeconfig holding a token of
+ * that ServiceAccount. The lab's operator runs with it, so the real API server enforces the chart's
+ * rules on every call the end-to-end tests make the operator do. Roles the chart makes for people
+ * (the view and edit ClusterRoles aggregated into Kubernetes' user roles) are bound to nobody here
+ * and are not installed: what is installed is exactly what the operator may do.
  */
 public final class ChartRbac {
 
@@ -48,16 +55,19 @@ public final class ChartRbac {
     String manifests = new Helm(chart).template().withName(RELEASE).withNamespace(NAMESPACE).call();
     // Loading Helm's Go library takes SIGINT and SIGTERM from the JVM; the lab's shutdown needs them.
     JvmSignals.restore();
-    List<HasMetadata> installed = new ArrayList<>();
-    ServiceAccount account = null;
+    List<HasMetadata> rbac = new ArrayList<>();
     for (String document : manifests.split("(?m)^---\\s*$")) {
       if (document.lines().noneMatch(l -> l.startsWith("kind:"))) {
         continue;
       }
       HasMetadata object = client.getKubernetesSerialization().unmarshal(document);
-      if (!RBAC_KINDS.contains(object.getKind())) {
-        continue;
+      if (RBAC_KINDS.contains(object.getKind())) {
+        rbac.add(object);
       }
+    }
+    List<HasMetadata> installed = new ArrayList<>();
+    ServiceAccount account = null;
+    for (HasMetadata object : boundToTheServiceAccount(rbac)) {
       String namespace = object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace() : NAMESPACE;
       HasMetadata applied = object instanceof ClusterRole || object.getKind().startsWith("Cluster")
           ? client.resource(object).forceConflicts().serverSideApply()
@@ -97,7 +107,52 @@ public final class ChartRbac {
     return new ChartRbac(List.copyOf(installed), user, kubeconfig);
   }
 
-  /** The objects the chart's RBAC consists of, as installed. */
+  /**
+   * The chart's ServiceAccount, the bindings whose subject it is, and the (Cluster)Roles those
+   * bindings refer to, in the chart's order (a role before its binding).
+   */
+  public static List<HasMetadata> boundToTheServiceAccount(List<HasMetadata> rbac) {
+    ServiceAccount account = rbac.stream().filter(ServiceAccount.class::isInstance).map(ServiceAccount.class::cast)
+        .findFirst().orElseThrow(() -> new IllegalStateException("the chart rendered no ServiceAccount"));
+    String accountName = account.getMetadata().getName();
+    Set<String> roles = new HashSet<>();
+    List<HasMetadata> bindings = new ArrayList<>();
+    for (HasMetadata object : rbac) {
+      List<Subject> subjects;
+      RoleRef ref;
+      if (object instanceof ClusterRoleBinding binding) {
+        subjects = binding.getSubjects();
+        ref = binding.getRoleRef();
+      } else if (object instanceof RoleBinding binding) {
+        subjects = binding.getSubjects();
+        ref = binding.getRoleRef();
+      } else {
+        continue;
+      }
+      boolean toTheAccount = subjects != null && subjects.stream().anyMatch(s -> "ServiceAccount".equals(s.getKind())
+          && accountName.equals(s.getName()) && NAMESPACE.equals(s.getNamespace()));
+      if (toTheAccount) {
+        bindings.add(object);
+        String scope = "ClusterRole".equals(ref.getKind()) ? "" : namespaceOf(object);
+        roles.add(ref.getKind() + "/" + scope + "/" + ref.getName());
+      }
+    }
+    List<HasMetadata> bound = new ArrayList<>();
+    for (HasMetadata object : rbac) {
+      String key = object.getKind() + "/" + (object instanceof ClusterRole ? "" : namespaceOf(object)) + "/"
+          + object.getMetadata().getName();
+      if (object == account || bindings.contains(object) || roles.contains(key)) {
+        bound.add(object);
+      }
+    }
+    return bound;
+  }
+
+  private static String namespaceOf(HasMetadata object) {
+    return object.getMetadata().getNamespace() != null ? object.getMetadata().getNamespace() : NAMESPACE;
+  }
+
+  /** The objects the chart's RBAC for the operator consists of, as installed. */
   public List<HasMetadata> installed() {
     return installed;
   }
