@@ -266,7 +266,11 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_IMAGE", "ghcr.io/securemail/securemail-mta:" + VERSION)
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DOMAIN", "cluster.local")
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DNS_ADDRESS", "10.96.0.10")
-        .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES");
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_CPU_REQUEST", "100m")
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "128Mi")
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "512Mi")
+        .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES",
+            "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS");
 
     List<HasMetadata> set = render("""
         image: {repository: registry.example/securemail, tag: "1.2.3", pullPolicy: Always}
@@ -276,8 +280,11 @@ class HelmChartTest {
           ownerId: cluster-b
           complianceMaxConcurrent: 8
           logLevel: DEBUG
-          mtaSts: {image: registry.example/securemail-policy-server:1.2.4, replicas: 3, serviceType: ClusterIP}
-          mta: {image: registry.example/securemail-mta:1.2.3, clusterDomain: k8s.internal, clusterDnsAddress: 10.32.0.10}
+          mtaSts: {image: registry.example/securemail-policy-server:1.2.4, replicas: 3, serviceType: ClusterIP,
+                   imagePullSecrets: [registry-a]}
+          mta: {image: registry.example/securemail-mta:1.2.3, clusterDomain: k8s.internal, clusterDnsAddress: 10.32.0.10,
+                imagePullSecrets: [registry-a, registry-b],
+                postfixResources: {cpuRequest: 500m, memoryRequest: 1Gi, memoryLimit: 2Gi}}
         extraEnv: [{name: SECUREMAIL_DANE_POLL_INTERVAL, value: 30s}]
         """);
     Container container = container(set);
@@ -295,6 +302,11 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_IMAGE", "registry.example/securemail-mta:1.2.3")
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DOMAIN", "k8s.internal")
         .containsEntry("SECUREMAIL_MTA_CLUSTER_DNS_ADDRESS", "10.32.0.10")
+        .containsEntry("SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS", "registry-a")
+        .containsEntry("SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "registry-a,registry-b")
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_CPU_REQUEST", "500m")
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "1Gi")
+        .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "2Gi")
         .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s");
   }
 
