@@ -80,6 +80,19 @@ public final class ChartInstall implements AutoCloseable {
     return new ChartInstall(lab, namespace);
   }
 
+  /**
+   * helm test: runs the chart's test Pod, which asks the operator's readiness endpoint through the
+   * metrics Service; fails with Helm's words unless the Pod succeeds.
+   */
+  public void test() {
+    try {
+      Helm.test(RELEASE).withNamespace(namespace).withKubeConfig(lab.controlPlane().kubeconfig()).withTimeout(120)
+          .call();
+    } finally {
+      JvmSignals.restore();
+    }
+  }
+
   /** The operator's running Pod (not one being deleted), or null. */
   public Pod operatorPod() {
     return lab.client().pods().inNamespace(namespace).list().getItems().stream()

@@ -122,6 +122,13 @@ class ChartOnNodeTest {
     assertThat(seen.getStatus().getRecords()).isNotEmpty();
   }
 
+  /** helm test, as a user runs it after installing: the chart's test Pod finds the operator ready. */
+  @Test
+  @Order(0)
+  void helmTestFindsTheOperatorReady() {
+    chart.test();
+  }
+
   @Test
   @Order(1)
   void theDomainWithItsOwnMtaBecomesReadyAndCompliantWithEveryPartAPod() throws Exception {

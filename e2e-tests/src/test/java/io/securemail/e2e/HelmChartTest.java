@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -391,6 +392,40 @@ class HelmChartTest {
       assertThat(f.getPodSelector().getMatchLabels()).containsOnly(Map.entry("app.kubernetes.io/instance", RELEASE),
           Map.entry("app.kubernetes.io/component", "test"));
     });
+  }
+
+  /**
+   * The Grafana dashboard: only when asked for, labelled for the sidecar, valid JSON, and every
+   * panel queries series the operator exports (a renamed metric would leave a panel empty).
+   */
+  @Test
+  void grafanaDashboardIsAConfigMapForTheSidecarQueryingTheOperatorsSeries() throws Exception {
+    assertThat(all(render(""), ConfigMap.class)).noneMatch(c -> c.getMetadata().getName().endsWith("-dashboard"));
+    ConfigMap dashboard = all(render("""
+        metrics:
+          grafanaDashboard: {enabled: true, namespace: monitoring, annotations: {grafana_folder: Mail}}
+        """), ConfigMap.class).stream().filter(c -> c.getMetadata().getName().endsWith("-dashboard"))
+        .findFirst().orElseThrow();
+    assertThat(dashboard.getMetadata().getNamespace()).isEqualTo("monitoring");
+    assertThat(dashboard.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(dashboard.getMetadata().getAnnotations()).containsEntry("grafana_folder", "Mail");
+    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dashboard.getData().get("securemail-operator.json"));
+    List<String> exprs = new java.util.ArrayList<>();
+    json.path("panels").forEach(p -> p.path("targets").forEach(t -> exprs.add(t.path("expr").asText())));
+    assertThat(exprs).hasSizeGreaterThanOrEqualTo(8);
+    java.util.Set<String> exported = java.util.Set.of("securemail_condition_status", "securemail_compliance_compliant",
+        "securemail_compliance_check_status", "securemail_dane_rollover_stuck",
+        "securemail_certificate_expiry_timestamp_seconds", "securemail_compliance_last_check_timestamp_seconds",
+        "securemail_dns_updates_total", "securemail_dns_failures_total");
+    for (String expr : exprs) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("securemail_[a-z_]+").matcher(expr);
+      assertThat(m.find()).as(expr).isTrue();
+      m.reset();
+      while (m.find()) {
+        assertThat(exported).as("a series the operator exports, in " + expr).contains(m.group());
+      }
+    }
   }
 
   @Test
