@@ -102,11 +102,11 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 {{- define "securemail-operator.namespacedRules" -}}
 # Every verb below was used by the operator in the lab, where it runs with this chart's RBAC and the
 # API server audits its calls (e2e-tests RbacAuditTest fails on a grant nobody uses).
-# The primary resource: its informer lists and watches it; the operator patches it (finalizer,
-# clearing a handled rollover request) and reads it.
+# The primary resource: its informer lists and watches it; the SDK patches it to add and remove
+# the finalizer. The operator never writes its spec or annotations.
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains"]
-  verbs: ["get", "list", "watch", "patch"]
+  verbs: ["list", "watch", "patch"]
 # Status is written only through the status subresource, by server-side apply.
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains/status"]

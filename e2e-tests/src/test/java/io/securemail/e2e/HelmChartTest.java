@@ -62,7 +62,7 @@ class HelmChartTest {
 
   /** Every rule the operator gets in a namespace it manages: group|resource|verb. */
   static final Set<String> NAMESPACED_RULES = rules(
-      "securemail.io|securemaildomains|get,list,watch,patch",
+      "securemail.io|securemaildomains|list,watch,patch",
       "securemail.io|securemaildomains/status|patch",
       "|secrets|get,create,update,patch",
       "|configmaps|get,list,watch,create,update,patch,delete",
@@ -701,7 +701,10 @@ class HelmChartTest {
     String script = test.getArgs().get(0);
     Service service = one(objects, Service.class);
     String address = service.getMetadata().getName() + "." + NAMESPACE + ".svc";
-    assertThat(script).contains("/dev/tcp/" + address + "/" + service.getSpec().getPorts().get(0).getPort())
+    // The Service's address from the kubelet's service variable (no cluster DNS needed), its name otherwise.
+    String variable = service.getMetadata().getName().toUpperCase().replace('-', '_') + "_SERVICE_HOST";
+    assertThat(script).contains("export host=${" + variable + ":-" + address + "}")
+        .contains("/dev/tcp/$host/" + service.getSpec().getPorts().get(0).getPort())
         .contains("GET /q/health/ready HTTP/1.1").contains("Host: " + address).contains(" 200");
     assertThat(container(objects).getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
 
