@@ -1,6 +1,7 @@
 package io.securemail.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.securemail.lab.Lab;
@@ -9,6 +10,7 @@ import io.securemail.lab.support.VolumeDirectory;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.MtaSettings;
@@ -29,6 +31,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,7 +48,8 @@ import org.testcontainers.containers.GenericContainer;
  * read from the StatefulSet {@link MtaManifests} renders, the configuration directory holds the
  * ConfigMap it renders, and the TLS directory is laid out as the kubelet mounts a Secret. A Pod's
  * emptyDirs and its queue volume are host directories here, as on a node. The MTA must greet and
- * take mail over STARTTLS with the mounted certificate, serve a replaced Secret without a restart,
+ * take mail over STARTTLS with the mounted certificate, serve TLS 1.3 with the bsi-tr-03108 suites
+ * only, serve a replaced Secret without a restart,
  * and stop cleanly on SIGTERM with the mail it holds still on the queue volume. What each of the
  * Pod's capabilities is for is shown by {@link MtaCapabilitiesTest}.
  */
@@ -102,8 +107,32 @@ class MtaImageTest {
     Mtas.send(postfix.getHost(), port(), "sender@example.net", "someone@" + DOMAIN, "through the image");
   }
 
+  /**
+   * The domain's profile is bsi-tr-03108: TLS 1.3 with TR-02102-2 Table 11's suites only. Postfix
+   * has them from the openssl.cnf of the mounted configuration; without it the image's OpenSSL
+   * would also serve ChaCha20-Poly1305. A client offering only ChaCha20-Poly1305 (which this
+   * client can speak) gets no session; one offering only AES-GCM does.
+   */
   @Test
   @Order(2)
+  void tls13IsServedWithTheBsiSuitesOnly() throws Exception {
+    assertThat(domain().getSpec().getMta().getTlsProfile()).isEqualTo(MtaSpec.TlsProfile.BSI_TR_03108);
+    for (String suite : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384")) {
+      Mtas.Handshake handshake = Mtas.startTls(postfix.getHost(), port(), "TLSv1.3", List.of(suite));
+      assertThat(handshake.protocol()).isEqualTo("TLSv1.3");
+      assertThat(handshake.cipher()).isEqualTo(suite);
+    }
+    String chacha = "TLS_CHACHA20_POLY1305_SHA256";
+    assertThat(SSLContext.getDefault().getSupportedSSLParameters().getCipherSuites())
+        .as("the client can offer it, so a refusal is the server's").contains(chacha);
+    assertThatThrownBy(() -> Mtas.startTls(postfix.getHost(), port(), "TLSv1.3", List.of(chacha)))
+        .as("a TLS 1.3 handshake offering only " + chacha).isInstanceOf(SSLHandshakeException.class);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(postfix.getLogs()).contains("no shared cipher"));
+  }
+
+  @Test
+  @Order(3)
   void aReplacedSecretIsServedWithoutARestart() throws Exception {
     long master = masterPid();
     InspectContainerResponse before = inspect();
@@ -120,7 +149,7 @@ class MtaImageTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void sigtermStopsPostfixCleanlyWithinTheGracePeriodAndKeepsTheQueue() throws Exception {
     long grace = pod.getTerminationGracePeriodSeconds();
     Instant asked = Instant.now();

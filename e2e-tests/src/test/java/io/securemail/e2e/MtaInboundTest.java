@@ -277,8 +277,31 @@ class MtaInboundTest {
     ManagedProcess.Completed cbc = Mtas.openssl("127.0.3.1", 25, "-tls1_2", "-cipher",
         "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA:ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES256-SHA384");
     assertThat(Mtas.negotiatedProtocol(cbc)).as("openssl output:\n" + cbc.output()).isNull();
-    // TLS 1.3's suites are all AEAD with forward secrecy.
-    assertThat(Mtas.negotiatedCipher(Mtas.openssl("127.0.3.1", 25, "-tls1_3"))).matches("TLS_(AES_\\d+_GCM|CHACHA20_POLY1305)_SHA\\d+");
+  }
+
+  /**
+   * TLS 1.3 under bsi-tr-03108: TR-02102-2 Table 11 (AES-GCM, AES-128-CCM), from the rendered
+   * openssl.cnf; a client offering only ChaCha20-Poly1305 gets no session.
+   */
+  @Test
+  void bsiProfileServesOnlyTable11SuitesInTls13() throws Exception {
+    for (String suite : List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_AES_128_CCM_SHA256")) {
+      ManagedProcess.Completed tls13 = Mtas.openssl("127.0.3.1", 25, "-tls1_3", "-ciphersuites", suite);
+      assertThat(Mtas.negotiatedCipher(tls13)).as("openssl output:\n" + tls13.output()).isEqualTo(suite);
+    }
+    ManagedProcess.Completed chacha = Mtas.openssl("127.0.3.1", 25, "-tls1_3", "-ciphersuites",
+        "TLS_CHACHA20_POLY1305_SHA256");
+    assertThat(Mtas.negotiatedProtocol(chacha)).as("openssl output:\n" + chacha.output()).isNull();
+    assertThat(chacha.output()).contains("handshake failure");
+  }
+
+  /** mozilla-intermediate keeps OpenSSL's TLS 1.3 suites, ChaCha20-Poly1305 among them, as Mozilla lists them. */
+  @Test
+  void mozillaProfileServesChaCha20InTls13() throws Exception {
+    ManagedProcess.Completed chacha = Mtas.openssl("127.0.3.2", 25, "-tls1_3", "-ciphersuites",
+        "TLS_CHACHA20_POLY1305_SHA256");
+    assertThat(Mtas.negotiatedCipher(chacha)).as("openssl output:\n" + chacha.output())
+        .isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
   }
 
   @Test

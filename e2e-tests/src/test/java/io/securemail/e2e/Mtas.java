@@ -127,6 +127,15 @@ final class Mtas {
   record Handshake(X509Certificate certificate, String protocol, String cipher) {}
 
   static Handshake startTls(String address, int port) throws IOException {
+    return startTls(address, port, null, null);
+  }
+
+  /**
+   * As {@link #startTls(String, int)}, with a client that offers only this protocol and these
+   * suites (JSSE names, which for TLS 1.3 are RFC 8446's); a server that accepts none of them
+   * refuses the handshake ({@link javax.net.ssl.SSLHandshakeException}).
+   */
+  static Handshake startTls(String address, int port, String protocol, List<String> suites) throws IOException {
     try (Socket plain = new Socket()) {
       plain.connect(new InetSocketAddress(address, port), 2000);
       plain.setSoTimeout(5000);
@@ -143,12 +152,18 @@ final class Mtas {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new PostfixLabTest.TrustAll()}, new SecureRandom());
       try (SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(plain, address, port, true)) {
+        if (protocol != null) {
+          tls.setEnabledProtocols(new String[] {protocol});
+        }
+        if (suites != null) {
+          tls.setEnabledCipherSuites(suites.toArray(String[]::new));
+        }
         tls.startHandshake();
         X509Certificate served = (X509Certificate) tls.getSession().getPeerCertificates()[0];
-        String protocol = tls.getSession().getProtocol();
+        String agreed = tls.getSession().getProtocol();
         String cipher = tls.getSession().getCipherSuite();
         tls.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
-        return new Handshake(served, protocol, cipher);
+        return new Handshake(served, agreed, cipher);
       }
     } catch (GeneralSecurityException e) {
       throw new IOException(e);

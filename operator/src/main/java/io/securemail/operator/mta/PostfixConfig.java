@@ -47,6 +47,9 @@ public final class PostfixConfig {
         postlog   unix-dgram n  -       n       -       1       postlogd
         """;
 
+  /** The application name Postfix passes to OpenSSL (tls_config_name), which openssl.cnf maps to its settings. */
+  static final String OPENSSL_APPLICATION = "postfix";
+
   private PostfixConfig() {}
 
   public static PostfixFiles render(SecureMailDomainSpec spec, PostfixLayout layout) {
@@ -54,7 +57,8 @@ public final class PostfixConfig {
     if (mta == null) {
       throw new IllegalArgumentException("spec.mta is not set: the operator runs no MTA for this domain");
     }
-    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout), outboundHeaderChecks());
+    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout), outboundHeaderChecks(),
+        opensslCnf(mta));
   }
 
   /** The name the MTA greets with: spec.mta.hostname, else the first MX host. */
@@ -135,6 +139,7 @@ public final class PostfixConfig {
 
         """.formatted(Boolean.TRUE.equals(mta.getInbound().getRequireTls()) ? "encrypt" : "may",
         layout.certFile(), layout.keyFile(), tls.protocols(), tls.cipherGrade(), tls.highCipherList()));
+    out.append(tlsConfig(tls, layout));
     out.append("""
         # Outbound TLS. DANE (RFC 7672) needs DNSSEC-validated answers: the resolver in resolv.conf
         # validates (Unbound in the Pod) and Postfix trusts its AD bit.
@@ -159,6 +164,58 @@ public final class PostfixConfig {
           """.formatted(layout.tlsPolicyMap()));
     }
     return out.toString();
+  }
+
+  /**
+   * main.cf lines that make Postfix load {@link #opensslCnf}, for a profile that restricts TLS 1.3's
+   * suites; none otherwise (Postfix then loads the system's OpenSSL configuration, as by default).
+   */
+  private static String tlsConfig(TlsProfileSettings tls, PostfixLayout layout) {
+    if (tls.tls13Suites() == null) {
+      return "";
+    }
+    return """
+        # Both directions: TLS 1.3's suites, which no Postfix parameter sets, and the protocol
+        # floor are OpenSSL settings, read from this file instead of the system's openssl.cnf.
+        # Postfix disables TLS when the file cannot be loaded (postconf(5) tls_config_file).
+        tls_config_file = %s
+        tls_config_name = %s
+
+        """.formatted(layout.configFile(PostfixFiles.OPENSSL_CNF), OPENSSL_APPLICATION);
+  }
+
+  /**
+   * The OpenSSL configuration of a profile that restricts TLS 1.3's suites, or null. The chain
+   * application name &rarr; {@code ssl_conf} &rarr; {@code system_default} is how OpenSSL 1.1.1
+   * and 3.x apply settings to every SSL context an application creates (config(5),
+   * SSL_CONF_cmd(3)); Postfix then adds its own parameters (protocols, TLS 1.2 cipher list,
+   * options) on top. {@code Ciphersuites} governs TLS 1.3 only (TR-02102-2 Table 11);
+   * {@code MinProtocol} repeats Postfix's {@code >=TLSv1.2} as a floor under every context.
+   */
+  static String opensslCnf(MtaSpec mta) {
+    TlsProfileSettings tls = TlsProfileSettings.of(mta.getTlsProfile());
+    if (tls.tls13Suites() == null) {
+      return null;
+    }
+    return """
+        # Rendered by securemail-operator (profile %1$s). Do not edit: the operator rewrites this
+        # file from the SecureMailDomain's spec.mta. Postfix loads it (main.cf tls_config_file)
+        # instead of the system's openssl.cnf, under the application name %2$s (tls_config_name).
+        %2$s = securemail_postfix
+
+        [securemail_postfix]
+        ssl_conf = securemail_ssl
+
+        [securemail_ssl]
+        system_default = securemail_tls
+
+        [securemail_tls]
+        # TLS 1.2 and newer, as smtpd/smtp_tls_protocols say.
+        MinProtocol = TLSv1.2
+        # TLS 1.3 suites, server preference in this order: BSI TR-02102-2 (2023-01) Table 11.
+        # TLS 1.2 suites are Postfix's tls_high_cipherlist (a subset of Table 1).
+        Ciphersuites = %3$s
+        """.formatted(profileName(mta), OPENSSL_APPLICATION, tls.tls13Suites());
   }
 
   /**

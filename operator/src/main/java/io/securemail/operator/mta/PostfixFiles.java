@@ -9,12 +9,15 @@ import java.util.TreeMap;
  * @param mainCf main.cf
  * @param masterCf master.cf
  * @param outboundHeaderChecks the regexp table the outbound smtp client applies to headers
+ * @param opensslCnf the OpenSSL configuration main.cf names in {@code tls_config_file}, or null
+ *     when the TLS profile keeps OpenSSL's defaults (then main.cf names none)
  */
-public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks) {
+public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks, String opensslCnf) {
 
   public static final String MAIN_CF = "main.cf";
   public static final String MASTER_CF = "master.cf";
   public static final String OUTBOUND_HEADER_CHECKS = "outbound_header_checks";
+  public static final String OPENSSL_CNF = "openssl.cnf";
 
   /** File name to content, as a ConfigMap's data or a directory's files. */
   public Map<String, String> byName() {
@@ -22,6 +25,9 @@ public record PostfixFiles(String mainCf, String masterCf, String outboundHeader
     files.put(MAIN_CF, mainCf);
     files.put(MASTER_CF, masterCf);
     files.put(OUTBOUND_HEADER_CHECKS, outboundHeaderChecks);
+    if (opensslCnf != null) {
+      files.put(OPENSSL_CNF, opensslCnf);
+    }
     return files;
   }
 }

@@ -32,6 +32,11 @@ public record PostfixLayout(String configDir, String queueDir, String dataDir, S
   public static final String POD_QUEUE_DIR = "/var/spool/postfix";
   public static final String POD_DATA_DIR = "/var/lib/postfix";
 
+  /** A file of the configuration directory, e.g. {@link PostfixFiles#OPENSSL_CNF}, as Postfix opens it. */
+  public String configFile(String name) {
+    return configDir + "/" + name;
+  }
+
   /** The layout of the MTA container. */
   public static PostfixLayout pod() {
     return new PostfixLayout(POD_CONFIG_DIR, POD_QUEUE_DIR, POD_DATA_DIR, POD_TLS_DIR + "/tls.crt",

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,23 @@ class MtaManifestsTest {
     SecureMailDomain domain = MtaFixtures.domain();
     ConfigMap config = MtaManifests.configMap(domain, SETTINGS);
     assertThat(config.getMetadata().getName()).isEqualTo("example-com-mta");
-    assertThat(config.getData()).containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "unbound.conf");
-    assertThat(config.getData().get("main.cf"))
-        .isEqualTo(PostfixConfig.render(domain.getSpec(), PostfixLayout.pod()).mainCf());
+    assertThat(config.getData()).containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "openssl.cnf",
+        "unbound.conf");
+    PostfixFiles files = PostfixConfig.render(domain.getSpec(), PostfixLayout.pod());
+    assertThat(config.getData().get("main.cf")).isEqualTo(files.mainCf());
+    // The ConfigMap is mounted at the configuration directory: main.cf names openssl.cnf there.
+    assertThat(config.getData().get("openssl.cnf")).isEqualTo(files.opensslCnf());
+    assertThat(files.mainCf()).contains("tls_config_file = " + PostfixLayout.POD_CONFIG_DIR + "/openssl.cnf\n");
     assertThat(config.getData().get("unbound.conf")).contains("forward-addr: 10.96.0.10")
         .contains("domain-insecure: \"cluster.local.\"").contains("trust-anchor-file");
+  }
+
+  @Test
+  void mozillaIntermediateNeedsNoOpensslConfiguration() {
+    SecureMailDomain domain = MtaFixtures.domain();
+    domain.getSpec().getMta().setTlsProfile(MtaSpec.TlsProfile.MOZILLA_INTERMEDIATE);
+    assertThat(MtaManifests.configMap(domain, SETTINGS).getData())
+        .containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "unbound.conf");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -63,6 +64,25 @@ class PostfixConfigTest {
         .isNotEmpty().allSatisfy(suite -> assertThat(suite).startsWith("ECDHE-").contains("-GCM-"));
   }
 
+  /**
+   * TR-02102-2 Table 11 in TLS 1.3 (no ChaCha20-Poly1305) and Table 1's ECDHE AES-GCM suites in
+   * TLS 1.2: Postfix names the rendered OpenSSL file, whose section chain for Postfix's application
+   * name must end in exactly these settings.
+   */
+  @Test
+  void bsiProfileRestrictsTls13SuitesToTable11ThroughItsOwnOpensslConfiguration() {
+    PostfixFiles files = render(MtaFixtures.domain());
+    Map<String, String> main = params(files.mainCf());
+    assertThat(main).containsEntry("tls_config_file", "/etc/securemail/postfix/openssl.cnf")
+        .containsEntry("tls_config_name", "postfix");
+    assertThat(files.byName()).containsEntry(PostfixFiles.OPENSSL_CNF, files.opensslCnf());
+    Map<String, String> settings = opensslSslSettings(files.opensslCnf(), main.get("tls_config_name"));
+    assertThat(settings).containsOnly(Map.entry("MinProtocol", "TLSv1.2"),
+        Map.entry("Ciphersuites", "TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_SHA256"));
+    assertThat(main.get("tls_high_cipherlist")).isEqualTo("ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+        + "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256");
+  }
+
   @Test
   void mozillaIntermediateKeepsOpportunisticOutboundAtMedium() {
     SecureMailDomain domain = MtaFixtures.domain();
@@ -70,6 +90,17 @@ class PostfixConfigTest {
     Map<String, String> main = params(render(domain).mainCf());
     assertThat(main).containsEntry("smtp_tls_ciphers", "medium").containsEntry("smtpd_tls_ciphers", "high");
     assertThat(main.get("tls_high_cipherlist")).contains("CHACHA20");
+  }
+
+  /** Mozilla lists ChaCha20-Poly1305 for TLS 1.3 too: OpenSSL's default suites, no file of ours. */
+  @Test
+  void mozillaIntermediateKeepsOpensslsDefaultTls13Suites() {
+    SecureMailDomain domain = MtaFixtures.domain();
+    domain.getSpec().getMta().setTlsProfile(MtaSpec.TlsProfile.MOZILLA_INTERMEDIATE);
+    PostfixFiles files = render(domain);
+    assertThat(params(files.mainCf())).doesNotContainKey("tls_config_file").doesNotContainKey("tls_config_name");
+    assertThat(files.opensslCnf()).isNull();
+    assertThat(files.byName()).doesNotContainKey(PostfixFiles.OPENSSL_CNF);
   }
 
   @Test
@@ -149,6 +180,7 @@ class PostfixConfigTest {
     PostfixFiles files = PostfixConfig.render(domain.getSpec(), lab);
     assertThat(params(files.mainCf())).containsEntry("queue_directory", "/lab/queue")
         .containsEntry("smtp_tls_CAfile", "/lab/ca.pem").containsEntry("inet_interfaces", "loopback-only")
+        .containsEntry("tls_config_file", "/lab/etc/openssl.cnf")
         .containsEntry("smtp_tls_policy_maps", "socketmap:inet:127.0.4.2:8462:postfix");
     assertThat(files.masterCf()).contains("127.0.3.1:25 inet n - n - - smtpd")
         .contains("127.0.3.1:587 inet n - n - - smtpd");
@@ -159,6 +191,42 @@ class PostfixConfigTest {
     SecureMailDomain domain = MtaFixtures.domain();
     domain.getSpec().setMta(null);
     assertThatThrownBy(() -> render(domain)).hasMessageContaining("spec.mta is not set");
+  }
+
+  /**
+   * The SSL settings an OpenSSL configuration file gives an application (config(5)): its name in
+   * the default section names a section, whose {@code ssl_conf} names one, whose
+   * {@code system_default} names the section of settings. Fails where the chain breaks.
+   */
+  private static Map<String, String> opensslSslSettings(String cnf, String application) {
+    Map<String, Map<String, String>> sections = new LinkedHashMap<>();
+    Map<String, String> current = sections.computeIfAbsent("", k -> new LinkedHashMap<>());
+    for (String raw : cnf.split("\n")) {
+      String line = raw.strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      if (line.startsWith("[")) {
+        assertThat(line).endsWith("]");
+        String name = line.substring(1, line.length() - 1).strip();
+        assertThat(sections).as("section [" + name + "] appears once").doesNotContainKey(name);
+        current = sections.computeIfAbsent(name, k -> new LinkedHashMap<>());
+        continue;
+      }
+      String[] pair = line.split("=", 2);
+      assertThat(pair).as("name = value: " + line).hasSize(2);
+      current.put(pair[0].strip(), pair[1].strip());
+    }
+    String appSection = sections.get("").get(application);
+    assertThat(appSection).as("the default section maps " + application).isNotNull();
+    assertThat(sections).containsKey(appSection);
+    String ssl = sections.get(appSection).get("ssl_conf");
+    assertThat(ssl).as("ssl_conf in [" + appSection + "]").isNotNull();
+    assertThat(sections).containsKey(ssl);
+    String systemDefault = sections.get(ssl).get("system_default");
+    assertThat(systemDefault).as("system_default in [" + ssl + "]").isNotNull();
+    assertThat(sections).containsKey(systemDefault);
+    return sections.get(systemDefault);
   }
 
   /** One master.cf service entry with its -o lines. */
