@@ -49,11 +49,20 @@ public final class ComplianceEngine {
    * @throws CannotCheckException when there is no verdict to give: the resolver does not answer
    */
   public Report check(String domain, Profile profile, ComplianceOptions options) throws CannotCheckException {
-    return evaluate(observe(domain, options), profile, clock.instant());
+    return evaluate(observe(domain, profile, options), profile, clock.instant());
   }
 
-  /** Runs every probe for the domain. */
+  /** Runs every probe for the domain, with every TLS offer of every profile. */
   public DomainObservation observe(String domain, ComplianceOptions options) throws CannotCheckException {
+    return observe(domain, null, options);
+  }
+
+  /**
+   * Runs every probe for the domain, with the TLS offers the profile's checks judge: the
+   * observation is for judging under {@code profile}.
+   */
+  public DomainObservation observe(String domain, Profile profile, ComplianceOptions options)
+      throws CannotCheckException {
     String name = normalize(domain);
     Probes p;
     try {
@@ -74,7 +83,8 @@ public final class ComplianceEngine {
       DnsAnswer tlsa = dns.lookup("_25._tcp." + host, "TLSA");
       List<SmtpObservation> smtp = new ArrayList<>();
       for (InetAddress address : addresses(a, aaaa)) {
-        smtp.add(p.smtp().probe(host, address, options.smtpPort()));
+        smtp.add(profile == null ? p.smtp().probe(host, address, options.smtpPort())
+            : p.smtp().probe(host, address, options.smtpPort(), profile));
       }
       hosts.add(new MxObservation(host, entry.getValue(), a, aaaa, tlsa, smtp));
     }

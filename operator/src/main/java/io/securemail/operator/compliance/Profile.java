@@ -9,7 +9,7 @@ public enum Profile {
   RFC("rfc"),
   /**
    * BSI TR-03108 (secure mail transport): DNSSEC and DANE are mandatory, only TLS 1.2 or later, only
-   * forward-secret AEAD cipher suites, and MTA-STS must be published.
+   * the cipher suites BSI TR-02102-2 recommends, and MTA-STS must be published.
    */
   BSI_TR_03108("bsi-tr-03108");
 
@@ -29,8 +29,16 @@ public enum Profile {
     return this == BSI_TR_03108;
   }
 
-  /** Accepting TLS 1.0/1.1 or suites without forward secrecy or AEAD is a failure rather than a warning. */
+  /** Accepting TLS 1.0/1.1 is a failure rather than a warning. */
   public boolean requiresModernTls() {
+    return this == BSI_TR_03108;
+  }
+
+  /**
+   * Every suite the server accepts must be in BSI TR-02102-2 Table 1 (TLS 1.2) or Table 11 (TLS 1.3);
+   * anything else is a failure. Without it, suites without forward secrecy or AEAD are warnings.
+   */
+  public boolean requiresTr02102Suites() {
     return this == BSI_TR_03108;
   }
 

@@ -90,7 +90,7 @@ public class ComplianceMonitor {
     Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
     Timer.Sample timing = Timer.start(meters);
     try {
-      DomainObservation observation = engine.observe(domain.getSpec().getDomain(), options);
+      DomainObservation observation = engine.observe(domain.getSpec().getDomain(), profile, options);
       Report report = ComplianceEngine.evaluate(observation, profile, clock.instant());
       lastChecks.put(uid, new LastCheck(now, generation));
       metrics.record(domain, report, observation, clock.instant());

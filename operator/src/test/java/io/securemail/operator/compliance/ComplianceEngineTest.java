@@ -10,6 +10,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ComplianceEngineTest {
 
@@ -37,6 +39,23 @@ class ComplianceEngineTest {
     assertThat(world.policyFetches).isEmpty();
     assertThat(report.checks()).filteredOn(c -> c.id().equals("mtasts.policy")).singleElement()
         .satisfies(c -> assertThat(c.status()).isEqualTo(CheckStatus.skip));
+  }
+
+  /** RFC 8461 section 3.1: with two v=STSv1 records senders ignore MTA-STS, so nothing about it passes. */
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void twoStsRecordsMeanNoMtaSts(Profile profile) throws Exception {
+    FakeWorld world = FakeWorld.compliantDomain("example.com", "mx1.example.com").record("_mta-sts.example.com", "TXT",
+        "v=STSv1; id=1", "v=STSv1; id=2");
+    Report report = new ComplianceEngine(world, Clock.systemUTC()).check("example.com", profile,
+        ComplianceOptions.defaults());
+    assertThat(report.compliant()).isFalse();
+    assertThat(report.checks()).filteredOn(c -> c.id().startsWith("mtasts."))
+        .noneMatch(c -> c.status() == CheckStatus.pass);
+    assertThat(report.checks()).filteredOn(c -> c.id().equals("mtasts.record")).singleElement().satisfies(c -> {
+      assertThat(c.status()).isEqualTo(CheckStatus.fail);
+      assertThat(c.message()).contains("RFC 8461 section 3.1");
+    });
   }
 
   @Test

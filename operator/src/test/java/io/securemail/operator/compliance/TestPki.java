@@ -46,6 +46,17 @@ public final class TestPki {
     }
   }
 
+  /** An RSA (or, with "DSA", a DSA) key of 2048 bits: for servers of the TLS 1.2 RSA and DSS suites. */
+  public static KeyPair key(String algorithm) {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance(algorithm);
+      generator.initialize(2048);
+      return generator.generateKeyPair();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static Issued ca(String name) {
     KeyPair keys = ecKey();
     Instant now = Instant.now();

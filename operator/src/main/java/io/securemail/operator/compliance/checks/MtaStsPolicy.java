@@ -5,12 +5,15 @@ import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.mtasts.Parsed;
 import io.securemail.operator.compliance.mtasts.StsPolicy;
+import io.securemail.operator.compliance.mtasts.StsTxtRecord;
 import java.time.Instant;
 import java.util.List;
 
 /**
  * mtasts.policy: the policy is fetched over HTTPS without redirects, with a valid certificate, as
- * text/plain, within the size limit, and parses (RFC 8461 sections 3.2 and 3.3).
+ * text/plain, within the size limit, and parses (RFC 8461 sections 3.2 and 3.3). A valid policy
+ * behind more than one (or an invalid) v=STSv1 record is a warning, not a pass: senders never fetch
+ * it (RFC 8461 section 3.1).
  */
 final class MtaStsPolicy implements Check {
 
@@ -36,7 +39,16 @@ final class MtaStsPolicy implements Check {
           + policy.error() + " (RFC 8461 section 3.2)"));
     }
     StsPolicy p = policy.value();
-    return List.of(CheckResult.pass(ID, host, "mode " + p.mode() + ", max_age " + p.maxAge() + ", mx "
-        + (p.mx().isEmpty() ? "(none)" : String.join(", ", p.mx()))));
+    String summary = "mode " + p.mode() + ", max_age " + p.maxAge() + ", mx "
+        + (p.mx().isEmpty() ? "(none)" : String.join(", ", p.mx()));
+    if (Facts.stsRecord(o).isEmpty()) {
+      // A valid policy is not enough: senders fetch it only after finding exactly one valid record.
+      int records = StsTxtRecord.candidates(o.mtaStsTxt().data()).size();
+      return List.of(CheckResult.warn(ID, host, summary + ", but not in effect: " + (records > 1
+          ? records + " v=STSv1 TXT records make senders ignore MTA-STS (RFC 8461 section 3.1)"
+          : "the v=STSv1 TXT record is not valid, so senders ignore MTA-STS (RFC 8461 section 3.1)")
+          + "; see mtasts.record"));
+    }
+    return List.of(CheckResult.pass(ID, host, summary));
   }
 }

@@ -21,6 +21,7 @@ import org.bouncycastle.tls.ServerName;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsCredentials;
+import org.bouncycastle.tls.TlsDHGroupVerifier;
 import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsServerCertificate;
@@ -109,6 +110,17 @@ final class BcTlsHandshake {
       Vector<ServerName> names = new Vector<>();
       names.add(new ServerName(NameType.host_name, serverName.getBytes(StandardCharsets.US_ASCII)));
       return names;
+    }
+
+    /**
+     * Any finite-field group the server sends: this handshake observes which suite the server
+     * accepts and protects no mail, and BouncyCastle's default verifier refuses groups it does not
+     * know by name (such as the primes MTAs generate), which would record an accepted DHE or DH_anon
+     * suite as refused.
+     */
+    @Override
+    public TlsDHGroupVerifier getDHGroupVerifier() {
+      return group -> true;
     }
 
     /** The server's signature algorithms are not ours to judge here; the certificate checks do that. */

@@ -44,6 +44,14 @@ public final class CipherSuites {
     return name.contains("_GCM_") || name.contains("_CCM") || name.contains("CHACHA20_POLY1305");
   }
 
+  /**
+   * Anonymous (aNULL) key exchange, DH_anon or ECDH_anon: no certificate, so no server
+   * authentication at all, whatever else is checked (RFC 5246 appendix F.1.1.1, RFC 8422 section 2).
+   */
+  public static boolean isAnonymous(String name) {
+    return name.contains("_anon_");
+  }
+
   public static boolean isStrong(String name) {
     return isForwardSecret(name) && isAead(name);
   }

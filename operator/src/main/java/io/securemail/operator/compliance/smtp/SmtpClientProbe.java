@@ -1,25 +1,29 @@
 package io.securemail.operator.compliance.smtp;
 
 import io.securemail.operator.compliance.smtp.SmtpObservation.Outcome;
+import io.securemail.operator.compliance.Profile;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The SMTP probe over TCP: greeting, EHLO, STARTTLS, TLS handshake ({@link TlsOffer#STANDARD}), EHLO
  * over TLS to prove the record layer works, QUIT. When STARTTLS is offered, one more connection per
- * weak {@link TlsOffer} shows whether the server accepts legacy versions or weak suites.
+ * further {@link TlsOffer} shows whether the server accepts legacy versions or suites outside what
+ * the profile allows. Each connection keeps the per-step deadlines.
  * Thread-safe: it holds only configuration.
  */
 public final class SmtpClientProbe implements SmtpProbe {
 
-  private static final List<TlsOffer> WEAK_OFFERS = List.of(TlsOffer.TLS_1_0, TlsOffer.TLS_1_1, TlsOffer.STATIC_RSA,
-      TlsOffer.CBC);
+  /** Every offer of every profile: for callers that judge under more than one. */
+  private static final List<TlsOffer> WEAK_OFFERS = Arrays.stream(TlsOffer.values())
+      .filter(o -> o != TlsOffer.STANDARD).toList();
 
   private final Duration timeout;
   private final List<TlsOffer> weakOffers;
@@ -44,11 +48,22 @@ public final class SmtpClientProbe implements SmtpProbe {
 
   @Override
   public SmtpObservation probe(String mxHost, InetAddress address, int port) {
+    return probe(mxHost, address, port, weakOffers);
+  }
+
+  /** Only the offers the profile needs (of those this probe makes at all). */
+  @Override
+  public SmtpObservation probe(String mxHost, InetAddress address, int port, Profile profile) {
+    List<TlsOffer> needed = TlsOffer.probesFor(profile);
+    return probe(mxHost, address, port, weakOffers.stream().filter(needed::contains).toList());
+  }
+
+  private SmtpObservation probe(String mxHost, InetAddress address, int port, List<TlsOffer> offers) {
     Session main = converse(mxHost, address, port, TlsOffer.STANDARD, true);
     List<TlsAttempt> attempts = new ArrayList<>();
     // Weak offers only make sense once STARTTLS works; each needs its own connection.
     if (main.outcome == Outcome.TLS_OK || main.outcome == Outcome.TLS_BROKEN || main.outcome == Outcome.HANDSHAKE_FAILED) {
-      for (TlsOffer offer : weakOffers) {
+      for (TlsOffer offer : offers) {
         Session weak = converse(mxHost, address, port, offer, false);
         attempts.add(switch (weak.outcome) {
           case TLS_OK, TLS_BROKEN -> new TlsAttempt(offer, TlsAttempt.Result.ACCEPTED,

@@ -6,6 +6,14 @@ package io.securemail.operator.compliance.smtp;
  */
 public record TlsAttempt(TlsOffer offer, Result result, String negotiated, String detail) {
 
+  /** The suite the server chose when it accepted ({@code negotiated} is "version suite"), else null. */
+  public String suite() {
+    if (result != Result.ACCEPTED || negotiated == null) {
+      return null;
+    }
+    return negotiated.substring(negotiated.lastIndexOf(' ') + 1);
+  }
+
   /** How the attempt ended. */
   public enum Result {
     ACCEPTED,

@@ -36,6 +36,11 @@ class MtaStsChecksTest {
     assertThat(two.status("mtasts.record", profile)).isEqualTo(fail);
     // With no single valid record senders apply no policy, whatever is served.
     assertThat(two.status("mtasts.mx", profile)).isEqualTo(skip);
+    assertThat(two.result("mtasts.policy", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(warn);
+      assertThat(r.message()).contains("not in effect: 2 v=STSv1 TXT records make senders ignore MTA-STS (RFC 8461 "
+          + "section 3.1)");
+    });
     assertThat(Fixture.compliant().stsTxt("v=STSv1; id=not-valid!").status("mtasts.record", profile)).isEqualTo(fail);
     assertThat(Fixture.compliant().stsTxt("v=spf1 -all", "v=STSv1; id=abc").result("mtasts.record", profile).message())
         .isEqualTo("v=STSv1, id=abc");

@@ -85,9 +85,45 @@ class TlsChecksTest {
     });
     Fixture cbcChosen = Fixture.compliant().session(new TlsSession("TLSv1.2", "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256",
         List.of(Fixture.LEAF.certificate(), Fixture.CA.certificate())));
-    assertThat(cbcChosen.result("tls.cipher", BSI_TR_03108).message())
-        .contains("chose TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 (CBC, not AEAD)");
+    assertThat(cbcChosen.result("tls.cipher", RFC)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(warn);
+      assertThat(r.message()).contains("chose TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256 (CBC, not AEAD)");
+    });
+    // TR-02102-2 Table 1 lists it, so bsi-tr-03108 allows it.
+    assertThat(cbcChosen.status("tls.cipher", BSI_TR_03108)).isEqualTo(pass);
     assertThat(Fixture.compliant().status("tls.cipher", BSI_TR_03108)).isEqualTo(pass);
+  }
+
+  @Test
+  void underBsiOnlyTheTr02102TablesPass() {
+    Fixture chacha = Fixture.compliant().session(new TlsSession("TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256",
+        List.of(Fixture.LEAF.certificate(), Fixture.CA.certificate())));
+    assertThat(chacha.status("tls.cipher", RFC)).isEqualTo(pass);
+    assertThat(chacha.result("tls.cipher", BSI_TR_03108)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(fail);
+      assertThat(r.message()).contains("chose TLS_CHACHA20_POLY1305_SHA256 from a normal offer")
+          .contains("BSI TR-02102-2, version 2023-01, Table 1 (TLS 1.2) and Table 11 (TLS 1.3)");
+    });
+    Fixture chacha12 = Fixture.compliant().attempt(TlsOffer.CHACHA20, TlsAttempt.Result.ACCEPTED,
+        "TLSv1.2 TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    assertThat(chacha12.status("tls.cipher", BSI_TR_03108)).isEqualTo(fail);
+    assertThat(chacha12.result("tls.cipher", BSI_TR_03108).message())
+        .contains("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+    Fixture untested = Fixture.compliant().attempt(TlsOffer.TLS13_OTHER, TlsAttempt.Result.INCONCLUSIVE, null);
+    assertThat(untested.status("tls.cipher", BSI_TR_03108)).isEqualTo(warn);
+    // rfc does not judge that offer, so not having its outcome changes nothing there.
+    assertThat(untested.status("tls.cipher", RFC)).isEqualTo(pass);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void anonymousSuitesFailEverywhere(Profile profile) {
+    Fixture anon = Fixture.compliant().attempt(TlsOffer.ANONYMOUS, TlsAttempt.Result.ACCEPTED,
+        "TLSv1.2 TLS_ECDH_anon_WITH_AES_128_CBC_SHA");
+    assertThat(anon.result("tls.cipher", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(fail);
+      assertThat(r.message()).contains("accepts anonymous suites (aNULL): TLSv1.2 TLS_ECDH_anon_WITH_AES_128_CBC_SHA");
+    });
   }
 
   @ParameterizedTest

@@ -58,7 +58,10 @@ class SmtpClientProbeTest {
       assertThat(observation.tls().chain()).containsExactly(leaf.certificate(), ca.certificate());
       assertThat(results(observation)).containsOnly(Map.entry(TlsOffer.TLS_1_0, TlsAttempt.Result.REFUSED),
           Map.entry(TlsOffer.TLS_1_1, TlsAttempt.Result.REFUSED), Map.entry(TlsOffer.STATIC_RSA, TlsAttempt.Result.REFUSED),
-          Map.entry(TlsOffer.CBC, TlsAttempt.Result.REFUSED));
+          Map.entry(TlsOffer.CBC, TlsAttempt.Result.REFUSED), Map.entry(TlsOffer.CBC_SHA1, TlsAttempt.Result.REFUSED),
+          Map.entry(TlsOffer.CHACHA20, TlsAttempt.Result.REFUSED), Map.entry(TlsOffer.OTHER_AEAD, TlsAttempt.Result.REFUSED),
+          Map.entry(TlsOffer.ANONYMOUS, TlsAttempt.Result.REFUSED),
+          Map.entry(TlsOffer.TLS13_OTHER, TlsAttempt.Result.REFUSED));
       // The record layer was used: EHLO again over TLS, then QUIT (RFC 3207 section 4.2).
       assertThat(server.received).contains("TLS QUIT").anyMatch(l -> l.startsWith("TLS EHLO ["));
     }

@@ -19,6 +19,7 @@ import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
 import org.bouncycastle.tls.DefaultTlsServer;
 import org.bouncycastle.tls.HashAlgorithm;
+import org.bouncycastle.tls.KeyExchangeAlgorithm;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.SignatureAlgorithm;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
@@ -160,6 +161,10 @@ public final class TestSmtpServer implements AutoCloseable {
 
     @Override
     public TlsCredentials getCredentials() throws IOException {
+      int keyExchange = TlsUtils.getKeyExchangeAlgorithm(context.getSecurityParametersHandshake().getCipherSuite());
+      if (keyExchange == KeyExchangeAlgorithm.DH_anon || keyExchange == KeyExchangeAlgorithm.ECDH_anon) {
+        return null; // anonymous suites: no certificate at all
+      }
       BcTlsCrypto crypto = (BcTlsCrypto) getCrypto();
       TlsCertificate[] certs = new TlsCertificate[chain.size()];
       for (int i = 0; i < certs.length; i++) {
@@ -179,8 +184,13 @@ public final class TestSmtpServer implements AutoCloseable {
       } else {
         certificate = new Certificate(certs);
       }
+      short signature = switch (leaf.privateKey().getAlgorithm()) {
+        case "RSA" -> SignatureAlgorithm.rsa;
+        case "DSA" -> SignatureAlgorithm.dsa;
+        default -> SignatureAlgorithm.ecdsa;
+      };
       SignatureAndHashAlgorithm algorithm = TlsUtils.isTLSv12(context)
-          ? SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa) : null;
+          ? SignatureAndHashAlgorithm.getInstance(HashAlgorithm.sha256, signature) : null;
       return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
           PrivateKeyFactory.createKey(leaf.privateKey().getEncoded()), certificate, algorithm);
     }
