@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
+import io.securemail.lab.mail.PostfixServer;
 import io.securemail.lab.mail.MxMount;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.ComplianceStatus;
@@ -47,6 +48,8 @@ class ComplianceTest {
   static void domain(Lab l) throws Exception {
     lab = l;
     client = l.client();
+    // An MX as bsi-tr-03108 (the domain's default profile) wants it: TR-02102-2's suites only.
+    l.postfix().setListenerTls(MX_ADDRESS, PostfixServer.ListenerTls.AEAD_ONLY);
     LabMx mx = LabMx.prepare(l, NS, NAME, ZONE, MX_ADDRESS);
     mount = mx.mount();
     SecureMailDomain smd = mx.domain();
@@ -59,6 +62,9 @@ class ComplianceTest {
   static void unmount() {
     if (mount != null) {
       mount.close();
+    }
+    if (lab != null) {
+      lab.postfix().setListenerTls(MX_ADDRESS, PostfixServer.ListenerTls.LAB_DEFAULT);
     }
   }
 

@@ -137,6 +137,10 @@ public final class PostfixServer implements AutoCloseable {
           LabPki.privateKeyPem(key.getPrivate(), true));
     }
     Files.writeString(configDir.resolve("main.cf"), mainCf());
+    io.securemail.operator.api.MtaSpec bsi = new io.securemail.operator.api.MtaSpec();
+    bsi.setTlsProfile(io.securemail.operator.api.MtaSpec.TlsProfile.BSI_TR_03108);
+    Files.writeString(configDir.resolve(ListenerTls.TR02102_CNF),
+        io.securemail.operator.mta.PostfixConfig.opensslCnf(bsi));
     Files.writeString(configDir.resolve("master.cf"), masterCf());
   }
 
@@ -314,10 +318,12 @@ public final class PostfixServer implements AutoCloseable {
     /** main.cf's: STARTTLS, TLS 1.2 and newer, Postfix's default cipher grade ("medium", which has CBC suites). */
     LAB_DEFAULT(Map.of()),
     /**
-     * TLS 1.2 and newer with forward-secret AEAD suites only (ECDHE with AES-GCM or
-     * ChaCha20-Poly1305; TLS 1.3's suites are all AEAD): what bsi-tr-03108 asks of an MX.
+     * What bsi-tr-03108 asks of an MX: TLS 1.2 and newer, in TLS 1.2 ECDHE with AES-GCM (a subset of
+     * TR-02102-2 Table 1), in TLS 1.3 exactly Table 11 (no ChaCha20-Poly1305), through the same
+     * OpenSSL configuration the operator renders for its own MTA ({@value #TR02102_CNF}).
      */
-    AEAD_ONLY(Map.of("smtpd_tls_ciphers", "high", "tls_high_cipherlist", "ECDHE+AESGCM:ECDHE+CHACHA20")),
+    AEAD_ONLY(Map.of("smtpd_tls_ciphers", "high", "tls_high_cipherlist", "ECDHE+AESGCM",
+        "tls_config_file", "$config_directory/" + ListenerTls.TR02102_CNF, "tls_config_name", "postfix")),
     /** Fault: no STARTTLS in the EHLO reply, mail travels in the clear. */
     NO_STARTTLS(Map.of("smtpd_tls_security_level", "none")),
     /**
@@ -331,6 +337,9 @@ public final class PostfixServer implements AutoCloseable {
      * named here so that a hardened main.cf does not quietly remove the fault.
      */
     CBC_SUITES(Map.of("smtpd_tls_ciphers", "medium"));
+
+    /** The OpenSSL configuration of {@link #AEAD_ONLY}, in the configuration directory. */
+    public static final String TR02102_CNF = "openssl-tr02102.cnf";
 
     private final Map<String, String> overrides;
 

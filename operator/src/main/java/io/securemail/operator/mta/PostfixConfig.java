@@ -192,7 +192,7 @@ public final class PostfixConfig {
    * options) on top. {@code Ciphersuites} governs TLS 1.3 only (TR-02102-2 Table 11);
    * {@code MinProtocol} repeats Postfix's {@code >=TLSv1.2} as a floor under every context.
    */
-  static String opensslCnf(MtaSpec mta) {
+  public static String opensslCnf(MtaSpec mta) {
     TlsProfileSettings tls = TlsProfileSettings.of(mta.getTlsProfile());
     if (tls.tls13Suites() == null) {
       return null;
