@@ -734,7 +734,8 @@ class HelmChartTest {
         image: {digest: "%s", pullPolicy: Never}
         imagePullSecrets: [{name: regcred}]
         """.formatted(digest)), Pod.class);
-    assertThat(set.getSpec().getContainers().get(0).getArgs().get(0)).contains("/dev/tcp/" + address + "/9090");
+    assertThat(set.getSpec().getContainers().get(0).getArgs().get(0)).contains("/dev/tcp/$host/9090")
+        .contains("url=http://$host:9090/q/health/ready");
     assertThat(set.getSpec().getContainers().get(0).getImage()).endsWith("@" + digest);
     assertThat(set.getSpec().getContainers().get(0).getImagePullPolicy()).isEqualTo("Never");
     assertThat(set.getSpec().getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("regcred");

@@ -153,7 +153,10 @@ class RbacAuditTest {
       d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("securemail.io/dane-rollover", "requested")));
       return d;
     });
-    Domains.awaitStatus(client, NS, "full", smd -> "requested".equals(smd.getStatus().getDane().getLastRequest()));
+    // The rollover starts once the next key's TLSA has been visible for max(prePublish, 2 x TTL).
+    await().atMost(Domains.STATUS_TIMEOUT.plusSeconds(2L * full.getSpec().getDns().getTtl()))
+        .until(() -> api(client).inNamespace(NS).withName("full").get(),
+            smd -> "requested".equals(smd.getStatus().getDane().getLastRequest()));
 
     for (String name : List.of("full", "via-external-dns", "by-hand")) {
       api(client).inNamespace(NS).withName(name).delete();
