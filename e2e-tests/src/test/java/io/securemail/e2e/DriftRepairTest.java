@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
@@ -49,11 +51,12 @@ class DriftRepairTest {
     int replicas = before.getSpec().getReplicas();
 
     Instant edited = Instant.now();
-    client.apps().statefulSets().inNamespace(NS).withName(MTA).edit(s -> {
-      s.getSpec().setReplicas(replicas + 3);
-      s.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.invalid/not-ours:1");
-      return s;
-    });
+    // As kubectl patch does it: a merge patch without a resourceVersion, so the StatefulSet
+    // controller's own status writes cannot make it conflict.
+    String container = before.getSpec().getTemplate().getSpec().getContainers().get(0).getName();
+    client.apps().statefulSets().inNamespace(NS).withName(MTA).patch(PatchContext.of(PatchType.STRATEGIC_MERGE),
+        "{\"spec\":{\"replicas\":" + (replicas + 3) + ",\"template\":{\"spec\":{\"containers\":[{\"name\":\""
+            + container + "\",\"image\":\"registry.invalid/not-ours:1\"}]}}}}");
 
     StatefulSet restored = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(
         () -> client.apps().statefulSets().inNamespace(NS).withName(MTA).get(),

@@ -9,6 +9,8 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.lab.Lab;
@@ -128,10 +130,9 @@ class ReconcilerTierTest {
         .extracting(r -> r.getName()).containsExactly("registry-credentials");
 
     Instant edited = Instant.now();
-    client.apps().statefulSets().inNamespace(NS).withName("kept-mta").edit(s -> {
-      s.getSpec().setReplicas(replicas + 5);
-      return s;
-    });
+    // A merge patch without a resourceVersion, as kubectl scale sends: no conflict with status writes.
+    client.apps().statefulSets().inNamespace(NS).withName("kept-mta").patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"spec\":{\"replicas\":" + (replicas + 5) + "}}");
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(
         () -> client.apps().statefulSets().inNamespace(NS).withName("kept-mta").get().getSpec().getReplicas() == replicas);
     System.out.printf("[tier] hand-edited StatefulSet restored in %d ms (next poll or resync: %s)%n",
