@@ -113,14 +113,15 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
   verbs: ["patch"]
 # The operator generates the MX key lineage Secrets (kubernetes.io/tls, key only; cert-manager adds
 # the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
-# MTA-STS policy server's certificate Secret, and reads the TSIG key Secret of an RFC 2136 domain.
+# MTA-STS policy server's site Secrets (policy, certificate and key of each domain), and reads the
+# TSIG key Secret of an RFC 2136 domain.
 # Its Secrets go with the domain through owner references (the garbage collector deletes them).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["get", "create", "update", "patch"]
 # The manual DNS provider's zone-file snippet (a dependent with its own informer that the SDK
 # updates in place, deleted when the provider changes), and the MTA-STS policy server's nginx
-# configuration and policy files.
+# configuration: the owner of the server's other objects, deleted with the namespace's last domain.
 - apiGroups: [""]
   resources: ["configmaps"]
   verbs: ["get", "list", "watch", "create", "update", "patch", "delete"]
@@ -129,7 +130,7 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
   resources: ["events"]
   verbs: ["create"]
 # The namespace's MTA-STS policy server: an nginx Deployment and its Services, written by
-# server-side apply (the garbage collector removes them with the namespace's last domain). An apply
+# server-side apply (the garbage collector removes them with their owner, the configuration). An apply
 # that creates an object is authorized as a create too, hence create beside patch.
 - apiGroups: ["apps"]
   resources: ["deployments"]

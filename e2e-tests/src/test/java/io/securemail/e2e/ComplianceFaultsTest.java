@@ -8,6 +8,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
+import io.securemail.operator.mtasts.PolicyServer;
+import io.securemail.operator.mtasts.PolicySite;
 import io.securemail.lab.mail.PostfixServer;
 import io.securemail.lab.mail.PostfixServer.ListenerTls;
 import io.securemail.lab.mtasts.FaultyPolicyServer;
@@ -637,22 +639,16 @@ class ComplianceFaultsTest {
     policies.put(NONE, policy("none"));
     policies.put(BAD_RUA, policy("enforce", MX_GOOD));
     policies.put(UNSIGNED_ZONE, policy("enforce", MX_UNSIGNED));
-    Map<String, String> files = new LinkedHashMap<>();
-    Map<String, String> tls = new LinkedHashMap<>();
+    Map<String, Map<String, String>> site = new LinkedHashMap<>();
     policies.forEach((domain, text) -> {
-      files.put("mta-sts." + domain + ".txt", text);
       String[] pair = policyHostCertificate("mta-sts." + domain);
-      tls.put("mta-sts." + domain + ".crt", base64(pair[0]));
-      tls.put("mta-sts." + domain + ".key", base64(pair[1]));
+      site.put(domain, PolicySite.entries(domain, text, new PolicyServer.TlsPair(pair[0], pair[1])));
     });
-    client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata()
-        .withName(PolicyServers.POLICIES).endMetadata().withData(files).build()).serverSideApply();
-    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName(PolicyServers.TLS)
-        .endMetadata().withData(tls).build()).serverSideApply();
+    StsPolicies.writeSite(client, NS, site);
     policyServer = lab.policyServers().mount(client, NS, POLICY_ADDRESS);
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> policies.keySet().stream()
-        .allMatch(d -> Files.exists(policyServer.policiesDir().resolve("mta-sts." + d + ".txt"))
-            && Files.exists(policyServer.tlsDir().resolve("mta-sts." + d + ".key"))));
+        .allMatch(d -> Files.exists(policyServer.siteDir().resolve("mta-sts." + d + ".txt"))
+            && Files.exists(policyServer.siteDir().resolve("mta-sts." + d + ".key"))));
     List<FaultyPolicyServer.Policy> faulty = new ArrayList<>();
     for (var fault : Map.of(REDIRECT, FaultyPolicyServer.Fault.REDIRECT, HTML, FaultyPolicyServer.Fault.TEXT_HTML)
         .entrySet()) {

@@ -43,7 +43,9 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
           "securemail.dane.poll-interval", "2s",
           // MTA-STS transitions wait max_age; the lab's policies live seconds, not days.
           "securemail.mtasts.min-max-age", "5",
-          "securemail.mtasts.poll-interval", "2s"), mode());
+          "securemail.mtasts.poll-interval", "2s",
+          // Tests count one domain's reconciles from the SDK's per-resource series (off by default).
+          "securemail.metrics.per-resource", "true"), mode());
     } catch (Exception e) {
       throw new IllegalStateException("the lab did not start: " + e.getMessage(), e);
     }

@@ -6,7 +6,7 @@ import static io.securemail.e2e.Domains.condition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
@@ -26,10 +26,13 @@ import io.securemail.operator.compliance.pki.PkixRoots;
 import io.securemail.operator.mtasts.PolicyDocument;
 import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.mtasts.PolicyServerConfig;
+import io.securemail.operator.mtasts.PolicySite;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
@@ -115,14 +118,14 @@ class MtaStsHostingTest {
         .containsExactly("\"v=TLSRPTv1; rua=mailto:tls-reports@" + ZONE + "\"");
     assertThat(smd.getStatus().getMtaSts().getMode()).isEqualTo("testing");
     assertThat(condition(smd, "MtaStsPolicyServed").orElseThrow().getMessage()).contains(expected.id());
-    // The namespace's shared server: a Deployment and a policies ConfigMap owned by the domain.
+    // The namespace's shared server: a Deployment owned by its configuration, not by any domain,
+    // and the policy in the domain's site Secret.
     Deployment server = client.apps().deployments().inNamespace(NS).withName(PolicyServer.NAME).get();
-    assertThat(server.getMetadata().getOwnerReferences()).extracting(r -> r.getUid())
-        .contains(smd.getMetadata().getUid());
+    assertThat(server.getMetadata().getOwnerReferences()).extracting(r -> r.getKind() + "/" + r.getName())
+        .containsExactly("ConfigMap/" + PolicyServer.CONFIG);
     assertThat(server.getSpec().getTemplate().getSpec().getContainers().get(0).getSecurityContext()
         .getReadOnlyRootFilesystem()).isTrue();
-    ConfigMap policies = client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get();
-    assertThat(policies.getData()).containsEntry(PolicyServerConfig.policyFile(ZONE), expected.text());
+    assertThat(sitePolicy(ZONE)).isEqualTo(expected.text());
     // The Ingress asked for: only the policy path, TLS with the domain's mta-sts certificate.
     Ingress ingress = client.network().v1().ingresses().inNamespace(NS).withName(NAME + "-mta-sts").get();
     assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("public");
@@ -158,14 +161,12 @@ class MtaStsHostingTest {
     assertThat(policyServer.pid()).as("no restart").isEqualTo(pid);
     SecureMailDomain secondNow = api(client).inNamespace(NS).withName("sts-two").get();
     Deployment server = client.apps().deployments().inNamespace(NS).withName(PolicyServer.NAME).get();
-    assertThat(server.getMetadata().getOwnerReferences()).extracting(r -> r.getUid())
-        .contains(secondNow.getMetadata().getUid());
+    assertThat(server.getMetadata().getOwnerReferences()).as("one owner, however many domains").hasSize(1);
 
     api(client).resource(secondNow).delete();
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
-        .untilAsserted(() -> assertThat(client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get()
-            .getData()).doesNotContainKey(PolicyServerConfig.policyFile(two))
-            .containsKey(PolicyServerConfig.policyFile(ZONE)));
+        .untilAsserted(() -> assertThat(sitePolicy(two)).isNull());
+    assertThat(sitePolicy(ZONE)).isEqualTo(PolicyDocument.of(MtaStsSpec.Mode.TESTING, List.of(MX1), MAX_AGE).text());
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
         .untilAsserted(() -> assertThat(fetch(two).ok()).isFalse());
     assertThat(fetch().ok()).isTrue();
@@ -285,12 +286,19 @@ class MtaStsHostingTest {
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
         .untilAsserted(() -> assertThat(txtIds()).isEmpty());
     assertThat(Duration.between(announced, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(MAX_AGE - 2));
-    assertThat(client.configMaps().inNamespace(NS).withName(PolicyServer.POLICIES).get().getData())
-        .doesNotContainKey(PolicyServerConfig.policyFile(ZONE));
+    assertThat(sitePolicy(ZONE)).isNull();
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
         .untilAsserted(() -> assertThat(fetch().ok()).isFalse());
     assertThat(client.network().v1().ingresses().inNamespace(NS).withName(NAME + "-mta-sts").get()).isNull();
     assertThat(LabDns.served(lab.dns(), "mta-sts." + ZONE + ".", Type.A)).isEmpty();
+  }
+
+  /** The policy the domain's site Secret holds, or null. */
+  private static String sitePolicy(String domain) {
+    Secret site = client.secrets().inNamespace(NS).withName(PolicySite.secretName(domain)).get();
+    String base64 = site == null || site.getData() == null ? null
+        : site.getData().get(PolicyServerConfig.policyFile(domain));
+    return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
   /** Waits until status says the policy is served and announced, and the sender's fetch agrees. */

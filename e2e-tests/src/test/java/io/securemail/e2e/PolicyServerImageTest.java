@@ -65,7 +65,7 @@ class PolicyServerImageTest {
 
   static ContainerEngine engine;
   static GenericContainer<?> nginx;
-  static VolumeDirectory tls;
+  static VolumeDirectory site;
   static X509Certificate ca;
   static KeyPair caKey;
   static X509Certificate first;
@@ -80,10 +80,8 @@ class PolicyServerImageTest {
 
     VolumeDirectory config = new VolumeDirectory(dir.resolve("config"), "rw-r--r--", NGINX_UID);
     config.writeText(Map.of("nginx.conf", PolicyServerConfig.nginxConf(layout)));
-    VolumeDirectory policies = new VolumeDirectory(dir.resolve("policies"), "rw-r--r--", NGINX_UID);
-    policies.writeText(Map.of(PolicyServerConfig.policyFile("example.test"), POLICY));
-    // The Deployment's Secret volume: defaultMode 0440, group 101 through fsGroup.
-    tls = new VolumeDirectory(dir.resolve("tls"), "r--r-----", NGINX_UID);
+    // The Deployment's projected volume of the site Secrets: defaultMode 0440, group 101 through fsGroup.
+    site = new VolumeDirectory(dir.resolve("site"), "r--r-----", NGINX_UID);
     caKey = LabPki.generateEcdsa();
     ca = LabPki.selfSignedCa(caKey, "policy server image test CA", Duration.ofDays(2));
     first = serve("first");
@@ -92,8 +90,7 @@ class PolicyServerImageTest {
         .withCommand("nginx", "-c", CONFIG_DIR + "/nginx.conf")
         .withExposedPorts(PolicyServerConfig.HTTPS_PORT, PolicyServerConfig.HTTP_PORT)
         .withFileSystemBind(config.dir().toString(), CONFIG_DIR, BindMode.READ_ONLY)
-        .withFileSystemBind(policies.dir().toString(), layout.policiesDir(), BindMode.READ_ONLY)
-        .withFileSystemBind(tls.dir().toString(), layout.tlsDir(), BindMode.READ_ONLY)
+        .withFileSystemBind(site.dir().toString(), layout.siteDir(), BindMode.READ_ONLY)
         .withTmpFs(Map.of(layout.tmpDir(), "rw,size=16m,mode=0777"))
         .withCreateContainerCmdModifier(cmd -> {
           cmd.withUser(NGINX_UID + ":" + NGINX_UID);
@@ -173,7 +170,8 @@ class PolicyServerImageTest {
     Instant now = Instant.now();
     X509Certificate certificate = LabPki.signServer(key.getPublic(), label + " " + HOST, List.of(HOST),
         now.minusSeconds(60), now.plus(Duration.ofDays(1)), ca, caKey.getPrivate());
-    tls.writeText(Map.of(PolicyServerConfig.certificateFile("example.test"), LabPki.certificatePem(certificate),
+    site.writeText(Map.of(PolicyServerConfig.policyFile("example.test"), POLICY,
+        PolicyServerConfig.certificateFile("example.test"), LabPki.certificatePem(certificate),
         PolicyServerConfig.keyFile("example.test"), LabPki.privateKeyPem(key.getPrivate(), true)));
     return certificate;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -17,7 +16,9 @@ import io.securemail.lab.support.LabPki;
 import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
 import io.securemail.operator.compliance.mtasts.PolicyFetch;
 import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.mtasts.PolicyServerConfig;
+import io.securemail.operator.mtasts.PolicySite;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -52,8 +53,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The lab's MTA-STS policy server: nginx with the operator's own configuration, fed from the
- * namespace's policies ConfigMap and certificates Secret as the kubelet feeds the policy server's
- * Pod, answers as RFC 8461 senders expect, picks the certificate by SNI, serves changed policies
+ * namespace's site Secrets as the kubelet feeds the policy server's Pod, answers as RFC 8461 senders expect, picks the certificate by SNI, serves changed policies
  * without a reload, and holds TLS to 1.2 (ECDHE with AES-GCM) and 1.3.
  */
 @ExtendWith(LabExtension.class)
@@ -156,10 +156,8 @@ class PolicyServerLabTest {
     publish(text);
     awaitServed(text);
     // OTHER's policy exists too: still, a connection for DOMAIN's name serves only DOMAIN's policy.
-    client.configMaps().inNamespace(NS).withName(PolicyServers.POLICIES).edit(cm -> {
-      cm.getData().put(PolicyServerConfig.policyFile(OTHER), policy("other"));
-      return cm;
-    });
+    StsPolicies.writeSite(client, NS, Map.of(DOMAIN, entries(text), OTHER,
+        PolicySite.entries(OTHER, policy("other"), null)));
     await().atMost(SERVED).until(() -> http("mta-sts." + OTHER, "/.well-known/mta-sts.txt").status() == 200);
     assertThat(https("mta-sts." + DOMAIN, "mta-sts." + OTHER, "/.well-known/mta-sts.txt").status()).isEqualTo(404);
     assertThat(https("mta-sts." + DOMAIN, "mta-sts." + DOMAIN, "/.well-known/mta-sts.txt").status()).isEqualTo(200);
@@ -220,17 +218,16 @@ class PolicyServerLabTest {
     String text = policy("removal");
     publish(text);
     awaitServed(text);
-    client.configMaps().inNamespace(NS).withName(PolicyServers.POLICIES).edit(cm -> {
-      cm.getData().remove(PolicyServerConfig.policyFile(DOMAIN));
-      return cm;
-    });
+    Map<String, String> withoutPolicy = new HashMap<>(entries(text));
+    withoutPolicy.remove(PolicyServerConfig.policyFile(DOMAIN));
+    StsPolicies.writeSite(client, NS, Map.of(DOMAIN, withoutPolicy));
     await().atMost(SERVED).until(() -> http("mta-sts." + DOMAIN, "/.well-known/mta-sts.txt").status() == 404);
-    assertThat(server.policiesDir().resolve(PolicyServerConfig.policyFile(DOMAIN))).doesNotExist();
+    assertThat(server.siteDir().resolve(PolicyServerConfig.policyFile(DOMAIN))).doesNotExist();
 
-    client.secrets().inNamespace(NS).withName(PolicyServers.TLS).delete();
-    await().atMost(SERVED).until(() -> !server.tlsDir().resolve(PolicyServerConfig.certificateFile(DOMAIN)).toFile()
+    client.secrets().inNamespace(NS).withName(PolicySite.secretName(DOMAIN)).delete();
+    await().atMost(SERVED).until(() -> !server.siteDir().resolve(PolicyServerConfig.certificateFile(DOMAIN)).toFile()
         .exists());
-    assertThat(server.tlsDir().resolve(PolicyServerConfig.keyFile(DOMAIN))).doesNotExist();
+    assertThat(server.siteDir().resolve(PolicyServerConfig.keyFile(DOMAIN))).doesNotExist();
     assertThatThrownBy(() -> https("mta-sts." + DOMAIN, "mta-sts." + DOMAIN, "/.well-known/mta-sts.txt"))
         .isInstanceOf(SSLException.class);
 
@@ -247,28 +244,17 @@ class PolicyServerLabTest {
   }
 
   /**
-   * Makes the policies ConfigMap hold DOMAIN's policy and nothing else, and the Secret DOMAIN's
-   * certificate and key (each created if missing, else replaced whole, as a test may have added keys).
+   * Makes the site hold DOMAIN's policy, certificate and key and nothing else of the test's
+   * domains (a test may have added OTHER's).
    */
   static void publish(String policyText) {
-    Map<String, String> policies = Map.of(PolicyServerConfig.policyFile(DOMAIN), policyText);
-    var configMap = client.configMaps().inNamespace(NS).withName(PolicyServers.POLICIES);
-    if (configMap.get() == null) {
-      configMap.create(new ConfigMapBuilder().withNewMetadata().withName(PolicyServers.POLICIES).withNamespace(NS)
-          .endMetadata().withData(policies).build());
-    } else {
-      configMap.edit(cm -> new ConfigMapBuilder(cm).withData(policies).build());
-    }
-    Map<String, String> tls = Map.of(
-        PolicyServerConfig.certificateFile(DOMAIN), base64(LabPki.certificatePem(certificate)),
-        PolicyServerConfig.keyFile(DOMAIN), base64(LabPki.privateKeyPem(key.getPrivate(), false)));
-    var secret = client.secrets().inNamespace(NS).withName(PolicyServers.TLS);
-    if (secret.get() == null) {
-      secret.create(new SecretBuilder().withNewMetadata().withName(PolicyServers.TLS).withNamespace(NS).endMetadata()
-          .withData(tls).build());
-    } else {
-      secret.edit(s -> new SecretBuilder(s).withData(tls).build());
-    }
+    StsPolicies.writeSite(client, NS, Map.of(DOMAIN, entries(policyText), OTHER, Map.of()));
+  }
+
+  /** DOMAIN's site entries: the policy, the certificate and its key. */
+  static Map<String, String> entries(String policyText) {
+    return PolicySite.entries(DOMAIN, policyText, new PolicyServer.TlsPair(LabPki.certificatePem(certificate),
+        LabPki.privateKeyPem(key.getPrivate(), false)));
   }
 
   /** A server certificate for {@code dnsName} signed by the lab CA (whose key is in its Secret). */

@@ -7,6 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -25,14 +34,21 @@ import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.mta.MtaDeployment;
 import io.securemail.operator.mtasts.MtaStsHosting;
+import io.securemail.operator.mtasts.PolicyServer;
+import io.securemail.operator.mtasts.PolicyServerConfig;
+import io.securemail.operator.mtasts.PolicySite;
 import io.securemail.operator.observe.OperatorProbes;
 import io.securemail.operator.reconciler.ConditionMetrics;
 import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +68,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ReconcilerTierTest {
 
   static final String NS = "tier";
+  /** Many domains sharing one policy server. */
+  static final String SHARED_NS = "tier-shared";
+  /** A policy server as an earlier version left it. */
+  static final String UPGRADE_NS = "tier-upgrade";
   static final Duration SLOW = Duration.ofMinutes(10);
 
   static Lab lab;
@@ -62,7 +82,9 @@ class ReconcilerTierTest {
   static void start(Lab l) {
     lab = l;
     client = l.client();
-    Domains.createNamespace(client, NS);
+    for (String namespace : List.of(NS, SHARED_NS, UPGRADE_NS)) {
+      Domains.createNamespace(client, namespace);
+    }
     // One operator reconciles a domain: the lab's own (a process) rests while this one runs.
     lab.suspendOperator();
 
@@ -81,7 +103,7 @@ class ReconcilerTierTest {
             Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
         new ComplianceMonitor(meters, probes, 2), new ConditionMetrics(meters), SLOW, 86400);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS)));
+    operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS, SHARED_NS, UPGRADE_NS)));
     operator.start();
   }
 
@@ -90,8 +112,11 @@ class ReconcilerTierTest {
     try {
       if (operator != null) {
         // Deleted while this operator still runs: its finalizer goes with it.
-        api(client).inNamespace(NS).delete();
-        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inNamespace(NS).list().getItems().isEmpty());
+        for (String namespace : List.of(NS, SHARED_NS, UPGRADE_NS)) {
+          api(client).inNamespace(namespace).delete();
+        }
+        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inAnyNamespace().list().getItems().stream()
+            .noneMatch(d -> Set.of(NS, SHARED_NS, UPGRADE_NS).contains(d.getMetadata().getNamespace())));
         operator.stop();
       }
     } finally {
@@ -170,6 +195,111 @@ class ReconcilerTierTest {
     SecureMailDomain after = awaitStatus(client, NS, "shrinks", smd -> condition(smd, "MtaReady")
         .filter(c -> "NotManaged".equals(c.getReason())).isPresent());
     assertThat(condition(after, "CertificatesReady").orElseThrow().getReason()).isEqualTo("IssuerNotConfigured");
+  }
+
+  /**
+   * Twelve domains share the namespace's policy server: its objects have one owner and one writer
+   * whatever the number of domains, each domain writes only its own keys of its site Secret, and
+   * the server goes with the namespace's last domain.
+   */
+  @Test
+  void domainsSharingThePolicyServerWriteOnlyTheirOwnEntries() {
+    List<String> names = IntStream.range(0, 12).mapToObj(i -> "shared-" + i).toList();
+    names.forEach(name -> api(client).resource(Domains.minimal(SHARED_NS, name, name + ".example")).create());
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> names.stream().allMatch(name -> sitePolicy(name) != null));
+
+    List<HasMetadata> server = new ArrayList<>(List.of(
+        client.apps().deployments().inNamespace(SHARED_NS).withName(PolicyServer.NAME).get(),
+        client.services().inNamespace(SHARED_NS).withName(PolicyServer.NAME).get(),
+        client.services().inNamespace(SHARED_NS).withName(PolicyServer.INTERNAL).get()));
+    for (HasMetadata object : server) {
+      assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " owners")
+          .extracting(r -> r.getKind() + "/" + r.getName()).containsExactly("ConfigMap/" + PolicyServer.CONFIG);
+      assertThat(appliers(object)).as(object.getKind() + " writers").containsExactly("securemail-operator");
+    }
+    Map<String, List<String>> byShard = names.stream()
+        .collect(Collectors.groupingBy(name -> PolicySite.secretName(name + ".example")));
+    byShard.forEach((shard, domains) -> {
+      Secret site = client.secrets().inNamespace(SHARED_NS).withName(shard).get();
+      assertThat(appliers(site)).as(shard + " writers")
+          .containsExactlyInAnyOrderElementsOf(domains.stream().map(d -> "securemail-operator/" + d).toList());
+      assertThat(site.getData().keySet()).as(shard + " keys: the policies of its domains only")
+          .containsExactlyInAnyOrderElementsOf(domains.stream()
+              .map(d -> PolicyServerConfig.policyFile(d + ".example")).toList());
+    });
+
+    api(client).inNamespace(SHARED_NS).withName("shared-0").delete();
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> sitePolicy("shared-0") == null);
+    assertThat(client.configMaps().inNamespace(SHARED_NS).withName(PolicyServer.CONFIG).get()).isNotNull();
+
+    api(client).inNamespace(SHARED_NS).delete();
+    await().atMost(Domains.STATUS_TIMEOUT).until(
+        () -> client.configMaps().inNamespace(SHARED_NS).withName(PolicyServer.CONFIG).get() == null
+            && client.apps().deployments().inNamespace(SHARED_NS).withName(PolicyServer.NAME).get() == null
+            && client.secrets().inNamespace(SHARED_NS).withLabel("app.kubernetes.io/name", PolicyServer.NAME).list()
+                .getItems().isEmpty());
+  }
+
+  /**
+   * A policy server as an earlier version left it (every domain an owner, every policy and key in
+   * one ConfigMap and one Secret) is taken over: one owner, the old objects emptied and handed to
+   * that owner, the domain's entries in its site Secret.
+   */
+  @Test
+  void aPolicyServerOwnedByEveryDomainIsTakenOver() {
+    ConfigMap former = client.configMaps().inNamespace(UPGRADE_NS).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName("former-domain").endMetadata().build()).create();
+    OwnerReference formerOwner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+        .withName("former-domain").withUid(former.getMetadata().getUid()).withController(false).build();
+    String policies = PolicyServer.NAME + "-policies";
+    String tls = PolicyServer.NAME + "-tls";
+    client.configMaps().inNamespace(UPGRADE_NS).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName(PolicyServer.CONFIG).withOwnerReferences(formerOwner).endMetadata()
+        .withData(Map.of("nginx.conf", "# an earlier version's")).build()).create();
+    client.configMaps().inNamespace(UPGRADE_NS).resource(new ConfigMapBuilder().withNewMetadata()
+        .withName(policies).withOwnerReferences(formerOwner).endMetadata()
+        .withData(Map.of("mta-sts.upgraded.example.txt", "version: STSv1")).build()).create();
+    client.secrets().inNamespace(UPGRADE_NS).resource(new SecretBuilder().withNewMetadata()
+        .withName(tls).withOwnerReferences(formerOwner).endMetadata()
+        .withStringData(Map.of("mta-sts.upgraded.example.key", "a key")).build()).create();
+    client.services().inNamespace(UPGRADE_NS).resource(new ServiceBuilder().withNewMetadata()
+        .withName(PolicyServer.INTERNAL).withOwnerReferences(formerOwner).endMetadata().withNewSpec()
+        .addNewPort().withPort(80).endPort().endSpec().build()).create();
+
+    api(client).resource(Domains.minimal(UPGRADE_NS, "upgraded", "upgraded.example")).create();
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> {
+      Secret old = client.secrets().inNamespace(UPGRADE_NS).withName(tls).get();
+      return old.getData() == null || old.getData().isEmpty();
+    });
+    String config = client.configMaps().inNamespace(UPGRADE_NS).withName(PolicyServer.CONFIG).get().getMetadata()
+        .getUid();
+    assertThat(client.configMaps().inNamespace(UPGRADE_NS).withName(PolicyServer.CONFIG).get().getMetadata()
+        .getOwnerReferences()).as("the configuration is nobody's").isEmpty();
+    for (HasMetadata object : List.of(client.secrets().inNamespace(UPGRADE_NS).withName(tls).get(),
+        client.configMaps().inNamespace(UPGRADE_NS).withName(policies).get(),
+        client.services().inNamespace(UPGRADE_NS).withName(PolicyServer.INTERNAL).get())) {
+      assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " " + object.getMetadata().getName())
+          .extracting(OwnerReference::getUid).containsExactly(config);
+    }
+    assertThat(client.configMaps().inNamespace(UPGRADE_NS).withName(policies).get().getData()).isNullOrEmpty();
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> sitePolicy(UPGRADE_NS, "upgraded") != null);
+  }
+
+  private static String sitePolicy(String name) {
+    return sitePolicy(SHARED_NS, name);
+  }
+
+  /** The policy of domain {@code <name>.example} in its site Secret, or null. */
+  private static String sitePolicy(String namespace, String name) {
+    String domain = name + ".example";
+    Secret site = client.secrets().inNamespace(namespace).withName(PolicySite.secretName(domain)).get();
+    return site == null || site.getData() == null ? null : site.getData().get(PolicyServerConfig.policyFile(domain));
+  }
+
+  /** The field managers that applied (server-side apply) fields of the object. */
+  private static List<String> appliers(HasMetadata object) {
+    return object.getMetadata().getManagedFields().stream().filter(f -> "Apply".equals(f.getOperation()))
+        .map(ManagedFieldsEntry::getManager).toList();
   }
 
   private static int certificates(String domain) {

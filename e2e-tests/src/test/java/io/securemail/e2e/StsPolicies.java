@@ -2,12 +2,13 @@ package io.securemail.e2e;
 
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
 import io.securemail.lab.mtasts.PolicyMount;
-import io.securemail.lab.mtasts.PolicyServers;
 import io.securemail.lab.support.LabPki;
+import io.securemail.operator.mtasts.PolicyServer;
+import io.securemail.operator.mtasts.PolicySite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * MTA-STS policies of destinations on the lab's "internet", served over HTTPS by one lab policy
@@ -34,37 +36,52 @@ final class StsPolicies {
   }
 
   /**
-   * Puts each policy (keyed by its policy host, {@code mta-sts.<domain>}) into the namespace's
-   * policies ConfigMap and a certificate and key for each host into its TLS Secret, starts the lab
-   * policy server for the namespace on {@code address}, and returns once that server has every
-   * file. Closing the mount stops the server.
+   * Puts each policy (keyed by its policy host, {@code mta-sts.<domain>}) with a certificate and key
+   * for the host into the namespace's site Secrets, as the operator does, starts the lab policy
+   * server for the namespace on {@code address}, and returns once that server has every file.
+   * Closing the mount stops the server.
    */
   static PolicyMount serve(Lab lab, String namespace, String address, Map<String, String> policiesByHost,
       Certifier certifier) throws IOException {
     Domains.createNamespace(lab.client(), namespace);
-    Map<String, String> files = new LinkedHashMap<>();
-    Map<String, String> tls = new LinkedHashMap<>();
+    Map<String, Map<String, String>> site = new LinkedHashMap<>();
     policiesByHost.forEach((host, policy) -> {
-      files.put(host + ".txt", policy);
       KeyPair key = LabPki.generateEcdsa();
-      tls.put(host + ".crt", base64(LabPki.certificatePem(certifier.certify(key.getPublic(), host))));
-      tls.put(host + ".key", base64(LabPki.privateKeyPem(key.getPrivate(), true)));
+      site.put(host.substring("mta-sts.".length()), PolicySite.entries(host.substring("mta-sts.".length()), policy,
+          new PolicyServer.TlsPair(LabPki.certificatePem(certifier.certify(key.getPublic(), host)),
+              LabPki.privateKeyPem(key.getPrivate(), true))));
     });
-    lab.client().configMaps().inNamespace(namespace).resource(new ConfigMapBuilder().withNewMetadata()
-        .withName(PolicyServers.POLICIES).endMetadata().withData(files).build()).serverSideApply();
-    lab.client().secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata()
-        .withName(PolicyServers.TLS).endMetadata().withData(tls).build()).serverSideApply();
+    writeSite(lab.client(), namespace, site);
     PolicyMount server = lab.policyServers().mount(lab.client(), namespace, address);
     try {
       await("the policy server on " + address + " with the files of " + policiesByHost.keySet())
           .atMost(Duration.ofSeconds(30)).until(() -> policiesByHost.keySet().stream()
-              .allMatch(host -> Files.exists(server.policiesDir().resolve(host + ".txt"))
-                  && Files.exists(server.tlsDir().resolve(host + ".key"))));
+              .allMatch(host -> Files.exists(server.siteDir().resolve(host + ".txt"))
+                  && Files.exists(server.siteDir().resolve(host + ".key"))));
     } catch (RuntimeException e) {
       server.close();
       throw e;
     }
     return server;
+  }
+
+  /**
+   * Writes each domain's site entries ({@link PolicySite#entries}) into the namespace's site
+   * Secrets, each Secret holding exactly the entries given for its domains.
+   */
+  static void writeSite(KubernetesClient client, String namespace, Map<String, Map<String, String>> entriesByDomain) {
+    Map<String, Map<String, String>> shards = new TreeMap<>();
+    entriesByDomain.forEach((domain, entries) -> shards.computeIfAbsent(PolicySite.secretName(domain),
+        name -> new LinkedHashMap<>()).putAll(entries));
+    shards.forEach((name, data) -> {
+      var secret = client.secrets().inNamespace(namespace).withName(name);
+      if (secret.get() == null) {
+        secret.create(new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+            .withData(data).build());
+      } else {
+        secret.edit(s -> new SecretBuilder(s).withData(data).build());
+      }
+    });
   }
 
   static String base64(String text) {

@@ -1,14 +1,12 @@
 package io.securemail.lab.mtasts;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.dsl.Resource;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.lab.support.VolumeDirectory;
+import io.securemail.operator.mtasts.PolicySite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,19 +16,18 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.TreeMap;
 
 /**
  * One MTA-STS policy server of the lab: nginx with the operator's own configuration on one loopback
- * address, its policies and certificates directories fed from a namespace's ConfigMap
- * {@value PolicyServers#POLICIES} and Secret {@value PolicyServers#TLS} the way the kubelet feeds
- * the policy server's Pod its two volumes: every key a file, replaced together when the object
- * changes ({@link VolumeDirectory}). A deleted object empties its directory (the server of a
- * namespace whose objects are gone serves nothing). nginx reads the files per request and
- * handshake, so it is never reloaded.
+ * address, its site directory fed from a namespace's site Secrets ({@link PolicySite}) the way the
+ * kubelet feeds the policy server's Pod its projected volume: every key of every shard a file of one
+ * directory, replaced together when a shard changes ({@link VolumeDirectory}). A deleted Secret's
+ * files go (the server of a namespace whose objects are gone serves nothing). nginx reads the files
+ * per request and handshake, so it is never reloaded.
  *
  * <p>{@link #pause()} holds changes back as a lagging kubelet does (its sync period is about a
- * minute); {@link #resume()} writes the latest state of both objects.
+ * minute); {@link #resume()} writes the latest state of the shards.
  */
 public final class PolicyMount implements AutoCloseable {
 
@@ -39,12 +36,10 @@ public final class PolicyMount implements AutoCloseable {
   private final String namespace;
   private final String address;
   private final Path dir;
-  private final VolumeDirectory policies;
-  private final VolumeDirectory tls;
+  private final VolumeDirectory site;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<String, Map<String, byte[]>> shards = new TreeMap<>();
   private ManagedProcess nginx;
-  private Map<String, byte[]> latestPolicies = Map.of();
-  private Map<String, byte[]> latestTls = Map.of();
   private boolean paused;
   private boolean closed;
 
@@ -55,70 +50,58 @@ public final class PolicyMount implements AutoCloseable {
     this.namespace = namespace;
     this.address = address;
     this.dir = dir;
-    this.policies = new VolumeDirectory(dir.resolve("policies"), "rw-r--r--");
-    this.tls = new VolumeDirectory(dir.resolve("tls"), "rw-------");
+    this.site = new VolumeDirectory(dir.resolve("site"), "rw-------");
   }
 
-  /** Starts following both objects (the first list writes what exists), then nginx. */
+  /** Starts following the shards (the first list writes what exists), then nginx. */
   void start(Path nginxBinary, String config) throws IOException {
-    informers.add(follow(client.configMaps().inNamespace(namespace).withName(PolicyServers.POLICIES),
-        PolicyMount::files, true));
-    informers.add(follow(client.secrets().inNamespace(namespace).withName(PolicyServers.TLS),
-        PolicyMount::files, false));
+    // An informer on the namespace's Secrets: it lists, then watches, and re-lists after a dropped watch.
+    informers.add(client.secrets().inNamespace(namespace).inform(new ResourceEventHandler<Secret>() {
+      @Override
+      public void onAdd(Secret obj) {
+        seen(obj.getMetadata().getName(), files(obj));
+      }
+
+      @Override
+      public void onUpdate(Secret oldObj, Secret obj) {
+        seen(obj.getMetadata().getName(), files(obj));
+      }
+
+      @Override
+      public void onDelete(Secret obj, boolean deletedFinalStateUnknown) {
+        seen(obj.getMetadata().getName(), null);
+      }
+    }));
     nginx = servers.startNginx(this, nginxBinary, config);
   }
 
-  private <T extends HasMetadata> SharedIndexInformer<T> follow(Resource<T> object, Function<T, Map<String, byte[]>> files,
-      boolean isPolicies) {
-    // An informer on one object: it lists, then watches, and re-lists after a dropped watch.
-    return object.inform(new ResourceEventHandler<T>() {
-      @Override
-      public void onAdd(T obj) {
-        seen(isPolicies, files.apply(obj));
-      }
-
-      @Override
-      public void onUpdate(T oldObj, T obj) {
-        seen(isPolicies, files.apply(obj));
-      }
-
-      @Override
-      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-        seen(isPolicies, Map.of());
-      }
-    });
-  }
-
-  private synchronized void seen(boolean isPolicies, Map<String, byte[]> files) {
-    if (isPolicies) {
-      latestPolicies = files;
+  private synchronized void seen(String secret, Map<String, byte[]> files) {
+    if (!PolicySite.secretNames().contains(secret)) {
+      return; // not a source of the Pod's projected volume
+    }
+    if (files == null) {
+      shards.remove(secret);
     } else {
-      latestTls = files;
+      shards.put(secret, files);
     }
     if (!paused && !closed) {
       write();
     }
   }
 
+  private Map<String, byte[]> latest() {
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    shards.values().forEach(files::putAll);
+    return files;
+  }
+
   private void write() {
     try {
       // Served from the next request (policies) and handshake (certificates) on.
-      policies.write(latestPolicies);
-      tls.write(latestTls);
+      site.write(latest());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the policy server's files under " + dir, e);
     }
-  }
-
-  static Map<String, byte[]> files(ConfigMap configMap) {
-    Map<String, byte[]> files = new LinkedHashMap<>();
-    if (configMap.getData() != null) {
-      configMap.getData().forEach((key, text) -> files.put(key, text.getBytes(StandardCharsets.UTF_8)));
-    }
-    if (configMap.getBinaryData() != null) {
-      configMap.getBinaryData().forEach((key, base64) -> files.put(key, Base64.getDecoder().decode(base64)));
-    }
-    return files;
   }
 
   static Map<String, byte[]> files(Secret secret) {
@@ -133,14 +116,14 @@ public final class PolicyMount implements AutoCloseable {
   }
 
   /**
-   * Stops writing changes of the ConfigMap and Secret into the directories, as a kubelet that lags
-   * behind: nginx keeps serving the files it has until {@link #resume}.
+   * Stops writing changes of the shards into the directory, as a kubelet that lags behind: nginx
+   * keeps serving the files it has until {@link #resume}.
    */
   public synchronized void pause() {
     paused = true;
   }
 
-  /** Writes the latest state of both objects, and every change from now on. */
+  /** Writes the latest state of the shards, and every change from now on. */
   public synchronized void resume() {
     paused = false;
     if (!closed) {
@@ -148,9 +131,9 @@ public final class PolicyMount implements AutoCloseable {
     }
   }
 
-  /** Whether a change of the ConfigMap or Secret seen while paused is not in the directories yet. */
+  /** Whether a change of a shard seen while paused is not in the directory yet. */
   public synchronized boolean hasPendingChanges() {
-    return !policies.holds(latestPolicies) || !tls.holds(latestTls);
+    return !site.holds(latest());
   }
 
   public String address() {
@@ -169,17 +152,15 @@ public final class PolicyMount implements AutoCloseable {
     return PolicyServers.HTTP_PORT;
   }
 
-  /** The directory nginx reads the policies from ({@code mta-sts.<domain>.txt}). */
-  public Path policiesDir() {
-    return policies.dir();
+  /**
+   * The directory nginx reads the policies ({@code mta-sts.<domain>.txt}), certificates and keys
+   * ({@code mta-sts.<domain>.crt|key}) from.
+   */
+  public Path siteDir() {
+    return site.dir();
   }
 
-  /** The directory nginx reads the certificates and keys from ({@code mta-sts.<domain>.crt|key}). */
-  public Path tlsDir() {
-    return tls.dir();
-  }
-
-  /** This server's directory: nginx.conf, nginx.log, policies/, tls/, tmp/. */
+  /** This server's directory: nginx.conf, nginx.log, site/, tmp/. */
   public Path dir() {
     return dir;
   }

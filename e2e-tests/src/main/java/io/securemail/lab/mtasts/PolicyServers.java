@@ -3,7 +3,6 @@ package io.securemail.lab.mtasts;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.support.HttpProbe;
 import io.securemail.lab.support.ManagedProcess;
-import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.mtasts.PolicyServerConfig;
 import java.io.IOException;
 import java.net.BindException;
@@ -25,8 +24,7 @@ import java.util.stream.Stream;
  * The lab's MTA-STS policy servers: the program the operator deploys (nginx, Debian's 1.22 here)
  * with the configuration the operator renders ({@link PolicyServerConfig#nginxConf}), on loopback
  * addresses {@link #ADDRESSES} instead of a Pod. {@link #mount} starts one for a namespace, fed from
- * that namespace's policies ConfigMap and certificates Secret as the kubelet feeds the Pod
- * ({@link PolicyMount}).
+ * that namespace's site Secrets as the kubelet feeds the Pod ({@link PolicyMount}).
  *
  * <p>How nginx runs here: {@code nginx -e stderr -c DIR/nginx.conf -p DIR/} as a child of this JVM
  * (the configuration says {@code daemon off;}), stderr and stdout into {@code DIR/nginx.log}, stopped
@@ -43,10 +41,6 @@ public final class PolicyServers implements AutoCloseable {
 
   public static final int HTTPS_PORT = 443;
   public static final int HTTP_PORT = 80;
-  /** The ConfigMap of a namespace whose keys are the policy files. */
-  public static final String POLICIES = PolicyServer.POLICIES;
-  /** The Secret of a namespace whose keys are the certificate and key files. */
-  public static final String TLS = PolicyServer.TLS;
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -80,8 +74,9 @@ public final class PolicyServers implements AutoCloseable {
 
   /**
    * Starts a policy server on {@code address} (ports 443 and 80) for the namespace: its files follow
-   * the namespace's ConfigMap {@value #POLICIES} and Secret {@value #TLS} until the returned mount is
-   * closed, which stops the server. Returns once nginx answers. One server per address.
+   * the namespace's site Secrets ({@link io.securemail.operator.mtasts.PolicySite}) until the
+   * returned mount is closed, which stops the server. Returns once nginx answers. One server per
+   * address.
    */
   public PolicyMount mount(KubernetesClient client, String namespace, String address) throws IOException {
     if (!ADDRESSES.contains(address)) {
@@ -95,8 +90,7 @@ public final class PolicyServers implements AutoCloseable {
       mounts.put(address, mount);
     }
     PolicyServerConfig.Layout layout = new PolicyServerConfig.Layout(address + ":" + HTTPS_PORT,
-        address + ":" + HTTP_PORT, mount.policiesDir().toString(), mount.tlsDir().toString(),
-        serverDir.resolve("tmp").toString(), "root");
+        address + ":" + HTTP_PORT, mount.siteDir().toString(), serverDir.resolve("tmp").toString(), "root");
     try {
       mount.start(nginx, PolicyServerConfig.nginxConf(layout));
     } catch (IOException | RuntimeException e) {

@@ -16,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MtaStsHosting {
 
-  private final PolicyServer.Settings settings;
+  private final PolicyServer server;
   private final PolicyFetcher fetcher;
   private final DnsProbe resolver;
   private final int httpsPort;
@@ -48,7 +49,8 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
       @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,
       @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
-    this.settings = new PolicyServer.Settings(image, replicas, serviceType, pullSecrets.orElse(List.of()));
+    this.server = new PolicyServer(new PolicyServer.Settings(image, replicas, serviceType,
+        pullSecrets.orElse(List.of())), Clock.systemUTC());
     this.resolver = probes.dns();
     this.httpsPort = probes.httpsPort();
     this.poll = poll;
@@ -66,7 +68,7 @@ public class MtaStsHosting {
     }
     PolicyServer.TlsPair tls = tlsPair(client, domain);
     try {
-      new PolicyServer(client, settings).apply(domain, plan.target(), tls);
+      server.apply(client, domain, plan.target(), tls);
     } catch (KubernetesClientException e) {
       PolicyStep unchanged = plan.settle(null, e.getMessage(), now);
       return new MtaStsOutcome(spec, unchanged, "PolicyServerNotUpdated", "The policy server's objects in namespace "
@@ -89,9 +91,17 @@ public class MtaStsHosting {
     return new MtaStsOutcome(spec, step, null, null, waitingFor, step.retryAfter(poll, now));
   }
 
-  /** Removes the domain's policy and certificate from the namespace's server. */
-  public void forget(SecureMailDomain domain, KubernetesClient client) {
-    new PolicyServer(client, settings).forget(domain);
+  /**
+   * Removes the domain's policy and certificate from the namespace's server, and the server itself
+   * with the namespace's last domain.
+   *
+   * @param lastInNamespace no other domain of the namespace remains (none that is not being deleted)
+   */
+  public void forget(SecureMailDomain domain, KubernetesClient client, boolean lastInNamespace) {
+    server.forget(client, domain);
+    if (lastInNamespace) {
+      server.remove(client, domain.getMetadata().getNamespace());
+    }
   }
 
   private PolicyFetch fetch(String domain) {

@@ -1,61 +1,77 @@
 package io.securemail.operator.mtasts;
 
-import io.securemail.operator.kube.ContentDigest;
-
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
+import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.kube.Labels;
 import io.securemail.operator.kube.AppliedHash;
-import io.securemail.operator.kube.OwnerReferences;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.securemail.operator.kube.ContentDigest;
+import io.securemail.operator.kube.Labels;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The MTA-STS policy server of a namespace: one nginx Deployment and Service shared by every
+ * The MTA-STS policy server of a namespace: one nginx Deployment and its Services, shared by every
  * SecureMailDomain in the namespace, serving each domain's policy with its certificate by host name.
  *
  * <p>One server per namespace, not per domain (a thousand domains would be a thousand web servers)
  * and not per operator (a Pod mounts Secrets only from its own namespace, so a cluster-wide server
  * would need every domain's private key copied into the operator's namespace).
  *
- * <p>The shared objects are written with server-side apply, one field manager per domain: each
- * domain owns its own keys of the policies ConfigMap and the certificates Secret, so two domains
- * reconciling at once cannot overwrite each other's entries. Each domain adds a (non-controller)
- * owner reference, so the garbage collector removes the server with the last domain.
+ * <p>What a domain costs is constant, however many share the namespace:
+ * <ul>
+ *   <li>The server's objects do not depend on the domains. They are written once per namespace
+ *       under one field manager, and a write is skipped while the live object carries the digest of
+ *       the wanted state ({@link AppliedHash}); a namespace checked within {@link #VERIFIED_FOR} is
+ *       not read again.</li>
+ *   <li>Each domain's policy, certificate and key are three keys of one site Secret
+ *       ({@link PolicySite}), written with server-side apply under the domain's own field manager,
+ *       so domains never overwrite each other's keys and a write carries only the shard's entries.</li>
+ *   <li>The configuration ConfigMap is the owner of everything else: the operator deletes it when the
+ *       namespace's last domain goes, and the garbage collector removes the rest. No object carries
+ *       one owner reference per domain.</li>
+ * </ul>
  */
 public final class PolicyServer {
 
   public static final String NAME = "securemail-mta-sts";
-  /** ConfigMap holding nginx.conf. */
+  /** ConfigMap holding nginx.conf; the owner of the server's other objects. */
   public static final String CONFIG = NAME + "-config";
-  /** ConfigMap holding one policy file per domain. */
-  public static final String POLICIES = NAME + "-policies";
   /** ClusterIP Service with the plain-HTTP port, the backend of policy Ingresses. */
   public static final String INTERNAL = NAME + "-http";
-  /** Secret holding one certificate and key per domain. */
-  public static final String TLS = NAME + "-tls";
+  /** The policies ConfigMap and certificates Secret of versions before the site Secrets. */
+  static final List<String> LEGACY = List.of(NAME + "-policies", NAME + "-tls");
 
   static final String CONFIG_MOUNT = "/etc/securemail/nginx";
-  static final String POLICIES_MOUNT = "/etc/securemail/policies";
-  static final String TLS_MOUNT = "/etc/securemail/tls";
-  /** Hash of what this operator applied to the Deployment/Service/config: unchanged means no write. */
-  static final String FIELD_MANAGER_PREFIX = "securemail-operator/";
+  static final String SITE_MOUNT = "/etc/securemail/site";
+  /** The field manager of the objects every domain of the namespace shares. */
+  static final String FIELD_MANAGER = "securemail-operator";
+  /** Each domain's entries of its site Secret are written under this prefix and the domain's name. */
+  static final String ENTRY_MANAGER_PREFIX = "securemail-operator/";
+  /** How long a namespace's server, once read and found as wanted, is not read again. */
+  static final Duration VERIFIED_FOR = Duration.ofSeconds(30);
   /** The policy server image's nginx user (uid 101, group 101), which the Pod runs as. */
   static final long NGINX_UID = 101L;
 
@@ -64,23 +80,27 @@ public final class PolicyServer {
    *
    * @param imagePullSecrets Secrets of these names in each namespace pull the image (a private registry)
    */
-  public record Settings(String image, int replicas, String serviceType, java.util.List<String> imagePullSecrets) {
+  public record Settings(String image, int replicas, String serviceType, List<String> imagePullSecrets) {
     public Settings {
       Objects.requireNonNull(image);
       Objects.requireNonNull(serviceType);
-      imagePullSecrets = java.util.List.copyOf(imagePullSecrets);
+      imagePullSecrets = List.copyOf(imagePullSecrets);
     }
   }
 
   /** A certificate and key in PEM, as cert-manager wrote them into the domain's Secret. */
   public record TlsPair(String certificate, String key) {}
 
-  private final KubernetesClient client;
-  private final Settings settings;
+  /** A namespace whose server was found as wanted, when, and the owner reference of its objects. */
+  private record Verified(OwnerReference owner, Instant at) {}
 
-  public PolicyServer(KubernetesClient client, Settings settings) {
-    this.client = client;
+  private final Settings settings;
+  private final Clock clock;
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  public PolicyServer(Settings settings, Clock clock) {
     this.settings = settings;
+    this.clock = clock;
   }
 
   /**
@@ -89,99 +109,164 @@ public final class PolicyServer {
    *
    * @return the number of objects written (zero when everything was already as desired)
    */
-  public int apply(SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
-    int writes = 0;
-    writes += applyShared(domain, configMap(domain));
-    writes += applyShared(domain, deployment(domain));
-    writes += applyShared(domain, service(domain));
-    writes += applyShared(domain, internalService(domain));
-    writes += applyPolicy(domain, policy == null ? null : policy.text());
-    if (policy == null || tls != null) {
-      writes += applyTls(domain, policy == null ? null : tls);
-    }
-    return writes;
+  public int apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
+    String namespace = domain.getMetadata().getNamespace();
+    int[] writes = {0};
+    OwnerReference owner = server(client, namespace, writes);
+    return writes[0] + applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
   }
 
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
-  public void forget(SecureMailDomain domain) {
-    applyPolicy(domain, null);
-    applyTls(domain, null);
+  public void forget(KubernetesClient client, SecureMailDomain domain) {
+    applyEntries(client, domain, null, null, null);
   }
 
-  private int applyPolicy(SecureMailDomain domain, String text) {
-    String ns = domain.getMetadata().getNamespace();
-    String key = PolicyServerConfig.policyFile(domain.getSpec().getDomain());
-    ConfigMap current = client.configMaps().inNamespace(ns).withName(POLICIES).get();
-    Map<String, String> data = text == null ? Map.of() : Map.of(key, text);
-    String present = current == null || current.getData() == null ? null : current.getData().get(key);
-    boolean upToDate = current == null ? text == null
-        : Objects.equals(present, text) && (text == null || OwnerReferences.ownedBy(current, domain));
-    if (upToDate) {
-      return 0;
-    }
-    ConfigMap desired = new ConfigMapBuilder().withNewMetadata().withName(POLICIES).withNamespace(ns)
-        .withLabels(serverLabels()).withOwnerReferences(OwnerReferences.shared(domain)).endMetadata()
-        .withData(data).build();
-    serverSideApply(domain, desired);
-    return 1;
-  }
-
-  private int applyTls(SecureMailDomain domain, TlsPair tls) {
-    String ns = domain.getMetadata().getNamespace();
-    String host = domain.getSpec().getDomain();
-    Secret current = client.secrets().inNamespace(ns).withName(TLS).get();
-    Map<String, String> data = new LinkedHashMap<>();
-    if (tls != null) {
-      data.put(PolicyServerConfig.certificateFile(host), encode(tls.certificate()));
-      data.put(PolicyServerConfig.keyFile(host), encode(tls.key()));
-    }
-    Map<String, String> present = current == null || current.getData() == null ? Map.of() : current.getData();
-    boolean upToDate = tls == null
-        ? !present.containsKey(PolicyServerConfig.certificateFile(host))
-        : current != null && OwnerReferences.ownedBy(current, domain)
-            && data.entrySet().stream().allMatch(e -> e.getValue().equals(present.get(e.getKey())));
-    if (upToDate) {
-      return 0;
-    }
-    Secret desired = new SecretBuilder().withNewMetadata().withName(TLS).withNamespace(ns)
-        .withLabels(serverLabels()).withOwnerReferences(OwnerReferences.shared(domain)).endMetadata()
-        .withType("Opaque").withData(data).build();
-    serverSideApply(domain, desired);
-    return 1;
+  /** Deletes the namespace's server (its last domain is gone): its owner, and with it everything else. */
+  public void remove(KubernetesClient client, String namespace) {
+    verified.remove(namespace);
+    client.configMaps().inNamespace(namespace).withName(CONFIG).delete();
   }
 
   /**
-   * Applies an object every domain describes identically, when it is missing, differs from what
-   * this operator last applied, or does not yet name this domain as an owner.
+   * Makes the namespace's server objects as wanted (at most one read each, skipped within
+   * {@link #VERIFIED_FOR} of the last check) and returns the owner reference of its dependents.
    */
-  private int applyShared(SecureMailDomain domain, HasMetadata desired) {
-    // Stamped before the owner reference is added: every domain describes the object identically.
-    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
-    HasMetadata current = client.resource(desired).get();
-    if (AppliedHash.carries(current, hash) && OwnerReferences.ownedBy(current, domain)) {
+  private OwnerReference server(KubernetesClient client, String namespace, int[] writes) {
+    Instant now = clock.instant();
+    Verified known = verified.get(namespace);
+    if (known != null && now.isBefore(known.at().plus(VERIFIED_FOR))) {
+      return known.owner();
+    }
+    ConfigMap config = configMap(namespace);
+    String hash = AppliedHash.stamp(client.getKubernetesSerialization(), config);
+    ConfigMap live = client.configMaps().inNamespace(namespace).withName(CONFIG).get();
+    // A server of a version that made every domain an owner: the takeover drops those references.
+    boolean legacy = live != null && !live.getMetadata().getOwnerReferences().isEmpty();
+    if (legacy) {
+      release(client, live);
+    }
+    if (legacy || !AppliedHash.carries(live, hash)) {
+      live = (ConfigMap) apply(client, config, FIELD_MANAGER);
+      writes[0]++;
+    }
+    OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName(CONFIG)
+        .withUid(live.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build();
+    if (legacy) {
+      retireLegacy(client, namespace, owner);
+    }
+    for (HasMetadata desired : List.of(deployment(namespace), service(namespace), internalService(namespace))) {
+      String digest = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
+      desired.getMetadata().setOwnerReferences(List.of(owner));
+      HasMetadata current = client.resource(desired).get();
+      if (current != null && !ownedOnlyBy(current, owner)) {
+        release(client, current);
+      } else if (AppliedHash.carries(current, digest)) {
+        continue;
+      }
+      apply(client, desired, FIELD_MANAGER);
+      writes[0]++;
+    }
+    verified.put(namespace, new Verified(owner, now));
+    return owner;
+  }
+
+  /**
+   * Writes the domain's keys of its site Secret: the policy, and the certificate and key (kept as
+   * they are when {@code tls} is null and the policy stays). Untouched when already as wanted.
+   */
+  private int applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
+      OwnerReference owner) {
+    String namespace = domain.getMetadata().getNamespace();
+    String host = domain.getSpec().getDomain();
+    String name = PolicySite.secretName(host);
+    Secret live = client.secrets().inNamespace(namespace).withName(name).get();
+    Map<String, String> present = new LinkedHashMap<>();
+    if (live != null && live.getData() != null) {
+      live.getData().forEach((key, value) -> {
+        if (PolicySite.isEntryOf(key, host)) {
+          present.put(key, value);
+        }
+      });
+    }
+    Map<String, String> wanted = PolicySite.entries(host, policy, tls);
+    if (policy != null && tls == null) {
+      present.forEach((key, value) -> {
+        if (!key.equals(PolicyServerConfig.policyFile(host))) {
+          wanted.put(key, value);
+        }
+      });
+    }
+    if (wanted.isEmpty()) {
+      if (present.isEmpty()) {
+        return 0;
+      }
+      // Removed by key, whoever wrote them (an earlier object of the same domain name, a hand edit).
+      StringBuilder patch = new StringBuilder("[");
+      present.keySet().forEach(key -> patch.append(patch.length() > 1 ? "," : "")
+          .append("{\"op\":\"remove\",\"path\":\"/data/").append(key.replace("~", "~0").replace("/", "~1"))
+          .append("\"}"));
+      client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON),
+          patch.append(']').toString());
+      return 1;
+    }
+    if (present.equals(wanted) && ownedOnlyBy(live, owner)) {
       return 0;
     }
-    desired.getMetadata().setOwnerReferences(List.of(OwnerReferences.shared(domain)));
-    serverSideApply(domain, desired);
+    Secret desired = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+        .withLabels(serverLabels()).withOwnerReferences(owner).endMetadata()
+        .withType("Opaque").withData(wanted).build();
+    apply(client, desired, ENTRY_MANAGER_PREFIX + domain.getMetadata().getName());
     return 1;
   }
 
-  private void serverSideApply(SecureMailDomain domain, HasMetadata desired) {
-    client.resource(desired).fieldManager(FIELD_MANAGER_PREFIX + domain.getMetadata().getName())
-        .forceConflicts().serverSideApply();
+  private static boolean ownedOnlyBy(HasMetadata object, OwnerReference owner) {
+    var refs = object.getMetadata().getOwnerReferences();
+    return refs.size() == 1 && refs.get(0).getUid().equals(owner.getUid());
   }
 
-  private ConfigMap configMap(SecureMailDomain domain) {
+  /**
+   * Drops an object's owner references and every field manager's claims (RFC 7386 merge patch;
+   * {@code managedFields: [{}]} is the API server's way to clear them), so that the next apply
+   * states its owners alone.
+   */
+  private static void release(KubernetesClient client, HasMetadata object) {
+    client.resource(object).patch(PatchContext.of(PatchType.JSON_MERGE),
+        "{\"metadata\":{\"ownerReferences\":null,\"managedFields\":[{}]}}");
+  }
+
+  /**
+   * Empties the objects that held every domain's policy and key before the site Secrets, and hands
+   * them to the server's owner, so they go with the server. Emptied rather than deleted: the
+   * operator needs no right to delete Secrets for it.
+   */
+  private static void retireLegacy(KubernetesClient client, String namespace, OwnerReference owner) {
+    String patch = "{\"metadata\":{\"ownerReferences\":[" + client.getKubernetesSerialization().asJson(owner)
+        + "],\"managedFields\":[{}]},\"data\":null}";
+    for (String name : LEGACY) {
+      if (client.configMaps().inNamespace(namespace).withName(name).get() != null) {
+        client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      }
+      if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
+        client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+      }
+    }
+  }
+
+  private static HasMetadata apply(KubernetesClient client, HasMetadata desired, String manager) {
+    return client.resource(desired).fieldManager(manager).forceConflicts().serverSideApply();
+  }
+
+  private static ConfigMap configMap(String namespace) {
     return new ConfigMapBuilder().withNewMetadata().withName(CONFIG)
-        .withNamespace(domain.getMetadata().getNamespace()).withLabels(serverLabels()).endMetadata()
+        .withNamespace(namespace).withLabels(serverLabels()).endMetadata()
         .withData(Map.of("nginx.conf", PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container())))
         .build();
   }
 
-  Deployment deployment(SecureMailDomain domain) {
+  Deployment deployment(String namespace) {
     Map<String, String> selector = Map.of("app.kubernetes.io/name", NAME);
     return new DeploymentBuilder()
-        .withNewMetadata().withName(NAME).withNamespace(domain.getMetadata().getNamespace())
+        .withNewMetadata().withName(NAME).withNamespace(namespace)
           .withLabels(serverLabels()).endMetadata()
         .withNewSpec()
           .withReplicas(settings.replicas())
@@ -195,7 +280,7 @@ public final class PolicyServer {
             .withNewSpec()
               .withAutomountServiceAccountToken(false)
               .withImagePullSecrets(settings.imagePullSecrets().stream()
-                  .map(name -> new io.fabric8.kubernetes.api.model.LocalObjectReference(name)).toList())
+                  .map(name -> new LocalObjectReference(name)).toList())
               .withEnableServiceLinks(false)
               .withNewSecurityContext()
                 .withRunAsNonRoot(true).withRunAsUser(NGINX_UID).withRunAsGroup(NGINX_UID).withFsGroup(NGINX_UID)
@@ -221,16 +306,14 @@ public final class PolicyServer {
                   .withNewCapabilities().withDrop("ALL").endCapabilities()
                 .endSecurityContext()
                 .addNewVolumeMount().withName("config").withMountPath(CONFIG_MOUNT).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("policies").withMountPath(POLICIES_MOUNT).withReadOnly(true).endVolumeMount()
-                .addNewVolumeMount().withName("tls").withMountPath(TLS_MOUNT).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("site").withMountPath(SITE_MOUNT).withReadOnly(true).endVolumeMount()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
               .endContainer()
               .addNewVolume().withName("config").withNewConfigMap().withName(CONFIG).endConfigMap().endVolume()
-              // Optional: a namespace whose domains have no policy yet still gets a running server.
-              .addNewVolume().withName("policies").withNewConfigMap().withName(POLICIES).withOptional(true)
-                .endConfigMap().endVolume()
-              .addNewVolume().withName("tls").withNewSecret().withSecretName(TLS).withOptional(true)
-                .withDefaultMode(0440).endSecret().endVolume()
+              // Every shard, optional: a shard no domain writes to does not exist.
+              .addNewVolume().withName("site").withNewProjected().withDefaultMode(0440)
+                .withSources(PolicySite.secretNames().stream().map(PolicyServer::siteSource).toList())
+              .endProjected().endVolume()
               .addNewVolume().withName("tmp").withNewEmptyDir().withMedium("Memory")
                 .withSizeLimit(new Quantity("16Mi")).endEmptyDir().endVolume()
             .endSpec()
@@ -239,9 +322,9 @@ public final class PolicyServer {
         .build();
   }
 
-  Service service(SecureMailDomain domain) {
+  Service service(String namespace) {
     return new ServiceBuilder()
-        .withNewMetadata().withName(NAME).withNamespace(domain.getMetadata().getNamespace())
+        .withNewMetadata().withName(NAME).withNamespace(namespace)
           .withLabels(serverLabels()).endMetadata()
         .withNewSpec()
           .withType(settings.serviceType())
@@ -253,9 +336,9 @@ public final class PolicyServer {
   }
 
   /** Plain HTTP inside the cluster only: what an Ingress controller that terminated TLS talks to. */
-  Service internalService(SecureMailDomain domain) {
+  Service internalService(String namespace) {
     return new ServiceBuilder()
-        .withNewMetadata().withName(INTERNAL).withNamespace(domain.getMetadata().getNamespace())
+        .withNewMetadata().withName(INTERNAL).withNamespace(namespace)
           .withLabels(serverLabels()).endMetadata()
         .withNewSpec()
           .withType("ClusterIP")
@@ -270,7 +353,7 @@ public final class PolicyServer {
     return Map.of(Labels.MANAGED_BY, Labels.OPERATOR, "app.kubernetes.io/name", NAME);
   }
 
-  private static String encode(String pem) {
-    return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.US_ASCII));
+  private static VolumeProjection siteSource(String secret) {
+    return new VolumeProjectionBuilder().withNewSecret().withName(secret).withOptional(true).endSecret().build();
   }
 }

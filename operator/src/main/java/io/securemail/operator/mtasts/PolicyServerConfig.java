@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * The nginx configuration of the MTA-STS policy server. It never changes with the domains it
- * serves: a policy is the file {@code <policies>/mta-sts.<domain>.txt} and its certificate the
- * files {@code <tls>/mta-sts.<domain>.crt|key}, both chosen by the TLS server name (SNI). nginx
- * opens a policy file on every request and, because the certificate path contains a variable,
- * loads the certificate on every handshake: a new domain, a changed policy or a renewed certificate
- * is served as soon as the ConfigMap and Secret volumes show it, without a reload or a restart.
+ * serves: a policy is the file {@code <site>/mta-sts.<domain>.txt} and its certificate the files
+ * {@code <site>/mta-sts.<domain>.crt|key}, all chosen by the TLS server name (SNI). nginx opens a
+ * policy file on every request and, because the certificate path contains a variable, loads the
+ * certificate on every handshake: a new domain, a changed policy or a renewed certificate is served
+ * as soon as the site volume ({@link PolicySite}) shows it, without a reload or a restart.
  */
 public final class PolicyServerConfig {
 
@@ -23,19 +23,17 @@ public final class PolicyServerConfig {
    * Where things are. {@code user} is null in the container (the image runs unprivileged already);
    * a lab running nginx as root names the user its workers keep.
    */
-  public record Layout(String httpsListen, String httpListen, String policiesDir, String tlsDir, String tmpDir,
-      String user) {
+  public record Layout(String httpsListen, String httpListen, String siteDir, String tmpDir, String user) {
 
     /** The layout in the policy server's Pod. */
     public static Layout container() {
-      return new Layout(String.valueOf(HTTPS_PORT), String.valueOf(HTTP_PORT), PolicyServer.POLICIES_MOUNT,
-          PolicyServer.TLS_MOUNT, "/tmp", null);
+      return new Layout(String.valueOf(HTTPS_PORT), String.valueOf(HTTP_PORT), PolicyServer.SITE_MOUNT, "/tmp",
+          null);
     }
 
     public Layout {
       Objects.requireNonNull(httpsListen);
-      Objects.requireNonNull(policiesDir);
-      Objects.requireNonNull(tlsDir);
+      Objects.requireNonNull(siteDir);
       Objects.requireNonNull(tmpDir);
     }
   }
@@ -92,12 +90,12 @@ public final class PolicyServerConfig {
         .append("    ssl_ciphers ").append(TLS12_CIPHERS).append(";\n")
         .append("    ssl_prefer_server_ciphers on;\n")
         .append("    ssl_session_tickets off;\n")
-        .append("    ssl_certificate ").append(layout.tlsDir()).append("/$sts_host.crt;\n")
-        .append("    ssl_certificate_key ").append(layout.tlsDir()).append("/$sts_host.key;\n")
+        .append("    ssl_certificate ").append(layout.siteDir()).append("/$sts_host.crt;\n")
+        .append("    ssl_certificate_key ").append(layout.siteDir()).append("/$sts_host.key;\n")
         .append("    location = /.well-known/mta-sts.txt {\n")
         // The Host header must name the certificate's host: one connection serves one policy.
         .append("      if ($host != $sts_host) {\n        return 404;\n      }\n")
-        .append("      alias ").append(layout.policiesDir()).append("/$sts_host.txt;\n")
+        .append("      alias ").append(layout.siteDir()).append("/$sts_host.txt;\n")
         .append("    }\n")
         .append("    location / {\n      return 404;\n    }\n")
         .append("  }\n");
@@ -105,7 +103,7 @@ public final class PolicyServerConfig {
       conf.append("\n  server {\n")
           .append("    listen ").append(layout.httpListen()).append(";\n")
           .append("    location = /.well-known/mta-sts.txt {\n")
-          .append("      alias ").append(layout.policiesDir()).append("/$sts_http_host.txt;\n")
+          .append("      alias ").append(layout.siteDir()).append("/$sts_http_host.txt;\n")
           .append("    }\n")
           .append("    location = ").append(HEALTH_PATH).append(" {\n      return 200 \"ok\\n\";\n    }\n")
           .append("    location / {\n      return 404;\n    }\n")
@@ -114,7 +112,7 @@ public final class PolicyServerConfig {
     return conf.append("}\n").toString();
   }
 
-  /** The policy file's name in the policies ConfigMap (and directory) for a domain. */
+  /** The policy file's name in the site (a key of its Secret, a file of its directory) for a domain. */
   public static String policyFile(String domain) {
     return "mta-sts." + domain + ".txt";
   }

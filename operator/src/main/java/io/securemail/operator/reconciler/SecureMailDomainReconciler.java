@@ -235,7 +235,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
     metrics.remove(domain);
-    mtaSts.forget(domain, context.getClient());
+    mtaSts.forget(domain, context.getClient(), lastInNamespace(domain, context));
     if (DnsPublication.abandons(domain)) {
       return DeleteControl.defaultDelete();
     }
@@ -249,6 +249,14 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       }
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(WITHDRAW_RETRY);
     }
+  }
+
+  /** Whether no other domain of the namespace remains, other than ones being deleted too. */
+  private static boolean lastInNamespace(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    String uid = domain.getMetadata().getUid();
+    return context.getPrimaryCache().list(domain.getMetadata().getNamespace())
+        .noneMatch(other -> !uid.equals(other.getMetadata().getUid())
+            && other.getMetadata().getDeletionTimestamp() == null);
   }
 
   private static SecretLookup secretsIn(KubernetesClient client, String namespace) {
