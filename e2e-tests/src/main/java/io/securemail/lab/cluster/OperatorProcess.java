@@ -27,14 +27,25 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(Path operatorDir, Path kubeconfig, Path log, Map<String, String> properties)
       throws IOException {
+    return start(operatorDir, kubeconfig, log, properties, List.of("-Xmx512m"));
+  }
+
+  /**
+   * @param properties extra configuration, passed as -D system properties (e.g. a short resync)
+   * @param jvmOptions the JVM's own options (heap, GC), e.g. the Helm chart's
+   */
+  public static OperatorProcess start(Path operatorDir, Path kubeconfig, Path log, Map<String, String> properties,
+      List<String> jvmOptions) throws IOException {
     Path jar = operatorDir.resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build the operator first (./mvnw -pl operator package)");
     }
     int httpPort = Ports.free();
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
-        "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort));
+    List<String> command = new ArrayList<>();
+    command.add(java);
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort));
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar.toString()));
     ManagedProcess process = ManagedProcess.start("operator", command,
@@ -59,6 +70,11 @@ public final class OperatorProcess implements AutoCloseable {
 
   public Path log() {
     return process.log();
+  }
+
+  /** The operator JVM's process id. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {
