@@ -187,7 +187,8 @@ public final class ScaleBenchmark {
     long launched = System.nanoTime();
     operator = OperatorProcess.start(repo.resolve("operator"), rbac.kubeconfig(),
         lab.workDir().resolve("operator-restarted.log"), properties, jvm);
-    Set<String> expected = domains.refs().stream().map(BenchDomains.Ref::name).collect(Collectors.toSet());
+    Set<String> expected = domains.refs().stream().map(r -> r.namespace() + "/" + r.name())
+        .collect(Collectors.toSet());
     Duration restart = null;
     long restartDeadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
     int reconciled = 0;

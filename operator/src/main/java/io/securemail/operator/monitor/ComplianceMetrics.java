@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The verdicts as Prometheus metrics, per domain (namespace, name) and check:
  * <ul>
- *   <li>{@code securemail_compliance_check_status{check,subject}}: 0 pass, 1 warn, 2 fail, -1 skip;
+ *   <li>{@code securemail_compliance_check_status{check,subject}}: 0 pass, 1 warn, 2 fail (a skipped
+ *       check has no series);
  *   <li>{@code securemail_compliance_compliant}: 1 when no check fails;
  *   <li>{@code securemail_certificate_expiry_timestamp_seconds{subject}}: notAfter of each certificate
  *       an MX endpoint serves, for "expires soon" alerts that do not depend on the checks' thresholds;
@@ -61,7 +62,10 @@ final class ComplianceMetrics {
         "domain", report.domain());
     List<String> keys = new ArrayList<>();
     for (CheckResult r : report.checks()) {
-      keys.add(set(CHECK_STATUS, tags.and("check", r.id(), "subject", r.subject()), value(r.status())));
+      // A skipped check said nothing (it did not apply, or what it needed was missing): no verdict, no series.
+      if (r.status() != CheckStatus.skip) {
+        keys.add(set(CHECK_STATUS, tags.and("check", r.id(), "subject", r.subject()), value(r.status())));
+      }
     }
     keys.add(set(COMPLIANT, tags, report.compliant() ? 1 : 0));
     for (MxObservation mx : observation.mxHosts()) {
@@ -137,7 +141,7 @@ final class ComplianceMetrics {
       case pass -> 0;
       case warn -> 1;
       case fail -> 2;
-      case skip -> -1;
+      case skip -> throw new IllegalArgumentException("a skipped check has no series");
     };
   }
 

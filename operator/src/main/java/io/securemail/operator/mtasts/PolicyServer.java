@@ -97,6 +97,7 @@ public final class PolicyServer {
   private final Settings settings;
   private final Clock clock;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+  private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
   public PolicyServer(Settings settings, Clock clock) {
     this.settings = settings;
@@ -132,11 +133,23 @@ public final class PolicyServer {
    * {@link #VERIFIED_FOR} of the last check) and returns the owner reference of its dependents.
    */
   private OwnerReference server(KubernetesClient client, String namespace, int[] writes) {
-    Instant now = clock.instant();
     Verified known = verified.get(namespace);
-    if (known != null && now.isBefore(known.at().plus(VERIFIED_FOR))) {
+    if (known != null && clock.instant().isBefore(known.at().plus(VERIFIED_FOR))) {
       return known.owner();
     }
+    // One reconcile of the namespace checks and writes the server; the others wait and take its
+    // result, rather than all creating the same objects at once (409 AlreadyExists for all but one).
+    synchronized (locks.computeIfAbsent(namespace, k -> new Object())) {
+      known = verified.get(namespace);
+      if (known != null && clock.instant().isBefore(known.at().plus(VERIFIED_FOR))) {
+        return known.owner();
+      }
+      return verify(client, namespace, writes);
+    }
+  }
+
+  private OwnerReference verify(KubernetesClient client, String namespace, int[] writes) {
+    Instant now = clock.instant();
     ConfigMap config = configMap(namespace);
     String hash = AppliedHash.stamp(client.getKubernetesSerialization(), config);
     ConfigMap live = client.configMaps().inNamespace(namespace).withName(CONFIG).get();

@@ -155,6 +155,14 @@ final class DomainStatus {
     next.setConditions(Conditions.with(next.getConditions(), Conditions.READY, status, reason, message, generation, now));
   }
 
+  private boolean factsChanged() {
+    return !Objects.equals(serialization.asJson(facts(previous)), serialization.asJson(facts(next)));
+  }
+
+  private static List<Object> facts(SecureMailDomainStatus status) {
+    return java.util.Arrays.asList(status.getDane(), status.getPublishedRecords(), status.getMtaSts());
+  }
+
   boolean changed() {
     return !Objects.equals(serialization.asJson(previous), serialization.asJson(next));
   }
@@ -167,7 +175,17 @@ final class DomainStatus {
    * even before the informer has seen it.
    */
   UpdateControl<SecureMailDomain> write(Context<SecureMailDomain> context) {
-    if (changed()) {
+    return write(context, false);
+  }
+
+  /**
+   * {@link #write(Context)}, except that while the process stops only what must not be lost is
+   * written: the facts the operator acted on (the DANE state, the ownership ledger, the announced
+   * MTA-STS policy). Conditions and observed records, which a shutdown in the middle of a reconcile
+   * can spoil (an interrupted lookup reads as indeterminate), are left to the next process.
+   */
+  UpdateControl<SecureMailDomain> write(Context<SecureMailDomain> context, boolean stopping) {
+    if (changed() && (!stopping || factsChanged())) {
       SecureMailDomain fresh = new SecureMailDomain();
       fresh.setMetadata(new ObjectMetaBuilder().withName(domain.getMetadata().getName())
           .withNamespace(domain.getMetadata().getNamespace()).build());

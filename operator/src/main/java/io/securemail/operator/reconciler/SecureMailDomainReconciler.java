@@ -51,6 +51,7 @@ import io.securemail.operator.mtasts.PolicyIngress;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
+import io.securemail.operator.observe.ShutdownSignal;
 import java.time.Clock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
@@ -58,6 +59,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -116,6 +118,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private final Duration resync;
   private final long minMaxAge;
   private final Clock clock;
+  private BooleanSupplier stopping = () -> false;
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -138,6 +141,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     this.monitor = monitor;
     this.resync = resync;
     this.clock = clock;
+  }
+
+  /** Tells the reconciler when the process is stopping ({@link #reconcile} then keeps quiet in status). */
+  @Inject
+  void stopWith(ShutdownSignal signal) {
+    this.stopping = signal::stopping;
   }
 
   @Override
@@ -179,7 +188,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     ComplianceOutcome compliance = monitor.reconcile(domain);
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
-    UpdateControl<SecureMailDomain> control = status.write(context);
+    UpdateControl<SecureMailDomain> control = status.write(context, stopping.getAsBoolean());
     metrics.record(domain, status.next());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
     Duration retry = resync;
@@ -198,6 +207,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public ErrorStatusUpdateControl<SecureMailDomain> updateErrorStatus(SecureMailDomain domain,
       Context<SecureMailDomain> context, Exception e) {
     ReconcileError error = ReconcileError.of(e);
+    if (stopping.getAsBoolean()) {
+      // The shutdown's failure (a closed client, an interrupted call), not the domain's.
+      return ErrorStatusUpdateControl.noStatusUpdate();
+    }
     try {
       var status = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
       status.markFailed(error.reason(), error.message());
