@@ -4,46 +4,63 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The operator's JVM options as the Helm chart runs it: the image's entrypoint sizes the heap with
- * -XX:MaxRAMPercentage of the container's memory limit (the chart's resources.limits.memory). On the
- * machine, outside a container, that is the same heap given as -Xmx.
+ * The operator's JVM options as the Helm chart runs it: the image's entrypoint options (the heap as
+ * -XX:MaxRAMPercentage of the memory the JVM sees, the collector and its heap ratios), in a
+ * container whose memory limit is the chart's resources.limits.memory. On the machine, outside a
+ * container, -XX:MaxRAM makes the JVM see that limit as its memory, so that the heap's maximum and
+ * its initial size (a fraction of that memory, not of the machine's) are the container's.
  */
 final class ChartJvm {
 
-  static final long FALLBACK_HEAP_MIB = 384;
+  static final long FALLBACK_LIMIT_MIB = 512;
 
   private ChartJvm() {}
 
   static List<String> options(Path repo) {
-    long heapMib = FALLBACK_HEAP_MIB;
+    long limitMib = FALLBACK_LIMIT_MIB;
     List<String> options = new ArrayList<>();
     try {
       String values = Files.readString(repo.resolve("helm/securemail-operator/values.yaml"));
       String dockerfile = Files.readString(repo.resolve("operator/src/main/docker/Dockerfile"));
       Matcher limit = Pattern.compile("(?m)^resources:\\s*\\n(?:[ \\t].*\\n)*?\\s+limits:\\s*\\n\\s+memory:\\s*(\\d+)Mi")
           .matcher(values);
-      Matcher percent = Pattern.compile("MaxRAMPercentage=([0-9.]+)").matcher(dockerfile);
-      if (limit.find() && percent.find()) {
-        heapMib = (long) (Long.parseLong(limit.group(1)) * Double.parseDouble(percent.group(1)) / 100);
+      if (limit.find()) {
+        limitMib = Long.parseLong(limit.group(1));
       }
-      // Every other -XX option of the image's entrypoint, as given (the collector, heap ratios).
+      // Every -XX option of the image's entrypoint, as given.
       Matcher xx = Pattern.compile("\"(-XX:[^\"]+)\"").matcher(dockerfile);
       while (xx.find()) {
-        if (!xx.group(1).contains("MaxRAMPercentage")) {
-          options.add(xx.group(1));
-        }
+        options.add(xx.group(1));
       }
     } catch (IOException | RuntimeException e) {
-      System.err.println("[bench] chart JVM settings not read (" + e.getMessage() + "); -Xmx" + heapMib + "m");
-      options = new ArrayList<>(List.of("-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData"));
+      System.err.println("[bench] chart JVM settings not read (" + e.getMessage() + "); the image's defaults");
+      options = new ArrayList<>(List.of("-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
+          "-XX:-UsePerfData"));
     }
-    options.add(0, "-Xmx" + heapMib + "m");
+    options.add(0, "-XX:MaxRAM=" + limitMib + "m");
     options.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
     return options;
+  }
+
+  /** The image's environment (its ENV lines), which the JVM and the C library read too. */
+  static Map<String, String> environment(Path repo) {
+    Map<String, String> env = new LinkedHashMap<>();
+    try {
+      Matcher line = Pattern.compile("(?m)^ENV ([A-Z_][A-Z0-9_]*)=(\\S+)").matcher(
+          Files.readString(repo.resolve("operator/src/main/docker/Dockerfile")));
+      while (line.find()) {
+        env.put(line.group(1), line.group(2).replaceAll("^['\"]|['\"]$", ""));
+      }
+    } catch (IOException e) {
+      System.err.println("[bench] the image's environment not read (" + e.getMessage() + ")");
+    }
+    return env;
   }
 }

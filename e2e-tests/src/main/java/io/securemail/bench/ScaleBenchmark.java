@@ -77,7 +77,7 @@ public final class ScaleBenchmark {
       OperatorWrites writes = new OperatorWrites(lab.controlPlane().auditLog(), rbac.user());
       log("operator JVM options " + jvm + ", resolver " + resolver.address());
       OperatorProcess operator = OperatorProcess.start(repo.resolve("operator"), rbac.kubeconfig(),
-          work.resolve("operator.log"), properties, jvm);
+          work.resolve("operator.log"), properties, jvm, ChartJvm.environment(repo));
       try {
         operator = measure(lab, client, rbac, domains, writes, operator, properties, jvm);
       } finally {
@@ -186,7 +186,7 @@ public final class ScaleBenchmark {
     operator.terminate(Duration.ofSeconds(30));
     long launched = System.nanoTime();
     operator = OperatorProcess.start(repo.resolve("operator"), rbac.kubeconfig(),
-        lab.workDir().resolve("operator-restarted.log"), properties, jvm);
+        lab.workDir().resolve("operator-restarted.log"), properties, jvm, ChartJvm.environment(repo));
     Set<String> expected = domains.refs().stream().map(r -> r.namespace() + "/" + r.name())
         .collect(Collectors.toSet());
     Duration restart = null;

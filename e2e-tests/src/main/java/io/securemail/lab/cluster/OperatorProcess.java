@@ -36,6 +36,12 @@ public final class OperatorProcess implements AutoCloseable {
    */
   public static OperatorProcess start(Path operatorDir, Path kubeconfig, Path log, Map<String, String> properties,
       List<String> jvmOptions) throws IOException {
+    return start(operatorDir, kubeconfig, log, properties, jvmOptions, Map.of());
+  }
+
+  /** @param environment the process's environment besides KUBECONFIG, e.g. the image's */
+  public static OperatorProcess start(Path operatorDir, Path kubeconfig, Path log, Map<String, String> properties,
+      List<String> jvmOptions, Map<String, String> environment) throws IOException {
     Path jar = operatorDir.resolve("target/quarkus-app/quarkus-run.jar");
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing: build the operator first (./mvnw -pl operator package)");
@@ -48,8 +54,9 @@ public final class OperatorProcess implements AutoCloseable {
     command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + httpPort));
     properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
     command.addAll(List.of("-jar", jar.toString()));
-    ManagedProcess process = ManagedProcess.start("operator", command,
-        Map.of("KUBECONFIG", kubeconfig.toString()), log);
+    Map<String, String> env = new java.util.HashMap<>(environment);
+    env.put("KUBECONFIG", kubeconfig.toString());
+    ManagedProcess process = ManagedProcess.start("operator", command, env, log);
     OperatorProcess operator = new OperatorProcess(process, httpPort);
     process.awaitReady(Duration.ofSeconds(90), () -> HttpProbe.ok(operator.url("/q/health/ready")));
     return operator;
