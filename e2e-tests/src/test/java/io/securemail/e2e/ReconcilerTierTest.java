@@ -267,20 +267,20 @@ class ReconcilerTierTest {
         .addNewPort().withPort(80).endPort().endSpec().build()).create();
 
     api(client).resource(Domains.minimal(UPGRADE_NS, "upgraded", "upgraded.example")).create();
-    await().atMost(Domains.STATUS_TIMEOUT).until(() -> {
-      Secret old = client.secrets().inNamespace(UPGRADE_NS).withName(tls).get();
-      return old.getData() == null || old.getData().isEmpty();
+    await().atMost(Domains.STATUS_TIMEOUT).untilAsserted(() -> {
+      ConfigMap config = client.configMaps().inNamespace(UPGRADE_NS).withName(PolicyServer.CONFIG).get();
+      assertThat(config.getMetadata().getOwnerReferences()).as("the configuration is nobody's").isEmpty();
+      // Arrays.asList: an object not there yet is a null the assertion names, not an exception.
+      for (HasMetadata object : java.util.Arrays.asList(client.secrets().inNamespace(UPGRADE_NS).withName(tls).get(),
+          client.configMaps().inNamespace(UPGRADE_NS).withName(policies).get(),
+          client.services().inNamespace(UPGRADE_NS).withName(PolicyServer.INTERNAL).get(),
+          client.apps().deployments().inNamespace(UPGRADE_NS).withName(PolicyServer.NAME).get())) {
+        assertThat(object).as("taken over").isNotNull();
+        assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " " + object.getMetadata().getName())
+            .extracting(OwnerReference::getUid).containsExactly(config.getMetadata().getUid());
+      }
+      assertThat(client.secrets().inNamespace(UPGRADE_NS).withName(tls).get().getData()).isNullOrEmpty();
     });
-    String config = client.configMaps().inNamespace(UPGRADE_NS).withName(PolicyServer.CONFIG).get().getMetadata()
-        .getUid();
-    assertThat(client.configMaps().inNamespace(UPGRADE_NS).withName(PolicyServer.CONFIG).get().getMetadata()
-        .getOwnerReferences()).as("the configuration is nobody's").isEmpty();
-    for (HasMetadata object : List.of(client.secrets().inNamespace(UPGRADE_NS).withName(tls).get(),
-        client.configMaps().inNamespace(UPGRADE_NS).withName(policies).get(),
-        client.services().inNamespace(UPGRADE_NS).withName(PolicyServer.INTERNAL).get())) {
-      assertThat(object.getMetadata().getOwnerReferences()).as(object.getKind() + " " + object.getMetadata().getName())
-          .extracting(OwnerReference::getUid).containsExactly(config);
-    }
     assertThat(client.configMaps().inNamespace(UPGRADE_NS).withName(policies).get().getData()).isNullOrEmpty();
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> sitePolicy(UPGRADE_NS, "upgraded") != null);
   }

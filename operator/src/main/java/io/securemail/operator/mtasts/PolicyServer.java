@@ -164,9 +164,6 @@ public final class PolicyServer {
     }
     OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName(CONFIG)
         .withUid(live.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build();
-    if (legacy) {
-      retireLegacy(client, namespace, owner);
-    }
     for (HasMetadata desired : List.of(deployment(namespace), service(namespace), internalService(namespace))) {
       String digest = AppliedHash.stamp(client.getKubernetesSerialization(), desired);
       desired.getMetadata().setOwnerReferences(List.of(owner));
@@ -178,6 +175,10 @@ public final class PolicyServer {
       }
       apply(client, desired, FIELD_MANAGER);
       writes[0]++;
+    }
+    if (legacy) {
+      // Last: the old objects are emptied only once the server they fed is the new one.
+      retireLegacy(client, namespace, owner);
     }
     verified.put(namespace, new Verified(owner, now));
     return owner;
