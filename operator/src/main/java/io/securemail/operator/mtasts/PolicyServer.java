@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * The MTA-STS policy server of a namespace: one nginx Deployment and its Services, shared by every
@@ -61,8 +62,10 @@ public final class PolicyServer {
   public static final String CONFIG = NAME + "-config";
   /** ClusterIP Service with the plain-HTTP port, the backend of policy Ingresses. */
   public static final String INTERNAL = NAME + "-http";
-  /** The policies ConfigMap and certificates Secret of versions before the site Secrets. */
-  static final List<String> LEGACY = List.of(NAME + "-policies", NAME + "-tls");
+  /** The policies ConfigMap of versions before the site Secrets. */
+  static final String LEGACY_POLICIES = NAME + "-policies";
+  /** The certificates Secret of versions before the site Secrets. */
+  static final String LEGACY_TLS = NAME + "-tls";
 
   static final String CONFIG_MOUNT = "/etc/securemail/nginx";
   static final String SITE_MOUNT = "/etc/securemail/site";
@@ -107,14 +110,11 @@ public final class PolicyServer {
   /**
    * Makes the namespace's server serve {@code policy} (null: none) for the domain with {@code tls}
    * (null: keep what it has, e.g. while cert-manager renews; a withdrawn policy removes both).
-   *
-   * @return the number of objects written (zero when everything was already as desired)
+   * Nothing is written that is already as desired.
    */
-  public int apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
-    String namespace = domain.getMetadata().getNamespace();
-    int[] writes = {0};
-    OwnerReference owner = server(client, namespace, writes);
-    return writes[0] + applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
+  public void apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
+    OwnerReference owner = server(client, domain.getMetadata().getNamespace());
+    applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
   }
 
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
@@ -132,23 +132,26 @@ public final class PolicyServer {
    * Makes the namespace's server objects as wanted (at most one read each, skipped within
    * {@link #VERIFIED_FOR} of the last check) and returns the owner reference of its dependents.
    */
-  private OwnerReference server(KubernetesClient client, String namespace, int[] writes) {
-    Verified known = verified.get(namespace);
-    if (known != null && clock.instant().isBefore(known.at().plus(VERIFIED_FOR))) {
-      return known.owner();
+  private OwnerReference server(KubernetesClient client, String namespace) {
+    OwnerReference known = recentlyVerified(namespace);
+    if (known != null) {
+      return known;
     }
     // One reconcile of the namespace checks and writes the server; the others wait and take its
     // result, rather than all creating the same objects at once (409 AlreadyExists for all but one).
     synchronized (locks.computeIfAbsent(namespace, k -> new Object())) {
-      known = verified.get(namespace);
-      if (known != null && clock.instant().isBefore(known.at().plus(VERIFIED_FOR))) {
-        return known.owner();
-      }
-      return verify(client, namespace, writes);
+      known = recentlyVerified(namespace);
+      return known != null ? known : verify(client, namespace);
     }
   }
 
-  private OwnerReference verify(KubernetesClient client, String namespace, int[] writes) {
+  /** The owner reference of the namespace's server if it was verified within {@link #VERIFIED_FOR}, else null. */
+  private OwnerReference recentlyVerified(String namespace) {
+    Verified known = verified.get(namespace);
+    return known != null && clock.instant().isBefore(known.at().plus(VERIFIED_FOR)) ? known.owner() : null;
+  }
+
+  private OwnerReference verify(KubernetesClient client, String namespace) {
     Instant now = clock.instant();
     ConfigMap config = configMap(namespace);
     String hash = AppliedHash.stamp(client.getKubernetesSerialization(), config);
@@ -160,7 +163,6 @@ public final class PolicyServer {
     }
     if (legacy || !AppliedHash.carries(live, hash)) {
       live = (ConfigMap) apply(client, config, FIELD_MANAGER);
-      writes[0]++;
     }
     OwnerReference owner = new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName(CONFIG)
         .withUid(live.getMetadata().getUid()).withController(true).withBlockOwnerDeletion(false).build();
@@ -174,7 +176,6 @@ public final class PolicyServer {
         continue;
       }
       apply(client, desired, FIELD_MANAGER);
-      writes[0]++;
     }
     if (legacy) {
       // Last: the old objects are emptied only once the server they fed is the new one.
@@ -188,7 +189,7 @@ public final class PolicyServer {
    * Writes the domain's keys of its site Secret: the policy, and the certificate and key (kept as
    * they are when {@code tls} is null and the policy stays). Untouched when already as wanted.
    */
-  private int applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
+  private void applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
       OwnerReference owner) {
     String namespace = domain.getMetadata().getNamespace();
     String host = domain.getSpec().getDomain();
@@ -211,26 +212,22 @@ public final class PolicyServer {
       });
     }
     if (wanted.isEmpty()) {
-      if (present.isEmpty()) {
-        return 0;
+      if (!present.isEmpty()) {
+        // Removed by key (RFC 6902), whoever wrote them (an earlier object of the same domain name, a hand edit).
+        String patch = present.keySet().stream()
+            .map(key -> "{\"op\":\"remove\",\"path\":\"/data/" + key.replace("~", "~0").replace("/", "~1") + "\"}")
+            .collect(Collectors.joining(",", "[", "]"));
+        client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
       }
-      // Removed by key, whoever wrote them (an earlier object of the same domain name, a hand edit).
-      StringBuilder patch = new StringBuilder("[");
-      present.keySet().forEach(key -> patch.append(patch.length() > 1 ? "," : "")
-          .append("{\"op\":\"remove\",\"path\":\"/data/").append(key.replace("~", "~0").replace("/", "~1"))
-          .append("\"}"));
-      client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON),
-          patch.append(']').toString());
-      return 1;
+      return;
     }
     if (present.equals(wanted) && ownedOnlyBy(live, owner)) {
-      return 0;
+      return;
     }
     Secret desired = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
         .withLabels(serverLabels()).withOwnerReferences(owner).endMetadata()
         .withType("Opaque").withData(wanted).build();
     apply(client, desired, ENTRY_MANAGER_PREFIX + domain.getMetadata().getName());
-    return 1;
   }
 
   private static boolean ownedOnlyBy(HasMetadata object, OwnerReference owner) {
@@ -256,13 +253,13 @@ public final class PolicyServer {
   private static void retireLegacy(KubernetesClient client, String namespace, OwnerReference owner) {
     String patch = "{\"metadata\":{\"ownerReferences\":[" + client.getKubernetesSerialization().asJson(owner)
         + "],\"managedFields\":[{}]},\"data\":null}";
-    for (String name : LEGACY) {
-      if (client.configMaps().inNamespace(namespace).withName(name).get() != null) {
-        client.configMaps().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-      }
-      if (client.secrets().inNamespace(namespace).withName(name).get() != null) {
-        client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
-      }
+    var policies = client.configMaps().inNamespace(namespace).withName(LEGACY_POLICIES);
+    if (policies.get() != null) {
+      policies.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+    var tls = client.secrets().inNamespace(namespace).withName(LEGACY_TLS);
+    if (tls.get() != null) {
+      tls.patch(PatchContext.of(PatchType.JSON_MERGE), patch);
     }
   }
 

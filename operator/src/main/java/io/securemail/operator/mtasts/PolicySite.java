@@ -28,6 +28,8 @@ public final class PolicySite {
   /** The Secrets' names: this prefix and the shard's number, two hex digits. */
   public static final String PREFIX = PolicyServer.NAME + "-site-";
 
+  private static final List<String> SECRET_NAMES = IntStream.range(0, SHARDS).mapToObj(PolicySite::name).toList();
+
   private PolicySite() {}
 
   /** The Secret holding the domain's entries. */
@@ -38,7 +40,7 @@ public final class PolicySite {
 
   /** Every shard's name, in order: the sources of the Pod's projected volume. */
   public static List<String> secretNames() {
-    return IntStream.range(0, SHARDS).mapToObj(PolicySite::name).toList();
+    return SECRET_NAMES;
   }
 
   private static String name(int shard) {
