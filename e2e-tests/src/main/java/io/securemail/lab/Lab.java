@@ -36,6 +36,8 @@ public final class Lab implements AutoCloseable {
       "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test", "edge.test",
       // The domain the operator installed by its chart manages on the lab's node.
       "node.test",
+      // The domains of examples/, each applied as written (ExamplesReadyTest).
+      "example.com", "example.org", "example.net", "example.de",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -77,9 +77,10 @@ class IdleReconcileTest {
     mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
     domain.getSpec().setMta(mta);
     api(client).resource(domain).create();
-    // The MTA's Pods stay Pending here (the namespace runs no Pods): MtaReady stays False/Starting.
+    // The MTA's Pods stay Pending here (the namespace runs no Pods): MtaReady stays False/Starting,
+    // and the certificates, once issued, wait for an MX to serve the key before any TLSA is published.
     awaitStatus(client, NS, "busy", smd -> Domains.condition(smd, "CertificatesReady")
-        .filter(c -> "True".equals(c.getStatus())).isPresent()
+        .filter(c -> "MxNotServingKey".equals(c.getReason())).isPresent()
         && Domains.condition(smd, "MtaReady").filter(c -> "Starting".equals(c.getReason())).isPresent()
         && Domains.condition(smd, "Compliant").isPresent());
     await().pollDelay(Duration.ofSeconds(2)).until(() -> true);

@@ -40,6 +40,31 @@ public final class ZoneUpdates {
     for (String zoneLine : zoneLines) {
       update.add(parse(zoneLine));
     }
+    send(dns, address, port, update);
+  }
+
+  /**
+   * Makes Knot serve exactly {@code zoneLines} at every name and type they name, in one UPDATE: each
+   * such RRset is deleted and the lines added (RFC 2136 section 2.5.2 then 2.5.1), as a person
+   * editing the zone by hand or external-dns replacing a record would.
+   */
+  public static void replace(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
+    Update update = new Update(Name.fromString(zone + "."));
+    List<Record> records = zoneLines.stream().map(ZoneUpdates::parseUnchecked).toList();
+    records.stream().map(RrSet::of).distinct().forEach(rrset -> update.delete(rrset.name(), rrset.type()));
+    records.forEach(update::add);
+    send(dns, dns.authoritativeAddress(), dns.authoritativePort(), update);
+  }
+
+  /** Deletes, in one UPDATE, every RRset at the names and types {@code zoneLines} name, whatever it holds. */
+  public static void deleteRrsets(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
+    Update update = new Update(Name.fromString(zone + "."));
+    zoneLines.stream().map(ZoneUpdates::parseUnchecked).map(RrSet::of).distinct()
+        .forEach(rrset -> update.delete(rrset.name(), rrset.type()));
+    send(dns, dns.authoritativeAddress(), dns.authoritativePort(), update);
+  }
+
+  private static void send(DnsLab dns, String address, int port, Update update) throws IOException {
     SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(address));
     resolver.setPort(port);
     resolver.setTCP(true);
@@ -49,6 +74,21 @@ public final class ZoneUpdates {
     Message response = resolver.send(update);
     if (response.getRcode() != Rcode.NOERROR) {
       throw new IOException("lab update refused by " + address + ": " + Rcode.string(response.getRcode()));
+    }
+  }
+
+  /** An RRset's identity in a zone: owner name and type. */
+  private record RrSet(Name name, int type) {
+    static RrSet of(Record record) {
+      return new RrSet(record.getName(), record.getType());
+    }
+  }
+
+  private static Record parseUnchecked(String zoneLine) {
+    try {
+      return parse(zoneLine);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("not a zone line: " + zoneLine, e);
     }
   }
 

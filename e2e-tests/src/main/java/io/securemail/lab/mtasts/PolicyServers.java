@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  */
 public final class PolicyServers implements AutoCloseable {
 
-  /** The lab's policy server addresses, 127.0.2.1 to 127.0.2.8: one server each. */
-  public static final List<String> ADDRESSES = IntStream.rangeClosed(1, 8).mapToObj(i -> "127.0.2." + i).toList();
+  /** The lab's policy server addresses, 127.0.2.1 to 127.0.2.10: one server each. */
+  public static final List<String> ADDRESSES = IntStream.rangeClosed(1, 10).mapToObj(i -> "127.0.2." + i).toList();
 
   public static final int HTTPS_PORT = 443;
   public static final int HTTP_PORT = 80;

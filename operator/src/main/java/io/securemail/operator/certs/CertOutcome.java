@@ -29,7 +29,8 @@ public record CertOutcome(List<String> tlsaSpkis, DaneStatus dane, String status
 
   /** CertificatesReady, as status combines it. */
   public PartStatus part() {
-    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", "certificates")
+    String what = CertStep.MX_NOT_SERVING_KEY.equals(reason) ? "DANE" : "certificates";
+    return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", what)
         .stalledOn(STALLED);
   }
 }

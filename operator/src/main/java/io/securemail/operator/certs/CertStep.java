@@ -19,6 +19,9 @@ import java.util.List;
 public record CertStep(List<String> tlsaSpkis, DaneStatus dane, String stuck, String readyMessage,
     Duration retryAfter, Duration poll, boolean daneEnabled) {
 
+  /** CertificatesReady's reason while the certificates are issued but no MX endpoint serves the key yet. */
+  public static final String MX_NOT_SERVING_KEY = "MxNotServingKey";
+
   /** The CertificatesReady condition, given what cert-manager says. */
   CertOutcome judged(CertManager.Verdict certificates) {
     if (!certificates.ready()) {
@@ -28,6 +31,12 @@ public record CertStep(List<String> tlsaSpkis, DaneStatus dane, String stuck, St
     }
     if (stuck != null) {
       return new CertOutcome(tlsaSpkis, dane, "False", "DaneRolloverStuck", stuck, retryAfter);
+    }
+    if (daneEnabled && tlsaSpkis.isEmpty()) {
+      // Initial: no TLSA record is published before every MX endpoint serves the key (a TLSA record
+      // for a key not served makes DANE senders defer mail, RFC 7672 section 2.2), so DANE is not in
+      // effect yet and the domain is not Ready; the MTA, the operator's or the user's, must serve it.
+      return new CertOutcome(tlsaSpkis, dane, "False", MX_NOT_SERVING_KEY, readyMessage, retryAfter);
     }
     return new CertOutcome(tlsaSpkis, dane, "True", "Ready", readyMessage, retryAfter);
   }
