@@ -25,16 +25,24 @@ public final class SmtpClientProbe implements SmtpProbe {
   private static final List<TlsOffer> WEAK_OFFERS = Arrays.stream(TlsOffer.values())
       .filter(o -> o != TlsOffer.STANDARD).toList();
 
+  /** A conversation has six steps; a server that takes most of a step's time for each is cut off after three. */
+  static final int OVERALL_STEPS = 3;
+
   private final Duration timeout;
+  private final Duration overall;
   private final List<TlsOffer> weakOffers;
 
-  /** @param timeout for each step: connecting, the greeting, each command's reply, the TLS handshake */
+  /**
+   * @param timeout for each step: connecting, the greeting, each command's reply, the TLS handshake;
+   *     each connection's whole conversation gets {@value #OVERALL_STEPS} times as long
+   */
   public SmtpClientProbe(Duration timeout) {
-    this(timeout, WEAK_OFFERS);
+    this(timeout, timeout.multipliedBy(OVERALL_STEPS), WEAK_OFFERS);
   }
 
-  private SmtpClientProbe(Duration timeout, List<TlsOffer> weakOffers) {
+  SmtpClientProbe(Duration timeout, Duration overall, List<TlsOffer> weakOffers) {
     this.timeout = timeout;
+    this.overall = overall;
     this.weakOffers = weakOffers;
   }
 
@@ -43,7 +51,7 @@ public final class SmtpClientProbe implements SmtpProbe {
    * that only need what is served (the chain), and look often.
    */
   public static SmtpClientProbe withoutWeakOffers(Duration timeout) {
-    return new SmtpClientProbe(timeout, List.of());
+    return new SmtpClientProbe(timeout, timeout.multipliedBy(OVERALL_STEPS), List.of());
   }
 
   @Override
@@ -84,7 +92,7 @@ public final class SmtpClientProbe implements SmtpProbe {
         + ":" + port;
     SmtpConnection connection;
     try {
-      connection = SmtpConnection.open(address, port, timeout);
+      connection = SmtpConnection.open(address, port, timeout, overall);
     } catch (SocketTimeoutException e) {
       return new Session(Outcome.UNREACHABLE, null, null, "no TCP connection to " + where + " within " + seconds());
     } catch (ConnectException e) {
@@ -127,7 +135,7 @@ public final class SmtpClientProbe implements SmtpProbe {
         tls = connection.startTls(mxHost, offer);
       } catch (SocketTimeoutException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where
-            + " did not complete within " + seconds());
+            + " did not complete within " + (connection.pastOverallDeadline() ? overallText() : seconds()));
       } catch (IOException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where + " failed: "
             + BcTlsHandshake.describe(e));
@@ -147,7 +155,8 @@ public final class SmtpClientProbe implements SmtpProbe {
       connection.command("QUIT");
       return new Session(Outcome.TLS_OK, banner, tls.session(), "");
     } catch (SocketTimeoutException e) {
-      return failedAt(step, banner, session, where, "no reply within " + seconds());
+      return failedAt(step, banner, session, where, connection.pastOverallDeadline() ? "the conversation took "
+          + overallText() : "no reply within " + seconds());
     } catch (IOException e) {
       return failedAt(step, banner, session, where, e.getMessage());
     }
@@ -178,6 +187,11 @@ public final class SmtpClientProbe implements SmtpProbe {
 
   private String seconds() {
     return timeout.toSeconds() + " s";
+  }
+
+  private String overallText() {
+    return "longer than " + (overall.toMillis() % 1000 == 0 ? overall.toSeconds() + " s" : overall.toMillis() + " ms")
+        + " in all";
   }
 
   private static String abbreviate(String s) {

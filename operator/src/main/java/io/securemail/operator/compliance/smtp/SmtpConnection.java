@@ -18,7 +18,10 @@ import java.util.List;
 /**
  * The client side of one SMTP connection: replies (RFC 5321 section 4.2, multi-line with "250-"),
  * commands, and the switch to TLS after STARTTLS (RFC 3207 section 4.2). Every step has its own
- * deadline, enforced across reads, so a server that says nothing or trickles bytes is cut off.
+ * deadline, enforced across reads, so a server that says nothing or trickles bytes is cut off; the
+ * whole conversation has one more, so a server that answers every step just in time cannot keep it
+ * going step after step; and a connection reads at most {@value #MAX_BYTES} bytes from the network
+ * (TLS records included), however the server splits them into lines and replies.
  */
 final class SmtpConnection implements Closeable {
 
@@ -31,26 +34,38 @@ final class SmtpConnection implements Closeable {
 
   private static final int MAX_LINE = 2048;
   private static final int MAX_LINES = 100;
+  /** Far more than a greeting, two EHLO replies and a certificate chain take; far less than memory. */
+  static final int MAX_BYTES = 64 * 1024;
 
   private final Socket socket;
   private final Duration timeout;
+  /** What the network delivers, counted against {@link #MAX_BYTES}: plain SMTP and TLS records alike. */
+  private final InputStream network;
+  private final long connectionDeadline;
   private InputStream in;
   private OutputStream out;
   private long deadline;
 
-  private SmtpConnection(Socket socket, Duration timeout) throws IOException {
+  private SmtpConnection(Socket socket, Duration timeout, long connectionDeadline) throws IOException {
     this.socket = socket;
     this.timeout = timeout;
-    this.in = new BufferedInputStream(deadlined(socket.getInputStream()));
+    this.connectionDeadline = connectionDeadline;
+    this.network = new ByteBudgetInputStream(socket.getInputStream(), MAX_BYTES);
+    this.in = new BufferedInputStream(deadlined(network));
     this.out = socket.getOutputStream();
   }
 
-  static SmtpConnection open(InetAddress address, int port, Duration timeout) throws IOException {
+  /**
+   * @param timeout each step's: connecting, the greeting, each reply, the TLS handshake
+   * @param overall the whole conversation's, from before connecting
+   */
+  static SmtpConnection open(InetAddress address, int port, Duration timeout, Duration overall) throws IOException {
+    long connectionDeadline = System.nanoTime() + overall.toNanos();
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(address, port), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
-      return new SmtpConnection(socket, timeout);
+      return new SmtpConnection(socket, timeout, connectionDeadline);
     } catch (IOException e) {
       socket.close();
       throw e;
@@ -85,7 +100,7 @@ final class SmtpConnection implements Closeable {
       // RFC 3207 section 4.2 / CVE-2011-0411: nothing may be buffered from before the handshake.
       throw new IOException("the server sent data after its STARTTLS reply (command injection risk)");
     }
-    BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(socket.getInputStream()), socket.getOutputStream(),
+    BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(network), socket.getOutputStream(),
         serverName, offer);
     in = new BufferedInputStream(deadlined(tls.protocol().getInputStream()));
     out = tls.protocol().getOutputStream();
@@ -93,7 +108,12 @@ final class SmtpConnection implements Closeable {
   }
 
   private void startStep() {
-    deadline = System.nanoTime() + timeout.toNanos();
+    deadline = Math.min(System.nanoTime() + timeout.toNanos(), connectionDeadline);
+  }
+
+  /** Whether the conversation's own deadline has passed (rather than only the last step's). */
+  boolean pastOverallDeadline() {
+    return System.nanoTime() - connectionDeadline >= 0;
   }
 
   private Reply readReply() throws IOException {
@@ -150,5 +170,34 @@ final class SmtpConnection implements Closeable {
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  /** Fails the read that would take the connection past its byte budget. */
+  private static final class ByteBudgetInputStream extends java.io.FilterInputStream {
+
+    private final int budget;
+    private long read;
+
+    ByteBudgetInputStream(InputStream in, int budget) {
+      super(in);
+      this.budget = budget;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (read >= budget) {
+        throw new IOException("the server sent more than " + budget + " bytes");
+      }
+      int n = super.read(b, off, (int) Math.min(len, budget - read));
+      read += Math.max(n, 0);
+      return n;
+    }
   }
 }
