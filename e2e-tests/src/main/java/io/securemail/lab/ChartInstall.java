@@ -60,6 +60,8 @@ public final class ChartInstall implements AutoCloseable {
           - {name: SECUREMAIL_COMPLIANCE_CA_FILE, value: /etc/securemail/lab-ca/ca.crt}
           - {name: QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_MAX_RECONCILIATION_INTERVAL, value: PT3S}
           - {name: SECUREMAIL_DANE_POLL_INTERVAL, value: 2s}
+          - {name: SECUREMAIL_SMTP_REUSE, value: 2s}
+          - {name: SECUREMAIL_COMPLIANCE_REUSE, value: 0s}
           - {name: SECUREMAIL_MTASTS_MIN_MAX_AGE, value: "5"}
           - {name: SECUREMAIL_MTASTS_POLL_INTERVAL, value: 2s}
         extraVolumes:

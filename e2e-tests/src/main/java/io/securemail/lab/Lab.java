@@ -38,6 +38,8 @@ public final class Lab implements AutoCloseable {
       "node.test",
       // The domains of examples/, each applied as written (ExamplesReadyTest).
       "example.com", "example.org", "example.net", "example.de",
+      // MX hosts that misbehave on purpose, and a healthy domain beside them (HostileMxTest).
+      "hostile.test", "calm.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -41,6 +41,9 @@ public final class LabExtension implements BeforeAllCallback, ParameterResolver 
           "quarkus.operator-sdk.controllers.securemaildomain.max-reconciliation-interval", RESYNC,
           // A DANE rollover step is re-checked this often (production default 10s).
           "securemail.dane.poll-interval", "2s",
+          // A key probe's answer stands as long as a poll; checks see every change a test makes at once.
+          "securemail.smtp.reuse", "2s",
+          "securemail.compliance.reuse", "0s",
           // MTA-STS transitions wait max_age; the lab's policies live seconds, not days.
           "securemail.mtasts.min-max-age", "5",
           "securemail.mtasts.poll-interval", "2s",

@@ -101,7 +101,7 @@ class ReconcilerTierTest {
         new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
         new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
             Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
-        new ComplianceMonitor(meters, probes, 2), new ConditionMetrics(meters), SLOW, 86400);
+        new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), SLOW, 86400);
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS, SHARED_NS, UPGRADE_NS)));
     operator.start();

@@ -55,7 +55,8 @@ public class MxCertificates {
   @Inject
   public MxCertificates(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dane.poll-interval", defaultValue = "10s") Duration poll) {
-    this(probes.dns(), new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()), poll, Clock.systemUTC());
+    this(probes.dns(), new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
+        probes.patience()), poll, Clock.systemUTC());
   }
 
   MxCertificates(DnsProbe dns, ServedKeys probe, Duration poll, Clock clock) {

@@ -6,10 +6,18 @@ import io.securemail.operator.compliance.smtp.SmtpObservation;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
 import io.securemail.operator.dns.Tlsa;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Which keys the MX endpoints serve right now, seen from outside like a sending MTA sees them:
@@ -37,18 +45,35 @@ public final class ServedKeys {
   private final DnsProbe dns;
   private final SmtpProbe smtp;
   private final int port;
+  private final Executor conversations;
+  private final Duration patience;
 
-  /** @param port where the MX endpoints are probed: 25 except in a lab */
+  /** Probes on the calling thread, waiting for every endpoint's answer: for the {@code check} command and tests. */
   public ServedKeys(DnsProbe dns, SmtpProbe smtp, int port) {
+    this(dns, smtp, port, Runnable::run, null);
+  }
+
+  /**
+   * @param port where the MX endpoints are probed: 25 except in a lab
+   * @param conversations where the SMTP conversations run (every endpoint at once), so a slow or
+   *     hostile MX holds one of those threads rather than the caller's
+   * @param patience how long the caller waits for them; an endpoint still being probed then counts
+   *     as not probed (the conversation goes on, and a polite probe keeps its answer for the next look)
+   */
+  public ServedKeys(DnsProbe dns, SmtpProbe smtp, int port, Executor conversations, Duration patience) {
     this.dns = dns;
     this.smtp = smtp;
     this.port = port;
+    this.conversations = conversations;
+    this.patience = patience;
   }
 
   public Result probe(List<String> mxHosts) {
     Set<String> served = new TreeSet<>();
     List<String> endpoints = new ArrayList<>();
     List<String> failures = new ArrayList<>();
+    Map<String, CompletableFuture<SmtpObservation>> asked = new LinkedHashMap<>();
+    Map<String, java.util.function.Supplier<java.util.Optional<SmtpObservation>>> lastTime = new LinkedHashMap<>();
     for (String host : mxHosts) {
       DnsAnswer a = dns.lookup(host, "A");
       DnsAnswer aaaa = dns.lookup(host, "AAAA");
@@ -60,16 +85,41 @@ public final class ServedKeys {
       for (InetAddress address : addresses) {
         String endpoint = host + " (" + address.getHostAddress() + ":" + port + ")";
         endpoints.add(endpoint);
-        SmtpObservation seen = smtp.probe(host, address, port);
+        asked.put(endpoint, CompletableFuture.supplyAsync(() -> smtp.probe(host, address, port), conversations));
+        lastTime.put(endpoint, () -> smtp.lastAnswer(host, address, port));
+      }
+    }
+    long deadline = patience == null ? Long.MAX_VALUE : System.nanoTime() + patience.toNanos();
+    for (Map.Entry<String, CompletableFuture<SmtpObservation>> answer : asked.entrySet()) {
+      SmtpObservation seen = await(answer.getValue(), deadline);
+      if (seen == null) {
+        String before = lastTime.get(answer.getKey()).get().map(o -> "; the last conversation: " + o.detail())
+            .orElse("");
+        failures.add(answer.getKey() + ": still being probed after " + patience.toSeconds() + " s (a slow server; "
+            + "its answer counts at the next look" + before + ")");
+      } else if (seen.tls() != null && !seen.tls().chain().isEmpty()) {
         // The handshake completed: the key is served, whatever happens on the connection after it.
-        if (seen.tls() != null && !seen.tls().chain().isEmpty()) {
-          served.add(Tlsa.spkiSha256(seen.tls().chain().get(0).getPublicKey()));
-        } else {
-          failures.add(endpoint + ": " + seen.detail());
-        }
+        served.add(Tlsa.spkiSha256(seen.tls().chain().get(0).getPublicKey()));
+      } else {
+        failures.add(answer.getKey() + ": " + seen.detail());
       }
     }
     return new Result(served, endpoints, failures);
+  }
+
+  /** The answer, or null if it is not there by the deadline. */
+  private static SmtpObservation await(CompletableFuture<SmtpObservation> answer, long deadline) {
+    try {
+      long left = deadline - System.nanoTime();
+      return deadline == Long.MAX_VALUE ? answer.join() : answer.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the SMTP probe failed: " + e.getCause(), e.getCause());
+    }
   }
 
   /** Why a lookup gave nothing, when it failed rather than found no record: "" otherwise. */

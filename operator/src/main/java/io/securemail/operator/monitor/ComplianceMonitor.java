@@ -24,8 +24,15 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -36,38 +43,71 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>A global bound on concurrent checks keeps a large cluster from opening thousands of SMTP
  * connections at once: a domain that finds every slot busy is simply looked at again shortly.
+ *
+ * <p>Checks run on the monitor's own threads, never on a reconcile thread: the reconcile waits a
+ * little ({@code securemail.compliance.patience}) for the verdict, which a healthy domain gives in
+ * far less, and otherwise goes on with the previous verdict; a slow or hostile MX then holds a
+ * check thread, and the next reconcile collects the verdict once it is there.
  */
 @ApplicationScoped
 public class ComplianceMonitor {
 
   /** How soon a domain that found no free check slot tries again. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(5);
+  /** How soon a domain whose check is still running looks for its verdict again. */
+  static final Duration RUNNING_RETRY = Duration.ofSeconds(5);
 
   private record LastCheck(Instant at, long generation) {}
+
+  /** A check under way: what it will observe, and the schedule facts to record when it is collected. */
+  private record Running(CompletableFuture<DomainObservation> observation, Instant startedAt, long generation,
+      Profile profile) {}
 
   private final ComplianceEngine engine;
   private final ComplianceOptions options;
   private final Semaphore slots;
+  private final Executor checks;
+  private final Duration patience;
   private final ComplianceMetrics metrics;
   private final MeterRegistry meters;
   private final Clock clock;
   private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
 
   @Inject
   public ComplianceMonitor(MeterRegistry meters, OperatorProbes probes,
-      @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent) {
+      @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent,
+      @ConfigProperty(name = "securemail.compliance.patience", defaultValue = "5s") Duration patience) {
     this(new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC()), probes.complianceOptions(),
-        maxConcurrent, meters, Clock.systemUTC());
+        maxConcurrent, checkThreads(maxConcurrent), patience, meters, Clock.systemUTC());
   }
 
+  /** Checks on the calling thread (each reconcile waits for its verdict): for tests. */
   ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, MeterRegistry meters,
       Clock clock) {
+    this(engine, options, maxConcurrent, Runnable::run, Duration.ZERO, meters, clock);
+  }
+
+  ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, Executor checks,
+      Duration patience, MeterRegistry meters, Clock clock) {
     this.engine = engine;
     this.options = options;
     this.slots = new Semaphore(maxConcurrent);
+    this.checks = checks;
+    this.patience = patience;
     this.metrics = new ComplianceMetrics(meters);
     this.meters = meters;
     this.clock = clock;
+  }
+
+  /** As many daemon threads as checks may run at once (the slots bound them). */
+  private static Executor checkThreads(int maxConcurrent) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(1, maxConcurrent), r -> {
+      Thread thread = new Thread(r, "securemail-compliance-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /** Checks the domain if it is due; otherwise says when it will be. */
@@ -78,35 +118,69 @@ public class ComplianceMonitor {
     Duration interval = GoDuration.parse(spec.getInterval());
     String uid = domain.getMetadata().getUid();
     long generation = Objects.requireNonNullElse(domain.getMetadata().getGeneration(), 0L);
-    LastCheck last = lastChecks.get(uid);
-    Instant due = ComplianceSchedule.nextCheck(last == null ? null : last.at(), last == null ? 0 : last.generation(),
-        generation, interval, uid, now);
-    if (now.isBefore(due)) {
-      return new ComplianceOutcome(previous, null, null, null, List.of(), Duration.between(now, due));
+    Running run = running.get(uid);
+    if (run == null) {
+      LastCheck last = lastChecks.get(uid);
+      Instant due = ComplianceSchedule.nextCheck(last == null ? null : last.at(), last == null ? 0 : last.generation(),
+          generation, interval, uid, now);
+      if (now.isBefore(due)) {
+        return new ComplianceOutcome(previous, null, null, null, List.of(), Duration.between(now, due));
+      }
+      if (!slots.tryAcquire()) {
+        return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
+      }
+      Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
+      run = new Running(start(domain.getSpec().getDomain(), profile), now, generation, profile);
+      running.put(uid, run);
     }
-    if (!slots.tryAcquire()) {
-      return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
-    }
-    Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
-    Timer.Sample timing = Timer.start(meters);
+    DomainObservation observation;
     try {
-      DomainObservation observation = engine.observe(domain.getSpec().getDomain(), profile, options);
-      Report report = ComplianceEngine.evaluate(observation, profile, clock.instant());
-      lastChecks.put(uid, new LastCheck(now, generation));
-      metrics.record(domain, report, observation, clock.instant());
-      return outcome(previous, report, now, interval);
-    } catch (CannotCheckException | RuntimeException e) {
+      observation = patience.isZero() ? run.observation().join()
+          : run.observation().get(patience.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      // Still looking (a slow or silent server): the previous verdict stands until this one is in.
+      return new ComplianceOutcome(previous, null, null, null, List.of(), RUNNING_RETRY);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new ComplianceOutcome(previous, null, null, null, List.of(), RUNNING_RETRY);
+    } catch (ExecutionException | java.util.concurrent.CompletionException e) {
+      running.remove(uid, run);
+      lastChecks.put(uid, new LastCheck(run.startedAt(), run.generation()));
       // No verdict is a verdict of its own; whatever went wrong must not stop the rest of the reconcile.
-      lastChecks.put(uid, new LastCheck(now, generation));
+      Throwable cause = e.getCause() == null ? e : e.getCause();
       metrics.noVerdict(domain);
       return new ComplianceOutcome(previous, "Unknown", "CannotCheck", "The domain could not be checked: "
-          + (e instanceof CannotCheckException ? e.getMessage() : e.toString()), List.of(), interval);
-    } finally {
+          + (cause instanceof CannotCheckException ? cause.getMessage() : cause.toString()), List.of(), interval);
+    }
+    running.remove(uid, run);
+    lastChecks.put(uid, new LastCheck(run.startedAt(), run.generation()));
+    Report report = ComplianceEngine.evaluate(observation, run.profile(), clock.instant());
+    metrics.record(domain, report, observation, clock.instant());
+    return outcome(previous, report, now, interval);
+  }
+
+  /** Starts a check on the monitor's threads; its slot is given back when it ends, however it ends. */
+  private CompletableFuture<DomainObservation> start(String domainName, Profile profile) {
+    Timer.Sample timing = Timer.start(meters);
+    CompletableFuture<DomainObservation> observation;
+    try {
+      observation = CompletableFuture.supplyAsync(() -> {
+        try {
+          return engine.observe(domainName, profile, options);
+        } catch (CannotCheckException e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      }, checks);
+    } catch (RuntimeException e) {
+      observation = CompletableFuture.failedFuture(e);
+    }
+    observation.whenComplete((o, e) -> {
       // One timer for all domains: a duration per domain would be three series each for a figure
       // read across domains (how long checks take); the last-check timestamp is per domain.
       timing.stop(meters.timer("securemail.compliance.check.duration"));
       slots.release();
-    }
+    });
+    return observation;
   }
 
   /**
@@ -119,6 +193,7 @@ public class ComplianceMonitor {
     String uid = domain.getMetadata().getUid();
     if (uid != null) {
       lastChecks.remove(uid);
+      running.remove(uid);
     }
     metrics.noVerdict(domain);
   }
@@ -126,6 +201,7 @@ public class ComplianceMonitor {
   /** Forgets a deleted domain (its schedule and its metrics). */
   public void forget(SecureMailDomain domain) {
     lastChecks.remove(domain.getMetadata().getUid());
+    running.remove(domain.getMetadata().getUid());
     metrics.remove(domain);
   }
 

@@ -55,7 +55,8 @@ public class MtaDeployment {
       @ConfigProperty(name = "securemail.mta.postfix.memory-limit", defaultValue = "512Mi") String memoryLimit) {
     this(new MtaSettings(image, clusterDomain, clusterDns, pullSecrets.orElse(List.of()),
             new MtaSettings.Resources(cpu, memory, memoryLimit)),
-        new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort()), poll);
+        new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
+            probes.patience()), poll);
   }
 
   MtaDeployment(MtaSettings settings, ServedKeys probe, Duration poll) {

@@ -12,6 +12,7 @@ import io.securemail.operator.compliance.dns.TrustAnchors;
 import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
 import io.securemail.operator.compliance.mtasts.PolicyFetcher;
 import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,6 +25,9 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.ResolverConfig;
 
@@ -46,11 +50,17 @@ public class OperatorProbes {
   private final int httpsPort;
   private final ComplianceOptions complianceOptions;
   private final Probes complianceProbes;
+  private final Executor conversations;
+  private final Duration patience;
 
   /**
    * @param dnsTimeout each DNS query's (a validating lookup may take several)
    * @param smtpTimeout each step of the served-key probe (connect, each reply, the handshake)
    * @param timeout each step of the compliance checks' SMTP conversations and of policy fetches
+   * @param patience how long a reconcile waits for the MX key probes before it goes on without them
+   * @param keyProbeReuse how long an MX key probe's answer stands for the same host and address
+   * @param checkReuse how long a compliance check's SMTP answer stands for the same host and address
+   * @param threads how many MX key probe conversations run at once
    */
   @Inject
   public OperatorProbes(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
@@ -61,7 +71,11 @@ public class OperatorProbes {
       @ConfigProperty(name = "securemail.smtp.port", defaultValue = "25") int smtpPort,
       @ConfigProperty(name = "securemail.smtp.timeout", defaultValue = "10s") Duration smtpTimeout,
       @ConfigProperty(name = "securemail.compliance.https-port", defaultValue = "443") int httpsPort,
-      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout) {
+      @ConfigProperty(name = "securemail.compliance.timeout", defaultValue = "10s") Duration timeout,
+      @ConfigProperty(name = "securemail.smtp.patience", defaultValue = "5s") Duration patience,
+      @ConfigProperty(name = "securemail.smtp.reuse", defaultValue = "10s") Duration keyProbeReuse,
+      @ConfigProperty(name = "securemail.compliance.reuse", defaultValue = "60s") Duration checkReuse,
+      @ConfigProperty(name = "securemail.probes.threads", defaultValue = "8") int threads) {
     List<InetSocketAddress> servers = resolvers.filter(l -> !l.isEmpty())
         // Resolved here, once: the probes connect to addresses, never to names.
         .map(l -> l.stream().map(ServerAddress::parse).map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
@@ -79,14 +93,18 @@ public class OperatorProbes {
     PkixRoots roots = PkixRoots.systemPlus(extraRoots);
     this.dns = servers.isEmpty() ? noResolver() : DnsjavaProbe.create(servers, mode, anchors, dnsTimeout);
     this.resolverText = servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
-    // The served-key probe only needs the chain, and looks every poll: no weak-TLS offers.
-    this.servedChain = SmtpClientProbe.withoutWeakOffers(smtpTimeout);
+    // The served-key probe only needs the chain, and looks every poll: no weak-TLS offers. Both SMTP
+    // probes are polite: one connection at a time per address, one answer per question and interval.
+    this.servedChain = new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(smtpTimeout), keyProbeReuse);
+    this.conversations = probeThreads(threads);
+    this.patience = patience;
     this.smtpPort = smtpPort;
     this.policy = new HttpsPolicyFetcher(roots, timeout);
     this.httpsPort = httpsPort;
     this.complianceOptions = ComplianceOptions.defaults().withResolvers(servers).withDnssec(mode, anchors)
         .withExtraRoots(extraRoots).withPorts(smtpPort, httpsPort).withTimeout(timeout);
-    this.complianceProbes = new Probes(dns, new SmtpClientProbe(timeout), policy, roots);
+    this.complianceProbes = new Probes(dns, new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse), policy,
+        roots);
   }
 
   /**
@@ -104,6 +122,18 @@ public class OperatorProbes {
     this.httpsPort = options.httpsPort();
     this.complianceOptions = options;
     this.complianceProbes = new Probes(dns, smtp, policy, PkixRoots.systemPlus(options.extraRoots()));
+    this.conversations = Runnable::run;
+    this.patience = null;
+  }
+
+  /** Daemon threads for the MX key probes' conversations, never more than {@code threads} at once. */
+  private static Executor probeThreads(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread thread = new Thread(r, "securemail-probe-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
   }
 
   /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
@@ -119,6 +149,16 @@ public class OperatorProbes {
   /** STARTTLS to one MX address, to see which chain it serves (no weak-TLS offers). */
   public SmtpProbe servedChain() {
     return servedChain;
+  }
+
+  /** Where the MX key probes' conversations run: a bounded pool, so a hostile MX holds none of the caller's threads. */
+  public Executor conversations() {
+    return conversations;
+  }
+
+  /** How long a reconcile waits for the MX key probes (null: until they end, for tests with stand-ins). */
+  public Duration patience() {
+    return patience;
   }
 
   /** Where SMTP probes connect: 25 except in a lab (TLSA names stay {@code _25._tcp}). */

@@ -118,4 +118,34 @@ class ServedKeysTest {
       assertThat(result.failures()).singleElement().asString().contains("greeting failed: no reply within 1 s");
     }
   }
+
+  /**
+   * A silent MX holds one of the probe threads, not the caller's: the caller goes on after its
+   * patience with the endpoint counted as not probed, and the conversation's answer, once in, is
+   * what the next look sees (a polite probe keeps it), without a second connection.
+   */
+  @Test
+  void aSlowEndpointIsNotWaitedForAndItsAnswerCountsAtTheNextLook() throws Exception {
+    java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (TestSmtpServer silent = server(Behaviour.SILENT)) {
+      var polite = new io.securemail.operator.compliance.smtp.PoliteSmtpProbe(
+          SmtpClientProbe.withoutWeakOffers(Duration.ofMillis(1500)), Duration.ofSeconds(30));
+      ServedKeys keys = new ServedKeys(addresses(Map.of("mx1.example.com", "127.0.0.1")), polite, silent.port(),
+          threads, Duration.ofMillis(200));
+
+      long started = System.nanoTime();
+      ServedKeys.Result first = keys.probe(List.of("mx1.example.com"));
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+      assertThat(first.failures()).singleElement().asString()
+          .contains("still being probed after 0 s (a slow server; its answer counts at the next look)");
+      assertThat(first.conclusive()).isEmpty();
+
+      Thread.sleep(2000); // the conversation ends at its 1.5 s step deadline
+      ServedKeys.Result next = keys.probe(List.of("mx1.example.com"));
+      assertThat(next.failures()).singleElement().asString().endsWith("greeting failed: no reply within 1 s");
+      assertThat(silent.connections()).as("one connection for both looks").isEqualTo(1);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
 }

@@ -16,4 +16,13 @@ public interface SmtpProbe {
   default SmtpObservation probe(String mxHost, InetAddress address, int port, Profile profile) {
     return probe(mxHost, address, port);
   }
+
+  /**
+   * What the last completed conversation with this host and address saw (without weak offers),
+   * however old, if this probe remembers: to say what a server did last time while it is being
+   * probed again. Probes that remember nothing say nothing.
+   */
+  default java.util.Optional<SmtpObservation> lastAnswer(String mxHost, InetAddress address, int port) {
+    return java.util.Optional.empty();
+  }
 }

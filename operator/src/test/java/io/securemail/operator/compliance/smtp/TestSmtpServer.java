@@ -70,6 +70,11 @@ public final class TestSmtpServer implements AutoCloseable {
     return listener.getInetAddress();
   }
 
+  /** How many connections were accepted so far. */
+  public int connections() {
+    return open.size();
+  }
+
   private void acceptLoop() {
     while (!listener.isClosed()) {
       try {
