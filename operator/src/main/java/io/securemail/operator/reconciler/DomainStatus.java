@@ -163,6 +163,11 @@ final class DomainStatus {
     return java.util.Arrays.asList(status.getDane(), status.getPublishedRecords(), status.getMtaSts());
   }
 
+  /** Whether {@link #write(Context, boolean)} writes: a change, and while stopping only a change of facts. */
+  boolean writes(boolean stopping) {
+    return changed() && (!stopping || factsChanged());
+  }
+
   boolean changed() {
     return !Objects.equals(serialization.asJson(previous), serialization.asJson(next));
   }
@@ -185,7 +190,7 @@ final class DomainStatus {
    * can spoil (an interrupted lookup reads as indeterminate), are left to the next process.
    */
   UpdateControl<SecureMailDomain> write(Context<SecureMailDomain> context, boolean stopping) {
-    if (changed() && (!stopping || factsChanged())) {
+    if (writes(stopping)) {
       SecureMailDomain fresh = new SecureMailDomain();
       fresh.setMetadata(new ObjectMetaBuilder().withName(domain.getMetadata().getName())
           .withNamespace(domain.getMetadata().getNamespace()).build());

@@ -93,6 +93,19 @@ class ComplianceMetricsTest {
     assertThat(lastCheck()).isEqualTo(T0.plus(Duration.ofMinutes(12)).getEpochSecond());
   }
 
+  /** A skipped check said nothing (it did not apply, or what it needed was missing): it has no series. */
+  @Test
+  void aSkippedCheckHasNoSeries() {
+    world.set(FakeWorld.compliantDomain("example.com", "mx1.example.com").record("_25._tcp.mx1.example.com", "TLSA"));
+    monitor(registry).reconcile(domain());
+
+    // No TLSA record: dane.tlsa says so (a warning under the default profile), the checks that need one skip.
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tag("check", "dane.tlsa").gauge().value()).isEqualTo(1);
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tag("check", "dane.match").gauges()).isEmpty();
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tag("check", "dane.rollover").gauges()).isEmpty();
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tag("check", "smtp.starttls").gauges()).isNotEmpty();
+  }
+
   @Test
   void aDomainNeverCheckedSinceTheStartHasItsLastCheckAtZero() {
     world.set(new FakeWorld().resolverDown());

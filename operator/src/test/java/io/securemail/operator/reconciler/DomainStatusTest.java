@@ -82,6 +82,32 @@ class DomainStatusTest {
     assertThat(condition(outage, Conditions.RECONCILING).getStatus()).isEqualTo("True");
   }
 
+  /**
+   * A reconcile that fails because the process is stopping (a closed client, an interrupted lookup)
+   * must not put that failure in status, where the next process would only take it back; what the
+   * operator did (the DANE state, the DNS ledger) is written whatever happens.
+   */
+  @Test
+  void aStoppingOperatorWritesFactsButNotConditions() {
+    DomainStatus failing = status();
+    failing.markFailed("ApiRequestFailed", "An API request failed: the client is closed");
+    assertThat(failing.writes(false)).as("running: the failure is news").isTrue();
+    assertThat(failing.writes(true)).as("stopping: the failure is the shutdown's").isFalse();
+
+    DomainStatus acted = status();
+    DaneStatus dane = new DaneStatus();
+    dane.setPhase("Switching");
+    acted.markAccepted(dane, List.of(), List.of(), null, List.of(ok("CertificatesReady")));
+    assertThat(acted.writes(true)).as("stopping: a rollover step is a fact to keep").isTrue();
+
+    SecureMailDomain seen = new SecureMailDomain();
+    seen.getMetadata().setGeneration(3L);
+    seen.setStatus(new io.securemail.operator.api.SecureMailDomainStatus());
+    seen.getStatus().setObservedGeneration(3L);
+    DomainStatus unchanged = new DomainStatus(seen, new KubernetesSerialization(), NOW);
+    assertThat(unchanged.writes(false)).as("nothing changed: nothing to write").isFalse();
+  }
+
   private static PartStatus ok(String condition) {
     return PartStatus.of(condition, "True", "Ready", "fine", null, condition + " fine.", condition);
   }
