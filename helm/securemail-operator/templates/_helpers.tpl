@@ -141,6 +141,11 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# The Pods of each domain's MTA (spec.mta), read to probe every replica on its own address: a
+# connection to the Service reaches one replica, and the old key's TLSA must stay while any serves it.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list"]
 # Each domain's MTA (spec.mta): a Postfix StatefulSet with its Service (above) and ConfigMap, as
 # dependents (watched, server-side applied); deleted when spec.mta is removed (the queue's volume
 # claims are kept).

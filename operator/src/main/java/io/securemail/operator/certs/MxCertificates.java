@@ -91,7 +91,8 @@ public class MxCertificates {
     LineageKeys next = keys.get(state.nextLineage());
     boolean nextObserved = (state.phase() == RolloverPhase.Stable || state.phase() == RolloverPhase.Retiring)
         && next.hasKey() && secureEverywhere(dns, hosts, next.spki(), ttl);
-    ServedKeys.Result probed = state.phase() == RolloverPhase.Stable ? null : probe.probe(hosts);
+    ServedKeys.Result probed = state.phase() == RolloverPhase.Stable ? null
+        : probe.probe(hosts, MtaBackends.of(client, domain));
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
     RolloverFacts.Request request = request(domain, previous);
     var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,

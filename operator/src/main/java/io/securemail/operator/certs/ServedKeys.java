@@ -68,7 +68,19 @@ public final class ServedKeys {
     this.patience = patience;
   }
 
+  /** A Pod behind the MTA's Service, probed on its own address: a connection to the Service reaches only one. */
+  public record Backend(String pod, InetAddress address, int port) {}
+
   public Result probe(List<String> mxHosts) {
+    return probe(mxHosts, List.of());
+  }
+
+  /**
+   * Every address of every MX host, and every backend of the MTA (each with the first MX host's
+   * name as SNI): the key the MX hosts serve is the key every replica serves, not the one that
+   * answered a connection to the Service.
+   */
+  public Result probe(List<String> mxHosts, List<Backend> backends) {
     Set<String> served = new TreeSet<>();
     List<String> endpoints = new ArrayList<>();
     List<String> failures = new ArrayList<>();
@@ -88,6 +100,14 @@ public final class ServedKeys {
         asked.put(endpoint, CompletableFuture.supplyAsync(() -> smtp.probe(host, address, port), conversations));
         lastTime.put(endpoint, () -> smtp.lastAnswer(host, address, port));
       }
+    }
+    for (Backend backend : backends) {
+      String endpoint = "MTA Pod " + backend.pod() + " (" + backend.address().getHostAddress() + ":" + backend.port() + ")";
+      String host = mxHosts.isEmpty() ? backend.pod() : mxHosts.get(0);
+      endpoints.add(endpoint);
+      asked.put(endpoint, CompletableFuture.supplyAsync(() -> smtp.probe(host, backend.address(), backend.port()),
+          conversations));
+      lastTime.put(endpoint, () -> smtp.lastAnswer(host, backend.address(), backend.port()));
     }
     long deadline = patience == null ? Long.MAX_VALUE : System.nanoTime() + patience.toNanos();
     for (Map.Entry<String, CompletableFuture<SmtpObservation>> answer : asked.entrySet()) {

@@ -16,4 +16,10 @@ public final class Labels {
   public static Map<String, String> forDomain(SecureMailDomain domain) {
     return Map.of(MANAGED_BY, OPERATOR, DOMAIN, domain.getMetadata().getName());
   }
+
+  /** What selects the Pods of a domain's MTA: its StatefulSet's and its Service's selector. */
+  public static Map<String, String> mtaPods(SecureMailDomain domain) {
+    return Map.of("app.kubernetes.io/name", "securemail-mta", "app.kubernetes.io/instance",
+        domain.getMetadata().getName() + "-mta");
+  }
 }

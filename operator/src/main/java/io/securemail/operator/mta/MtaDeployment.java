@@ -13,6 +13,7 @@ import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.certs.CertificateManifests;
 import io.securemail.operator.certs.LineageKeys;
 import io.securemail.operator.certs.LineageSecrets;
+import io.securemail.operator.certs.MtaBackends;
 import io.securemail.operator.certs.ServedKeys;
 import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.observe.OperatorProbes;
@@ -135,7 +136,7 @@ public class MtaDeployment {
       return new MtaOutcome("False", "CertificateNotIssued", "Secret " + CertNames.serving(domain)
           + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(poll, notReadySince, now));
     }
-    ServedKeys.Result seen = probe.probe(CertificateManifests.mxHosts(domain));
+    ServedKeys.Result seen = probe.probe(CertificateManifests.mxHosts(domain), MtaBackends.of(client, domain));
     if (!seen.failures().isEmpty()) {
       return new MtaOutcome("False", "MxUnreachable", replicas + " replicas ready, but not every MX endpoint answered "
           + "STARTTLS: " + seen.summary(), Backoff.next(poll, notReadySince, now));
@@ -147,7 +148,7 @@ public class MtaDeployment {
           Backoff.next(poll, notReadySince, now));
     }
     return new MtaOutcome("True", "Ready", replicas + " replica(s) of StatefulSet " + name + " ready; every MX "
-        + "endpoint (" + seen.endpoints().size() + ") serves the current key", null);
+        + "endpoint and MTA Pod (" + seen.endpoints().size() + ") serves the current key", null);
   }
 
   /** spec.mta is not set: nothing of ours runs (the workflow removed an MTA of the operator's from before). */

@@ -224,7 +224,7 @@ public final class MtaManifests {
   }
 
   private static Map<String, String> selector(SecureMailDomain domain) {
-    return Map.of("app.kubernetes.io/name", "securemail-mta", "app.kubernetes.io/instance", name(domain));
+    return Labels.mtaPods(domain);
   }
 
   private static ObjectMeta metadata(SecureMailDomain domain) {

@@ -148,4 +148,34 @@ class ServedKeysTest {
       threads.shutdownNow();
     }
   }
+
+  /**
+   * Two replicas behind one Service, one still serving the old key: probing the Service's address
+   * sees one of them per connection, probing each Pod sees both keys, so the rollover cannot take
+   * "the MX serves the new key" for done.
+   */
+  @Test
+  void everyBackendIsProbedOnItsOwnAddressAndEveryKeyItServesCounts() throws Exception {
+    TestPki.Issued ca = TestPki.ca("Replica CA");
+    TestPki.Issued oldKey = TestPki.leaf(ca, "mx1.example.com");
+    try (TestSmtpServer updated = server(Behaviour.STARTTLS);
+        TestSmtpServer stale = new TestSmtpServer(Behaviour.STARTTLS, oldKey, List.of(oldKey.certificate()),
+            ProtocolVersion.TLSv13.downTo(ProtocolVersion.TLSv12),
+            new int[] {CipherSuite.TLS_AES_128_GCM_SHA256, CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256})) {
+      ServedKeys keys = new ServedKeys(addresses(Map.of()), SmtpClientProbe.withoutWeakOffers(Duration.ofSeconds(5)),
+          25);
+      ServedKeys.Result result = keys.probe(List.of("mx1.example.com"), List.of(
+          new ServedKeys.Backend("example-mta-0", updated.address(), updated.port()),
+          new ServedKeys.Backend("example-mta-1", stale.address(), stale.port())));
+
+      assertThat(result.endpoints()).contains("MTA Pod example-mta-0 (127.0.0.1:" + updated.port() + ")",
+          "MTA Pod example-mta-1 (127.0.0.1:" + stale.port() + ")");
+      assertThat(result.servedSpkis()).containsExactlyInAnyOrder(leafSpki,
+          Tlsa.spkiSha256(oldKey.certificate().getPublicKey()));
+      // The MX host itself has no address here: an unknown endpoint, so nothing is conclusive.
+      assertThat(result.conclusive()).isEmpty();
+      assertThat(updated.connections()).isEqualTo(1);
+      assertThat(stale.connections()).isEqualTo(1);
+    }
+  }
 }
