@@ -90,6 +90,33 @@ class DaneChecksTest {
     assertThat(Fixture.compliant().tlsa(Fixture.CA_211).status("dane.match", profile)).isEqualTo(pass);
   }
 
+  /**
+   * An MX host that is an alias of the provider's name (RFC 7672 section 2.2.2): the TLSA records
+   * are at the CNAME-expanded name, and a DANE-TA certificate may name either that name or the MX
+   * host (RFC 7672 section 3.2.3). Here it names only the expanded name, mx1.example.com.
+   */
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void anAliasIsMatchedAtItsExpandedNameWhoseNameTheCertificateMayCarry(Profile profile) {
+    Fixture alias = Fixture.compliant().tlsa(Fixture.CA_211).host(mx -> new io.securemail.operator.compliance
+        .MxObservation("mail.customer.example", mx.preference(), mx.ipv4(), mx.ipv6(), mx.tlsa(), mx.smtp(),
+        "mx1.example.com"));
+    assertThat(alias.result("dane.tlsa", profile).message())
+        .startsWith("1 usable TLSA record(s) at _25._tcp.mx1.example.com (mail.customer.example is an alias of "
+            + "mx1.example.com): 2 1 1 ");
+    assertThat(alias.result("dane.match", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(pass);
+      assertThat(r.message()).contains("validates for mx1.example.com / mail.customer.example");
+    });
+    // Without the alias, the certificate names neither reference identifier: no DANE-TA match.
+    Fixture unaliased = Fixture.compliant().tlsa(Fixture.CA_211).host(mx -> new io.securemail.operator.compliance
+        .MxObservation("mail.customer.example", mx.preference(), mx.ipv4(), mx.ipv6(), mx.tlsa(), mx.smtp()));
+    assertThat(unaliased.result("dane.match", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(fail);
+      assertThat(r.message()).contains("names [mx1.example.com], not mail.customer.example");
+    });
+  }
+
   @ParameterizedTest
   @EnumSource(Profile.class)
   void daneWithoutTlsFails(Profile profile) {
