@@ -308,7 +308,7 @@ class ComplianceFaultsTest {
   /**
    * Just outside the unsigned zone above: the same kind of child zone, but the parent has a DS for
    * it, so every answer from it is bogus and a validating resolver answers SERVFAIL. Unlike
-   * insecure, bogus fails under both profiles (RFC 7672 section 2.2.1: senders defer, DANE or not),
+   * insecure, bogus fails under both profiles (RFC 7672 section 2.1.1: validating senders cannot use the answers, DANE or not),
    * and the words say bogus. An MX host in it leaves nothing to probe.
    */
   @Test
