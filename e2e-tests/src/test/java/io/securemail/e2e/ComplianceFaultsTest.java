@@ -56,8 +56,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * (posttls-finger, ldns-dane, testssl.sh).
  *
  * <p>The lab's servers used here: Postfix listeners 127.0.1.5 (healthy: AEAD suites only), 127.0.1.6
- * (no STARTTLS), 127.0.1.7 (TLS 1.0 and 1.1 accepted) and 127.0.1.8 (CBC suites accepted), all
- * restored to the lab's defaults afterwards; policy servers 127.0.2.7 (the operator's nginx
+ * (no STARTTLS), 127.0.1.7 (TLS 1.0 and 1.1 accepted), 127.0.1.8 (CBC suites accepted), 127.0.1.9
+ * (an RSA certificate, static RSA key exchange accepted), 127.0.1.10 (healthy, a certificate from an
+ * intermediate CA sent with its chain) and ::1 (healthy, for an MX host with only an AAAA record),
+ * all restored to the lab's defaults afterwards; policy servers 127.0.2.7 (the operator's nginx
  * configuration) and 127.0.2.8 (a lab fault server: a redirect, text/html).
  */
 @ExtendWith(LabExtension.class)
@@ -66,15 +68,25 @@ class ComplianceFaultsTest {
   static final String ZONE = "faults.test";
   /** Below {@value #ZONE}, served unsigned by Knot and delegated without DS: an insecure delegation. */
   static final String UNSIGNED_ZONE = "insecure." + ZONE;
+  /**
+   * Below {@value #ZONE}, served unsigned by Knot, but the parent has a DS record for it that
+   * matches no key: the parent says "signed", the child has no signatures, so it is bogus (RFC 4035
+   * section 5.2), the mistake of a zone moved to a provider without DNSSEC while its DS stays.
+   */
+  static final String BOGUS_ZONE = "bogus." + ZONE;
   static final String NS = "faults";
 
   static final String HEALTHY_ADDRESS = "127.0.1.5";
   static final String NO_STARTTLS_ADDRESS = "127.0.1.6";
   static final String LEGACY_TLS_ADDRESS = "127.0.1.7";
   static final String CBC_ADDRESS = "127.0.1.8";
+  static final String STATIC_RSA_ADDRESS = "127.0.1.9";
+  static final String CHAIN_ADDRESS = "127.0.1.10";
+  static final String IPV6_ADDRESS = PostfixServer.IPV6_ADDRESS;
   static final Map<String, ListenerTls> LISTENERS = Map.of(HEALTHY_ADDRESS, ListenerTls.AEAD_ONLY,
       NO_STARTTLS_ADDRESS, ListenerTls.NO_STARTTLS, LEGACY_TLS_ADDRESS, ListenerTls.LEGACY_TLS,
-      CBC_ADDRESS, ListenerTls.CBC_SUITES);
+      CBC_ADDRESS, ListenerTls.CBC_SUITES, STATIC_RSA_ADDRESS, ListenerTls.RSA_KEY_EXCHANGE,
+      CHAIN_ADDRESS, ListenerTls.AEAD_ONLY, IPV6_ADDRESS, ListenerTls.AEAD_ONLY);
   static final String POLICY_ADDRESS = "127.0.2.7";
   static final String FAULTY_POLICY_ADDRESS = "127.0.2.8";
 
@@ -93,6 +105,21 @@ class ComplianceFaultsTest {
   static final String MX_WRONG_NAME = "mx-wrong-name." + ZONE;
   static final String MX_EXPIRED = "mx-expired." + ZONE;
   static final String MX_UNSIGNED = "mx." + UNSIGNED_ZONE;
+  static final String MX_BOGUS = "mx." + BOGUS_ZONE;
+  // Aliases (CNAME) of hosts on the healthy listener: TLSA at the target; at the alias only; at both, differing.
+  static final String MX_ALIAS = "mx-alias." + ZONE;
+  static final String MX_ALIAS_TARGET = "mx-alias-target." + ZONE;
+  static final String MX_ALIAS_FALLBACK = "mx-alias-fallback." + ZONE;
+  static final String MX_ALIAS_BARE_TARGET = "mx-alias-bare-target." + ZONE;
+  static final String MX_ALIAS_OTHER = "mx-alias-other." + ZONE;
+  static final String MX_ALIAS_OTHER_TARGET = "mx-alias-other-target." + ZONE;
+  static final String MX_STATIC_RSA = "mx-static-rsa." + ZONE;
+  // DANE-TA (2 1 1) on the chain listener: the intermediate CA it sends; the root it does not send;
+  // the intermediate again, for a name the certificate does not carry.
+  static final String MX_TA = "mx-ta." + ZONE;
+  static final String MX_TA_ROOT = "mx-ta-root." + ZONE;
+  static final String MX_TA_UNNAMED = "mx-ta-unnamed." + ZONE;
+  static final String MX_IPV6 = "mx-ipv6." + ZONE;
 
   // Domains: each healthy except for its faults.
   static final String GOOD = "good." + ZONE;
@@ -107,6 +134,11 @@ class ComplianceFaultsTest {
   static final String TESTING = "testing." + ZONE;
   static final String NONE = "none." + ZONE;
   static final String BAD_RUA = "bad-rua." + ZONE;
+  static final String BOGUS_MX = "bogus-mx." + ZONE;
+  static final String ALIASES = "aliases." + ZONE;
+  static final String STATIC_RSA = "static-rsa." + ZONE;
+  static final String DANE_TA = "dane-ta." + ZONE;
+  static final String IPV6 = "ipv6." + ZONE;
 
   static final List<String> ALL_CHECKS = List.of("dns.mx", "dnssec.domain", "dnssec.mx", "dane.tlsa", "dane.match",
       "dane.rollover", "smtp.starttls", "tls.version", "tls.cipher", "cert.pkix", "cert.expiry", "mtasts.record",
@@ -123,6 +155,12 @@ class ComplianceFaultsTest {
   static String servedSpki;
   static String nextSpki;
   static String otherSpki;
+  /** The RSA key of the static-RSA listener (static RSA key exchange needs an RSA certificate), its TLSA data. */
+  static KeyPair rsaKey;
+  static String rsaSpki;
+  /** The intermediate CA whose certificate the chain listener sends after its own. */
+  static KeyPair intermediateKey;
+  static X509Certificate intermediate;
   static PolicyMount policyServer;
   static FaultyPolicyServer faultyPolicyServer;
   /** Reports by "domain profile dnssec-mode", each from one run of the check command. */
@@ -148,11 +186,16 @@ class ComplianceFaultsTest {
           new String[] {TLS_FAULTS, BSI}, new String[] {TLS_FAULTS, RFC}, new String[] {UNSIGNED_ZONE, BSI},
           new String[] {UNSIGNED_ZONE, RFC}, new String[] {WRONG_NAME, BSI}, new String[] {TWO_RECORDS, BSI},
           new String[] {REDIRECT, BSI}, new String[] {HTML, BSI}, new String[] {UNCOVERED, BSI},
-          new String[] {TESTING, BSI}, new String[] {NONE, BSI}, new String[] {NONE, RFC}, new String[] {BAD_RUA, BSI})) {
+          new String[] {TESTING, BSI}, new String[] {NONE, BSI}, new String[] {NONE, RFC}, new String[] {BAD_RUA, BSI},
+          new String[] {BOGUS_MX, BSI}, new String[] {BOGUS_MX, RFC}, new String[] {BOGUS_ZONE, BSI},
+          new String[] {BOGUS_ZONE, RFC}, new String[] {ALIASES, BSI}, new String[] {ALIASES, RFC},
+          new String[] {STATIC_RSA, BSI}, new String[] {STATIC_RSA, RFC}, new String[] {DANE_TA, BSI},
+          new String[] {DANE_TA, RFC}, new String[] {IPV6, BSI}, new String[] {IPV6, RFC})) {
         runs.add(CompletableFuture.supplyAsync(() -> report(run[0], run[1], "resolver"), pool));
       }
       runs.add(CompletableFuture.supplyAsync(() -> report(GOOD, BSI, "validate"), pool));
       runs.add(CompletableFuture.supplyAsync(() -> report(UNSIGNED_ZONE, RFC, "validate"), pool));
+      runs.add(CompletableFuture.supplyAsync(() -> report(BOGUS_MX, RFC, "validate"), pool));
       CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).join();
     } finally {
       pool.shutdown();
@@ -262,6 +305,77 @@ class ComplianceFaultsTest {
         "dane.rollover skip " + MX_UNSIGNED);
   }
 
+  /**
+   * Just outside the unsigned zone above: the same kind of child zone, but the parent has a DS for
+   * it, so every answer from it is bogus and a validating resolver answers SERVFAIL. Unlike
+   * insecure, bogus fails under both profiles (RFC 7672 section 2.1.1: validating senders cannot use the answers, DANE or not),
+   * and the words say bogus. An MX host in it leaves nothing to probe.
+   */
+  @Test
+  void anMxHostInABogusZoneFailsDnssecAndDaneUnderBothProfiles() {
+    for (String profile : List.of(BSI, RFC)) {
+      JsonNode report = report(BOGUS_MX, profile, "resolver");
+      assertThat(notPassing(report)).as(pretty(report)).containsExactlyInAnyOrder(
+          "dns.mx fail " + MX_BOGUS,
+          "dnssec.mx fail " + MX_BOGUS,
+          "dane.tlsa fail " + MX_BOGUS,
+          "dane.rollover skip " + MX_BOGUS,
+          "dane.match skip " + BOGUS_MX,
+          "smtp.starttls skip " + BOGUS_MX,
+          "tls.version skip " + BOGUS_MX,
+          "tls.cipher skip " + BOGUS_MX,
+          "cert.pkix skip " + BOGUS_MX,
+          "cert.expiry skip " + BOGUS_MX);
+      assertThat(message(report, "dnssec.mx", MX_BOGUS)).contains("DNSSEC bogus", MX_BOGUS + " A",
+          "validating senders cannot deliver");
+      assertThat(message(report, "dane.tlsa", MX_BOGUS)).contains("_25._tcp." + MX_BOGUS, "DNSSEC bogus",
+          "DANE senders defer mail");
+      assertThat(message(report, "dns.mx", MX_BOGUS)).contains("no address", "SERVFAIL");
+    }
+    // Validated in the checker itself, the same verdicts.
+    JsonNode validated = report(BOGUS_MX, RFC, "validate");
+    assertThat(notPassing(validated)).as(pretty(validated))
+        .containsExactlyInAnyOrderElementsOf(notPassing(report(BOGUS_MX, RFC, "resolver")));
+    assertThat(message(validated, "dnssec.mx", MX_BOGUS)).contains("DNSSEC bogus");
+  }
+
+  /** A domain whose own zone is bogus: its MX cannot even be looked up, and nothing passes. */
+  @Test
+  void aBogusDomainFailsItsMxLookupAndPassesNothing() {
+    for (String profile : List.of(BSI, RFC)) {
+      JsonNode report = report(BOGUS_ZONE, profile, "resolver");
+      assertThat(report.get("compliant").asBoolean()).isFalse();
+      assertThat(notPassing(report)).as(pretty(report)).contains("dns.mx fail " + BOGUS_ZONE,
+          "dnssec.domain fail " + BOGUS_ZONE);
+      assertThat(checks(report).map(c -> c.get("status").asText())).as(pretty(report)).doesNotContain("pass");
+      assertThat(message(report, "dnssec.domain", BOGUS_ZONE)).contains("DNSSEC bogus",
+          "validating senders cannot deliver mail to " + BOGUS_ZONE);
+      assertThat(message(report, "dns.mx", BOGUS_ZONE)).contains("the MX lookup failed", "SERVFAIL");
+    }
+  }
+
+  /**
+   * MX hosts that are aliases (RFC 7672 section 2.2.2): the TLSA base domain is the CNAME-expanded
+   * name when the expansion validates, and the MX host name when the expanded name has no TLSA
+   * records. A host whose target publishes a TLSA record for another key fails dane.match even
+   * though its own name has a matching one: senders never look there.
+   */
+  @Test
+  void aliasesAreMatchedAtTheirExpandedNameOrElseAtTheirOwn() {
+    String other = at(MX_ALIAS_OTHER, HEALTHY_ADDRESS);
+    for (String profile : List.of(BSI, RFC)) {
+      JsonNode report = report(ALIASES, profile, "resolver");
+      assertThat(notPassing(report)).as(pretty(report)).containsExactlyInAnyOrder("dane.match fail " + other,
+          "dane.rollover skip " + MX_ALIAS_OTHER);
+      assertThat(message(report, "dane.tlsa", MX_ALIAS)).contains("at _25._tcp." + MX_ALIAS_TARGET + " ("
+          + MX_ALIAS + " is an alias of " + MX_ALIAS_TARGET + ")");
+      assertThat(message(report, "dane.tlsa", MX_ALIAS_FALLBACK)).contains("at _25._tcp." + MX_ALIAS_FALLBACK + ":");
+      assertThat(message(report, "dane.match", other)).contains("_25._tcp." + MX_ALIAS_OTHER_TARGET,
+          "does not match", "published " + otherSpki.substring(0, 16));
+      assertThat(message(report, "dns.mx", MX_ALIAS)).contains("resolves to " + HEALTHY_ADDRESS);
+    }
+  }
+
   // --- SMTP and TLS ---
 
   @Test
@@ -295,6 +409,42 @@ class ComplianceFaultsTest {
     assertThat(message(rfc, "tls.cipher", cbc)).contains("accepts anonymous suites (aNULL)", "_anon_");
   }
 
+  /**
+   * Static RSA key exchange (TLS_RSA_WITH_AES_*_GCM: AEAD, but no forward secrecy) accepted beside
+   * ECDHE suites on a listener with an RSA certificate: outside TR-02102-2 Table 1, so a failure
+   * under bsi-tr-03108 naming the suite; under rfc a warning, since RFC 7435 opportunistic TLS
+   * restricts no suites. The ECDHE-RSA suite it prefers is inside Table 1 and is not named.
+   */
+  @Test
+  void staticRsaKeyExchangeFailsTheCipherCheckUnderBsiAndWarnsUnderRfc() {
+    String subject = at(MX_STATIC_RSA, STATIC_RSA_ADDRESS);
+    JsonNode bsi = report(STATIC_RSA, BSI, "resolver");
+    assertThat(notPassing(bsi)).as(pretty(bsi)).containsExactly("tls.cipher fail " + subject);
+    assertThat(message(bsi, "tls.cipher", subject)).contains("RSA key exchange", "TLS_RSA_WITH_AES_", BSI,
+        "Table 1").doesNotContain("ECDHE");
+    JsonNode rfc = report(STATIC_RSA, RFC, "resolver");
+    assertThat(notPassing(rfc)).as(pretty(rfc)).containsExactly("tls.cipher warn " + subject);
+    assertThat(message(rfc, "tls.cipher", subject)).contains("TLS_RSA_WITH_AES_", "(no forward secrecy)");
+    // The RSA key is the one the DANE-EE record names.
+    assertThat(message(bsi, "dane.match", subject)).contains("matches");
+  }
+
+  /** An MX host with only an AAAA record: every check runs on the IPv6 address, named in RFC 5952 text. */
+  @Test
+  void anMxReachableOnlyOverIpv6IsCheckedThere() {
+    for (String profile : List.of(BSI, RFC)) {
+      JsonNode report = report(IPV6, profile, "resolver");
+      assertThat(notPassing(report)).as(pretty(report)).isEmpty();
+      assertThat(message(report, "dns.mx", MX_IPV6)).isEqualTo("resolves to ::1");
+      assertThat(checks(report).filter(c -> c.get("subject").asText().startsWith(MX_IPV6 + "["))
+          .map(c -> c.get("id").asText() + " " + c.get("subject").asText()).toList()).containsExactlyInAnyOrder(
+          "smtp.starttls " + at(MX_IPV6, "::1"), "dane.match " + at(MX_IPV6, "::1"),
+          "tls.version " + at(MX_IPV6, "::1"), "tls.cipher " + at(MX_IPV6, "::1"),
+          "cert.pkix " + at(MX_IPV6, "::1"), "cert.expiry " + at(MX_IPV6, "::1"));
+      assertThat(message(report, "dane.match", at(MX_IPV6, "::1"))).contains("of ::1");
+    }
+  }
+
   // --- certificates ---
 
   @Test
@@ -316,6 +466,31 @@ class ComplianceFaultsTest {
     assertThat(message(report, "cert.pkix", subject)).containsIgnoringCase("expired");
     // DANE-EE ignores expiry (RFC 7672 section 3.1.1): the key is still the published one.
     assertThat(status(report, "dane.match", subject)).isEqualTo("pass");
+  }
+
+  /**
+   * DANE-TA (RFC 7672 section 3.1.2): a 2 1 1 record for the intermediate CA the server sends after
+   * its certificate matches; one for the root, which it does not send, cannot (the trust anchor
+   * must be in the chain the server sends, RFC 7671 section 5.2.2); and unlike DANE-EE, DANE-TA
+   * checks names (RFC 7672 section 3.2.3): the intermediate's record for a host the certificate
+   * does not name fails, as does PKIX for it. The same under both profiles.
+   */
+  @Test
+  void daneTaMatchesACaInTheServedChainForANameTheCertificateCarries() {
+    String ta = at(MX_TA, CHAIN_ADDRESS);
+    String root = at(MX_TA_ROOT, CHAIN_ADDRESS);
+    String unnamed = at(MX_TA_UNNAMED, CHAIN_ADDRESS);
+    for (String profile : List.of(BSI, RFC)) {
+      JsonNode report = report(DANE_TA, profile, "resolver");
+      assertThat(notPassing(report)).as(pretty(report)).containsExactlyInAnyOrder("dane.match fail " + root,
+          "dane.match fail " + unnamed, "cert.pkix fail " + unnamed);
+      assertThat(message(report, "dane.match", ta)).contains("TLSA 2 1 1", "matches the CA CN=compliance faults "
+          + "intermediate CA", "the chain validates for " + MX_TA);
+      assertThat(message(report, "dane.match", root)).contains("no CA certificate in the served chain (1 sent)");
+      assertThat(message(report, "dane.match", unnamed)).contains("the chain validates up to the CA",
+          "not " + MX_TA_UNNAMED);
+      assertThat(message(report, "dane.rollover", MX_TA)).contains("keep matching when the server key changes");
+    }
   }
 
   // --- MTA-STS and TLS-RPT ---
@@ -377,13 +552,15 @@ class ComplianceFaultsTest {
   void everyCheckHasAPassingAndAFailingScenario() {
     Set<String> failing = new TreeSet<>();
     for (String key : List.of(DNS_FAULTS, UNSIGNED_ZONE, TLS_FAULTS, WRONG_NAME, EXPIRED, TWO_RECORDS, REDIRECT, HTML,
-        UNCOVERED, TESTING, NONE, BAD_RUA)) {
+        UNCOVERED, TESTING, NONE, BAD_RUA, BOGUS_MX, BOGUS_ZONE, ALIASES, STATIC_RSA, DANE_TA)) {
       JsonNode report = report(key, BSI, "resolver");
       checks(report).filter(c -> !List.of("pass", "skip").contains(c.get("status").asText()))
           .forEach(c -> failing.add(c.get("id").asText()));
     }
     assertThat(failing).containsExactlyInAnyOrderElementsOf(ALL_CHECKS);
     assertThat(notPassing(report(GOOD, BSI, "resolver"))).isEmpty();
+    // Healthy apart from the scenario's subject: an IPv6-only MX passes everything.
+    assertThat(notPassing(report(IPV6, BSI, "resolver"))).isEmpty();
   }
 
   // --- agreement with independent tools ---
@@ -425,6 +602,40 @@ class ComplianceFaultsTest {
   }
 
   /**
+   * Postfix's own DANE client on the aliases and the DANE-TA hosts: it verifies exactly where
+   * dane.match passes. Postfix, like the checker, takes the TLSA records of an alias from its
+   * CNAME-expanded name first (RFC 7672 section 2.2.2) and checks names for DANE-TA (section 3.2.3).
+   */
+  @Test
+  void aliasAndDaneTaVerdictsAgreeWithPosttlsFinger() throws Exception {
+    Map<String, String> engine = new LinkedHashMap<>();
+    JsonNode aliases = report(ALIASES, BSI, "resolver");
+    for (String host : List.of(MX_ALIAS, MX_ALIAS_FALLBACK, MX_ALIAS_OTHER)) {
+      engine.put(host, status(aliases, "dane.match", at(host, HEALTHY_ADDRESS)));
+    }
+    JsonNode ta = report(DANE_TA, BSI, "resolver");
+    for (String host : List.of(MX_TA, MX_TA_ROOT, MX_TA_UNNAMED)) {
+      engine.put(host, status(ta, "dane.match", at(host, CHAIN_ADDRESS)));
+    }
+    assertThat(engine).containsExactly(Map.entry(MX_ALIAS, "pass"), Map.entry(MX_ALIAS_FALLBACK, "pass"),
+        Map.entry(MX_ALIAS_OTHER, "fail"), Map.entry(MX_TA, "pass"), Map.entry(MX_TA_ROOT, "fail"),
+        Map.entry(MX_TA_UNNAMED, "fail"));
+    for (Map.Entry<String, String> host : engine.entrySet()) {
+      String finger = LabMx.posttlsFinger(lab, host.getKey());
+      System.out.printf("[faults] dane.match %s for %s; posttls-finger: %s%n", host.getValue(), host.getKey(),
+          finger.lines().filter(l -> l.contains("TLS connection")).findFirst().orElse(finger));
+      // Postfix calls a chain it trusts but whose names do not fit "Trusted", one it cannot trust "Untrusted".
+      assertThat(finger).as("posttls-finger -l dane " + host.getKey()).contains("TLS connection established");
+      if (host.getValue().equals("pass")) {
+        assertThat(finger).as("posttls-finger -l dane " + host.getKey()).contains("Verified TLS connection established");
+      } else {
+        assertThat(finger).as("posttls-finger -l dane " + host.getKey())
+            .doesNotContain("Verified TLS connection established");
+      }
+    }
+  }
+
+  /**
    * testssl.sh on the healthy, the TLS 1.0 and the CBC listener: tls.version passes exactly where it
    * finds TLS 1.0 and 1.1 not offered, tls.cipher exactly where it finds no CBC ("obsolete"), 3DES,
    * LOW, EXPORT or NULL suites.
@@ -454,10 +665,36 @@ class ComplianceFaultsTest {
       assertThat(listener.getValue()[1]).as("tls.cipher on %s vs testssl.sh %s", listener.getKey(), testsslFindings)
           .isEqualTo(weakOffered ? "fail" : "pass");
     }
+    // The static-RSA listener: the suites without forward secrecy it accepts, by testssl.sh's -e, are
+    // exactly those tls.cipher names.
+    Map<String, String> rsa = found.get(STATIC_RSA_ADDRESS);
+    assertThat(rsa).as("testssl.sh findings for " + STATIC_RSA_ADDRESS).isNotNull();
+    Set<String> testsslStaticRsa = new TreeSet<>();
+    rsa.forEach((id, finding) -> {
+      if (id.startsWith("cipher_x")) {
+        testsslStaticRsa.addAll(staticRsaSuites(finding));
+      }
+    });
+    String rsaCipher = message(report(STATIC_RSA, BSI, "resolver"), "tls.cipher", at(MX_STATIC_RSA, STATIC_RSA_ADDRESS));
+    System.out.printf("[faults] %s: tls.cipher says %s; testssl.sh -e: %s%n", STATIC_RSA_ADDRESS, rsaCipher, rsa);
+    assertThat(testsslStaticRsa).as("testssl.sh -e on " + STATIC_RSA_ADDRESS + ": " + rsa).isNotEmpty()
+        .allMatch(suite -> suite.contains("_GCM_"));
+    // The checker offers one group at a time and names the suite the server picks from it: one of testssl.sh's.
+    assertThat(staticRsaSuites(rsaCipher)).isNotEmpty().isSubsetOf(testsslStaticRsa);
     // And the faults are really there, by testssl.sh's account.
     assertThat(offered(found.get(LEGACY_TLS_ADDRESS), "TLS1")).isTrue();
     assertThat(offered(found.get(CBC_ADDRESS), "cipherlist_AVERAGE")).isTrue();
     assertThat(offered(found.get(CBC_ADDRESS), "TLS1")).isFalse();
+  }
+
+  /** The static RSA key exchange suites (IANA names) a text names. */
+  static Set<String> staticRsaSuites(String text) {
+    Set<String> suites = new TreeSet<>();
+    Matcher m = Pattern.compile("TLS_RSA_WITH_[A-Z0-9_]+").matcher(text);
+    while (m.find()) {
+      suites.add(m.group());
+    }
+    return suites;
   }
 
   static boolean offered(Map<String, String> findings, String id) {
@@ -466,19 +703,28 @@ class ComplianceFaultsTest {
     return finding.startsWith("offered");
   }
 
-  /** testssl.sh -p -s on the three listeners, in parallel: id -> finding per address. */
+  /**
+   * testssl.sh -p -s on four listeners, in parallel: id -> finding per address. On the static-RSA
+   * listener also -e, every suite it accepts: -s of testssl.sh 3.0 puts AEAD suites with and
+   * without forward secrecy in one group.
+   */
   static Map<String, Map<String, String>> runTestssl() {
     List<CompletableFuture<Map.Entry<String, Map<String, String>>>> runs = new ArrayList<>();
-    for (String address : List.of(HEALTHY_ADDRESS, LEGACY_TLS_ADDRESS, CBC_ADDRESS)) {
+    for (String address : List.of(HEALTHY_ADDRESS, LEGACY_TLS_ADDRESS, CBC_ADDRESS, STATIC_RSA_ADDRESS)) {
       runs.add(CompletableFuture.supplyAsync(() -> {
         try {
           Path json = work.resolve("testssl-" + address + "-" + System.nanoTime() + ".json");
           long started = System.nanoTime();
-          ManagedProcess.Completed run = ManagedProcess.run(List.of("testssl", "--quiet", "--color", "0", "--warnings",
+          List<String> command = new ArrayList<>(List.of("testssl", "--quiet", "--color", "0", "--warnings",
               "off", "--nodns", "none", "--connect-timeout", "10", "--openssl-timeout", "10", "--starttls", "smtp",
-              "-p", "-s", "--jsonfile", json.toString(), address + ":25"), Map.of(),
-              // About 20 s each when the machine is quiet; three at once on two cores take longer.
-              Duration.ofSeconds(180));
+              "-p", "-s"));
+          if (address.equals(STATIC_RSA_ADDRESS)) {
+            command.add("-e");
+          }
+          command.addAll(List.of("--jsonfile", json.toString(), address + ":25"));
+          ManagedProcess.Completed run = ManagedProcess.run(command, Map.of(),
+              // About 20 s each when the machine is quiet; four at once on two cores take longer.
+              Duration.ofSeconds(240));
           System.out.printf("[faults] testssl.sh on %s: exit %d in %.1f s%n", address, run.exitCode(),
               (System.nanoTime() - started) / 1e9);
           Map<String, String> findings = new LinkedHashMap<>();
@@ -524,6 +770,12 @@ class ComplianceFaultsTest {
     servedSpki = spki(serverKey);
     nextSpki = spki(LabPki.generateEcdsa());
     otherSpki = spki(LabPki.generateEcdsa());
+    rsaKey = LabPki.generate(new LabPki.KeySpec("RSA", 2048));
+    rsaSpki = spki(rsaKey);
+    intermediateKey = LabPki.generateEcdsa();
+    // Longer than cert.expiry's 30-day warning: the chain's only fault is the one a scenario puts there.
+    intermediate = LabPki.signCa(intermediateKey.getPublic(), "compliance faults intermediate CA", Duration.ofDays(180),
+        ca, caKey.getPrivate());
   }
 
   /** The TLSA 3 1 1 data of a key: SHA-256 of its SubjectPublicKeyInfo. */
@@ -540,7 +792,7 @@ class ComplianceFaultsTest {
   /** The healthy listener's certificate: it names every host served there except the wrong-name one. */
   static void serveHealthy() {
     X509Certificate certificate = serverCertificate(List.of(MX_GOOD, MX_TLSA_OTHER, MX_NO_TLSA, MX_ONE_TLSA,
-        MX_UNSIGNED));
+        MX_UNSIGNED, MX_ALIAS, MX_ALIAS_FALLBACK, MX_ALIAS_OTHER));
     lab.postfix().serve(HEALTHY_ADDRESS, LabPki.certificatePem(certificate),
         LabPki.privateKeyPem(serverKey.getPrivate(), true));
   }
@@ -553,6 +805,15 @@ class ComplianceFaultsTest {
     postfix.serve(LEGACY_TLS_ADDRESS, LabPki.certificatePem(serverCertificate(List.of(MX_TLS10))), key);
     postfix.serve(CBC_ADDRESS, LabPki.certificatePem(serverCertificate(List.of(MX_CBC))), key);
     postfix.serve(NO_STARTTLS_ADDRESS, LabPki.certificatePem(serverCertificate(List.of(MX_NO_STARTTLS))), key);
+    postfix.serve(IPV6_ADDRESS, LabPki.certificatePem(serverCertificate(List.of(MX_IPV6))), key);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    X509Certificate rsa = LabPki.signServer(rsaKey.getPublic(), MX_STATIC_RSA, List.of(MX_STATIC_RSA),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)), ca, caKey.getPrivate());
+    postfix.serve(STATIC_RSA_ADDRESS, LabPki.certificatePem(rsa), LabPki.privateKeyPem(rsaKey.getPrivate(), true));
+    // Leaf first, then the intermediate CA that issued it (RFC 8446 section 4.4.2); the root is not sent.
+    X509Certificate leaf = LabPki.signServer(serverKey.getPublic(), MX_TA, List.of(MX_TA, MX_TA_ROOT),
+        now.minus(Duration.ofHours(1)), now.plus(Duration.ofDays(90)), intermediate, intermediateKey.getPrivate());
+    postfix.serve(CHAIN_ADDRESS, LabPki.certificatePem(List.of(leaf, intermediate)), key);
   }
 
   static void dns() throws Exception {
@@ -569,6 +830,25 @@ class ComplianceFaultsTest {
     host(records, MX_CBC, CBC_ADDRESS, servedSpki, nextSpki);
     host(records, MX_WRONG_NAME, HEALTHY_ADDRESS, servedSpki, nextSpki);
     host(records, MX_EXPIRED, HEALTHY_ADDRESS, servedSpki, nextSpki);
+    // Aliases: the TLSA records at the target; at the alias only (the target has none); at both, differing.
+    records.add(MX_ALIAS + ". 60 IN CNAME " + MX_ALIAS_TARGET + ".");
+    host(records, MX_ALIAS_TARGET, HEALTHY_ADDRESS, servedSpki, nextSpki);
+    records.add(MX_ALIAS_FALLBACK + ". 60 IN CNAME " + MX_ALIAS_BARE_TARGET + ".");
+    host(records, MX_ALIAS_BARE_TARGET, HEALTHY_ADDRESS);
+    tlsa(records, MX_ALIAS_FALLBACK, "3 1 1 " + servedSpki, "3 1 1 " + nextSpki);
+    records.add(MX_ALIAS_OTHER + ". 60 IN CNAME " + MX_ALIAS_OTHER_TARGET + ".");
+    host(records, MX_ALIAS_OTHER_TARGET, HEALTHY_ADDRESS, otherSpki);
+    tlsa(records, MX_ALIAS_OTHER, "3 1 1 " + servedSpki, "3 1 1 " + nextSpki);
+    host(records, MX_STATIC_RSA, STATIC_RSA_ADDRESS, rsaSpki, nextSpki);
+    String intermediateTa = "2 1 1 " + spki(intermediateKey);
+    host(records, MX_TA, CHAIN_ADDRESS);
+    tlsa(records, MX_TA, intermediateTa);
+    host(records, MX_TA_ROOT, CHAIN_ADDRESS);
+    tlsa(records, MX_TA_ROOT, "2 1 1 " + spki(caKey));
+    host(records, MX_TA_UNNAMED, CHAIN_ADDRESS);
+    tlsa(records, MX_TA_UNNAMED, intermediateTa);
+    records.add(MX_IPV6 + ". 60 IN AAAA " + IPV6_ADDRESS);
+    tlsa(records, MX_IPV6, "3 1 1 " + servedSpki, "3 1 1 " + nextSpki);
     // Domains.
     domain(records, GOOD, POLICY_ADDRESS, MX_GOOD);
     domain(records, DNS_FAULTS, POLICY_ADDRESS, MX_TLSA_OTHER, MX_NO_TLSA, MX_ONE_TLSA, MX_NO_ADDRESS);
@@ -582,6 +862,11 @@ class ComplianceFaultsTest {
     domain(records, UNCOVERED, POLICY_ADDRESS, MX_GOOD);
     domain(records, TESTING, POLICY_ADDRESS, MX_GOOD);
     domain(records, NONE, POLICY_ADDRESS, MX_GOOD);
+    domain(records, BOGUS_MX, POLICY_ADDRESS, MX_BOGUS);
+    domain(records, ALIASES, POLICY_ADDRESS, MX_ALIAS, MX_ALIAS_FALLBACK, MX_ALIAS_OTHER);
+    domain(records, STATIC_RSA, POLICY_ADDRESS, MX_STATIC_RSA);
+    domain(records, DANE_TA, POLICY_ADDRESS, MX_TA, MX_TA_ROOT, MX_TA_UNNAMED);
+    domain(records, IPV6, POLICY_ADDRESS, MX_IPV6);
     for (String line : domainRecords(BAD_RUA, POLICY_ADDRESS, MX_GOOD)) {
       records.add(line.startsWith("_smtp._tls.") ? "_smtp._tls." + BAD_RUA + ". 60 IN TXT \"v=TLSRPTv1; rua=tls@example\""
           : line);
@@ -592,6 +877,14 @@ class ComplianceFaultsTest {
     domain(unsigned, UNSIGNED_ZONE, POLICY_ADDRESS, MX_UNSIGNED);
     lab.dns().addUnsignedZone(UNSIGNED_ZONE, unsigned);
     records.add(UNSIGNED_ZONE + ". 60 IN NS ns." + ZONE + ".");
+    // A bogus delegation: the child zone is served unsigned too, but the parent has a DS record
+    // (algorithm 13, SHA-256) that no DNSKEY of the child matches, since it has none.
+    List<String> bogus = new ArrayList<>();
+    host(bogus, MX_BOGUS, HEALTHY_ADDRESS, servedSpki, nextSpki);
+    domain(bogus, BOGUS_ZONE, POLICY_ADDRESS, MX_BOGUS);
+    lab.dns().addUnsignedZone(BOGUS_ZONE, bogus);
+    records.add(BOGUS_ZONE + ". 60 IN NS ns." + ZONE + ".");
+    records.add(BOGUS_ZONE + ". 60 IN DS 4242 13 2 " + spki(LabPki.generateEcdsa()));
     LabDns.addForeign(lab.dns(), ZONE, records);
   }
 
@@ -601,6 +894,12 @@ class ComplianceFaultsTest {
     }
     for (String spki : spkis) {
       records.add("_25._tcp." + host + ". 60 IN TLSA 3 1 1 " + spki);
+    }
+  }
+
+  static void tlsa(List<String> records, String host, String... data) {
+    for (String d : data) {
+      records.add("_25._tcp." + host + ". 60 IN TLSA " + d);
     }
   }
 
@@ -641,6 +940,11 @@ class ComplianceFaultsTest {
     policies.put(NONE, policy("none"));
     policies.put(BAD_RUA, policy("enforce", MX_GOOD));
     policies.put(UNSIGNED_ZONE, policy("enforce", MX_UNSIGNED));
+    policies.put(BOGUS_MX, policy("enforce", MX_BOGUS));
+    policies.put(ALIASES, policy("enforce", MX_ALIAS, MX_ALIAS_FALLBACK, MX_ALIAS_OTHER));
+    policies.put(STATIC_RSA, policy("enforce", MX_STATIC_RSA));
+    policies.put(DANE_TA, policy("enforce", MX_TA, MX_TA_ROOT, MX_TA_UNNAMED));
+    policies.put(IPV6, policy("enforce", MX_IPV6));
     Map<String, Map<String, String>> site = new LinkedHashMap<>();
     policies.forEach((domain, text) -> {
       String[] pair = policyHostCertificate("mta-sts." + domain);

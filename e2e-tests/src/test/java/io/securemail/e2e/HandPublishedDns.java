@@ -20,9 +20,16 @@ import org.xbill.DNS.Type;
 /**
  * DNS as a person running the manual provider makes it: every record of a domain's zone-snippet
  * ConfigMap is published, signed (DNSSEC secure), the moment the operator writes it. A stand-in for
- * the network in the reconciler tier, where no name server runs.
+ * the network in the reconciler tier, where no name server runs. Two kinds of zone go wrong on
+ * purpose: names under {@value #UNSIGNED} are served unsigned (insecure), names under
+ * {@value #BOGUS} fail validation, as a validating resolver reports it (SERVFAIL, no data).
  */
 final class HandPublishedDns implements DnsProbe {
+
+  /** Names under this suffix are in an unsigned zone. */
+  static final String UNSIGNED = ".unsigned.example";
+  /** Names under this suffix are in a zone whose parent's DS matches none of its keys. */
+  static final String BOGUS = ".bogus.example";
 
   private final KubernetesClient client;
   private final String namespace;
@@ -34,6 +41,12 @@ final class HandPublishedDns implements DnsProbe {
 
   @Override
   public DnsAnswer lookup(String name, String type) {
+    String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    if (bare.endsWith(BOGUS)) {
+      return DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.bogus,
+          "SERVFAIL (dnssec bogus: no DNSKEY matches the DS record)");
+    }
+    DnssecState dnssec = bare.endsWith(UNSIGNED) ? DnssecState.insecure : DnssecState.secure;
     List<String> data = new ArrayList<>();
     for (ConfigMap snippet : client.configMaps().inNamespace(namespace).list().getItems()) {
       String zone = snippet.getData() == null ? null : snippet.getData().get(ZoneSnippetConfigMap.DATA_KEY);
@@ -43,8 +56,8 @@ final class HandPublishedDns implements DnsProbe {
             .forEach(r -> data.add(r instanceof TXTRecord txt ? TxtData.text(txt) : r.rdataToString()));
       }
     }
-    return data.isEmpty() ? DnsAnswer.nxdomain(name, type, DnssecState.secure)
-        : DnsAnswer.of(name, type, DnssecState.secure, data.toArray(String[]::new));
+    return data.isEmpty() ? DnsAnswer.nxdomain(name, type, dnssec)
+        : DnsAnswer.of(name, type, dnssec, data.toArray(String[]::new));
   }
 
   private static Name name(String text) {

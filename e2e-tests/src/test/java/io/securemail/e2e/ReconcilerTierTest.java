@@ -137,6 +137,63 @@ class ReconcilerTierTest {
   }
 
   /**
+   * TLSA records in an unsigned zone do nothing (RFC 7672 section 2.2): with DANE enabled the
+   * records are served but DnsPublished, and so Ready, stay False with a reason of their own, which
+   * stalls the domain until a person signs the zone. With DANE disabled the same records are
+   * published, and the message says why insecure is acceptable.
+   */
+  @Test
+  void recordsInAnUnsignedZoneAreNotPublishedWhileDaneIsEnabled() {
+    String domain = "mail" + HandPublishedDns.UNSIGNED;
+    SecureMailDomain smd = Domains.minimal(NS, "unsigned", domain);
+    smd.getSpec().getDns().setManageMx(true);
+    api(client).resource(smd).create();
+    SecureMailDomain refused = awaitStatus(client, NS, "unsigned", d -> condition(d, "DnsPublished")
+        .filter(c -> "RecordsInsecure".equals(c.getReason())).isPresent());
+    assertThat(condition(refused, "DnsPublished").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(condition(refused, "DnsPublished").orElseThrow().getMessage())
+        .contains("not DNSSEC-signed (insecure)", domain + ". MX", "Sign the zone", "DS record at the parent");
+    // No issuer here, so Ready waits for certificates too; it also names the DNS part's reason.
+    assertThat(condition(refused, "Ready").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(condition(refused, "Ready").orElseThrow().getMessage()).contains("Waiting for DNS: ",
+        "not DNSSEC-signed (insecure)");
+    assertThat(refused.getStatus().getRecords()).isNotEmpty().allSatisfy(r -> {
+      assertThat(r.getState().name()).isEqualTo("Published");
+      assertThat(r.getDnssec()).isEqualTo("insecure");
+    });
+
+    Domains.edit(client, NS, "unsigned", d -> {
+      d.getSpec().getDane().setEnabled(false);
+      return d;
+    });
+    SecureMailDomain withoutDane = awaitStatus(client, NS, "unsigned", d -> condition(d, "DnsPublished")
+        .filter(c -> "True".equals(c.getStatus())).isPresent());
+    assertThat(condition(withoutDane, "DnsPublished").orElseThrow().getMessage())
+        .contains("not DNSSEC-signed (insecure)", "only because spec.dane.enabled is false");
+  }
+
+  /** Records a validating resolver rejects are never published, DANE or not: DnsPublished names them. */
+  @Test
+  void bogusRecordsAreNotPublished() {
+    String domain = "mail" + HandPublishedDns.BOGUS;
+    SecureMailDomain smd = Domains.minimal(NS, "bogus", domain);
+    smd.getSpec().getDns().setManageMx(true);
+    smd.getSpec().getDane().setEnabled(false);
+    api(client).resource(smd).create();
+    SecureMailDomain refused = awaitStatus(client, NS, "bogus", b -> condition(b, "DnsPublished")
+        .filter(c -> "RecordsBogus".equals(c.getReason())).isPresent());
+    assertThat(condition(refused, "DnsPublished").orElseThrow().getMessage())
+        .contains("fail DNSSEC validation (bogus)", domain + ". MX", "no DNSKEY matches the DS record",
+            "make the parent's DS record match a DNSKEY");
+    assertThat(condition(refused, "Ready").orElseThrow().getMessage()).contains("Waiting for DNS: ",
+        "fail DNSSEC validation (bogus)");
+    assertThat(refused.getStatus().getRecords()).isNotEmpty().allSatisfy(r -> {
+      assertThat(r.getState().name()).isEqualTo("Pending");
+      assertThat(r.getDnssec()).isEqualTo("bogus");
+    });
+  }
+
+  /**
    * A StatefulSet edited by hand is restored on the edit's event: no poll of this domain is due for
    * ten minutes. The same for a deleted Service.
    */

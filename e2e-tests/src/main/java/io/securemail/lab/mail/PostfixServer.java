@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * address starts with a throwaway self-signed certificate; {@link #mount} makes one serve the
  * certificate in a Kubernetes Secret, as a kubelet mounting that Secret into a mail server's Pod
  * would. Mail from loopback is accepted and discarded. {@link #setListenerTls} gives one listener
- * other TLS settings, among them deliberate misconfigurations (no STARTTLS, TLS 1.0, CBC suites).
+ * other TLS settings, among them deliberate misconfigurations (no STARTTLS, TLS 1.0, CBC suites,
+ * static RSA key exchange).
  *
  * <p>Config, queue, data, certificates and log live in one directory. Postfix runs as a child of
  * this JVM ({@code postfix -c DIR start-fg}), logging to its stdout, and is stopped by its own
@@ -72,8 +73,16 @@ import java.util.stream.Stream;
  */
 public final class PostfixServer implements AutoCloseable {
 
-  /** The lab's MX addresses, 127.0.1.1 to 127.0.1.8, each with its own certificate. */
-  public static final List<String> ADDRESSES = IntStream.rangeClosed(1, 8).mapToObj(i -> "127.0.1." + i).toList();
+  /** The lab's one IPv6 MX address. */
+  public static final String IPV6_ADDRESS = "::1";
+
+  /**
+   * The lab's MX addresses, 127.0.1.1 to 127.0.1.10 and the IPv6 loopback ::1 (for an MX host
+   * reachable only over IPv6; it is on {@code lo} wherever IPv6 is enabled), each with its own
+   * certificate.
+   */
+  public static final List<String> ADDRESSES = Stream.concat(
+      IntStream.rangeClosed(1, 10).mapToObj(i -> "127.0.1." + i), Stream.of(IPV6_ADDRESS)).toList();
 
   public static final int PORT = 25;
 
@@ -204,8 +213,10 @@ public final class PostfixServer implements AutoCloseable {
         # service type  private unpriv  chroot  wakeup  maxproc command + args
         """);
     for (String address : ADDRESSES) {
+      // An IPv6 address is bracketed in a service name (master(5)).
       out.append(String.format("%s:%d inet n - n - - smtpd%n  -o { smtpd_tls_cert_file = %s }%n"
-          + "  -o { smtpd_tls_key_file = %s }%n", address, PORT, certificateFile(address), keyFile(address)));
+          + "  -o { smtpd_tls_key_file = %s }%n", address.contains(":") ? "[" + address + "]" : address, PORT,
+          certificateFile(address), keyFile(address)));
       listenerTls.getOrDefault(address, ListenerTls.LAB_DEFAULT).overrides()
           .forEach((name, value) -> out.append(String.format("  -o { %s = %s }%n", name, value)));
     }
@@ -336,7 +347,14 @@ public final class PostfixServer implements AutoCloseable {
      * Fault: CBC suites (no AEAD) accepted with TLS 1.2. That is Postfix's default "medium" grade,
      * named here so that a hardened main.cf does not quietly remove the fault.
      */
-    CBC_SUITES(Map.of("smtpd_tls_ciphers", "medium"));
+    CBC_SUITES(Map.of("smtpd_tls_ciphers", "medium")),
+    /**
+     * Fault: static RSA key exchange (no forward secrecy) accepted besides {@link #AEAD_ONLY}'s
+     * suites: TLS_RSA_WITH_AES_128_GCM_SHA256 and TLS_RSA_WITH_AES_256_GCM_SHA384, AEAD suites
+     * outside TR-02102-2 Table 1. Needs an RSA certificate to be served.
+     */
+    RSA_KEY_EXCHANGE(Map.of("smtpd_tls_ciphers", "high", "tls_high_cipherlist", "ECDHE+AESGCM:kRSA+AESGCM",
+        "tls_config_file", "$config_directory/" + ListenerTls.TR02102_CNF, "tls_config_name", "postfix"));
 
     /** The OpenSSL configuration of {@link #AEAD_ONLY}, in the configuration directory. */
     public static final String TR02102_CNF = "openssl-tr02102.cnf";
@@ -365,7 +383,13 @@ public final class PostfixServer implements AutoCloseable {
       listenerTls.put(address, tls);
     }
     try {
-      Files.writeString(configDir.resolve("master.cf"), masterCf());
+      // Replaced in one rename, never rewritten in place: the master logs "reload" before it reads
+      // master.cf, so the previous reload may still be reading it, and a half-written file is fatal
+      // to it ("field ...: bad value").
+      Path next = configDir.resolve("master.cf.next");
+      Files.writeString(next, masterCf());
+      Files.move(next, configDir.resolve("master.cf"), StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot rewrite master.cf", e);
     }

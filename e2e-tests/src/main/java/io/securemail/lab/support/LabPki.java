@@ -265,6 +265,15 @@ public final class LabPki {
         subject(commonName), key);
   }
 
+  /** An intermediate CA certificate for {@code subjectKey}, signed by the issuing CA. */
+  public static X509Certificate signCa(PublicKey subjectKey, String commonName, java.time.Duration validity,
+      X509Certificate issuerCertificate, PrivateKey issuerKey) {
+    Instant notBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    return build(subjectKey, subject(commonName), notBefore, notBefore.plus(validity), List.of(), true,
+        X500Name.getInstance(issuerCertificate.getSubjectX500Principal().getEncoded()),
+        new KeyPair(issuerCertificate.getPublicKey(), issuerKey));
+  }
+
   /** A self-signed server certificate, such as a mail server's before it has a real one. */
   public static X509Certificate selfSignedServer(KeyPair key, String commonName, List<String> dnsNames,
       java.time.Duration validity) {

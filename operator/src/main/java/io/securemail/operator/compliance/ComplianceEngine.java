@@ -2,6 +2,7 @@ package io.securemail.operator.compliance;
 
 import io.securemail.operator.compliance.checks.Check;
 import io.securemail.operator.compliance.checks.Checks;
+import io.securemail.operator.compliance.dane.TlsaBase;
 import io.securemail.operator.compliance.dns.DnsAnswer;
 import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.mtasts.PolicyFetch;
@@ -80,13 +81,13 @@ public final class ComplianceEngine {
       String host = entry.getKey();
       DnsAnswer a = dns.lookup(host, "A");
       DnsAnswer aaaa = dns.lookup(host, "AAAA");
-      DnsAnswer tlsa = dns.lookup("_25._tcp." + host, "TLSA");
+      TlsaBase tlsa = TlsaBase.find(dns, host);
       List<SmtpObservation> smtp = new ArrayList<>();
       for (InetAddress address : addresses(a, aaaa)) {
         smtp.add(profile == null ? p.smtp().probe(host, address, options.smtpPort())
             : p.smtp().probe(host, address, options.smtpPort(), profile));
       }
-      hosts.add(new MxObservation(host, entry.getValue(), a, aaaa, tlsa, smtp));
+      hosts.add(new MxObservation(host, entry.getValue(), a, aaaa, tlsa.tlsa(), smtp, tlsa.name()));
     }
     DnsAnswer stsTxt = dns.lookup("_mta-sts." + name, "TXT");
     PolicyFetch policy = null;

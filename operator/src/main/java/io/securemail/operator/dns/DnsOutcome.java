@@ -37,10 +37,12 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
   }
 
   /**
-   * Reasons only a person can resolve (a key, a grant, a zone, a record someone else owns); an
-   * unreachable server or a failed update is retried and may pass on its own.
+   * Reasons only a person can resolve (a key, a grant, a zone, a record someone else owns, a zone to
+   * sign or a DS record to fix); an unreachable server or a failed update is retried and may pass on
+   * its own.
    */
   static final java.util.Set<String> STALLED = java.util.Set.of(DnsFailure.Reason.TsigRejected.name(),
       DnsFailure.Reason.UpdateRefused.name(), DnsFailure.Reason.ZoneNotFound.name(),
-      DnsFailure.Reason.DnsOwnedElsewhere.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled");
+      DnsFailure.Reason.DnsOwnedElsewhere.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled",
+      DnssecRequirement.BOGUS, DnssecRequirement.INSECURE);
 }

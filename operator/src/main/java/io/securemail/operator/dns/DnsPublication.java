@@ -1,7 +1,6 @@
 package io.securemail.operator.dns;
 
 import io.securemail.operator.compliance.dns.DnsProbe;
-import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.kube.Backoff;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -123,15 +122,30 @@ public class DnsPublication {
               + ". The operator's record of the same kind is not published beside it; remove the foreign record "
               + "to let it.", Backoff.FIRST_FAILURE_RETRY);
     }
-    if (seen == desired.size()) {
-      return new DnsOutcome(records, toStatus(ledger, null), "True", "Published", published + "All "
-          + desired.size() + " records are served through resolver " + resolverText + dnssecSummary(observations)
-          + ".", null);
+    var bogus = DnssecRequirement.bogus(observations);
+    if (bogus.isPresent()) {
+      return unmet(records, ledger, published, bogus.get());
     }
-    String todo = provider == DnsSpec.Provider.MANUAL
-        ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
-    return new DnsOutcome(records, toStatus(ledger, null), "False", "NotYetObserved", todo + seen + " of "
-        + desired.size() + " records are visible through resolver " + resolverText + ".", Backoff.PROPAGATION_POLL);
+    if (seen < desired.size()) {
+      String todo = provider == DnsSpec.Provider.MANUAL
+          ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
+      return new DnsOutcome(records, toStatus(ledger, null), "False", "NotYetObserved", todo + seen + " of "
+          + desired.size() + " records are visible through resolver " + resolverText + ".", Backoff.PROPAGATION_POLL);
+    }
+    var insecure = DnssecRequirement.insecure(observations, Boolean.TRUE.equals(spec.getDane().getEnabled()));
+    if (insecure.isPresent()) {
+      return unmet(records, ledger, published, insecure.get());
+    }
+    return new DnsOutcome(records, toStatus(ledger, null), "True", "Published", published + "All "
+        + desired.size() + " records are served through resolver " + resolverText
+        + DnssecRequirement.summary(observations) + ".", null);
+  }
+
+  /** Records that DNSSEC keeps from counting as published: a person must fix the zone; retried with backoff. */
+  private DnsOutcome unmet(List<DnsRecordStatus> records, List<DnsRecord> ledger, String published,
+      DnssecRequirement.Unmet unmet) {
+    return new DnsOutcome(records, toStatus(ledger, null), "False", unmet.reason(), published + unmet.message()
+        + " Looked up through resolver " + resolverText + ".", Backoff.FIRST_FAILURE_RETRY);
   }
 
   /**
@@ -188,12 +202,6 @@ public class DnsPublication {
       throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()
           + ": " + e.getMessage());
     }
-  }
-
-  private static String dnssecSummary(List<RecordLookup.Observation> observations) {
-    boolean allSecure = observations.stream().allMatch(o -> o.dnssec() == DnssecState.secure);
-    return allSecure ? " and validate (DNSSEC secure)"
-        : "; some are not DNSSEC-signed (insecure): DANE needs a signed zone";
   }
 
   private static List<DnsRecordStatus> states(List<DnsRecord> records, DnsRecordStatus.State state) {

@@ -43,7 +43,7 @@ final class DaneMatch implements Check {
       // RFC 7672 section 2.2: with usable TLSA records, a sender must not deliver without TLS.
       return CheckResult.fail(ID, subject, "DANE requires TLS, but there was no TLS session: " + smtp.detail());
     }
-    List<DaneMatcher.Outcome> outcomes = DaneMatcher.match(usable, smtp.tls().chain(), List.of(mx.host()), now);
+    List<DaneMatcher.Outcome> outcomes = DaneMatcher.match(usable, smtp.tls().chain(), mx.referenceNames(), now);
     var matched = outcomes.stream().filter(DaneMatcher.Outcome::matched).findFirst();
     if (matched.isPresent()) {
       return CheckResult.pass(ID, subject, "TLSA " + matched.get().record().shortForm() + " " + matched.get().detail()

@@ -29,10 +29,13 @@ final class DaneTlsa implements Check {
   private CheckResult evaluate(MxObservation mx, Profile profile) {
     DnsAnswer tlsa = mx.tlsa();
     String host = mx.host();
-    String name = mx.tlsaName();
+    // An alias's TLSA records are at its CNAME-expanded name (RFC 7672 section 2.2.2): say where they were looked for.
+    String name = mx.tlsaBase().equals(host) ? mx.tlsaName()
+        : mx.tlsaName() + " (" + host + " is an alias of " + mx.tlsaBase() + ")";
     if (tlsa.outcome() == DnsAnswer.Outcome.ERROR || tlsa.outcome() == DnsAnswer.Outcome.UNREACHABLE) {
       // RFC 7672 section 2.2: a failed TLSA lookup for a secure host makes DANE senders defer mail.
-      return CheckResult.fail(ID, host, "the TLSA lookup for " + name + " failed (" + tlsa.detail()
+      return CheckResult.fail(ID, host, "the TLSA lookup for " + name + " failed ("
+          + (tlsa.dnssec() == DnssecState.bogus ? "DNSSEC bogus: " : "") + tlsa.detail()
           + "): DANE senders defer mail to " + host);
     }
     if (tlsa.outcome() != DnsAnswer.Outcome.ANSWER) {

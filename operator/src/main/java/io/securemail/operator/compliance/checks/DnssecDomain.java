@@ -29,7 +29,7 @@ final class DnssecDomain implements Check {
       case insecure -> profile.requiresDane()
           ? CheckResult.fail(ID, domain, domain + " is not DNSSEC-signed: " + profile + " requires DNSSEC")
           : CheckResult.warn(ID, domain, domain + " is not DNSSEC-signed, so DANE cannot protect mail to it");
-      case bogus -> CheckResult.fail(ID, domain, "DNSSEC validation of the MX answer fails (" + mx.detail()
+      case bogus -> CheckResult.fail(ID, domain, "DNSSEC bogus: validation of the MX answer fails (" + mx.detail()
           + "): validating senders cannot deliver mail to " + domain);
       case indeterminate -> profile.requiresDane()
           ? CheckResult.fail(ID, domain, "the DNSSEC state of " + domain + " could not be determined: " + mx.detail())

@@ -35,7 +35,7 @@ final class DnssecMx implements Check {
     String host = mx.host();
     return switch (worst) {
       case secure -> CheckResult.pass(ID, host, "the A, AAAA and TLSA answers for " + host + " validate");
-      case bogus -> CheckResult.fail(ID, host, "DNSSEC validation fails for " + offending
+      case bogus -> CheckResult.fail(ID, host, "DNSSEC bogus: validation fails for " + offending
           + ": validating senders cannot deliver to " + host);
       case insecure -> profile.requiresDane()
           ? CheckResult.fail(ID, host, "not DNSSEC-signed: " + offending + "; " + profile + " requires DNSSEC")

@@ -1,5 +1,6 @@
 package io.securemail.operator.compliance.dns;
 
+import io.securemail.operator.compliance.net.AddressText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -198,6 +199,9 @@ public final class DnsjavaProbe implements DnsProbe {
   private static String presentation(Record record) {
     if (record instanceof TXTRecord txt) {
       return TxtData.text(txt);
+    }
+    if (record instanceof org.xbill.DNS.AAAARecord aaaa) {
+      return AddressText.of(aaaa.getAddress());
     }
     return record.rdataToString();
   }

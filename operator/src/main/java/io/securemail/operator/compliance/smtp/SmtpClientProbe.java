@@ -2,6 +2,7 @@ package io.securemail.operator.compliance.smtp;
 
 import io.securemail.operator.compliance.smtp.SmtpObservation.Outcome;
 import io.securemail.operator.compliance.Profile;
+import io.securemail.operator.compliance.net.AddressText;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -81,15 +82,15 @@ public final class SmtpClientProbe implements SmtpProbe {
         });
       }
     }
-    return new SmtpObservation(mxHost, address.getHostAddress(), port, main.outcome, main.banner, main.tls, attempts,
+    return new SmtpObservation(mxHost, AddressText.of(address), port, main.outcome, main.banner, main.tls, attempts,
         main.detail);
   }
 
   private record Session(Outcome outcome, String banner, TlsSession tls, String detail) {}
 
   private Session converse(String mxHost, InetAddress address, int port, TlsOffer offer, boolean full) {
-    String where = (address.getHostAddress().contains(":") ? "[" + address.getHostAddress() + "]" : address.getHostAddress())
-        + ":" + port;
+    String text = AddressText.of(address);
+    String where = (text.contains(":") ? "[" + text + "]" : text) + ":" + port;
     SmtpConnection connection;
     try {
       connection = SmtpConnection.open(address, port, timeout, overall);

@@ -75,8 +75,8 @@ final class SmtpConnection implements Closeable {
   /** "[192.0.2.1]" or "[IPv6:2001:db8::1]": our EHLO argument, an address literal (RFC 5321 section 4.1.3). */
   String localAddressLiteral() {
     InetAddress local = socket.getLocalAddress();
-    String text = local.getHostAddress();
-    return local instanceof java.net.Inet6Address ? "[IPv6:" + text.replaceAll("%.*$", "") + "]" : "[" + text + "]";
+    String text = io.securemail.operator.compliance.net.AddressText.of(local);
+    return local instanceof java.net.Inet6Address ? "[IPv6:" + text + "]" : "[" + text + "]";
   }
 
   /** Sends a command and waits for its reply within one timeout. */

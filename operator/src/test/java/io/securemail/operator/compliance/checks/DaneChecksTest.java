@@ -71,7 +71,8 @@ class DaneChecksTest {
   void aFailedTlsaLookupFails(Profile profile) {
     Fixture bogus = Fixture.compliant().tlsa(DnsAnswer.failed("_25._tcp.mx1.example.com", "TLSA",
         DnsAnswer.Outcome.ERROR, DnssecState.bogus, "SERVFAIL (DNSSEC Bogus)"));
-    assertThat(bogus.result("dane.tlsa", profile).message()).contains("DANE senders defer mail");
+    assertThat(bogus.result("dane.tlsa", profile).message()).contains("failed (DNSSEC bogus: SERVFAIL",
+        "DANE senders defer mail");
     assertThat(bogus.status("dane.tlsa", profile)).isEqualTo(fail);
   }
 
@@ -88,6 +89,33 @@ class DaneChecksTest {
         + "served by 192.0.2.10: served SPKI sha256 [0-9a-f]{16}\\.\\.\\., published cd34cd34cd34cd34\\.\\.\\.");
     assertThat(Fixture.compliant().tlsa(OTHER_311, Fixture.LEAF_311).status("dane.match", profile)).isEqualTo(pass);
     assertThat(Fixture.compliant().tlsa(Fixture.CA_211).status("dane.match", profile)).isEqualTo(pass);
+  }
+
+  /**
+   * An MX host that is an alias of the provider's name (RFC 7672 section 2.2.2): the TLSA records
+   * are at the CNAME-expanded name, and a DANE-TA certificate may name either that name or the MX
+   * host (RFC 7672 section 3.2.3). Here it names only the expanded name, mx1.example.com.
+   */
+  @ParameterizedTest
+  @EnumSource(Profile.class)
+  void anAliasIsMatchedAtItsExpandedNameWhoseNameTheCertificateMayCarry(Profile profile) {
+    Fixture alias = Fixture.compliant().tlsa(Fixture.CA_211).host(mx -> new io.securemail.operator.compliance
+        .MxObservation("mail.customer.example", mx.preference(), mx.ipv4(), mx.ipv6(), mx.tlsa(), mx.smtp(),
+        "mx1.example.com"));
+    assertThat(alias.result("dane.tlsa", profile).message())
+        .startsWith("1 usable TLSA record(s) at _25._tcp.mx1.example.com (mail.customer.example is an alias of "
+            + "mx1.example.com): 2 1 1 ");
+    assertThat(alias.result("dane.match", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(pass);
+      assertThat(r.message()).contains("validates for mx1.example.com / mail.customer.example");
+    });
+    // Without the alias, the certificate names neither reference identifier: no DANE-TA match.
+    Fixture unaliased = Fixture.compliant().tlsa(Fixture.CA_211).host(mx -> new io.securemail.operator.compliance
+        .MxObservation("mail.customer.example", mx.preference(), mx.ipv4(), mx.ipv6(), mx.tlsa(), mx.smtp()));
+    assertThat(unaliased.result("dane.match", profile)).satisfies(r -> {
+      assertThat(r.status()).isEqualTo(fail);
+      assertThat(r.message()).contains("names [mx1.example.com], not mail.customer.example");
+    });
   }
 
   @ParameterizedTest
