@@ -81,7 +81,7 @@ class BindInteropTest {
     assertThat(dns.bindUpdatesApproved() - updatesBefore).as("UPDATE messages to BIND for an unchanged domain")
         .isZero();
 
-    api(client).inNamespace(NS).withName("bind-publish").edit(d -> {
+    Domains.edit(client, NS, "bind-publish", d -> {
       d.getSpec().setTlsRpt(new TlsRptSpec(List.of("https://reports.bind.test/tlsrpt")));
       return d;
     });

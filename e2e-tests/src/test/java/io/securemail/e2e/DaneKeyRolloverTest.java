@@ -109,7 +109,7 @@ class DaneKeyRolloverTest {
   }
 
   static void annotate(String value) {
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
+    Domains.edit(client, NS, NAME, d -> {
       d.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("securemail.io/dane-rollover", value)));
       return d;
     });
@@ -229,7 +229,7 @@ class DaneKeyRolloverTest {
     client.resource(new ClusterIssuerBuilder().withNewMetadata().withName("lab-ca-refusing")
         .withAnnotations(Map.of(LabIssuer.REFUSE_ANNOTATION, "the CA is down for maintenance")).endMetadata()
         .withNewSpec().withNewCa().withSecretName(LabIssuer.CA_NAME).endCa().endSpec().build()).serverSideApply();
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
+    Domains.edit(client, NS, NAME, d -> {
       d.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca-refusing", IssuerRef.Kind.CLUSTER_ISSUER));
       return d;
     });
@@ -242,7 +242,7 @@ class DaneKeyRolloverTest {
     assertThat(publishedTlsa()).isEqualTo(tlsa);
     assertThat(dane().getCurrentSpkiSha256()).isEqualTo(before.getCurrentSpkiSha256());
 
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
+    Domains.edit(client, NS, NAME, d -> {
       d.getSpec().getCertificates().setIssuerRef(new IssuerRef("no-such-issuer", IssuerRef.Kind.CLUSTER_ISSUER));
       return d;
     });
@@ -256,14 +256,14 @@ class DaneKeyRolloverTest {
   @Test
   @Order(6)
   void disablingDaneWithdrawsTheTlsaRecordsWithAWarningAndKeepsTheCertificate() throws Exception {
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
+    Domains.edit(client, NS, NAME, d -> {
       d.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
       return d;
     });
     awaitPhase("Stable", Duration.ofSeconds(30));
     String served = client.secrets().inNamespace(NS).withName(NAME + "-mx-tls").get().getData().get("tls.key");
 
-    api(client).inNamespace(NS).withName(NAME).edit(d -> {
+    Domains.edit(client, NS, NAME, d -> {
       d.getSpec().getDane().setEnabled(false);
       return d;
     });

@@ -69,6 +69,7 @@ class HelmChartTest {
       "|events|create",
       "apps|deployments|get,create,patch",
       "|services|get,list,watch,create,patch,delete",
+      "|pods|list",
       "apps|statefulsets|list,watch,create,patch,delete",
       "networking.k8s.io|ingresses|list,watch,create,patch,delete",
       "cert-manager.io|certificates|list,watch,create,patch,delete",

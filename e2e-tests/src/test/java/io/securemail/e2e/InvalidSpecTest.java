@@ -45,7 +45,7 @@ class InvalidSpecTest {
         .until(() -> client.configMaps().inNamespace(NS).withName("dup-dns-records").get(), cm -> cm != null);
     var recordsBefore = api(client).inNamespace(NS).withName("dup").get().getStatus().getRecords();
 
-    api(client).inNamespace(NS).withName("dup").edit(smd -> {
+    Domains.edit(client, NS, "dup", smd -> {
       var mx = new ArrayList<>(smd.getSpec().getMx());
       mx.add(new MxHost("mx1.example.com", 20));
       smd.getSpec().setMx(mx);
@@ -73,7 +73,7 @@ class InvalidSpecTest {
     assertThat(after.getData()).isEqualTo(published.getData());
     assertThat(warningEvents("dup")).as("one event per problem, not one per reconcile").hasSize(1);
 
-    api(client).inNamespace(NS).withName("dup").edit(smd -> {
+    Domains.edit(client, NS, "dup", smd -> {
       smd.getSpec().setMx(List.of(smd.getSpec().getMx().get(0)));
       return smd;
     });

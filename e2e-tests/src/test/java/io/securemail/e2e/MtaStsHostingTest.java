@@ -348,7 +348,7 @@ class MtaStsHostingTest {
   }
 
   private static void edit(UnaryOperator<SecureMailDomain> change) {
-    api(client).inNamespace(NS).withName(NAME).edit(change);
+    Domains.edit(client, NS, NAME, change);
   }
 
   /** Asserts the condition at every sample during the whole period (an ordering, not a final state). */

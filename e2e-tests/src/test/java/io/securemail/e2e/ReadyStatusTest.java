@@ -73,7 +73,7 @@ class ReadyStatusTest {
     SecureMailDomain first = awaitStatus(client, NS, "example-net", ready("False", "Progressing"));
     String since = condition(first, "Ready").orElseThrow().getLastTransitionTime();
 
-    api(client).inNamespace(NS).withName("example-net").edit(smd -> {
+    Domains.edit(client, NS, "example-net", smd -> {
       smd.getSpec().getDns().setTtl(900);
       return smd;
     });

@@ -79,7 +79,7 @@ class Rfc2136PublishingTest {
     assertThat(api(client).inNamespace(NS).withName("publish").get().getMetadata().getResourceVersion())
         .as("an unchanged, published domain is not written").isEqualTo(versionBefore);
 
-    api(client).inNamespace(NS).withName("publish").edit(d -> {
+    Domains.edit(client, NS, "publish", d -> {
       d.getSpec().setTlsRpt(new TlsRptSpec(List.of("https://reports.publish.test/tlsrpt")));
       return d;
     });
@@ -102,7 +102,7 @@ class Rfc2136PublishingTest {
     assertThat(LabDns.served(dns, "_smtp._tls.tsig.test.", Type.TXT)).isEmpty();
     assertThat(LabDns.served(dns, "_securemail-owner.tsig.test.", Type.TXT)).isEmpty();
 
-    api(client).inNamespace(NS).withName("wrong-key").edit(d -> {
+    Domains.edit(client, NS, "wrong-key", d -> {
       d.getSpec().getDns().getRfc2136().getTsigSecretRef().setName("tsig");
       return d;
     });
@@ -170,7 +170,7 @@ class Rfc2136PublishingTest {
   void abandonAnnotationLeavesRecordsInPlace() throws Exception {
     api(client).resource(domain("abandon", "abandon.test", "tsig")).create();
     awaitStatus(client, NS, "abandon", dnsPublished("True", "Published"));
-    api(client).inNamespace(NS).withName("abandon").edit(d -> {
+    Domains.edit(client, NS, "abandon", d -> {
       d.getMetadata().setAnnotations(Map.of("securemail.io/abandon-dns-records", "true"));
       return d;
     });
@@ -197,7 +197,7 @@ class Rfc2136PublishingTest {
     awaitStatus(client, NS, "switch", dnsPublished("True", "Published"));
     assertThat(LabDns.served(dns, "switch.test.", Type.MX)).hasSize(1);
 
-    api(client).inNamespace(NS).withName("switch").edit(d -> {
+    Domains.edit(client, NS, "switch", d -> {
       d.getSpec().getDns().setProvider(DnsSpec.Provider.MANUAL);
       return d;
     });

@@ -40,7 +40,7 @@ class ComplianceMetricsTest {
     return new ComplianceMonitor(engine, ComplianceOptions.defaults(), 1, meters, clock);
   }
 
-  private static SecureMailDomain domain() {
+  static SecureMailDomain domain() {
     SecureMailDomain domain = new SecureMailDomain();
     domain.setMetadata(new ObjectMetaBuilder().withNamespace("mail").withName("example-com").withUid("uid-1")
         .withGeneration(1L).build());

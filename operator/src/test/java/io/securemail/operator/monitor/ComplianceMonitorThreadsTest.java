@@ -2,10 +2,7 @@ package io.securemail.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.FakeWorld;
@@ -49,33 +46,23 @@ class ComplianceMonitorThreadsTest {
         new SimpleMeterRegistry(), Clock.systemUTC());
   }
 
-  private static SecureMailDomain domain() {
-    SecureMailDomain domain = new SecureMailDomain();
-    domain.setMetadata(new ObjectMetaBuilder().withNamespace("mail").withName("example-com").withUid("uid-1")
-        .withGeneration(1L).build());
-    SecureMailDomainSpec spec = new SecureMailDomainSpec();
-    spec.setDomain("example.com");
-    domain.setSpec(spec);
-    return domain;
-  }
-
   @Test
   void aReconcileDoesNotWaitForASlowCheckAndALaterOneCollectsItsVerdict() throws Exception {
     ComplianceMonitor monitor = monitor();
 
     long started = System.nanoTime();
-    ComplianceOutcome first = monitor.reconcile(domain());
+    ComplianceOutcome first = monitor.reconcile(ComplianceMetricsTest.domain());
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
     assertThat(first.conditionStatus()).as("no verdict yet: Compliant stays as it was").isNull();
     assertThat(first.nextCheckIn()).isEqualTo(ComplianceMonitor.RUNNING_RETRY);
 
     // Still running: a second reconcile neither waits long nor starts another check.
-    assertThat(monitor.reconcile(domain()).conditionStatus()).isNull();
+    assertThat(monitor.reconcile(ComplianceMetricsTest.domain()).conditionStatus()).isNull();
 
     serverAnswers.countDown();
-    ComplianceOutcome collected = monitor.reconcile(domain());
+    ComplianceOutcome collected = monitor.reconcile(ComplianceMetricsTest.domain());
     for (int look = 0; look < 50 && collected.conditionStatus() == null; look++) {
-      collected = monitor.reconcile(domain());
+      collected = monitor.reconcile(ComplianceMetricsTest.domain());
     }
     assertThat(collected.conditionStatus()).isEqualTo("True");
     assertThat(collected.reason()).isEqualTo("Compliant");
