@@ -136,7 +136,7 @@ public final class SmtpClientProbe implements SmtpProbe {
         tls = connection.startTls(mxHost, offer);
       } catch (SocketTimeoutException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where
-            + " did not complete within " + (connection.pastOverallDeadline() ? overallText() : seconds()));
+            + " did not complete within " + (connection.stepBoundByConversation() ? overallText() : seconds()));
       } catch (IOException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where + " failed: "
             + BcTlsHandshake.describe(e));
@@ -156,7 +156,7 @@ public final class SmtpClientProbe implements SmtpProbe {
       connection.command("QUIT");
       return new Session(Outcome.TLS_OK, banner, tls.session(), "");
     } catch (SocketTimeoutException e) {
-      return failedAt(step, banner, session, where, connection.pastOverallDeadline() ? "the conversation took "
+      return failedAt(step, banner, session, where, connection.stepBoundByConversation() ? "the conversation took "
           + overallText() : "no reply within " + seconds());
     } catch (IOException e) {
       return failedAt(step, banner, session, where, e.getMessage());

@@ -45,6 +45,7 @@ final class SmtpConnection implements Closeable {
   private InputStream in;
   private OutputStream out;
   private long deadline;
+  private boolean stepBoundByConversation;
 
   private SmtpConnection(Socket socket, Duration timeout, long connectionDeadline) throws IOException {
     this.socket = socket;
@@ -108,12 +109,18 @@ final class SmtpConnection implements Closeable {
   }
 
   private void startStep() {
-    deadline = Math.min(System.nanoTime() + timeout.toNanos(), connectionDeadline);
+    long stepDeadline = System.nanoTime() + timeout.toNanos();
+    stepBoundByConversation = connectionDeadline - stepDeadline <= 0;
+    deadline = stepBoundByConversation ? connectionDeadline : stepDeadline;
   }
 
-  /** Whether the conversation's own deadline has passed (rather than only the last step's). */
-  boolean pastOverallDeadline() {
-    return System.nanoTime() - connectionDeadline >= 0;
+  /**
+   * Whether the current step ends at the conversation's deadline rather than its own: a timeout in
+   * it is the conversation's. Decided when the step starts, not by the clock when the timeout comes
+   * (a socket timeout may fire a fraction of a millisecond before the deadline it stands for).
+   */
+  boolean stepBoundByConversation() {
+    return stepBoundByConversation;
   }
 
   private Reply readReply() throws IOException {
