@@ -81,11 +81,8 @@ public final class ServedKeys {
    * answered a connection to the Service.
    */
   public Result probe(List<String> mxHosts, List<Backend> backends) {
-    Set<String> served = new TreeSet<>();
-    List<String> endpoints = new ArrayList<>();
+    List<Endpoint> endpoints = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    Map<String, CompletableFuture<SmtpObservation>> asked = new LinkedHashMap<>();
-    Map<String, java.util.function.Supplier<java.util.Optional<SmtpObservation>>> lastTime = new LinkedHashMap<>();
     for (String host : mxHosts) {
       DnsAnswer a = dns.lookup(host, "A");
       DnsAnswer aaaa = dns.lookup(host, "AAAA");
@@ -94,37 +91,45 @@ public final class ServedKeys {
       if (addresses.isEmpty()) {
         failures.add(host + " has no address" + lookupFailure(a, aaaa));
       }
-      for (InetAddress address : addresses) {
-        String endpoint = host + " (" + address.getHostAddress() + ":" + port + ")";
-        endpoints.add(endpoint);
-        asked.put(endpoint, CompletableFuture.supplyAsync(() -> smtp.probe(host, address, port), conversations));
-        lastTime.put(endpoint, () -> smtp.lastAnswer(host, address, port));
-      }
+      addresses.forEach(address -> endpoints.add(new Endpoint(host, host, address, port)));
     }
     for (Backend backend : backends) {
-      String endpoint = "MTA Pod " + backend.pod() + " (" + backend.address().getHostAddress() + ":" + backend.port() + ")";
-      String host = mxHosts.isEmpty() ? backend.pod() : mxHosts.get(0);
-      endpoints.add(endpoint);
-      asked.put(endpoint, CompletableFuture.supplyAsync(() -> smtp.probe(host, backend.address(), backend.port()),
-          conversations));
-      lastTime.put(endpoint, () -> smtp.lastAnswer(host, backend.address(), backend.port()));
+      endpoints.add(new Endpoint("MTA Pod " + backend.pod(), mxHosts.isEmpty() ? backend.pod() : mxHosts.get(0),
+          backend.address(), backend.port()));
     }
+    Map<Endpoint, CompletableFuture<SmtpObservation>> asked = new LinkedHashMap<>();
+    endpoints.forEach(e -> asked.put(e, CompletableFuture.supplyAsync(() -> smtp.probe(e.sni(), e.address(), e.port()),
+        conversations)));
+    Set<String> served = new TreeSet<>();
     long deadline = patience == null ? Long.MAX_VALUE : System.nanoTime() + patience.toNanos();
-    for (Map.Entry<String, CompletableFuture<SmtpObservation>> answer : asked.entrySet()) {
+    for (Map.Entry<Endpoint, CompletableFuture<SmtpObservation>> answer : asked.entrySet()) {
+      Endpoint endpoint = answer.getKey();
       SmtpObservation seen = await(answer.getValue(), deadline);
       if (seen == null) {
-        String before = lastTime.get(answer.getKey()).get().map(o -> "; the last conversation: " + o.detail())
-            .orElse("");
-        failures.add(answer.getKey() + ": still being probed after " + patience.toSeconds() + " s (a slow server; "
+        String before = smtp.lastAnswer(endpoint.sni(), endpoint.address(), endpoint.port())
+            .map(o -> "; the last conversation: " + o.detail()).orElse("");
+        failures.add(endpoint + ": still being probed after " + patience.toSeconds() + " s (a slow server; "
             + "its answer counts at the next look" + before + ")");
       } else if (seen.tls() != null && !seen.tls().chain().isEmpty()) {
         // The handshake completed: the key is served, whatever happens on the connection after it.
         served.add(Tlsa.spkiSha256(seen.tls().chain().get(0).getPublicKey()));
       } else {
-        failures.add(answer.getKey() + ": " + seen.detail());
+        failures.add(endpoint + ": " + seen.detail());
       }
     }
-    return new Result(served, endpoints, failures);
+    return new Result(served, endpoints.stream().map(Endpoint::toString).toList(), failures);
+  }
+
+  /**
+   * One address probed: an MX host's or an MTA Pod's, with the name sent as SNI.
+   *
+   * @param label what the endpoint is, for people: the MX host name, or "MTA Pod NAME"
+   */
+  private record Endpoint(String label, String sni, InetAddress address, int port) {
+    @Override
+    public String toString() {
+      return label + " (" + address.getHostAddress() + ":" + port + ")";
+    }
   }
 
   /** The answer, or null if it is not there by the deadline. */

@@ -14,6 +14,7 @@ import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
+import io.securemail.operator.observe.DaemonThreads;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,11 +29,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -79,7 +78,7 @@ public class ComplianceMonitor {
       @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent,
       @ConfigProperty(name = "securemail.compliance.patience", defaultValue = "5s") Duration patience) {
     this(new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC()), probes.complianceOptions(),
-        maxConcurrent, checkThreads(maxConcurrent), patience, meters, Clock.systemUTC());
+        maxConcurrent, DaemonThreads.pool("securemail-compliance", maxConcurrent), patience, meters, Clock.systemUTC());
   }
 
   /** Checks on the calling thread (each reconcile waits for its verdict): for tests. */
@@ -100,15 +99,6 @@ public class ComplianceMonitor {
     this.clock = clock;
   }
 
-  /** As many daemon threads as checks may run at once (the slots bound them). */
-  private static Executor checkThreads(int maxConcurrent) {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newFixedThreadPool(Math.max(1, maxConcurrent), r -> {
-      Thread thread = new Thread(r, "securemail-compliance-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-  }
 
   /** Checks the domain if it is due; otherwise says when it will be. */
   public ComplianceOutcome reconcile(SecureMailDomain domain) {

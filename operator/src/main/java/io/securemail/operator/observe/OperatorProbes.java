@@ -12,6 +12,7 @@ import io.securemail.operator.compliance.dns.TrustAnchors;
 import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
 import io.securemail.operator.compliance.mtasts.PolicyFetcher;
 import io.securemail.operator.compliance.pki.PkixRoots;
+import io.securemail.operator.compliance.smtp.AddressGate;
 import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
@@ -26,8 +27,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.xbill.DNS.ResolverConfig;
 
@@ -94,16 +93,18 @@ public class OperatorProbes {
     this.dns = servers.isEmpty() ? noResolver() : DnsjavaProbe.create(servers, mode, anchors, dnsTimeout);
     this.resolverText = servers.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList().toString();
     // The served-key probe only needs the chain, and looks every poll: no weak-TLS offers. Both SMTP
-    // probes are polite: one connection at a time per address, one answer per question and interval.
-    this.servedChain = new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(smtpTimeout), keyProbeReuse);
-    this.conversations = probeThreads(threads);
+    // probes are polite: one connection at a time per address between them (one gate), one answer
+    // per question and interval.
+    AddressGate gate = new AddressGate();
+    this.servedChain = new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(smtpTimeout), keyProbeReuse, gate);
+    this.conversations = DaemonThreads.pool("securemail-probe", threads);
     this.patience = patience;
     this.smtpPort = smtpPort;
     this.policy = new HttpsPolicyFetcher(roots, timeout);
     this.httpsPort = httpsPort;
     this.complianceOptions = ComplianceOptions.defaults().withResolvers(servers).withDnssec(mode, anchors)
         .withExtraRoots(extraRoots).withPorts(smtpPort, httpsPort).withTimeout(timeout);
-    this.complianceProbes = new Probes(dns, new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse), policy,
+    this.complianceProbes = new Probes(dns, new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse, gate), policy,
         roots);
   }
 
@@ -126,15 +127,6 @@ public class OperatorProbes {
     this.patience = null;
   }
 
-  /** Daemon threads for the MX key probes' conversations, never more than {@code threads} at once. */
-  private static Executor probeThreads(int threads) {
-    AtomicInteger count = new AtomicInteger();
-    return Executors.newFixedThreadPool(Math.max(1, threads), r -> {
-      Thread thread = new Thread(r, "securemail-probe-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
-  }
 
   /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
   public DnsProbe dns() {

@@ -129,7 +129,8 @@ class ServedKeysTest {
     java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
     try (TestSmtpServer silent = server(Behaviour.SILENT)) {
       var polite = new io.securemail.operator.compliance.smtp.PoliteSmtpProbe(
-          SmtpClientProbe.withoutWeakOffers(Duration.ofMillis(1500)), Duration.ofSeconds(30));
+          SmtpClientProbe.withoutWeakOffers(Duration.ofMillis(1500)), Duration.ofSeconds(30),
+          new io.securemail.operator.compliance.smtp.AddressGate());
       ServedKeys keys = new ServedKeys(addresses(Map.of("mx1.example.com", "127.0.0.1")), polite, silent.port(),
           threads, Duration.ofMillis(200));
 

@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -20,7 +19,9 @@ import java.util.function.Supplier;
  * one address may rate-limit or blocklist it (RFC 5321 section 4.5.4.1 asks clients for restraint).
  *
  * <p>A question is the host name (sent as SNI), address, port and what is offered (the profile's
- * weak offers or none). Thread-safe.
+ * weak offers or none). The last answer to each question is kept however old (one per MX host,
+ * address and offer set), for {@link #lastAnswer}; whether it may be reused is a matter of its age.
+ * Thread-safe.
  */
 public final class PoliteSmtpProbe implements SmtpProbe {
 
@@ -30,21 +31,23 @@ public final class PoliteSmtpProbe implements SmtpProbe {
 
   private final SmtpProbe delegate;
   private final long reuseForNanos;
+  private final AddressGate gate;
   private final LongSupplier nanoTime;
   private final Map<Question, Answer> answers = new ConcurrentHashMap<>();
-  /** The last answer to every question, however old: one entry per MX host, address and offer set. */
-  private final Map<Question, SmtpObservation> lastAnswers = new ConcurrentHashMap<>();
   private final Map<Question, CompletableFuture<SmtpObservation>> inFlight = new ConcurrentHashMap<>();
-  private final Map<InetAddress, ReentrantLock> perAddress = new ConcurrentHashMap<>();
 
-  /** @param reuseFor how long an answer stands for the same question (zero: only while it is being asked) */
-  public PoliteSmtpProbe(SmtpProbe delegate, Duration reuseFor) {
-    this(delegate, reuseFor, System::nanoTime);
+  /**
+   * @param reuseFor how long an answer stands for the same question (zero: only while it is being asked)
+   * @param gate one connection at a time per address, shared with the other probes that pass it
+   */
+  public PoliteSmtpProbe(SmtpProbe delegate, Duration reuseFor, AddressGate gate) {
+    this(delegate, reuseFor, gate, System::nanoTime);
   }
 
-  PoliteSmtpProbe(SmtpProbe delegate, Duration reuseFor, LongSupplier nanoTime) {
+  PoliteSmtpProbe(SmtpProbe delegate, Duration reuseFor, AddressGate gate, LongSupplier nanoTime) {
     this.delegate = delegate;
     this.reuseForNanos = reuseFor.toNanos();
+    this.gate = gate;
     this.nanoTime = nanoTime;
   }
 
@@ -70,33 +73,22 @@ public final class PoliteSmtpProbe implements SmtpProbe {
     if (running != null) {
       return running.join();
     }
-    ReentrantLock address = perAddress.computeIfAbsent(question.address(), a -> new ReentrantLock(true));
-    address.lock();
     try {
-      SmtpObservation observation = conversation.get();
+      SmtpObservation observation = gate.oneAtATime(question.address(), conversation);
       answers.put(question, new Answer(observation, nanoTime.getAsLong()));
-      lastAnswers.put(question, observation);
       mine.complete(observation);
       return observation;
     } catch (RuntimeException | Error e) {
       mine.completeExceptionally(e);
       throw e;
     } finally {
-      address.unlock();
       inFlight.remove(question, mine);
-      forgetStale();
     }
   }
 
   @Override
   public java.util.Optional<SmtpObservation> lastAnswer(String mxHost, InetAddress address, int port) {
-    return java.util.Optional.ofNullable(lastAnswers.get(new Question(mxHost.toLowerCase(Locale.ROOT), address, port,
-        null)));
-  }
-
-  /** Answers past their use are dropped, so the map holds only what may still be reused. */
-  private void forgetStale() {
-    long now = nanoTime.getAsLong();
-    answers.values().removeIf(a -> now - a.at() >= reuseForNanos);
+    return java.util.Optional.ofNullable(answers.get(new Question(mxHost.toLowerCase(Locale.ROOT), address, port,
+        null))).map(Answer::observation);
   }
 }

@@ -57,7 +57,7 @@ class PoliteSmtpProbeTest {
   }
 
   private PoliteSmtpProbe polite(SmtpProbe server, Duration reuseFor) {
-    return new PoliteSmtpProbe(server, reuseFor, nanos::get);
+    return new PoliteSmtpProbe(server, reuseFor, new AddressGate(), nanos::get);
   }
 
   private List<SmtpObservation> askAtOnce(PoliteSmtpProbe probe, int callers, String... hosts) {
@@ -84,6 +84,25 @@ class PoliteSmtpProbeTest {
     askAtOnce(polite(server, Duration.ZERO), 8, "mx1.a.example", "mx1.b.example", "mx1.c.example", "mx1.d.example");
 
     assertThat(server.conversations).hasValue(4);
+    assertThat(server.mostAtOnce).hasValue(1);
+  }
+
+  @Test
+  void probesSharingAGateNeverTalkToOneAddressAtOnce() {
+    SlowServer server = new SlowServer(50);
+    AddressGate gate = new AddressGate();
+    // The key probe and the compliance checks ask different questions of the same MX.
+    PoliteSmtpProbe keys = new PoliteSmtpProbe(server, Duration.ZERO, gate, nanos::get);
+    PoliteSmtpProbe checks = new PoliteSmtpProbe(server, Duration.ZERO, gate, nanos::get);
+    List<CompletableFuture<SmtpObservation>> asked = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      PoliteSmtpProbe probe = i % 2 == 0 ? keys : checks;
+      String host = "mx" + i + ".example";
+      asked.add(CompletableFuture.supplyAsync(() -> probe.probe(host, MX, 25), callers));
+    }
+    asked.forEach(CompletableFuture::join);
+
+    assertThat(server.conversations).hasValue(6);
     assertThat(server.mostAtOnce).hasValue(1);
   }
 
