@@ -49,19 +49,22 @@ public final class ZoneUpdates {
    * editing the zone by hand or external-dns replacing a record would.
    */
   public static void replace(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
-    Update update = new Update(Name.fromString(zone + "."));
-    List<Record> records = zoneLines.stream().map(ZoneUpdates::parseUnchecked).toList();
-    records.stream().map(RrSet::of).distinct().forEach(rrset -> update.delete(rrset.name(), rrset.type()));
-    records.forEach(update::add);
+    Update update = deletingRrsets(zone, zoneLines);
+    zoneLines.stream().map(ZoneUpdates::parseUnchecked).forEach(update::add);
     send(dns, dns.authoritativeAddress(), dns.authoritativePort(), update);
   }
 
   /** Deletes, in one UPDATE, every RRset at the names and types {@code zoneLines} name, whatever it holds. */
   public static void deleteRrsets(DnsLab dns, String zone, List<String> zoneLines) throws IOException {
+    send(dns, dns.authoritativeAddress(), dns.authoritativePort(), deletingRrsets(zone, zoneLines));
+  }
+
+  /** An UPDATE of the zone that deletes each RRset the lines name (section 2.5.2), once. */
+  private static Update deletingRrsets(String zone, List<String> zoneLines) throws IOException {
     Update update = new Update(Name.fromString(zone + "."));
     zoneLines.stream().map(ZoneUpdates::parseUnchecked).map(RrSet::of).distinct()
         .forEach(rrset -> update.delete(rrset.name(), rrset.type()));
-    send(dns, dns.authoritativeAddress(), dns.authoritativePort(), update);
+    return update;
   }
 
   private static void send(DnsLab dns, String address, int port, Update update) throws IOException {
