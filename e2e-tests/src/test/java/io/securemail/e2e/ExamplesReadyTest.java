@@ -224,8 +224,9 @@ class ExamplesReadyTest {
           published.addAll(handPublish(smd, addresses(smd, mta, policy)));
         }
       });
+      // Both MX hosts at the Service's address, and each of the two Pods on its own: four endpoints.
       assertThat(condition(ready, "MtaReady").orElseThrow().getMessage()).startsWith("2 replica(s)")
-          .contains("every MX endpoint");
+          .contains("every MX endpoint and MTA Pod (4) serves the current key");
       assertThat(client.pods().inNamespace(NODE_NS).withLabel("app.kubernetes.io/name", "securemail-mta").list()
           .getItems()).as("the MTA's Pods").hasSize(2)
           .allSatisfy(pod -> assertThat(pod.getStatus().getContainerStatuses()).allMatch(ContainerStatus::getReady));
