@@ -33,7 +33,7 @@ public final class Lab implements AutoCloseable {
   public static final List<String> ZONES = List.of(
       "faults.test",
       "example.test", "other.test", "edns.test", "manual.test", "publish.test", "tsig.test", "outage.test", "foreign.test", "deletion.test", "abandon.test",
-      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test", "edge.test",
+      "switch.test", "dane.test", "comply.test", "rsa.test", "sts.test", "rbac.test", "edge.test", "caa.test",
       // The domain the operator installed by its chart manages on the lab's node.
       "node.test",
       // The domains of examples/, each applied as written (ExamplesReadyTest).

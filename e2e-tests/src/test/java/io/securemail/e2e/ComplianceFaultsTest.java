@@ -139,10 +139,12 @@ class ComplianceFaultsTest {
   static final String STATIC_RSA = "static-rsa." + ZONE;
   static final String DANE_TA = "dane-ta." + ZONE;
   static final String IPV6 = "ipv6." + ZONE;
+  /** Its mta-sts host has a CAA record that names no CA, so no CA may issue its certificate. */
+  static final String CAA = "caa." + ZONE;
 
   static final List<String> ALL_CHECKS = List.of("dns.mx", "dnssec.domain", "dnssec.mx", "dane.tlsa", "dane.match",
       "dane.rollover", "smtp.starttls", "tls.version", "tls.cipher", "cert.pkix", "cert.expiry", "mtasts.record",
-      "mtasts.policy", "mtasts.mx", "mtasts.mode", "tlsrpt.record");
+      "mtasts.policy", "mtasts.mx", "mtasts.mode", "tlsrpt.record", "cert.caa");
 
   static Lab lab;
   static KubernetesClient client;
@@ -190,7 +192,8 @@ class ComplianceFaultsTest {
           new String[] {BOGUS_MX, BSI}, new String[] {BOGUS_MX, RFC}, new String[] {BOGUS_ZONE, BSI},
           new String[] {BOGUS_ZONE, RFC}, new String[] {ALIASES, BSI}, new String[] {ALIASES, RFC},
           new String[] {STATIC_RSA, BSI}, new String[] {STATIC_RSA, RFC}, new String[] {DANE_TA, BSI},
-          new String[] {DANE_TA, RFC}, new String[] {IPV6, BSI}, new String[] {IPV6, RFC})) {
+          new String[] {DANE_TA, RFC}, new String[] {IPV6, BSI}, new String[] {IPV6, RFC},
+          new String[] {CAA, BSI})) {
         runs.add(CompletableFuture.supplyAsync(() -> report(run[0], run[1], "resolver"), pool));
       }
       runs.add(CompletableFuture.supplyAsync(() -> report(GOOD, BSI, "validate"), pool));
@@ -325,7 +328,8 @@ class ComplianceFaultsTest {
           "tls.version skip " + BOGUS_MX,
           "tls.cipher skip " + BOGUS_MX,
           "cert.pkix skip " + BOGUS_MX,
-          "cert.expiry skip " + BOGUS_MX);
+          "cert.expiry skip " + BOGUS_MX,
+          "cert.caa fail " + MX_BOGUS);
       assertThat(message(report, "dnssec.mx", MX_BOGUS)).contains("DNSSEC bogus", MX_BOGUS + " A",
           "validating senders cannot deliver");
       assertThat(message(report, "dane.tlsa", MX_BOGUS)).contains("_25._tcp." + MX_BOGUS, "DNSSEC bogus",
@@ -548,11 +552,21 @@ class ComplianceFaultsTest {
     assertThat(message(report, "tlsrpt.record", "_smtp._tls." + BAD_RUA)).contains("rua 'tls@example'");
   }
 
+  /** A CAA record that names no CA at the policy host: its certificate can never be renewed (RFC 8659 section 4.2). */
+  @Test
+  void caaThatForbidsEveryCaFailsForThatNameAlone() {
+    JsonNode report = report(CAA, BSI, "resolver");
+    assertThat(notPassing(report)).as(pretty(report)).containsExactly("cert.caa fail mta-sts." + CAA);
+    assertThat(message(report, "cert.caa", "mta-sts." + CAA)).contains("at mta-sts." + CAA + ":",
+        "every CA is forbidden");
+    assertThat(message(report, "cert.caa", MX_GOOD)).contains("no CAA records");
+  }
+
   @Test
   void everyCheckHasAPassingAndAFailingScenario() {
     Set<String> failing = new TreeSet<>();
     for (String key : List.of(DNS_FAULTS, UNSIGNED_ZONE, TLS_FAULTS, WRONG_NAME, EXPIRED, TWO_RECORDS, REDIRECT, HTML,
-        UNCOVERED, TESTING, NONE, BAD_RUA, BOGUS_MX, BOGUS_ZONE, ALIASES, STATIC_RSA, DANE_TA)) {
+        UNCOVERED, TESTING, NONE, BAD_RUA, BOGUS_MX, BOGUS_ZONE, ALIASES, STATIC_RSA, DANE_TA, CAA)) {
       JsonNode report = report(key, BSI, "resolver");
       checks(report).filter(c -> !List.of("pass", "skip").contains(c.get("status").asText()))
           .forEach(c -> failing.add(c.get("id").asText()));
@@ -867,6 +881,8 @@ class ComplianceFaultsTest {
     domain(records, STATIC_RSA, POLICY_ADDRESS, MX_STATIC_RSA);
     domain(records, DANE_TA, POLICY_ADDRESS, MX_TA, MX_TA_ROOT, MX_TA_UNNAMED);
     domain(records, IPV6, POLICY_ADDRESS, MX_IPV6);
+    domain(records, CAA, POLICY_ADDRESS, MX_GOOD);
+    records.add("mta-sts." + CAA + ". 60 IN CAA 0 issue \";\"");
     for (String line : domainRecords(BAD_RUA, POLICY_ADDRESS, MX_GOOD)) {
       records.add(line.startsWith("_smtp._tls.") ? "_smtp._tls." + BAD_RUA + ". 60 IN TXT \"v=TLSRPTv1; rua=tls@example\""
           : line);
@@ -945,6 +961,7 @@ class ComplianceFaultsTest {
     policies.put(STATIC_RSA, policy("enforce", MX_STATIC_RSA));
     policies.put(DANE_TA, policy("enforce", MX_TA, MX_TA_ROOT, MX_TA_UNNAMED));
     policies.put(IPV6, policy("enforce", MX_IPV6));
+    policies.put(CAA, policy("enforce", MX_GOOD));
     Map<String, Map<String, String>> site = new LinkedHashMap<>();
     policies.forEach((domain, text) -> {
       String[] pair = policyHostCertificate("mta-sts." + domain);

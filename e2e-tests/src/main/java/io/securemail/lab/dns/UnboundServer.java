@@ -92,6 +92,14 @@ final class UnboundServer implements AutoCloseable {
           .append("    name: \"").append(zone).append(".\"\n")
           .append("    stub-addr: ").append(stub).append('\n');
     });
+    // The top-level domains above the lab zones answer as theirs do on the internet (no data at the
+    // TLD itself, NXDOMAIN below it outside the lab zones) rather than REFUSED: a CA's CAA search
+    // climbs to the TLD (RFC 8659 section 3), and so does the cert.caa check.
+    trustAnchors.keySet().stream().map(zone -> zone.substring(zone.lastIndexOf('.') + 1)).distinct()
+        .filter(tld -> !trustAnchors.containsKey(tld)).sorted().forEach(tld -> {
+          zones.append("    local-zone: \"").append(tld).append(".\" static\n");
+          zones.append("    local-data: \"").append(tld).append(". 3600 IN SOA localhost. nobody.invalid. 1 3600 600 86400 60\"\n");
+        });
     return """
         # Written by the lab (io.securemail.lab.dns.UnboundServer); everything it needs is under %1$s.
         server:
@@ -127,8 +135,9 @@ final class UnboundServer implements AutoCloseable {
             infra-keep-probing: yes
             # No RFC 8145 key-tag queries to the lab zones: they would only add noise to Knot's log.
             trust-anchor-signaling: no
-            # Only the lab zones are resolved. Every other name is refused here instead of being
-            # sent towards the real root servers: the lab never leaves loopback.
+            # Only the lab zones are resolved. Every other name is refused (or, below the lab zones'
+            # top-level domains, does not exist) instead of being sent towards the real root
+            # servers: the lab never leaves loopback.
             local-zone: "." refuse
             # RFC 6761 reserves test.; Unbound answers NXDOMAIN for it until told otherwise.
             local-zone: "test." nodefault

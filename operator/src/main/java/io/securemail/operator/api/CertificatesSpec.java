@@ -16,10 +16,15 @@ public class CertificatesSpec {
   @JsonPropertyDescription("RSA key size in bits, 2048 or 3072 (default 3072); only with keyAlgorithm RSA.")
   private Integer rsaKeySize;
 
+  @JsonPropertyDescription("CAA records that allow only the issuer's CA to issue for the MX and mta-sts hosts.")
+  private CaaSpec caa = new CaaSpec();
+
   public IssuerRef getIssuerRef() { return issuerRef; }
   public void setIssuerRef(IssuerRef issuerRef) { this.issuerRef = issuerRef; }
   public KeyAlgorithm getKeyAlgorithm() { return keyAlgorithm; }
   public void setKeyAlgorithm(KeyAlgorithm keyAlgorithm) { this.keyAlgorithm = keyAlgorithm; }
   public Integer getRsaKeySize() { return rsaKeySize; }
   public void setRsaKeySize(Integer rsaKeySize) { this.rsaKeySize = rsaKeySize; }
+  public CaaSpec getCaa() { return caa; }
+  public void setCaa(CaaSpec caa) { this.caa = caa; }
 }

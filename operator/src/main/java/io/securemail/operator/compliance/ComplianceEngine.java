@@ -1,5 +1,6 @@
 package io.securemail.operator.compliance;
 
+import io.securemail.operator.compliance.caa.RelevantCaa;
 import io.securemail.operator.compliance.checks.Check;
 import io.securemail.operator.compliance.checks.Checks;
 import io.securemail.operator.compliance.dane.TlsaBase;
@@ -13,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,7 +99,16 @@ public final class ComplianceEngine {
       policy = p.policy().fetch(name, policyAddresses, options.httpsPort());
     }
     DnsAnswer tlsRpt = dns.lookup("_smtp._tls." + name, "TXT");
-    return new DomainObservation(name, mx, hosts, stsTxt, policy, tlsRpt, p.roots().anchors());
+    // The names certificates are requested for: a CA checks CAA for each (RFC 8659 section 3).
+    List<String> certificateNames = new ArrayList<>(hosts.stream().map(MxObservation::host).toList());
+    if (policy != null) {
+      certificateNames.add("mta-sts." + name);
+    }
+    Map<String, DnsAnswer> caaAnswers = new HashMap<>();
+    List<RelevantCaa> caa = certificateNames.stream().distinct()
+        .map(n -> RelevantCaa.find(dns, n, caaAnswers)).toList();
+    return new DomainObservation(name, mx, hosts, stsTxt, policy, tlsRpt, p.roots().anchors(), caa,
+        options.caaIssuers());
   }
 
   /** Judges observations under a profile at a point in time (certificate expiry, validity). */

@@ -4,6 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.compliance.caa.CaaIssuer;
 import io.securemail.operator.compliance.dns.TxtData;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +36,14 @@ public final class DesiredRecords {
    *     the published policy already lists, and the policy host's record
    */
   public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis, MtaStsRecords sts) {
+    return of(spec, tlsaSpkis, sts, List.of());
+  }
+
+  /**
+   * @param caa the CAA issue values pinning issuance to the domain's CA ({@link CaaRecords}); empty: none
+   */
+  public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis, MtaStsRecords sts,
+      List<CaaIssuer> caa) {
     String domain = spec.getDomain() + ".";
     int ttl = spec.getDns().getTtl();
     List<DnsRecord> records = new ArrayList<>();
@@ -64,6 +73,7 @@ public final class DesiredRecords {
             .forEach(a -> records.add(new DnsRecord(host, a.contains(":") ? "AAAA" : "A", a, ttl)));
       }
     }
+    records.addAll(CaaRecords.of(spec, caa, sts));
     return records;
   }
 

@@ -11,6 +11,7 @@ import io.securemail.operator.compliance.CheckResult;
 import io.securemail.operator.compliance.CheckStatus;
 import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.caa.CaaIssuer;
 import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
@@ -102,6 +103,14 @@ public class ComplianceMonitor {
 
   /** Checks the domain if it is due; otherwise says when it will be. */
   public ComplianceOutcome reconcile(SecureMailDomain domain) {
+    return reconcile(domain, List.of());
+  }
+
+  /**
+   * As {@link #reconcile(SecureMailDomain)}, for a domain whose certificates come from
+   * {@code caaIssuers} (the cert.caa check looks for them; empty: not known).
+   */
+  public ComplianceOutcome reconcile(SecureMailDomain domain, List<CaaIssuer> caaIssuers) {
     Instant now = clock.instant();
     var spec = domain.getSpec().getCompliance();
     ComplianceStatus previous = domain.getStatus() == null ? null : domain.getStatus().getCompliance();
@@ -120,7 +129,8 @@ public class ComplianceMonitor {
         return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
       }
       Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
-      run = new Running(start(domain.getSpec().getDomain(), profile), now, generation, profile);
+      run = new Running(start(domain.getSpec().getDomain(), profile, options.withCaaIssuers(caaIssuers)), now,
+          generation, profile);
       running.put(uid, run);
     }
     DomainObservation observation;
@@ -150,7 +160,7 @@ public class ComplianceMonitor {
   }
 
   /** Starts a check on the monitor's threads; its slot is given back when it ends, however it ends. */
-  private CompletableFuture<DomainObservation> start(String domainName, Profile profile) {
+  private CompletableFuture<DomainObservation> start(String domainName, Profile profile, ComplianceOptions options) {
     Timer.Sample timing = Timer.start(meters);
     CompletableFuture<DomainObservation> observation;
     try {

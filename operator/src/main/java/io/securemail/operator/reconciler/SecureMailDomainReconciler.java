@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.CaaIssuance;
 import io.securemail.operator.certs.CertManagerInstalled;
 import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.certs.CertStep;
@@ -169,7 +170,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
     CertStep rollover = certificates.reconcile(domain, client, context);
     MtaStsOutcome sts = mtaSts.reconcile(domain, client, context, clock.instant());
-    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), rollover.tlsaSpkis(), sts.records());
+    CaaIssuance caa = CaaIssuance.of(domain, client);
+    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), rollover.tlsaSpkis(), sts.records(), caa.published());
     DesiredRecords.putIn(context, desired);
     DnsPublication.plan(domain, context, desired);
     mta.plan(domain, context);
@@ -185,7 +187,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     List<PartStatus> parts = List.of(certs.part(), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
-    ComplianceOutcome compliance = monitor.reconcile(domain);
+    ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     UpdateControl<SecureMailDomain> control = status.write(context, stopping.getAsBoolean());

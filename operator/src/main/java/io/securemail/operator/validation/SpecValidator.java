@@ -1,6 +1,7 @@
 package io.securemail.operator.validation;
 
 import io.securemail.operator.api.ComplianceSpec;
+import io.securemail.operator.api.CaaSpec;
 import io.securemail.operator.api.DaneSpec;
 import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.GoDuration;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import io.securemail.operator.api.Rfc2136Spec;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.time.Duration;
+import io.securemail.operator.compliance.caa.CaaIssuer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -143,6 +145,7 @@ public final class SpecValidator {
 
   private static void checkCertificates(SecureMailDomainSpec spec, List<SpecProblem> problems) {
     var certs = spec.getCertificates();
+    checkCaa(certs.getCaa(), problems);
     Integer size = certs.getRsaKeySize();
     if (size == null) {
       return;
@@ -151,6 +154,22 @@ public final class SpecValidator {
       problems.add(new SpecProblem("spec.certificates.rsaKeySize", "only applies to keyAlgorithm RSA"));
     } else if (size != 2048 && size != 3072) {
       problems.add(new SpecProblem("spec.certificates.rsaKeySize", "must be 2048 or 3072, not " + size));
+    }
+  }
+
+  /** Each CAA value must be one a CA can read (RFC 8659 section 4.2) and name a CA: ";" would forbid them all. */
+  private static void checkCaa(CaaSpec caa, List<SpecProblem> problems) {
+    List<String> issuers = caa == null || caa.getIssuers() == null ? List.of() : caa.getIssuers();
+    for (int i = 0; i < issuers.size(); i++) {
+      String field = "spec.certificates.caa.issuers[" + i + "]";
+      try {
+        if (!CaaIssuer.parse(issuers.get(i)).namesCa()) {
+          problems.add(new SpecProblem(field, "\"" + issuers.get(i) + "\" names no CA; to allow no CA at all, "
+              + "publish such a record yourself"));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(new SpecProblem(field, "\"" + issuers.get(i) + "\" is not a CAA issue value: " + e.getMessage()));
+      }
     }
   }
 

@@ -145,4 +145,46 @@ class DesiredRecordsTest {
         .extracting(DnsRecord::type, DnsRecord::value)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("CNAME", "policies.hosting.example.net."));
   }
+
+  @Test
+  void caaRecordsGoAtEachMxHostAndAtAnAddressedPolicyHost() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("MX2.example.com", 20), new MxHost("mx1.example.com", 10));
+    spec.getDns().setProvider(io.securemail.operator.api.DnsSpec.Provider.RFC2136);
+    var host = new io.securemail.operator.api.PolicyHostSpec();
+    host.setAddresses(List.of("192.0.2.7"));
+    var sts = new MtaStsRecords(null, h -> true, host);
+    var le = io.securemail.operator.compliance.caa.CaaIssuer.parse(
+        "letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/1; validationmethods=dns-01");
+    var other = io.securemail.operator.compliance.caa.CaaIssuer.of("pki.example.net");
+
+    List<DnsRecord> caa = DesiredRecords.of(spec, List.of(), sts, List.of(le, other)).stream()
+        .filter(r -> r.type().equals("CAA")).toList();
+    String pinned = "0 issue \"letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/1; "
+        + "validationmethods=dns-01\"";
+    assertThat(caa).containsExactly(
+        new DnsRecord("mx1.example.com.", "CAA", pinned, 300),
+        new DnsRecord("mx1.example.com.", "CAA", "0 issue \"pki.example.net\"", 300),
+        new DnsRecord("mx2.example.com.", "CAA", pinned, 300),
+        new DnsRecord("mx2.example.com.", "CAA", "0 issue \"pki.example.net\"", 300),
+        new DnsRecord("mta-sts.example.com.", "CAA", pinned, 300),
+        new DnsRecord("mta-sts.example.com.", "CAA", "0 issue \"pki.example.net\"", 300));
+    // What dnsjava makes of them (the UPDATE and the comparison with what is served) is the same record.
+    assertThat(DnsjavaRecords.fromRecord(DnsjavaRecords.toRecord(caa.get(0)))).isEqualTo(caa.get(0));
+  }
+
+  @Test
+  void noCaaAtAnAliasedPolicyHostNorThroughExternalDnsNorWithoutAnIssuer() {
+    SecureMailDomainSpec spec = spec("example.com", new MxHost("mx1.example.com", 10));
+    var alias = new io.securemail.operator.api.PolicyHostSpec();
+    alias.setCname("lb.example.net");
+    var le = io.securemail.operator.compliance.caa.CaaIssuer.of("letsencrypt.org");
+
+    assertThat(DesiredRecords.of(spec, List.of(), new MtaStsRecords(null, h -> true, alias), List.of(le)))
+        .extracting(DnsRecord::name, DnsRecord::type)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("mta-sts.example.com.", "CNAME"),
+            org.assertj.core.groups.Tuple.tuple("mx1.example.com.", "CAA"));
+    assertThat(DesiredRecords.of(spec, List.of(), MtaStsRecords.NONE, List.of())).isEmpty();
+    spec.getDns().setProvider(io.securemail.operator.api.DnsSpec.Provider.EXTERNAL_DNS);
+    assertThat(DesiredRecords.of(spec, List.of(), MtaStsRecords.NONE, List.of(le))).isEmpty();
+  }
 }

@@ -43,4 +43,22 @@ class ZoneSnippetTest {
   void recordRendersItsOwnZoneLine() {
     assertThat(MX.toZoneLine()).isEqualTo("example.com. 300 IN MX 10 mx1.example.com.");
   }
+
+  @Test
+  void aCaaRecordIsALineAZoneFileReaderTakes() throws Exception {
+    DnsRecord caa = new DnsRecord("mx1.example.com.", "CAA",
+        "0 issue \"letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/1; validationmethods=dns-01\"",
+        300);
+    String line = ZoneSnippet.render("example.com", "mail/example", List.of(caa)).lines()
+        .filter(l -> !l.startsWith(";")).findFirst().orElseThrow();
+
+    try (var master = new org.xbill.DNS.Master(new java.io.ByteArrayInputStream(
+        line.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))) {
+      var record = (org.xbill.DNS.CAARecord) master.nextRecord();
+      assertThat(record.getTag()).isEqualTo("issue");
+      assertThat(record.getValue()).isEqualTo(
+          "letsencrypt.org; accounturi=https://acme-v02.api.letsencrypt.org/acme/acct/1; validationmethods=dns-01");
+      assertThat(DnsjavaRecords.fromRecord(record)).isEqualTo(caa);
+    }
+  }
 }

@@ -197,6 +197,19 @@ class SpecValidatorTest {
     });
   }
 
+  @Test
+  void caaIssuersMustBeIssueValuesNamingACa() {
+    SecureMailDomainSpec spec = minimal();
+    spec.getCertificates().getCaa().setIssuers(List.of("letsencrypt.org; validationmethods=dns-01", "bad_name",
+        ";", "ca.example; no parameter"));
+
+    List<SpecProblem> problems = validate(spec);
+    assertThat(fields(problems)).containsExactly("spec.certificates.caa.issuers[1]",
+        "spec.certificates.caa.issuers[2]", "spec.certificates.caa.issuers[3]");
+    assertThat(problems.get(0).message()).contains("\"bad_name\" is not a CAA issue value");
+    assertThat(problems.get(1).message()).contains("names no CA");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {2048, 3072})
   void supportedRsaKeySizesAreFine(int size) {

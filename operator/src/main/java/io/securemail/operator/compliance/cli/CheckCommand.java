@@ -2,6 +2,7 @@ package io.securemail.operator.compliance.cli;
 
 import io.securemail.operator.compliance.CannotCheckException;
 import io.securemail.operator.compliance.ComplianceEngine;
+import io.securemail.operator.compliance.caa.CaaIssuer;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
@@ -67,6 +68,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--https-port", paramLabel = "N", defaultValue = "443",
       description = "Port of the MTA-STS policy fetch (default: ${DEFAULT-VALUE}).")
   int httpsPort;
+
+  @Option(names = "--caa-issuer", paramLabel = "VALUE",
+      description = "The CA the domain's certificates come from, as a CAA issue value: its domain (letsencrypt.org), "
+          + "optionally with '; accounturi=URI' and '; validationmethods=dns-01' (RFC 8657). May be repeated. The "
+          + "cert.caa check then says whether CAA allows it; without it, whether CAA allows any CA.")
+  List<String> caaIssuers = new ArrayList<>();
 
   @Option(names = "--profile", paramLabel = "rfc|bsi-tr-03108", defaultValue = "rfc",
       description = "Requirement set (default: ${DEFAULT-VALUE}).")
@@ -215,15 +222,29 @@ public final class CheckCommand implements Callable<Integer> {
     TrustAnchors anchors = trustAnchor == null ? TrustAnchors.root() : TrustAnchors.read(trustAnchor);
     List<X509Certificate> roots = caFile == null ? List.of() : PkixRoots.readPem(caFile);
     List<InetSocketAddress> resolvers = resolver == null ? List.of() : List.of(ResolverAddress.parse(resolver));
+    List<CaaIssuer> issuers = new ArrayList<>();
+    for (String value : caaIssuers) {
+      CaaIssuer issuer;
+      try {
+        issuer = CaaIssuer.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--caa-issuer '" + value + "': " + e.getMessage());
+      }
+      if (!issuer.namesCa()) {
+        throw new IllegalArgumentException("--caa-issuer '" + value + "' names no CA");
+      }
+      issuers.add(issuer);
+    }
     return ComplianceOptions.defaults().withResolvers(resolvers).withDnssec(mode, anchors).withExtraRoots(roots)
-        .withPorts(smtpPort, httpsPort).withTimeout(Duration.ofSeconds(timeout));
+        .withPorts(smtpPort, httpsPort).withTimeout(Duration.ofSeconds(timeout)).withCaaIssuers(issuers);
   }
 
   /** The options as the JSON report records them; the resolver as it was given, with its port. */
   private ReportJson.Options used(Profile chosen, ComplianceOptions options) {
     List<String> resolvers = resolver == null ? List.of() : List.of(hostPort(ServerAddress.parse(resolver)));
     return new ReportJson.Options(chosen.id(), dnssec, resolvers, options.smtpPort(), options.httpsPort(), timeout,
-        trustAnchor == null ? null : trustAnchor.toString(), caFile == null ? null : caFile.toString());
+        trustAnchor == null ? null : trustAnchor.toString(), caFile == null ? null : caFile.toString(),
+        options.caaIssuers().stream().map(CaaIssuer::value).toList());
   }
 
   private static String hostPort(InetSocketAddress address) {

@@ -66,11 +66,12 @@ final class ReportJson {
    * @param dnssec {@code validate} or {@code resolver}, as the option
    * @param trustAnchorFile the {@code --trust-anchor} file; null: the root's anchors
    * @param caFile the {@code --ca-file}; null: the JRE's roots only
+   * @param caaIssuers each {@code --caa-issuer}, as the CAA property value the check looks for; empty: not known
    */
   @JsonPropertyOrder({"profile", "dnssec", "resolvers", "smtpPort", "httpsPort", "timeoutSeconds", "trustAnchorFile",
-      "caFile"})
+      "caFile", "caaIssuers"})
   record Options(String profile, String dnssec, List<String> resolvers, int smtpPort, int httpsPort,
-      int timeoutSeconds, String trustAnchorFile, String caFile) {}
+      int timeoutSeconds, String trustAnchorFile, String caFile, List<String> caaIssuers) {}
 
   /** One result, with the section of the docs that explains the check. */
   @JsonPropertyOrder({"id", "subject", "status", "message", "doc"})

@@ -7,6 +7,8 @@ import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.MxObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.TestPki;
+import io.securemail.operator.compliance.caa.CaaIssuer;
+import io.securemail.operator.compliance.caa.RelevantCaa;
 import io.securemail.operator.compliance.dane.DaneMatcher;
 import io.securemail.operator.compliance.dns.DnsAnswer;
 import io.securemail.operator.compliance.dns.DnssecState;
@@ -56,7 +58,8 @@ final class Fixture {
         DnsAnswer.of("_mta-sts.example.com", "TXT", DnssecState.secure, "v=STSv1; id=20240101T000000"),
         PolicyFetch.ok(POLICY_URL, ENFORCE),
         DnsAnswer.of("_smtp._tls.example.com", "TXT", DnssecState.secure, "v=TLSRPTv1; rua=mailto:tls@example.com"),
-        Set.of(new TrustAnchor(CA.certificate(), null))));
+        Set.of(new TrustAnchor(CA.certificate(), null)),
+        List.of(new RelevantCaa("mx1.example.com", null, List.of(), null)), List.of()));
   }
 
   static SmtpObservation smtpOk(String address) {
@@ -69,20 +72,22 @@ final class Fixture {
 
   Fixture mx(DnsAnswer mx) {
     observation = new DomainObservation(observation.domain(), mx, observation.mxHosts(), observation.mtaStsTxt(),
-        observation.policy(), observation.tlsRptTxt(), observation.pkixRoots());
+        observation.policy(), observation.tlsRptTxt(), observation.pkixRoots(),
+        observation.caa(), observation.caaIssuers());
     return this;
   }
 
   Fixture host(UnaryOperator<MxObservation> change) {
     observation = new DomainObservation(observation.domain(), observation.mx(),
         observation.mxHosts().stream().map(change).toList(), observation.mtaStsTxt(), observation.policy(),
-        observation.tlsRptTxt(), observation.pkixRoots());
+        observation.tlsRptTxt(), observation.pkixRoots(),
+        observation.caa(), observation.caaIssuers());
     return this;
   }
 
   Fixture noHosts() {
     observation = new DomainObservation(observation.domain(), observation.mx(), List.of(), observation.mtaStsTxt(),
-        observation.policy(), observation.tlsRptTxt(), observation.pkixRoots());
+        observation.policy(), observation.tlsRptTxt(), observation.pkixRoots(), List.of(), observation.caaIssuers());
     return this;
   }
 
@@ -118,13 +123,15 @@ final class Fixture {
   Fixture stsTxt(String... records) {
     observation = new DomainObservation(observation.domain(), observation.mx(), observation.mxHosts(),
         DnsAnswer.of("_mta-sts.example.com", "TXT", DnssecState.secure, records),
-        records.length == 0 ? null : observation.policy(), observation.tlsRptTxt(), observation.pkixRoots());
+        records.length == 0 ? null : observation.policy(), observation.tlsRptTxt(), observation.pkixRoots(),
+        observation.caa(), observation.caaIssuers());
     return this;
   }
 
   Fixture policy(PolicyFetch policy) {
     observation = new DomainObservation(observation.domain(), observation.mx(), observation.mxHosts(),
-        observation.mtaStsTxt(), policy, observation.tlsRptTxt(), observation.pkixRoots());
+        observation.mtaStsTxt(), policy, observation.tlsRptTxt(), observation.pkixRoots(),
+        observation.caa(), observation.caaIssuers());
     return this;
   }
 
@@ -135,7 +142,24 @@ final class Fixture {
   Fixture tlsRpt(String... records) {
     observation = new DomainObservation(observation.domain(), observation.mx(), observation.mxHosts(),
         observation.mtaStsTxt(), observation.policy(),
-        DnsAnswer.of("_smtp._tls.example.com", "TXT", DnssecState.secure, records), observation.pkixRoots());
+        DnsAnswer.of("_smtp._tls.example.com", "TXT", DnssecState.secure, records), observation.pkixRoots(),
+        observation.caa(), observation.caaIssuers());
+    return this;
+  }
+
+  /** The CAA Relevant RRsets found, one per certificate name. */
+  Fixture caa(RelevantCaa... relevant) {
+    observation = new DomainObservation(observation.domain(), observation.mx(), observation.mxHosts(),
+        observation.mtaStsTxt(), observation.policy(), observation.tlsRptTxt(), observation.pkixRoots(),
+        List.of(relevant), observation.caaIssuers());
+    return this;
+  }
+
+  /** The CAs the domain's certificates come from, as the operator or --caa-issuer says. */
+  Fixture caaIssuers(CaaIssuer... issuers) {
+    observation = new DomainObservation(observation.domain(), observation.mx(), observation.mxHosts(),
+        observation.mtaStsTxt(), observation.policy(), observation.tlsRptTxt(), observation.pkixRoots(),
+        observation.caa(), List.of(issuers));
     return this;
   }
 

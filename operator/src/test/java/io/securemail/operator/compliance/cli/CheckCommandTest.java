@@ -121,7 +121,31 @@ class CheckCommandTest {
         "{\"name\":\"securemail-operator check\",\"version\":\"" + BuildVersion.current() + "\"}");
     assertThat(json.get("options").toString()).isEqualTo("{\"profile\":\"rfc\",\"dnssec\":\"resolver\","
         + "\"resolvers\":[\"[::1]:5353\"],\"smtpPort\":2525,\"httpsPort\":443,\"timeoutSeconds\":3,"
-        + "\"trustAnchorFile\":null,\"caFile\":" + new ObjectMapper().writeValueAsString(ca.toString()) + "}");
+        + "\"trustAnchorFile\":null,\"caFile\":" + new ObjectMapper().writeValueAsString(ca.toString())
+        + ",\"caaIssuers\":[]}");
+  }
+
+  @Test
+  void caaIssuerNamesTheCaTheCheckLooksFor() throws Exception {
+    FakeWorld world = FakeWorld.compliantDomain("example.com", "mx1.example.com")
+        .record("example.com", "CAA", "0 issue \"pki.goog\"");
+    assertThat(run(world, "example.com", "--json")).as("without the issuer: some CA is allowed").isEqualTo(0);
+    out.getBuffer().setLength(0);
+
+    assertThat(run(world, "example.com", "--json", "--caa-issuer", "letsencrypt.org; validationmethods=dns-01"))
+        .isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(out.toString());
+    assertThat(json.get("options").get("caaIssuers").toString())
+        .isEqualTo("[\"letsencrypt.org; validationmethods=dns-01\"]");
+    JsonNode caa = java.util.stream.StreamSupport.stream(json.get("checks").spliterator(), false)
+        .filter(c -> c.get("id").asText().equals("cert.caa")).findFirst().orElseThrow();
+    assertThat(caa.get("subject").asText()).isEqualTo("mx1.example.com");
+    assertThat(caa.get("status").asText()).isEqualTo("fail");
+    assertThat(caa.get("message").asText()).contains("at example.com:", "not letsencrypt.org");
+    assertThat(caa.get("doc").asText()).isEqualTo("docs/compliance.md#certcaa");
+
+    assertThat(run(world, "--caa-issuer", "bad_name", "example.com")).isEqualTo(2);
+    assertThat(err.toString()).contains("--caa-issuer 'bad_name'");
   }
 
   @Test
