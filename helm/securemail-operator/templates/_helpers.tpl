@@ -186,4 +186,12 @@ Cluster-scoped reads, needed in both modes.
 - apiGroups: ["cert-manager.io"]
   resources: ["clusterissuers"]
   verbs: ["get"]
+{{- if not .Values.operator.ownerId }}
+# Without operator.ownerId, the owner id in the DNS ownership records is derived from the UID of
+# namespace kube-system, which differs from cluster to cluster.
+- apiGroups: [""]
+  resources: ["namespaces"]
+  resourceNames: ["kube-system"]
+  verbs: ["get"]
+{{- end }}
 {{- end }}

@@ -40,6 +40,9 @@ public final class Lab implements AutoCloseable {
       "example.com", "example.org", "example.net", "example.de",
       // MX hosts that misbehave on purpose, and a healthy domain beside them (HostileMxTest).
       "hostile.test", "calm.test",
+      // An UPDATE's answer lost, the operator killed mid-update, status wiped, the server moved, an
+      // ownership record under the former default owner id, a retired key's TLSA (DnsLedgerTest).
+      "lost.test", "crash.test", "wipe.test", "move.test", "legacy.test", "stale.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -197,13 +197,17 @@ class DaneKeyRolloverTest {
   void emergencyRolloverResumesFromStatusAfterAnOperatorRestartMidSwitch() throws Exception {
     DaneStatus before = awaitPhase("Stable", Duration.ofSeconds(30));
     mount.pause(); // the kubelet stand-in stops syncing: the MX keeps serving the old key
+    DaneStatus switching;
     try {
       annotate("emergency");
-      DaneStatus switching = awaitPhase("Switching", ROLLOVER_TIMEOUT);
+      switching = awaitPhase("Switching", ROLLOVER_TIMEOUT);
       await().pollDelay(Duration.ofSeconds(3)).until(() -> true);
       assertThat(dane().getPhase()).as("no MX serves the new key yet").isEqualTo("Switching");
+      assertThat(switching.getNextSpkiSha256()).as("an emergency switches to a fresh key, not the one kept beside "
+          + "the compromised key").isNotEqualTo(before.getNextSpkiSha256());
       assertThat(publishedTlsa()).as("both keys stay published while switching")
-          .contains(before.getCurrentSpkiSha256(), before.getNextSpkiSha256());
+          .contains(before.getCurrentSpkiSha256(), switching.getNextSpkiSha256())
+          .doesNotContain(before.getNextSpkiSha256());
 
       lab.restartOperator();
 
@@ -216,7 +220,7 @@ class DaneKeyRolloverTest {
       mount.resume();
     }
     DaneStatus after = awaitPhase("Stable", Duration.ofSeconds(60));
-    assertThat(after.getCurrentSpkiSha256()).isEqualTo(before.getNextSpkiSha256());
+    assertThat(after.getCurrentSpkiSha256()).isEqualTo(switching.getNextSpkiSha256());
     awaitTlsa("current and next key", tlsa -> tlsa.size() == 2);
     assertThat(publishedTlsa()).containsExactlyInAnyOrder(after.getCurrentSpkiSha256(), after.getNextSpkiSha256());
   }

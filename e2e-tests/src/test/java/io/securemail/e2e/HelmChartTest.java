@@ -76,10 +76,14 @@ class HelmChartTest {
       "cert-manager.io|issuers|get",
       "externaldns.k8s.io|dnsendpoints|list,watch,create,patch,delete");
 
-  /** The cluster-scoped reads, in both modes. */
+  /**
+   * The cluster-scoped reads, in both modes (without operator.ownerId, the UID of namespace
+   * kube-system names the cluster in DNS ownership records).
+   */
   static final Set<String> CLUSTER_RULES = rules(
       "apiextensions.k8s.io|customresourcedefinitions|get",
-      "cert-manager.io|clusterissuers|get");
+      "cert-manager.io|clusterissuers|get",
+      "|namespaces:kube-system|get");
 
   /** The alerts of the chart's PrometheusRule. */
   static final List<String> ALERTS = List.of("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
@@ -259,7 +263,6 @@ class HelmChartTest {
   void operatorSettingsBecomeItsEnvironment() {
     List<HasMetadata> defaults = render("");
     assertThat(env(container(defaults))).containsEntry("SECUREMAIL_COMPLIANCE_DNSSEC", "validate")
-        .containsEntry("SECUREMAIL_OWNER_ID", "securemail-operator")
         .containsEntry("SECUREMAIL_COMPLIANCE_MAX_CONCURRENT", "4")
         .containsEntry("QUARKUS_LOG_LEVEL", "INFO")
         .containsEntry("SECUREMAIL_MTASTS_IMAGE", "ghcr.io/securemail/securemail-policy-server:" + VERSION)
@@ -271,7 +274,8 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_POSTFIX_CPU_REQUEST", "100m")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "128Mi")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "512Mi")
-        .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES",
+        .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "SECUREMAIL_OWNER_ID",
+            "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES",
             "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS");
 
     List<HasMetadata> set = render("""
@@ -310,6 +314,8 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "1Gi")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "2Gi")
         .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s");
+    assertThat(flatten(operatorClusterRole(set).getRules())).as("a named owner id needs no namespace read")
+        .doesNotContain("|namespaces:kube-system|get");
   }
 
   @Test
@@ -985,15 +991,21 @@ class HelmChartTest {
         .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
   }
 
-  /** Rules as group|resource|verb strings (one per combination), so that any widening shows. */
+  /**
+   * Rules as group|resource|verb strings (one per combination; resource:name for a rule narrowed
+   * to named objects), so that any widening shows.
+   */
   private static Set<String> flatten(List<PolicyRule> rules) {
     Set<String> flat = new TreeSet<>();
     for (PolicyRule rule : rules) {
-      assertThat(rule.getResourceNames()).as("resourceNames in %s", rule).isNullOrEmpty();
+      List<String> names = rule.getResourceNames() == null || rule.getResourceNames().isEmpty()
+          ? List.of("") : rule.getResourceNames().stream().map(n -> ":" + n).toList();
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
-          for (String verb : rule.getVerbs()) {
-            flat.add(group + "|" + resource + "|" + verb);
+          for (String name : names) {
+            for (String verb : rule.getVerbs()) {
+              flat.add(group + "|" + resource + name + "|" + verb);
+            }
           }
         }
       }

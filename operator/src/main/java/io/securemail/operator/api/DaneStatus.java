@@ -17,7 +17,8 @@ public class DaneStatus {
   private String currentSpkiSha256;
   @JsonPropertyDescription("SHA-256 of the SubjectPublicKeyInfo of the next key (hex), published ahead of its use.")
   private String nextSpkiSha256;
-  @JsonPropertyDescription("The key just taken out of service, whose TLSA stays until no MX serves it (Retiring).")
+  @JsonPropertyDescription("The key just taken out of service, whose TLSA stays until no MX serves it (Retiring); "
+      + "in Stable, the next key an emergency rollover set aside as possibly compromised.")
   private String retiredSpkiSha256;
   @JsonPropertyDescription("When the next key's TLSA was first observed, DNSSEC secure, for every MX host (RFC 3339).")
   private String nextTlsaObservedSince;

@@ -25,6 +25,12 @@ public class SecureMailDomainStatus {
       + "Only these are ever changed or withdrawn; deleting the resource withdraws them.")
   private List<DnsRecordStatus> publishedRecords = new ArrayList<>();
 
+  @JsonPropertyDescription("Where publishedRecords were published (rfc2136): when spec.dns.rfc2136.server or zone "
+      + "changes, they are withdrawn from here before anything is published to the new target.")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
+  private DnsTargetStatus publishedTo;
+
   @JsonPropertyDescription("DANE key rollover state.")
   // Nullable: a server-side apply that drops every field of the object leaves null behind.
   @Nullable
@@ -48,6 +54,8 @@ public class SecureMailDomainStatus {
   public void setRecords(List<DnsRecordStatus> records) { this.records = records; }
   public List<DnsRecordStatus> getPublishedRecords() { return publishedRecords; }
   public void setPublishedRecords(List<DnsRecordStatus> publishedRecords) { this.publishedRecords = publishedRecords; }
+  public DnsTargetStatus getPublishedTo() { return publishedTo; }
+  public void setPublishedTo(DnsTargetStatus publishedTo) { this.publishedTo = publishedTo; }
   public DaneStatus getDane() { return dane; }
   public void setDane(DaneStatus dane) { this.dane = dane; }
   public MtaStsStatus getMtaSts() { return mtaSts; }

@@ -65,11 +65,28 @@ public final class DaneRollover {
   }
 
   private static RolloverDecision stable(RolloverState s, RolloverFacts f, Instant now) {
+    boolean emergency = f.request() == RolloverFacts.Request.emergency;
+    if (emergency) {
+      // The next key was generated long ago and is kept beside the serving one: whoever took the
+      // serving key may hold it too. An emergency rollover first replaces it (its TLSA goes, it was
+      // never served) and switches to the fresh key once that key's TLSA has aged 2 x TTL. The
+      // set-aside key is remembered as retiredSpki until the switch.
+      String distrusted = s.retiredSpki() != null ? s.retiredSpki() : s.nextSpki();
+      if (distrusted != null && (f.nextSpki() == null || f.nextSpki().equals(distrusted))) {
+        var replacing = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), null, distrusted,
+            null, s.phaseSince());
+        return new RolloverDecision(replacing, spkis(s.servingSpki()), s.servingLineage(), s.nextLineage(),
+            s.retiredSpki() == null ? "Emergency rollover: replacing the next key " + abbreviate(distrusted)
+                + " of lineage " + s.nextLineage() + " first, as it may be compromised with the serving key" : null,
+            "Emergency rollover; waiting for a fresh key in lineage " + s.nextLineage() + " to replace "
+                + abbreviate(distrusted));
+      }
+    }
     boolean sameNext = s.nextSpki() != null && s.nextSpki().equals(f.nextSpki());
     Instant since = !f.nextTlsaObserved() ? null
         : sameNext && s.nextObservedSince() != null ? s.nextObservedSince() : now;
-    var kept = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), f.nextSpki(), null,
-        since, s.phaseSince());
+    var kept = new RolloverState(RolloverPhase.Stable, s.servingLineage(), s.servingSpki(), f.nextSpki(),
+        emergency ? s.retiredSpki() : null, since, s.phaseSince());
     List<String> tlsa = spkis(kept.servingSpki(), kept.nextSpki());
     boolean due = f.request() != RolloverFacts.Request.none
         || (!f.rolloverEvery().isZero() && !now.isBefore(s.phaseSince().plus(f.rolloverEvery())));

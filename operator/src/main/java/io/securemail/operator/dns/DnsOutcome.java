@@ -3,6 +3,7 @@ package io.securemail.operator.dns;
 import io.securemail.operator.kube.PartStatus;
 
 import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.DnsTargetStatus;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,8 +13,8 @@ import java.util.List;
  *
  * @param retryAfter null when everything is published and observed
  */
-public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> ledger, String status, String reason,
-    String message, Duration retryAfter) {
+public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> ledger, DnsTargetStatus publishedTo,
+    String status, String reason, String message, Duration retryAfter) {
 
   public static final String CONDITION = "DnsPublished";
 
@@ -43,6 +44,6 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
    */
   static final java.util.Set<String> STALLED = java.util.Set.of(DnsFailure.Reason.TsigRejected.name(),
       DnsFailure.Reason.UpdateRefused.name(), DnsFailure.Reason.ZoneNotFound.name(),
-      DnsFailure.Reason.DnsOwnedElsewhere.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled",
+      DnsFailure.Reason.DnsOwnedElsewhere.name(), DnsFailure.Reason.OwnerIdUnknown.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled",
       DnssecRequirement.BOGUS, DnssecRequirement.INSECURE);
 }

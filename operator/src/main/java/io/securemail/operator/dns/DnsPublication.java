@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconci
 import io.micrometer.core.instrument.MeterRegistry;
 import io.securemail.operator.api.DnsRecordStatus;
 import io.securemail.operator.api.DnsSpec;
+import io.securemail.operator.api.DnsTargetStatus;
 import io.securemail.operator.api.Rfc2136Spec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.observe.OperatorProbes;
@@ -35,13 +36,13 @@ public class DnsPublication {
 
   private final Rfc2136Publisher publisher;
   private final DnsProbe dns;
-  private final String ownerId;
+  private final OwnerId ownerId;
   private final String resolverText;
   private final MeterRegistry meters;
 
   public DnsPublication(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration timeout,
-      @ConfigProperty(name = "securemail.owner-id", defaultValue = "securemail-operator") String ownerId,
+      OwnerId ownerId,
       MeterRegistry meters) {
     this.publisher = new Rfc2136Publisher(timeout);
     this.dns = probes.dns();
@@ -60,32 +61,67 @@ public class DnsPublication {
     }
   }
 
+  /** Writes the ownership ledger to status at once, before the reconcile goes on. */
+  @FunctionalInterface
+  public interface LedgerKeeper {
+    void keep(List<DnsRecordStatus> ledger, DnsTargetStatus publishedTo);
+  }
+
   /**
    * Publishes {@code desired} (from {@link DesiredRecords}) through RFC 2136, or finds it handed to
-   * external-dns by the workflow, and observes it.
+   * external-dns by the workflow, and observes it. Whenever the DNS server changed, {@code keeper}
+   * records the new ledger before anything slower runs (the observation through the resolver, the
+   * MTA, the status write at the end).
    */
   public DnsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> desired,
-      WorkflowReconcileResult workflow) {
+      WorkflowReconcileResult workflow, LedgerKeeper keeper) {
     var spec = domain.getSpec();
-    List<DnsRecord> ledger = fromStatus(domain.getStatus() == null ? List.of() : domain.getStatus().getPublishedRecords());
+    var status = domain.getStatus();
+    List<DnsRecord> ledger = fromStatus(status == null ? List.of() : status.getPublishedRecords());
+    DnsTargetStatus to = ledger.isEmpty() || status == null ? null : status.getPublishedTo();
     List<DnsRecord> conflicts = List.of();
     String published = "";
     DnsSpec.Provider provider = spec.getDns().getProvider();
     if (provider == DnsSpec.Provider.RFC2136) {
+      DnsTargetStatus wanted = new DnsTargetStatus(spec.getDns().getRfc2136().getServer(),
+          spec.getDns().getRfc2136().getZone());
+      if (to != null && !to.equals(wanted)) {
+        // The server or zone changed: what was published at the old target is withdrawn first, or
+        // it would stay there with nobody tracking it.
+        try {
+          if (!abandons(domain)) {
+            withdrawLedger(domain, client, ledger, to);
+          }
+          ledger = List.of();
+          to = null;
+          keeper.keep(List.of(), null);
+        } catch (DnsFailure e) {
+          meters.counter("securemail.dns.failures", "reason", e.reason().name()).increment();
+          return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), to, "False",
+              e.reason().name(), "Withdrawing the " + ledger.size() + " records published to " + to
+                  + " before publishing to " + wanted + ": " + e.getMessage() + ". Restore the previous server and "
+                  + "zone to retry, or set annotation " + ABANDON_ANNOTATION + "=true to leave them there",
+              Backoff.FIRST_FAILURE_RETRY);
+        }
+      }
       try {
-        var outcome = publisher.publish(target(domain, client), desired, ledger, ownership(domain));
+        var outcome = publisher.publish(target(domain, client, wanted), desired, ledger, ownership(domain, client));
         meters.counter("securemail.dns.updates", "result", "sent").increment(outcome.updatesSent());
         ledger = outcome.ledger();
         conflicts = outcome.conflicts();
-        published = "Published through RFC 2136 to " + spec.getDns().getRfc2136().getServer() + ". ";
+        to = wanted;
+        if (outcome.updatesSent() > 0) {
+          keeper.keep(toStatus(ledger, null), to);
+        }
+        published = "Published through RFC 2136 to " + wanted.getServer() + ". ";
       } catch (DnsFailure e) {
         meters.counter("securemail.dns.failures", "reason", e.reason().name()).increment();
-        return new DnsOutcome(states(desired, DnsRecordStatus.State.Failed), toStatus(ledger, null),
-            "False", e.reason().name(), e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Failed), toStatus(ledger, null), to, "False",
+            e.reason().name(), e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
       }
     } else if (provider == DnsSpec.Provider.EXTERNAL_DNS) {
       if (workflow.getReconciledDependents().stream().noneMatch(d -> d instanceof ExternalDnsEndpoint)) {
-        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), "False",
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), to, "False",
             "ExternalDnsNotInstalled", "external-dns' CRD " + DnsEndpoint.CRD + " is not installed: install "
                 + "external-dns with its CRD source, or choose spec.dns.provider rfc2136 or manual",
             Backoff.FIRST_FAILURE_RETRY);
@@ -97,10 +133,12 @@ public class DnsPublication {
     } else if (provider != DnsSpec.Provider.RFC2136 && !ledger.isEmpty()) {
       // Switched away from rfc2136: what this domain published there is withdrawn, not orphaned.
       try {
-        withdrawLedger(domain, client, ledger);
+        withdrawLedger(domain, client, ledger, to);
         ledger = List.of();
+        to = null;
+        keeper.keep(List.of(), null);
       } catch (DnsFailure e) {
-        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), "False",
+        return new DnsOutcome(states(desired, DnsRecordStatus.State.Pending), toStatus(ledger, null), to, "False",
             e.reason().name(), "Withdrawing the records published through RFC 2136 before the provider changed: "
                 + e.getMessage(), Backoff.FIRST_FAILURE_RETRY);
       }
@@ -117,34 +155,34 @@ public class DnsPublication {
       records.add(toStatus(o.record(), state, o.dnssec().name()));
     }
     if (!conflicts.isEmpty()) {
-      return new DnsOutcome(records, toStatus(ledger, null), "False", "ForeignRecordConflict",
+      return new DnsOutcome(records, toStatus(ledger, null), to, "False", "ForeignRecordConflict",
           "left alone, not ours: " + String.join("; ", conflicts.stream().map(DnsRecord::toZoneLine).toList())
               + ". The operator's record of the same kind is not published beside it; remove the foreign record "
               + "to let it.", Backoff.FIRST_FAILURE_RETRY);
     }
     var bogus = DnssecRequirement.bogus(observations);
     if (bogus.isPresent()) {
-      return unmet(records, ledger, published, bogus.get());
+      return unmet(records, ledger, to, published, bogus.get());
     }
     if (seen < desired.size()) {
       String todo = provider == DnsSpec.Provider.MANUAL
           ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
-      return new DnsOutcome(records, toStatus(ledger, null), "False", "NotYetObserved", todo + seen + " of "
+      return new DnsOutcome(records, toStatus(ledger, null), to, "False", "NotYetObserved", todo + seen + " of "
           + desired.size() + " records are visible through resolver " + resolverText + ".", Backoff.PROPAGATION_POLL);
     }
     var insecure = DnssecRequirement.insecure(observations, Boolean.TRUE.equals(spec.getDane().getEnabled()));
     if (insecure.isPresent()) {
-      return unmet(records, ledger, published, insecure.get());
+      return unmet(records, ledger, to, published, insecure.get());
     }
-    return new DnsOutcome(records, toStatus(ledger, null), "True", "Published", published + "All "
+    return new DnsOutcome(records, toStatus(ledger, null), to, "True", "Published", published + "All "
         + desired.size() + " records are served through resolver " + resolverText
         + DnssecRequirement.summary(observations) + ".", null);
   }
 
   /** Records that DNSSEC keeps from counting as published: a person must fix the zone; retried with backoff. */
-  private DnsOutcome unmet(List<DnsRecordStatus> records, List<DnsRecord> ledger, String published,
+  private DnsOutcome unmet(List<DnsRecordStatus> records, List<DnsRecord> ledger, DnsTargetStatus to, String published,
       DnssecRequirement.Unmet unmet) {
-    return new DnsOutcome(records, toStatus(ledger, null), "False", unmet.reason(), published + unmet.message()
+    return new DnsOutcome(records, toStatus(ledger, null), to, "False", unmet.reason(), published + unmet.message()
         + " Looked up through resolver " + resolverText + ".", Backoff.FIRST_FAILURE_RETRY);
   }
 
@@ -156,22 +194,23 @@ public class DnsPublication {
   public void withdraw(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
     var status = domain.getStatus();
     if (status != null && !status.getPublishedRecords().isEmpty()) {
-      withdrawLedger(domain, client, fromStatus(status.getPublishedRecords()));
+      withdrawLedger(domain, client, fromStatus(status.getPublishedRecords()), status.getPublishedTo());
     }
   }
 
   /**
-   * Withdraws ledger records through the spec's rfc2136 settings. Without them the server is not
+   * Withdraws ledger records from where they were published ({@code where}; the spec's server and
+   * zone when unknown), signed with the spec's TSIG key. Without spec.dns.rfc2136 the key is not
    * known any more: the records stay, and the failure says so rather than dropping the ledger.
    */
-  private void withdrawLedger(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> ledger)
-      throws DnsFailure {
+  private void withdrawLedger(SecureMailDomain domain, KubernetesClient client, List<DnsRecord> ledger,
+      DnsTargetStatus where) throws DnsFailure {
     if (domain.getSpec().getDns().getRfc2136() == null) {
       throw new DnsFailure(DnsFailure.Reason.ZoneNotFound, "spec.dns.rfc2136 was removed, so the server holding "
           + ledger.size() + " published records is unknown; restore it to withdraw them, or set annotation "
           + ABANDON_ANNOTATION + "=true to leave them in DNS");
     }
-    int sent = publisher.withdraw(target(domain, client), ledger, ownership(domain));
+    int sent = publisher.withdraw(target(domain, client, where), ledger, ownership(domain, client));
     meters.counter("securemail.dns.updates", "result", "sent").increment(sent);
   }
 
@@ -180,13 +219,17 @@ public class DnsPublication {
     return annotations != null && "true".equalsIgnoreCase(annotations.get(ABANDON_ANNOTATION));
   }
 
-  private DnsRecord ownership(SecureMailDomain domain) {
-    return DesiredRecords.ownership(domain.getSpec(), ownerId,
+  private DnsRecord ownership(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
+    return DesiredRecords.ownership(domain.getSpec(), ownerId.get(client),
         domain.getMetadata().getNamespace() + "/" + domain.getMetadata().getName());
   }
 
-  private static Rfc2136Target target(SecureMailDomain domain, KubernetesClient client) throws DnsFailure {
+  /** The RFC 2136 target: {@code where}'s server and zone (the spec's when null), the spec's TSIG key. */
+  private static Rfc2136Target target(SecureMailDomain domain, KubernetesClient client, DnsTargetStatus where)
+      throws DnsFailure {
     Rfc2136Spec rfc2136 = domain.getSpec().getDns().getRfc2136();
+    String server = where == null ? rfc2136.getServer() : where.getServer();
+    String zone = where == null ? rfc2136.getZone() : where.getZone();
     var ref = rfc2136.getTsigSecretRef();
     Secret secret = client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(ref.getName()).get();
     String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
@@ -196,7 +239,7 @@ public class DnsPublication {
     }
     String tsigSecret = new String(Base64.getDecoder().decode(encoded), StandardCharsets.US_ASCII);
     try {
-      return Rfc2136Target.of(rfc2136.getServer(), rfc2136.getZone(), rfc2136.getTsigKeyName(),
+      return Rfc2136Target.of(server, zone, rfc2136.getTsigKeyName(),
           rfc2136.getTsigAlgorithm().name().toLowerCase().replace('_', '-'), tsigSecret);
     } catch (IllegalArgumentException e) {
       throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()

@@ -49,7 +49,9 @@ public final class Rfc2136Publisher {
     SimpleResolver resolver = resolver(target);
     checkZone(resolver, target);
     ServedRecords served = ServedRecords.query(resolver, concat(desired, ledger, List.of(ownership)), target, this::send);
-    boolean claim = claimNeeded(served, ownership);
+    boolean claim = claimNeeded(served, ownership, ledger);
+    // An ownership record of ours under an earlier owner id (the ledger lists it): the claim replaces it.
+    DnsRecord earlierOwnership = claim ? ledgerOwnership(served, ownership, ledger) : null;
 
     List<DnsRecord> adds = new ArrayList<>();
     List<DnsRecord> deletes = new ArrayList<>();
@@ -63,7 +65,10 @@ public final class Rfc2136Publisher {
         continue;
       }
       DnsRecord same = there.stream().filter(s -> DnsjavaRecords.sameData(s, want)).findFirst().orElse(null);
-      boolean owned = ledger.stream().anyMatch(l -> DnsjavaRecords.sameData(l, want));
+      // While our ownership record stands, a served record identical to a desired one is ours: an
+      // UPDATE whose status write was lost (a crash, a wiped status) published it. Adopting it keeps
+      // it from being orphaned; before the claim, an identical record is someone else's.
+      boolean owned = !claim || ledger.stream().anyMatch(l -> DnsjavaRecords.sameData(l, want));
       if (same == null) {
         adds.add(want);
         newLedger.add(want);
@@ -82,13 +87,19 @@ public final class Rfc2136Publisher {
         deletes.add(old);
       }
     }
+    if (!claim) {
+      deletes.addAll(staleTlsa(served, desired, ledger));
+    }
     // The ownership record is ours too: listed in the ledger, it is withdrawn with the rest.
     newLedger.add(ownership);
     if (!claim && adds.isEmpty() && deletes.isEmpty()) {
       return new Outcome(newLedger, conflicts, 0);
     }
     Update update = new Update(target.zone());
-    if (claim) {
+    if (claim && earlierOwnership != null) {
+      update.present(prerequisite(earlierOwnership)); // section 2.4.2; the ledger loop above deletes it
+      update.add(DnsjavaRecords.toRecord(ownership));
+    } else if (claim) {
       update.absent(DnsjavaRecords.name(ownership.name()), Type.TXT); // RFC 2136 section 2.4.3
       update.add(DnsjavaRecords.toRecord(ownership));
     } else {
@@ -96,8 +107,73 @@ public final class Rfc2136Publisher {
     }
     deletes.forEach(d -> update.delete(DnsjavaRecords.toRecord(d)));
     adds.forEach(a -> update.add(DnsjavaRecords.toRecord(a)));
-    send(resolver, update, target);
+    try {
+      send(resolver, update, target);
+    } catch (DnsFailure lost) {
+      // No answer is not "not applied": the server may have applied the UPDATE and the answer been
+      // lost. An UPDATE is applied atomically or not at all (RFC 2136 section 3.7), so the zone
+      // itself says which; only when it shows the change not applied is this a failure.
+      if (lost.reason() != DnsFailure.Reason.DnsServerUnreachable
+          || !applied(resolver, target, adds, deletes, ownership)) {
+        throw lost;
+      }
+    }
     return new Outcome(newLedger, conflicts, 1);
+  }
+
+  /**
+   * Whether the zone serves the outcome of an UPDATE: every added record and the ownership record
+   * present, every deleted one absent (unless added back, as a TTL change does). A server that
+   * cannot be asked either leaves the question open: false.
+   */
+  private boolean applied(SimpleResolver resolver, Rfc2136Target target, List<DnsRecord> adds,
+      List<DnsRecord> deletes, DnsRecord ownership) {
+    ServedRecords served;
+    try {
+      served = ServedRecords.query(resolver, concat(adds, deletes, List.of(ownership)), target, this::send);
+    } catch (DnsFailure stillUnreachable) {
+      return false;
+    }
+    for (DnsRecord add : concat(adds, List.of(ownership))) {
+      if (served.at(add).stream().noneMatch(s -> DnsjavaRecords.sameData(s, add) && s.ttl() == add.ttl())) {
+        return false;
+      }
+    }
+    for (DnsRecord delete : deletes) {
+      boolean readded = adds.stream().anyMatch(a -> DnsjavaRecords.sameData(a, delete));
+      if (!readded && served.at(delete).stream().anyMatch(s -> DnsjavaRecords.sameData(s, delete))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * DANE-EE SPKI records (3 1 1, the only kind the operator publishes) at a TLSA name where the
+   * ledger lists no TLSA record but the rollover wants some: records of a key the operator
+   * published before it lost its ledger (a wiped status) and no longer wants. They go, so a retired
+   * or compromised key's TLSA never stays published. The rollover wants TLSA records only once
+   * every probed MX serves its serving key, so no MX relies on them (RFC 7672 section 8.1); other
+   * usages (a trust anchor someone pinned) are left alone.
+   */
+  private static List<DnsRecord> staleTlsa(ServedRecords served, List<DnsRecord> desired, List<DnsRecord> ledger) {
+    List<DnsRecord> stale = new ArrayList<>();
+    Set<String> names = new LinkedHashSet<>();
+    for (DnsRecord want : desired) {
+      if ("TLSA".equals(want.type()) && names.add(want.name().toLowerCase())) {
+        boolean tracked = ledger.stream().anyMatch(l -> "TLSA".equals(l.type()) && l.name().equalsIgnoreCase(want.name()));
+        if (tracked) {
+          continue;
+        }
+        for (DnsRecord there : served.at(want)) {
+          boolean wanted = desired.stream().anyMatch(d -> DnsjavaRecords.sameData(d, there));
+          if (!wanted && there.value().trim().startsWith("3 1 1 ")) {
+            stale.add(there);
+          }
+        }
+      }
+    }
+    return stale;
   }
 
   /** Removes every ledger record still served, and the ownership record. */
@@ -105,11 +181,14 @@ public final class Rfc2136Publisher {
     SimpleResolver resolver = resolver(target);
     checkZone(resolver, target);
     ServedRecords served = ServedRecords.query(resolver, concat(ledger, List.of(ownership)), target, this::send);
+    claimNeeded(served, ownership, ledger); // fails when another owner holds the domain
     boolean owner = served.at(ownership).stream().anyMatch(s -> DnsjavaRecords.sameData(s, ownership));
-    claimNeeded(served, ownership); // fails when another owner holds the domain
+    DnsRecord earlierOwnership = owner ? null : ledgerOwnership(served, ownership, ledger);
     Update update = new Update(target.zone());
     if (owner) {
       update.present(prerequisite(ownership));
+    } else if (earlierOwnership != null) {
+      update.present(prerequisite(earlierOwnership));
     }
     int deletes = 0;
     for (DnsRecord old : ledger) {
@@ -135,18 +214,33 @@ public final class Rfc2136Publisher {
     return DnsjavaRecords.toRecord(new DnsRecord(record.name(), record.type(), record.value(), 0));
   }
 
-  private static boolean claimNeeded(ServedRecords served, DnsRecord ownership) throws DnsFailure {
+  /**
+   * Whether the ownership record must still be claimed. An ownership record the ledger lists is
+   * ours whatever owner id it names (one published before the owner id changed); any other names
+   * another owner, and nothing is published while it stands.
+   */
+  private static boolean claimNeeded(ServedRecords served, DnsRecord ownership, List<DnsRecord> ledger)
+      throws DnsFailure {
     List<DnsRecord> there = served.at(ownership);
     if (there.stream().anyMatch(s -> DnsjavaRecords.sameData(s, ownership))) {
       return false;
     }
     for (DnsRecord other : there) {
-      if (other.value().contains(DesiredRecords.HERITAGE)) {
+      boolean ours = ledger.stream().anyMatch(l -> DnsjavaRecords.sameData(l, other));
+      if (!ours && other.value().contains(DesiredRecords.HERITAGE)) {
         throw new DnsFailure(DnsFailure.Reason.DnsOwnedElsewhere, ownership.name() + " says the domain is managed by "
             + other.value() + "; this resource publishes nothing while that is so");
       }
     }
     return true;
+  }
+
+  /** A served ownership record the ledger lists that is not {@code ownership} itself (an earlier owner id). */
+  private static DnsRecord ledgerOwnership(ServedRecords served, DnsRecord ownership, List<DnsRecord> ledger) {
+    return served.at(ownership).stream()
+        .filter(s -> s.value().contains(DesiredRecords.HERITAGE) && !DnsjavaRecords.sameData(s, ownership))
+        .filter(s -> ledger.stream().anyMatch(l -> DnsjavaRecords.sameData(l, s)))
+        .findFirst().orElse(null);
   }
 
   private SimpleResolver resolver(Rfc2136Target target) throws DnsFailure {

@@ -30,7 +30,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The MTA-STS step of a reconcile: decide the policy ({@link PolicyPlan}), hand it to the
  * namespace's policy server ({@link PolicyServer}), fetch it back the way a sending MTA would
  * (RFC 8461 section 3.3, through the configured resolver and PKIX roots), and settle what is
- * published. The TXT id moves only to a policy that fetch returned byte for byte.
+ * published. The TXT id moves only to a policy that fetch returned byte for byte, and that every ready
+ * replica of the policy server serves ({@link PolicyBackends}).
  */
 @ApplicationScoped
 public class MtaStsHosting {
@@ -80,7 +81,9 @@ public class MtaStsHosting {
       PolicyStep step = plan.settle(null, null, now);
       return new MtaStsOutcome(spec, step, null, null, null, step.retryAfter(poll, now));
     }
-    PolicyFetch fetch = fetch(spec.getDomain());
+    PolicyFetch fetch = PolicyBackends.judge(fetch(spec.getDomain()), spec.getDomain(),
+        PolicyBackends.of(client, domain.getMetadata().getNamespace(), PolicyServer.podSelector()), fetcher,
+        PolicyServerConfig.HTTPS_PORT);
     String waitingFor = fetch.ok() ? "it serves other content (a previous policy, until the server's volume is "
         + "updated)" : fetch.failure();
     if (tls == null && !fetch.ok()) {

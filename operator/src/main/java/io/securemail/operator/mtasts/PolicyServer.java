@@ -339,7 +339,7 @@ public final class PolicyServer {
           .withLabels(serverLabels()).endMetadata()
         .withNewSpec()
           .withType(settings.serviceType())
-          .withSelector(Map.of("app.kubernetes.io/name", NAME))
+          .withSelector(podSelector())
           .addNewPort().withName("https").withPort(443).withTargetPort(new IntOrString("https"))
             .withProtocol("TCP").endPort()
         .endSpec()
@@ -353,11 +353,16 @@ public final class PolicyServer {
           .withLabels(serverLabels()).endMetadata()
         .withNewSpec()
           .withType("ClusterIP")
-          .withSelector(Map.of("app.kubernetes.io/name", NAME))
+          .withSelector(podSelector())
           .addNewPort().withName("http").withPort(80).withTargetPort(new IntOrString("http"))
             .withProtocol("TCP").endPort()
         .endSpec()
         .build();
+  }
+
+  /** What selects the policy server's Pods: its Service's selector. */
+  static Map<String, String> podSelector() {
+    return Map.of("app.kubernetes.io/name", NAME);
   }
 
   private static Map<String, String> serverLabels() {

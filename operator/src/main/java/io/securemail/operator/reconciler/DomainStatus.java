@@ -9,6 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.securemail.operator.api.DaneStatus;
 import io.securemail.operator.api.DnsRecordStatus;
+import io.securemail.operator.api.DnsTargetStatus;
 import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
@@ -116,6 +117,27 @@ final class DomainStatus {
         generation, now));
   }
 
+  /**
+   * Only the facts the DNS server now holds: the ownership ledger and the DANE state whose TLSA it
+   * publishes, written as soon as an UPDATE was answered, before the slower steps of a reconcile, so
+   * a crash or a failure later in the reconcile cannot orphan a record. The rest of status, and its
+   * observedGeneration, stay as they were: nothing else was judged yet.
+   */
+  DomainStatus keepLedger(DaneStatus dane, List<DnsRecordStatus> ledger, DnsTargetStatus publishedTo) {
+    next.setObservedGeneration(previous.getObservedGeneration());
+    if (dane != null) {
+      next.setDane(dane);
+    }
+    next.setPublishedRecords(ledger);
+    next.setPublishedTo(publishedTo);
+    return this;
+  }
+
+  /** Where the ledger's records are (rfc2136), as the DNS step reports it. */
+  void markPublishedTo(DnsTargetStatus publishedTo) {
+    next.setPublishedTo(publishedTo);
+  }
+
   /** status.compliance and the Compliant condition from the latest check (unchanged when none ran). */
   void markCompliance(ComplianceOutcome compliance) {
     next.setCompliance(compliance.status());
@@ -160,7 +182,8 @@ final class DomainStatus {
   }
 
   private static List<Object> facts(SecureMailDomainStatus status) {
-    return java.util.Arrays.asList(status.getDane(), status.getPublishedRecords(), status.getMtaSts());
+    return java.util.Arrays.asList(status.getDane(), status.getPublishedRecords(), status.getPublishedTo(),
+        status.getMtaSts());
   }
 
   /** Whether {@link #write(Context, boolean)} writes: a change, and while stopping only a change of facts. */

@@ -180,13 +180,16 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
     Instant now = clock.instant();
     CertOutcome certs = certificates.judge(rollover, domain, client, context, workflow);
-    DnsOutcome published = dns.reconcile(domain, client, desired, workflow);
+    DnsOutcome published = dns.reconcile(domain, client, desired, workflow, (ledger, to) ->
+        new DomainStatus(domain, client.getKubernetesSerialization(), now).keepLedger(certs.dane(), ledger, to)
+            .write(context));
     MtaStsOutcome.Observed announced = sts.observe(published.records(), domain, now);
     MtaOutcome mtaOutcome = mta.reconcile(domain, client, context, workflow,
         Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now);
     List<PartStatus> parts = List.of(certs.part(), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
+    status.markPublishedTo(published.publishedTo());
     ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));

@@ -137,10 +137,45 @@ class DaneRolloverTest {
     assertThat(requested.get(59).decision().state().phase()).isEqualTo(RolloverPhase.Stable);
     assertThat(requested.get(59).decision().waitingFor()).contains("visible for PT2H");
 
-    var emergency = run(new World(), RolloverFacts.Request.emergency, 60);
-    Tick started = emergency.stream().filter(t -> t.decision().event() != null).findFirst().orElseThrow();
-    // Visible after 3 minutes of propagation, then 2 x TTL = 10 minutes of age.
-    assertThat(Duration.between(T0, started.at())).isEqualTo(Duration.ofMinutes(13));
+    World world = new World();
+    var emergency = run(world, RolloverFacts.Request.emergency, 60);
+    Tick started = emergency.stream().filter(t -> t.decision().state().phase() == RolloverPhase.Switching)
+        .findFirst().orElseThrow();
+    // The next key is replaced first (one tick), its TLSA visible after 3 minutes of propagation,
+    // then 2 x TTL = 10 minutes of age.
+    assertThat(Duration.between(T0, started.at())).isEqualTo(Duration.ofMinutes(14));
+    assertThat(started.decision().serveLineage()).isEqualTo("b");
+    assertThat(started.decision().state().nextSpki()).as("the fresh key, not the one kept beside the old")
+        .isEqualTo("key-b2");
+  }
+
+  @Test
+  void emergencyRolloverReplacesTheStoredNextKeyBeforeSwitching() {
+    World world = new World();
+    var emergency = run(world, RolloverFacts.Request.emergency, 30);
+
+    RolloverDecision first = emergency.get(0).decision();
+    assertThat(first.regenerateLineage()).isEqualTo("b");
+    assertThat(first.tlsaSpkis()).as("the set-aside key's TLSA goes at once").containsExactly("key-a1");
+    assertThat(first.event()).contains("Emergency rollover", "key-b1");
+    assertThat(first.state().retiredSpki()).isEqualTo("key-b1");
+    assertThat(emergency).allSatisfy(t -> {
+      assertThat(t.served()).as("key-b1 is never served").doesNotContain("key-b1");
+      assertThat(t.decision().tlsaSpkis()).containsAll(t.served());
+    });
+    assertThat(emergency.subList(1, emergency.size())).allSatisfy(
+        t -> assertThat(t.decision().tlsaSpkis()).doesNotContain("key-b1"));
+    assertThat(world.lineageKey.get("b")).as("regenerated once").isEqualTo("key-b2");
+    assertThat(emergency.get(29).served()).containsExactly("key-b2");
+
+    // An emergency asked while a next key already replaced by an earlier one waits: no second replacement.
+    RolloverState replaced = new RolloverState(RolloverPhase.Stable, "a", "key-a1", null, "key-b1", null, T0);
+    var fresh = new RolloverFacts("key-b2", true, false, Set.of("key-a1"), RolloverFacts.Request.emergency,
+        EVERY, PRE_PUBLISH, TTL);
+    RolloverDecision waiting = DaneRollover.decide(replaced, fresh, T0);
+    assertThat(waiting.regenerateLineage()).isNull();
+    assertThat(waiting.tlsaSpkis()).containsExactly("key-a1", "key-b2");
+    assertThat(waiting.state().retiredSpki()).isEqualTo("key-b1");
   }
 
   @Test

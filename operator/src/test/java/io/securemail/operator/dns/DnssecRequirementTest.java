@@ -64,7 +64,7 @@ class DnssecRequirementTest {
   @Test
   void bothReasonsAreFailuresThatWaitForAPerson() {
     for (String reason : List.of(DnssecRequirement.BOGUS, DnssecRequirement.INSECURE)) {
-      var outcome = new DnsOutcome(List.of(), List.of(), "False", reason, "m", Backoff.FIRST_FAILURE_RETRY);
+      var outcome = new DnsOutcome(List.of(), List.of(), null, "False", reason, "m", Backoff.FIRST_FAILURE_RETRY);
       assertThat(outcome.failed()).as(reason).isTrue();
       assertThat(outcome.part().failed()).as(reason).isTrue();
       assertThat(outcome.part().stalled()).as(reason).isTrue();
