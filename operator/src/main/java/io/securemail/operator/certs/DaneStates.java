@@ -16,8 +16,17 @@ final class DaneStates {
    * lineage it had, its keys read from the lineage Secrets.
    */
   static RolloverState restore(DaneStatus status, Map<String, LineageKeys> keys, Instant now) {
+    return restore(status, keys, now, null);
+  }
+
+  /**
+   * @param servedLineage the lineage whose key the serving Secret holds (null: none, or unknown):
+   *     without status (a new domain, or a status lost to a backup restore) the rollover starts from
+   *     the key the MTA serves, so a lost status never makes the MTA switch keys on its own
+   */
+  static RolloverState restore(DaneStatus status, Map<String, LineageKeys> keys, Instant now, String servedLineage) {
     if (status == null || status.getPhase() == null) {
-      return initial(CertNames.LINEAGE_A, keys, now);
+      return initial(servedLineage == null ? CertNames.LINEAGE_A : servedLineage, keys, now);
     }
     String serving = status.getServingLineage() == null ? CertNames.LINEAGE_A : status.getServingLineage();
     if (DISABLED.equals(status.getPhase())) {

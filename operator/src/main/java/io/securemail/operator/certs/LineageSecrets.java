@@ -73,6 +73,21 @@ public final class LineageSecrets {
   }
 
   /**
+   * The lineage whose key the serving Secret holds now (its lineage annotation, confirmed by the
+   * key), or null when there is no serving Secret or it holds neither lineage's key.
+   */
+  static String servedLineage(KubernetesClient client, SecureMailDomain domain, Map<String, LineageKeys> keys) {
+    Secret serving = get(client, domain, CertNames.serving(domain));
+    if (serving == null || serving.getMetadata().getAnnotations() == null) {
+      return null;
+    }
+    String lineage = serving.getMetadata().getAnnotations().get(LINEAGE_ANNOTATION);
+    LineageKeys held = LineageKeys.of(serving);
+    LineageKeys own = lineage == null ? null : keys.get(lineage);
+    return own != null && held.spki() != null && held.spki().equals(own.spki()) ? lineage : null;
+  }
+
+  /**
    * Puts the lineage's certificate and key into the serving Secret, if they differ. Only a
    * certificate issued for the lineage's key, and only the key the rollover expects in that lineage,
    * is ever copied, so the MTA never gets a key without

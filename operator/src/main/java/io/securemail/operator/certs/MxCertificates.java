@@ -77,7 +77,9 @@ public class MxCertificates {
     keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_B));
 
     DaneStatus previous = domain.getStatus() == null ? null : domain.getStatus().getDane();
-    RolloverState state = DaneStates.restore(previous, keys, now);
+    String servedLineage = previous == null || previous.getPhase() == null
+        ? LineageSecrets.servedLineage(client, domain, keys) : null;
+    RolloverState state = DaneStates.restore(previous, keys, now, servedLineage);
     DaneSpec dane = domain.getSpec().getDane();
     if (!Boolean.TRUE.equals(dane.getEnabled())) {
       CertManager.plan(domain, context, keys);
