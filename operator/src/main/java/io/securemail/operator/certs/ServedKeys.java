@@ -90,6 +90,10 @@ public final class ServedKeys {
       addresses.addAll(aaaa.addresses());
       if (addresses.isEmpty()) {
         failures.add(host + " has no address" + lookupFailure(a, aaaa));
+      } else if (!a.answered() || !aaaa.answered()) {
+        // A failed lookup is not "no records": the endpoints behind it are unknown (an IPv6 MX
+        // still serving the old key would be missed), so the probe is not conclusive.
+        failures.add(host + ": its other addresses are unknown" + lookupFailure(a, aaaa));
       }
       addresses.forEach(address -> endpoints.add(new Endpoint(host, host, address, port)));
     }

@@ -93,6 +93,20 @@ class ServedKeysTest {
   }
 
   @Test
+  void aFailedAaaaLookupBesideAGoodAMakesNothingConclusive() throws Exception {
+    DnsProbe aaaaDown = (name, type) -> "A".equals(type) ? DnsAnswer.of(name, type, DnssecState.secure, "127.0.0.1")
+        : DnsAnswer.failed(name, type, DnsAnswer.Outcome.ERROR, DnssecState.indeterminate, "SERVFAIL");
+    try (TestSmtpServer server = server(Behaviour.STARTTLS)) {
+      ServedKeys.Result result = served(aaaaDown, server, Duration.ofSeconds(5)).probe(List.of("mx1.example.com"));
+
+      assertThat(result.endpoints()).hasSize(1);
+      assertThat(result.failures()).containsExactly("mx1.example.com: its other addresses are unknown "
+          + "(mx1.example.com AAAA: SERVFAIL)");
+      assertThat(result.conclusive()).as("the IPv6 endpoints may serve another key").isEmpty();
+    }
+  }
+
+  @Test
   void anEndpointWithoutStarttlsFailsWithTheReason() throws Exception {
     try (TestSmtpServer server = server(Behaviour.NO_STARTTLS)) {
       ServedKeys.Result result = served(addresses(Map.of("mx1.example.com", "127.0.0.1")), server,
