@@ -41,8 +41,9 @@ public final class Lab implements AutoCloseable {
       // MX hosts that misbehave on purpose, and a healthy domain beside them (HostileMxTest).
       "hostile.test", "calm.test",
       // An UPDATE's answer lost, the operator killed mid-update, status wiped, the server moved, an
-      // ownership record under the former default owner id, a retired key's TLSA (DnsLedgerTest).
-      "lost.test", "crash.test", "wipe.test", "move.test", "legacy.test", "stale.test",
+      // ownership record under the former default owner id, a retired key's TLSA, another TXT record
+      // at the ownership record's name (DnsLedgerTest).
+      "lost.test", "crash.test", "wipe.test", "move.test", "legacy.test", "stale.test", "squat.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -181,6 +181,24 @@ class DnsLedgerTest {
   }
 
   @Test
+  void anotherTxtRecordAtTheOwnershipNameIsNamedAndThenTheDomainIsClaimed() throws Exception {
+    String squatter = "_securemail-owner.squat.test. 300 IN TXT \"google-site-verification=abc\"";
+    ZoneUpdates.add(dns, "squat.test", squatter);
+    api(client).resource(domain("squat", "squat.test", dns.authoritativeAddress() + ":" + dns.authoritativePort()))
+        .create();
+    SecureMailDomain refused = awaitStatus(client, NS, "squat", d -> condition(d, "DnsPublished")
+        .filter(c -> "DnsOwnedElsewhere".equals(c.getReason())).isPresent());
+    assertThat(condition(refused, "DnsPublished").orElseThrow().getMessage())
+        .contains("holds TXT records that are no ownership record", "google-site-verification=abc");
+    assertThat(LabDns.served(dns, "squat.test.", Type.MX)).as("nothing published").isEmpty();
+
+    ZoneUpdates.deleteRrsets(dns, "squat.test", List.of(squatter));
+    SecureMailDomain claimed = awaitStatus(client, NS, "squat", DnsLedgerTest::dnsPublished);
+    assertLedgerHoldsEverything(claimed, "squat.test");
+    assertWithdrawnOnDeletion("squat", "squat.test");
+  }
+
+  @Test
   void aRetiredKeysTlsaDoesNotOutliveAWipedStatus() throws Exception {
     LabMx mx = LabMx.prepare(lab, NS, "stale", "stale.test", "127.0.1.2");
     started.add(mx.mount());

@@ -153,6 +153,27 @@ class MtaEntrypointTest {
         .contains("securemail-mta: Postfix stopped").doesNotContain("signalling the master");
   }
 
+  @Test
+  @Order(5)
+  void aReloaderThatEndsStopsPostfixSoTheContainerIsStartedAgain() throws Exception {
+    Path repo = Path.of(System.getProperty("securemail.repo.dir", "..")).toAbsolutePath().normalize();
+    entrypoint = ManagedProcess.start("securemail-mta", List.of(repo.resolve(
+        "operator/src/main/docker/mta/securemail-mta").toString()), Map.of("SECUREMAIL_POSTFIX_CONFIG",
+        configDir.toString(), "SECUREMAIL_TLS_DIR", tlsDir.toString()), dir.resolve("securemail-mta-2.log"));
+    entrypoint.awaitReady(Duration.ofSeconds(60), MtaEntrypointTest::greets);
+    ProcessHandle inotifywait = ProcessHandle.of(entrypoint.pid()).orElseThrow().descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("/inotifywait")).orElse(false)).findFirst()
+        .orElseThrow(() -> new AssertionError("no inotifywait under the entrypoint"));
+
+    inotifywait.destroyForcibly(); // as when the node's inotify limits end it
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> !entrypoint.isAlive());
+    assertThat(entrypoint.exitValue()).as("a failure, so the kubelet starts the container again").hasValue(1);
+    assertThat(accepts()).isFalse();
+    assertThat(Files.readString(entrypoint.log())).contains("securemail-mta: reloader ended")
+        .contains("securemail-mta: Postfix stopped");
+  }
+
   // --- the Secret volume, as the kubelet writes it ---
 
   /** A new self-signed certificate and its key, written into the TLS Secret volume. */

@@ -165,6 +165,25 @@ class PolicyServerLabTest {
   }
 
   @Test
+  void aClientThatNeverFinishesItsRequestIsCutOff() throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(ADDRESS, PolicyServers.HTTP_PORT), 2000);
+      // nginx's default would hold this connection for 60 s; a slowloris would hold all of them.
+      socket.setSoTimeout(20_000);
+      socket.getOutputStream().write(("GET /.well-known/mta-sts.txt HTTP/1.1\r\nHost: mta-sts." + DOMAIN + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      int read;
+      try {
+        read = socket.getInputStream().read();
+      } catch (java.net.SocketException reset) {
+        read = -1; // closed by a reset: cut off as well
+      }
+      assertThat(read).as("the server closed the connection after its header timeout").isEqualTo(-1);
+    }
+  }
+
+  @Test
   void tlsBelow12IsRefusedAndTls12OffersOnlyEcdheWithAesGcm() throws IOException {
     publish(policy("tls"));
     awaitServed(policy("tls"));

@@ -61,6 +61,11 @@ public final class ManagedProcess implements AutoCloseable {
     return log;
   }
 
+  /** The exit code, once the process has exited. */
+  public java.util.OptionalInt exitValue() {
+    return process.isAlive() ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(process.exitValue());
+  }
+
   public String tail() {
     return tail(log);
   }

@@ -52,6 +52,14 @@ public final class Rfc2136Publisher {
     boolean claim = claimNeeded(served, ownership, ledger);
     // An ownership record of ours under an earlier owner id (the ledger lists it): the claim replaces it.
     DnsRecord earlierOwnership = claim ? ledgerOwnership(served, ownership, ledger) : null;
+    if (claim && earlierOwnership == null && !served.at(ownership).isEmpty()) {
+      // The claim's prerequisite is "no TXT RRset here" (RFC 2136 section 2.4.3): any other TXT
+      // record at the name would make every claim fail with YXRRSET, for ever. Say which instead.
+      throw new DnsFailure(DnsFailure.Reason.DnsOwnedElsewhere, ownership.name() + " holds TXT records that are no "
+          + "ownership record (" + String.join("; ", served.at(ownership).stream().map(DnsRecord::value).toList())
+          + "); the name is reserved for the operator's ownership record: remove them to let this resource claim "
+          + "the domain");
+    }
 
     List<DnsRecord> adds = new ArrayList<>();
     List<DnsRecord> deletes = new ArrayList<>();

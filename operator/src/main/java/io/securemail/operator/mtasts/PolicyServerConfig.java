@@ -69,7 +69,12 @@ public final class PolicyServerConfig {
         .append("  server_tokens off;\n")
         .append("  access_log off;\n")
         .append("  client_max_body_size 1k;\n")
-        .append("  keepalive_timeout 10s;\n");
+        .append("  keepalive_timeout 10s;\n")
+        // A sender sends one short GET: a client that trickles its request (slowloris) holds a
+        // connection for 5 s at most, not nginx's default 60 s, so 512 connections go round.
+        .append("  client_header_timeout 5s;\n")
+        .append("  client_body_timeout 5s;\n")
+        .append("  send_timeout 5s;\n");
     // A read-only root filesystem: every path nginx writes lies under the temporary directory.
     for (String temp : new String[] {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"}) {
       conf.append("  ").append(temp).append("_temp_path ").append(layout.tmpDir()).append('/').append(temp)
