@@ -227,6 +227,26 @@ class DaneKeyRolloverTest {
 
   @Test
   @Order(5)
+  void aServingKeyReplacedOutsideTheOperatorIsReportedAndRolledAway() throws Exception {
+    DaneStatus before = awaitPhase("Stable", Duration.ofSeconds(60));
+    // Someone deletes the serving lineage's Secret: the operator writes a new key into it, which the
+    // MTA must not get without a TLSA record, while the key it serves is no longer renewed.
+    client.secrets().inNamespace(NS).withName(NAME + "-mx-" + before.getServingLineage()).delete();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> !events("ServingKeyReplaced").isEmpty());
+    assertThat(events("ServingKeyReplaced").get(0)).contains("serving lineage " + before.getServingLineage()
+        + " was replaced outside the operator");
+    DaneStatus after = await().atMost(ROLLOVER_TIMEOUT).pollInterval(Duration.ofMillis(500))
+        .until(DaneKeyRolloverTest::dane, d -> d != null && "Stable".equals(d.getPhase())
+            && before.getNextSpkiSha256().equals(d.getCurrentSpkiSha256()) && d.getNextSpkiSha256() != null);
+    assertThat(after.getServingLineage()).isNotEqualTo(before.getServingLineage());
+    awaitTlsa("the new current and next key", tlsa -> tlsa.equals(Set.of(after.getCurrentSpkiSha256(),
+        after.getNextSpkiSha256())));
+    assertThat(publishedTlsa()).doesNotContain(before.getCurrentSpkiSha256());
+  }
+
+  @Test
+  @Order(6)
   void aRefusingIssuerIsReportedAndNothingPublishedIsWithdrawn() throws Exception {
     DaneStatus before = awaitPhase("Stable", Duration.ofSeconds(30));
     Set<String> tlsa = publishedTlsa();
@@ -258,7 +278,7 @@ class DaneKeyRolloverTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void disablingDaneWithdrawsTheTlsaRecordsWithAWarningAndKeepsTheCertificate() throws Exception {
     Domains.edit(client, NS, NAME, d -> {
       d.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));

@@ -97,6 +97,10 @@ public class MxCertificates {
         : probe.probe(hosts, MtaBackends.of(client, domain));
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
     RolloverFacts.Request request = request(domain, previous);
+    String replaced = servingKeyReplaced(state, keys);
+    if (replaced != null && request == RolloverFacts.Request.none) {
+      request = RolloverFacts.Request.requested; // heal by rolling over to the next key, as a person would ask
+    }
     var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,
         GoDuration.parse(dane.getRolloverEvery()), GoDuration.parse(dane.getPrePublish()), Duration.ofSeconds(ttl));
     RolloverDecision decision = DaneRollover.decide(state, facts, now);
@@ -114,6 +118,14 @@ public class MxCertificates {
     String waiting = decision.waitingFor();
     if (waiting != null && probed != null && !probed.failures().isEmpty()) {
       waiting += " (" + probed.summary() + ")";
+    }
+    if (replaced != null && after.phase() == RolloverPhase.Stable) {
+      waiting = replaced + (waiting == null ? "" : "; " + waiting);
+      boolean news = previous == null || previous.getMessage() == null
+          || !previous.getMessage().startsWith("The key of serving lineage");
+      if (news) {
+        DomainEvents.warning(client, domain, "ServingKeyReplaced", replaced);
+      }
     }
     DaneStatus status = DaneStates.toStatus(after, waiting);
     // A request is handled once a rollover runs: the one it started, or the one already under way
@@ -208,6 +220,26 @@ public class MxCertificates {
     status.setNextTlsaObservedSince(null);
     return new CertStep(List.of(), status, null,
         "MX and mta-sts certificates are issued; DANE is disabled (no TLSA records)", null, poll, false);
+  }
+
+  /**
+   * Why the serving lineage's Secret no longer holds the key being served (deleted and generated
+   * again, or replaced by hand), or null. The MTA keeps the key it has, since only a certificate for
+   * the expected key is ever copied to it, but that certificate is no longer renewed; a rollover to
+   * the next key, whose TLSA is published, heals it without a gap (the replaced lineage then takes
+   * the next key's place and its new key's TLSA ages as any next key's).
+   */
+  static String servingKeyReplaced(RolloverState state, Map<String, LineageKeys> keys) {
+    if (state.phase() != RolloverPhase.Stable || state.servingSpki() == null) {
+      return null;
+    }
+    LineageKeys serving = keys.get(state.servingLineage());
+    if (!serving.hasKey() || serving.spki().equals(state.servingSpki())) {
+      return null;
+    }
+    return "The key of serving lineage " + state.servingLineage() + " was replaced outside the operator (its Secret "
+        + "holds " + DaneRollover.abbreviate(serving.spki()) + ", the MTA serves " + DaneRollover.abbreviate(
+        state.servingSpki()) + ", whose certificate is no longer renewed): rolling over to the next key";
   }
 
   /** The pending request: the annotation's value unless it is the one already handled. */
