@@ -73,6 +73,7 @@ public final class DomainClaims {
         .withOnAddFilter(added -> false)
         .withOnUpdateFilter((now, before) -> !domainOf(now).equals(domainOf(before)))
         .withSecondaryToPrimaryMapper(changed -> waiting(changed, context.getPrimaryCache().list()))
+        .withItemStore(new ClaimStore())
         .build();
     return new InformerEventSource<>(config, context);
   }

@@ -84,4 +84,22 @@ class DomainClaimsTest {
     assertThat(DomainClaims.waiting(OLDER, Stream.of(OLDER, YOUNGER, unrelated, waitingForOldName)))
         .containsExactlyInAnyOrder(ResourceID.fromResource(YOUNGER), ResourceID.fromResource(waitingForOldName));
   }
+
+  @Test
+  void theClaimsCacheKeepsWhatAClaimIsDecidedOnAndNoStatus() {
+    SecureMailDomain full = smd("team-b", "mail", "example.com", "2026-01-01T10:00:00Z");
+    full.getMetadata().setDeletionTimestamp("2026-02-01T00:00:00Z");
+    full.getMetadata().setResourceVersion("42");
+    full.getSpec().getDns().setTtl(600);
+    full.setStatus(new SecureMailDomainStatus());
+
+    SecureMailDomain slim = ClaimStore.slim(full);
+
+    assertThat(slim.getStatus()).isNull();
+    assertThat(slim.getSpec().getDomain()).isEqualTo("example.com");
+    assertThat(slim.getSpec().getDns().getTtl()).isNotEqualTo(600);
+    assertThat(slim.getMetadata().getResourceVersion()).isEqualTo("42");
+    assertThat(DomainClaims.heldByOther(YOUNGER, Stream.of(slim), TenantDomains.unrestricted()))
+        .hasValueSatisfying(holder -> assertThat(DomainClaims.nameOf(holder)).isEqualTo("team-b/mail"));
+  }
 }
