@@ -14,6 +14,7 @@ import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.IssuerRef;
+import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.compliance.ComplianceOptions;
@@ -34,7 +35,9 @@ import io.securemail.operator.tenancy.TenantDomains;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +90,7 @@ class TenancyTierTest {
         // As a chart with operator.tenancy.allowedDomains set and allowPrivateTargets off would.
         .withTenancy(TenantDomains.parse(List.of(TEAM_A + "=shared.example", TEAM_B + "=shared.example",
                 TEAM_B + "=private.example", OUTSIDER + "=outsider.example")),
-            IngressAnnotations.any(),
+            new IngressAnnotations(List.of("cert-manager.io/*", "nginx.ingress.kubernetes.io/ssl-redirect")),
             new NetworkTargets(TargetGuard.of(false), probes.dns(), host -> List.of(InetAddress.getAllByName(host))));
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(reconciler, c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B, OUTSIDER)));
@@ -176,6 +179,36 @@ class TenancyTierTest {
     assertThat(condition(refused, "DnsPublished")).isEmpty();
     assertThat(client.configMaps().inNamespace(OUTSIDER).withName("borrowed-dns-records").get()).isNull();
     assertThat(warnings(OUTSIDER, "borrowed")).contains("DomainNotAllowed");
+  }
+
+  /**
+   * An Ingress annotation outside the chart's list is an invalid spec naming it, and no Ingress is
+   * created; once it is removed, the Ingress carries the annotations that pass.
+   */
+  @Test
+  void anIngressAnnotationOutsideTheListIsRefusedByName() {
+    SecureMailDomain smd = Domains.minimal(TEAM_B, "annotated", "annotated.example");
+    PolicyIngressSpec ingress = new PolicyIngressSpec();
+    ingress.setAnnotations(new LinkedHashMap<>(Map.of("nginx.ingress.kubernetes.io/ssl-redirect", "false",
+        "nginx.ingress.kubernetes.io/server-snippet", "location /x { return 200; }")));
+    smd.getSpec().getMtaSts().setIngress(ingress);
+    api(client).resource(smd).create();
+    SecureMailDomain refused = awaitStatus(client, TEAM_B, "annotated", Domains.ready("False", "InvalidSpec"));
+
+    assertThat(condition(refused, "Ready").orElseThrow().getMessage()).contains("spec.mtaSts.ingress.annotations: "
+        + "\"nginx.ingress.kubernetes.io/server-snippet\" is not an annotation this operator sets on Ingresses")
+        .doesNotContain("ssl-redirect\" is not");
+    assertThat(client.network().v1().ingresses().inNamespace(TEAM_B).withName("annotated-mta-sts").get()).isNull();
+
+    Domains.edit(client, TEAM_B, "annotated", d -> {
+      d.getSpec().getMtaSts().getIngress().getAnnotations().remove("nginx.ingress.kubernetes.io/server-snippet");
+      return d;
+    });
+    var created = await().atMost(Domains.STATUS_TIMEOUT).until(
+        () -> client.network().v1().ingresses().inNamespace(TEAM_B).withName("annotated-mta-sts").get(),
+        java.util.Objects::nonNull);
+    assertThat(created.getMetadata().getAnnotations()).containsEntry("nginx.ingress.kubernetes.io/ssl-redirect", "false")
+        .doesNotContainKey("nginx.ingress.kubernetes.io/server-snippet");
   }
 
   /**
