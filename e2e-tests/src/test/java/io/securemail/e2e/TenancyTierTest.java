@@ -187,7 +187,7 @@ class TenancyTierTest {
    */
   @Test
   void anIngressAnnotationOutsideTheListIsRefusedByName() {
-    SecureMailDomain smd = Domains.minimal(TEAM_B, "annotated", "annotated.example");
+    SecureMailDomain smd = Domains.minimal(TEAM_B, "annotated", "annotated.private.example");
     PolicyIngressSpec ingress = new PolicyIngressSpec();
     ingress.setAnnotations(new LinkedHashMap<>(Map.of("nginx.ingress.kubernetes.io/ssl-redirect", "false",
         "nginx.ingress.kubernetes.io/server-snippet", "location /x { return 200; }")));
