@@ -195,3 +195,16 @@ Cluster-scoped reads, needed in both modes.
   verbs: ["get"]
 {{- end }}
 {{- end }}
+
+{{/*
+operator.tenancy.allowedDomains as the operator reads it: NAMESPACE=SUFFIX entries, comma-separated.
+*/}}
+{{- define "securemail-operator.allowedDomains" -}}
+{{- $entries := list -}}
+{{- range $namespace, $suffixes := . -}}
+{{- range $suffixes -}}
+{{- $entries = append $entries (printf "%s=%s" $namespace .) -}}
+{{- end -}}
+{{- end -}}
+{{- join "," $entries -}}
+{{- end }}

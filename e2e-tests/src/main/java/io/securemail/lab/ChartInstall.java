@@ -56,6 +56,9 @@ public final class ChartInstall implements AutoCloseable {
           mtaSts:
             replicas: 1
             serviceType: ClusterIP
+          # The lab's MX hosts and policy servers are on the node's private and loopback addresses.
+          network:
+            allowPrivateTargets: true
         extraEnv:
           - {name: SECUREMAIL_COMPLIANCE_CA_FILE, value: /etc/securemail/lab-ca/ca.crt}
           - {name: QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_MAX_RECONCILIATION_INTERVAL, value: PT3S}

@@ -169,6 +169,8 @@ public final class Lab implements AutoCloseable {
       // The compliance checks trust the lab resolver's AD bit (it is on loopback) and the lab CA.
       properties.putIfAbsent("securemail.compliance.dnssec", "resolver");
       properties.putIfAbsent("securemail.compliance.ca-file", issuer.caCertificateFile().toString());
+      // Every server of the lab is on loopback, which a production operator refuses to connect to.
+      properties.putIfAbsent("securemail.network.allow-private-targets", "true");
       // The operator runs as the Helm chart's ServiceAccount: the API server enforces the chart's RBAC.
       ChartRbac rbac = ChartRbac.install(controlPlane, repoDir.resolve("helm/securemail-operator"), workDir);
       OperatorProcess operator = OperatorProcess.start(repoDir.resolve("operator"), rbac.kubeconfig(),

@@ -274,9 +274,12 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_POSTFIX_CPU_REQUEST", "100m")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "128Mi")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "512Mi")
+        .containsEntry("SECUREMAIL_TENANCY_INGRESS_ANNOTATIONS", "*")
+        .containsEntry("SECUREMAIL_NETWORK_ALLOW_PRIVATE_TARGETS", "false")
         .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "SECUREMAIL_OWNER_ID",
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES",
-            "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS");
+            "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS",
+            "SECUREMAIL_TENANCY_ALLOWED_DOMAINS");
 
     List<HasMetadata> set = render("""
         image: {repository: registry.example/securemail, tag: "1.2.3", pullPolicy: Always}
@@ -291,6 +294,10 @@ class HelmChartTest {
           mta: {image: registry.example/securemail-mta:1.2.3, clusterDomain: k8s.internal, clusterDnsAddress: 10.32.0.10,
                 imagePullSecrets: [registry-a, registry-b],
                 postfixResources: {cpuRequest: 500m, memoryRequest: 1Gi, memoryLimit: 2Gi}}
+          tenancy:
+            allowedDomains: {team-a: [example.com, example.org.], "*": [shared.example], mail-admin: ["*"]}
+            ingressAnnotations: ["cert-manager.io/*", nginx.ingress.kubernetes.io/ssl-redirect]
+          network: {allowPrivateTargets: true}
         extraEnv: [{name: SECUREMAIL_DANE_POLL_INTERVAL, value: 30s}]
         """);
     Container container = container(set);
@@ -313,7 +320,11 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_MTA_POSTFIX_CPU_REQUEST", "500m")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_REQUEST", "1Gi")
         .containsEntry("SECUREMAIL_MTA_POSTFIX_MEMORY_LIMIT", "2Gi")
-        .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s");
+        .containsEntry("SECUREMAIL_DANE_POLL_INTERVAL", "30s")
+        .containsEntry("SECUREMAIL_TENANCY_ALLOWED_DOMAINS",
+            "*=shared.example,mail-admin=*,team-a=example.com,team-a=example.org.")
+        .containsEntry("SECUREMAIL_TENANCY_INGRESS_ANNOTATIONS", "cert-manager.io/*,nginx.ingress.kubernetes.io/ssl-redirect")
+        .containsEntry("SECUREMAIL_NETWORK_ALLOW_PRIVATE_TARGETS", "true");
     assertThat(flatten(operatorClusterRole(set).getRules())).as("a named owner id needs no namespace read")
         .doesNotContain("|namespaces:kube-system|get");
   }
@@ -848,6 +859,11 @@ class HelmChartTest {
       "podDisruptionBudget: {enabled: true, minAvailable: 0}; minAvailable",
       "podDisruptionBudget: {enabled: true, maxUnavailable: 'half'}; maxUnavailable",
       "topologySpreadConstraints: [{maxSkew: 1}]; topologySpreadConstraints",
+      "operator: {tenancy: {allowedDomains: {team-a: []}}}; allowedDomains",
+      "operator: {tenancy: {allowedDomains: {Team_A: [example.com]}}}; allowedDomains",
+      "operator: {tenancy: {allowedDomains: {team-a: ['*.example.com']}}}; allowedDomains",
+      "operator: {tenancy: {ingressAnnotations: []}}; ingressAnnotations",
+      "operator: {network: {allowPrivateTargets: 'yes'}}; allowPrivateTargets",
   })
   void invalidValuesFailWithTheSchemasMessage(String values, String field) {
     assertThatThrownBy(() -> render(values + "\n"))

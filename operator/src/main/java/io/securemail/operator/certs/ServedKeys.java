@@ -95,14 +95,15 @@ public final class ServedKeys {
         // still serving the old key would be missed), so the probe is not conclusive.
         failures.add(host + ": its other addresses are unknown" + lookupFailure(a, aaaa));
       }
-      addresses.forEach(address -> endpoints.add(new Endpoint(host, host, address, port)));
+      addresses.forEach(address -> endpoints.add(new Endpoint(host, host, address, port, false)));
     }
     for (Backend backend : backends) {
       endpoints.add(new Endpoint("MTA Pod " + backend.pod(), mxHosts.isEmpty() ? backend.pod() : mxHosts.get(0),
-          backend.address(), backend.port()));
+          backend.address(), backend.port(), true));
     }
     Map<Endpoint, CompletableFuture<SmtpObservation>> asked = new LinkedHashMap<>();
-    endpoints.forEach(e -> asked.put(e, CompletableFuture.supplyAsync(() -> smtp.probe(e.sni(), e.address(), e.port()),
+    endpoints.forEach(e -> asked.put(e, CompletableFuture.supplyAsync(() -> e.backend()
+        ? smtp.probeBackend(e.sni(), e.address(), e.port()) : smtp.probe(e.sni(), e.address(), e.port()),
         conversations)));
     Set<String> served = new TreeSet<>();
     long deadline = patience == null ? Long.MAX_VALUE : System.nanoTime() + patience.toNanos();
@@ -128,8 +129,9 @@ public final class ServedKeys {
    * One address probed: an MX host's or an MTA Pod's, with the name sent as SNI.
    *
    * @param label what the endpoint is, for people: the MX host name, or "MTA Pod NAME"
+   * @param backend an MTA Pod, at the address the API server gave (not one a tenant's DNS chose)
    */
-  private record Endpoint(String label, String sni, InetAddress address, int port) {
+  private record Endpoint(String label, String sni, InetAddress address, int port, boolean backend) {
     @Override
     public String toString() {
       return label + " (" + address.getHostAddress() + ":" + port + ")";

@@ -9,10 +9,13 @@ import io.securemail.operator.compliance.dns.DnssecMode;
 import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.compliance.dns.ServerAddress;
 import io.securemail.operator.compliance.dns.TrustAnchors;
+import io.securemail.operator.compliance.mtasts.GuardedPolicyFetcher;
 import io.securemail.operator.compliance.mtasts.HttpsPolicyFetcher;
 import io.securemail.operator.compliance.mtasts.PolicyFetcher;
+import io.securemail.operator.compliance.net.TargetGuard;
 import io.securemail.operator.compliance.pki.PkixRoots;
 import io.securemail.operator.compliance.smtp.AddressGate;
+import io.securemail.operator.compliance.smtp.GuardedSmtpProbe;
 import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
@@ -51,6 +54,7 @@ public class OperatorProbes {
   private final Probes complianceProbes;
   private final Executor conversations;
   private final Duration patience;
+  private final TargetGuard targets;
 
   /**
    * @param dnsTimeout each DNS query's (a validating lookup may take several)
@@ -60,6 +64,7 @@ public class OperatorProbes {
    * @param keyProbeReuse how long an MX key probe's answer stands for the same host and address
    * @param checkReuse how long a compliance check's SMTP answer stands for the same host and address
    * @param threads how many MX key probe conversations run at once
+   * @param allowPrivateTargets whether probes may connect to private, loopback and link-local addresses
    */
   @Inject
   public OperatorProbes(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
@@ -74,7 +79,8 @@ public class OperatorProbes {
       @ConfigProperty(name = "securemail.smtp.patience", defaultValue = "5s") Duration patience,
       @ConfigProperty(name = "securemail.smtp.reuse", defaultValue = "10s") Duration keyProbeReuse,
       @ConfigProperty(name = "securemail.compliance.reuse", defaultValue = "60s") Duration checkReuse,
-      @ConfigProperty(name = "securemail.probes.threads", defaultValue = "8") int threads) {
+      @ConfigProperty(name = "securemail.probes.threads", defaultValue = "8") int threads,
+      @ConfigProperty(name = TargetGuard.PROPERTY, defaultValue = "false") boolean allowPrivateTargets) {
     List<InetSocketAddress> servers = resolvers.filter(l -> !l.isEmpty())
         // Resolved here, once: the probes connect to addresses, never to names.
         .map(l -> l.stream().map(ServerAddress::parse).map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
@@ -96,16 +102,19 @@ public class OperatorProbes {
     // probes are polite: one connection at a time per address between them (one gate), one answer
     // per question and interval.
     AddressGate gate = new AddressGate();
-    this.servedChain = new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(smtpTimeout), keyProbeReuse, gate);
+    // Every connection to an address a tenant's DNS chose passes one guard (docs/security.md).
+    this.targets = TargetGuard.of(allowPrivateTargets);
+    this.servedChain = new GuardedSmtpProbe(
+        new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(smtpTimeout), keyProbeReuse, gate), targets);
     this.conversations = DaemonThreads.pool("securemail-probe", threads);
     this.patience = patience;
     this.smtpPort = smtpPort;
-    this.policy = new HttpsPolicyFetcher(roots, timeout);
+    this.policy = new GuardedPolicyFetcher(new HttpsPolicyFetcher(roots, timeout), targets);
     this.httpsPort = httpsPort;
     this.complianceOptions = ComplianceOptions.defaults().withResolvers(servers).withDnssec(mode, anchors)
         .withExtraRoots(extraRoots).withPorts(smtpPort, httpsPort).withTimeout(timeout);
-    this.complianceProbes = new Probes(dns, new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse, gate), policy,
-        roots);
+    this.complianceProbes = new Probes(dns, new GuardedSmtpProbe(
+        new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse, gate), targets), policy, roots);
   }
 
   /**
@@ -125,8 +134,14 @@ public class OperatorProbes {
     this.complianceProbes = new Probes(dns, smtp, policy, PkixRoots.systemPlus(options.extraRoots()));
     this.conversations = Runnable::run;
     this.patience = null;
+    this.targets = TargetGuard.allowingAll();
   }
 
+
+  /** Which addresses the probes may connect to (all of them for stand-ins). */
+  public TargetGuard targets() {
+    return targets;
+  }
 
   /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
   public DnsProbe dns() {

@@ -57,12 +57,23 @@ final class DomainStatus {
    * @return true when this is news (the condition was not already saying exactly this)
    */
   boolean markInvalid(List<SpecProblem> problems) {
-    String message = "Invalid spec: " + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+    return markRefused(INVALID_SPEC,
+        "Invalid spec: " + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; ")));
+  }
+
+  /**
+   * Ready=False (and Stalled) with {@code reason}: the operator will not act on this spec (it is
+   * invalid, names a domain the resource may not claim, or a server the operator will not connect
+   * to). Like {@link #markInvalid}, everything else in status stays as it was.
+   *
+   * @return true when this is news (the condition was not already saying exactly this)
+   */
+  boolean markRefused(String reason, String message) {
     boolean news = Conditions.find(previous.getConditions(), Conditions.READY)
-        .map(c -> !INVALID_SPEC.equals(c.getReason()) || !message.equals(c.getMessage()))
+        .map(c -> !reason.equals(c.getReason()) || !message.equals(c.getMessage()))
         .orElse(true);
-    ready(Conditions.FALSE, INVALID_SPEC, message);
-    progress(INVALID_SPEC, message);
+    ready(Conditions.FALSE, reason, message);
+    progress(reason, message);
     return news;
   }
 

@@ -53,6 +53,15 @@ import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
 import io.securemail.operator.validation.SpecValidator;
 import io.securemail.operator.observe.ShutdownSignal;
+import io.securemail.operator.tenancy.DomainClaims;
+import io.securemail.operator.tenancy.IngressAnnotations;
+import io.securemail.operator.tenancy.NetworkTargets;
+import io.securemail.operator.tenancy.TenantDomains;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.stream.Stream;
 import java.time.Clock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
@@ -120,6 +129,11 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private final long minMaxAge;
   private final Clock clock;
   private BooleanSupplier stopping = () -> false;
+  private TenantDomains tenants = TenantDomains.unrestricted();
+  private IngressAnnotations ingressAnnotations = IngressAnnotations.any();
+  /** Null: every target allowed, unchecked (a test's stand-in network). */
+  private NetworkTargets targets;
+  private InformerEventSource<SecureMailDomain, SecureMailDomain> claims;
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -150,12 +164,53 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     this.stopping = signal::stopping;
   }
 
+  /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
+  @Inject
+  void tenancy(@ConfigProperty(name = TenantDomains.PROPERTY) Optional<List<String>> allowedDomains,
+      @ConfigProperty(name = IngressAnnotations.PROPERTY, defaultValue = "*") List<String> annotations,
+      NetworkTargets networkTargets) {
+    withTenancy(TenantDomains.parse(allowedDomains.orElse(List.of())), new IngressAnnotations(annotations),
+        networkTargets);
+  }
+
+  /**
+   * Which domains each namespace may claim, which Ingress annotations pass, which servers the
+   * operator connects to (null: all, unchecked).
+   */
+  public SecureMailDomainReconciler withTenancy(TenantDomains tenants, IngressAnnotations ingressAnnotations,
+      NetworkTargets targets) {
+    this.tenants = tenants;
+    this.ingressAnnotations = ingressAnnotations;
+    this.targets = targets;
+    return this;
+  }
+
+  /** Other domains' deletions and renames, for a resource waiting for a domain another one holds. */
+  @Override
+  public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
+    claims = DomainClaims.eventSource(context);
+    return List.of(claims);
+  }
+
   @Override
   public UpdateControl<SecureMailDomain> reconcile(SecureMailDomain domain, Context<SecureMailDomain> context) {
     KubernetesClient client = context.getClient();
     var status = new DomainStatus(domain, client.getKubernetesSerialization(), clock.instant());
-    List<SpecProblem> problems = SpecValidator.validate(domain.getSpec(),
-        secretsIn(client, domain.getMetadata().getNamespace()), minMaxAge);
+    Optional<String> notAllowed = tenants.refusal(domain.getMetadata().getNamespace(), domain.getSpec().getDomain());
+    if (notAllowed.isPresent()) {
+      return refuse(domain, context, status, DomainClaims.NOT_ALLOWED, "spec.domain: " + notAllowed.get()
+          + ". Nothing is published for this resource.");
+    }
+    Optional<SecureMailDomain> holder = DomainClaims.heldByOther(domain, all(context), tenants);
+    if (holder.isPresent()) {
+      return refuse(domain, context, status, DomainClaims.CLAIMED, "spec.domain " + domain.getSpec().getDomain()
+          + " is claimed by SecureMailDomain " + DomainClaims.nameOf(holder.get()) + " (created "
+          + holder.get().getMetadata().getCreationTimestamp() + "), the oldest resource naming it. This one "
+          + "publishes nothing until that one is deleted or names another domain.");
+    }
+    List<SpecProblem> problems = new ArrayList<>(SpecValidator.validate(domain.getSpec(),
+        secretsIn(client, domain.getMetadata().getNamespace()), minMaxAge));
+    problems.addAll(ingressAnnotations.problems(domain.getSpec()));
 
     if (!problems.isEmpty()) {
       if (status.markInvalid(problems)) {
@@ -166,6 +221,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       monitor.notChecked(domain);
       boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
+    }
+
+    Optional<NetworkTargets.Refusal> refused = targets == null ? Optional.empty() : targets.refusal(domain.getSpec());
+    if (refused.isPresent()) {
+      return refuse(domain, context, status, refused.get().reason(), refused.get().message()
+          + ". Nothing is published or probed for this resource until it changes.");
     }
 
     CertStep rollover = certificates.reconcile(domain, client, context);
@@ -202,6 +263,32 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     }
     retry = earliest(retry, compliance.nextCheckIn());
     return retry == null ? control : control.rescheduleAfter(retry);
+  }
+
+  /**
+   * Ready=False with {@code reason}, a Warning event when that is news, and nothing else: no
+   * object, record, policy or probe for this resource.
+   */
+  private UpdateControl<SecureMailDomain> refuse(SecureMailDomain domain, Context<SecureMailDomain> context,
+      DomainStatus status, String reason, String message) {
+    if (status.markRefused(reason, message)) {
+      DomainEvents.warning(context.getClient(), domain, reason, message);
+    }
+    UpdateControl<SecureMailDomain> control = status.write(context);
+    metrics.record(domain, status.next());
+    monitor.notChecked(domain);
+    return control;
+  }
+
+  /** Every SecureMailDomain the operator sees: the claims informer's view, which hears of a deletion first. */
+  private Stream<SecureMailDomain> all(Context<SecureMailDomain> context) {
+    return claims != null ? claims.list(d -> true) : context.getPrimaryCache().list();
+  }
+
+  /** Whether the resource acts for its domain: its namespace may claim it and no older resource holds it. */
+  private boolean holdsClaim(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    return tenants.refusal(domain.getMetadata().getNamespace(), domain.getSpec().getDomain()).isEmpty()
+        && DomainClaims.heldByOther(domain, all(context), tenants).isEmpty();
   }
 
   /**
@@ -253,9 +340,25 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
     metrics.remove(domain);
-    mtaSts.forget(domain, context.getClient(), lastInNamespace(domain, context));
-    if (DnsPublication.abandons(domain)) {
+    boolean holds = holdsClaim(domain, context);
+    boolean last = lastInNamespace(domain, context);
+    // The policy server's site for the domain is the holder's when it shares the namespace.
+    if (holds || last) {
+      mtaSts.forget(domain, context.getClient(), last);
+    }
+    if (!holds || DnsPublication.abandons(domain)) {
+      // A resource that does not hold its domain published nothing the holder does not now own.
       return DeleteControl.defaultDelete();
+    }
+    var published = domain.getStatus();
+    Optional<NetworkTargets.Refusal> refused = targets == null || published == null
+        || published.getPublishedRecords().isEmpty() ? Optional.empty() : targets.dnsServerRefusal(domain.getSpec());
+    if (refused.isPresent()) {
+      var blocked = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
+      if (blocked.markWithdrawalBlocked(refused.get().reason(), refused.get().message())) {
+        blocked.write(context);
+      }
+      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WITHDRAW_RETRY);
     }
     try {
       dns.withdraw(domain, context.getClient());

@@ -6,7 +6,10 @@ import io.securemail.operator.compliance.TestPki;
 import io.securemail.operator.compliance.dns.DnsAnswer;
 import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.dns.DnssecState;
+import io.securemail.operator.compliance.net.TargetGuard;
+import io.securemail.operator.compliance.smtp.GuardedSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
+import io.securemail.operator.compliance.smtp.SmtpProbe;
 import io.securemail.operator.compliance.smtp.TestSmtpServer;
 import io.securemail.operator.compliance.smtp.TestSmtpServer.Behaviour;
 import io.securemail.operator.dns.Tlsa;
@@ -191,6 +194,31 @@ class ServedKeysTest {
       assertThat(result.conclusive()).isEmpty();
       assertThat(updated.connections()).isEqualTo(1);
       assertThat(stale.connections()).isEqualTo(1);
+    }
+  }
+
+  /**
+   * With private targets refused, an MX host that resolves to loopback is not connected to (a
+   * tenant's DNS chose that address), while the MTA's own Pod on the same loopback is: its address
+   * came from the API server.
+   */
+  @Test
+  void aRefusedMxAddressIsNotConnectedToButTheOperatorsOwnPodIs() throws Exception {
+    try (TestSmtpServer server = server(Behaviour.STARTTLS)) {
+      SmtpProbe guarded = new GuardedSmtpProbe(SmtpClientProbe.withoutWeakOffers(Duration.ofSeconds(5)),
+          TargetGuard.of(false));
+      ServedKeys keys = new ServedKeys(addresses(Map.of("mx1.example.com", "127.0.0.1")), guarded, server.port());
+
+      ServedKeys.Result mxOnly = keys.probe(List.of("mx1.example.com"));
+      assertThat(server.connections()).isZero();
+      assertThat(mxOnly.failures()).singleElement().asString()
+          .contains("mx1.example.com (127.0.0.1:" + server.port() + "): not probed: 127.0.0.1 is not a public address (loopback");
+      assertThat(mxOnly.conclusive()).isEmpty();
+
+      ServedKeys.Result withPod = keys.probe(List.of(), List.of(
+          new ServedKeys.Backend("example-mta-0", server.address(), server.port())));
+      assertThat(server.connections()).isEqualTo(1);
+      assertThat(withPod.servedSpkis()).containsExactly(leafSpki);
     }
   }
 }

@@ -18,6 +18,14 @@ public interface SmtpProbe {
   }
 
   /**
+   * The same conversation with one of the operator's own MTA Pods, at the address the API server
+   * gave for it: not a target a tenant's DNS chose, so probes that guard their targets let it through.
+   */
+  default SmtpObservation probeBackend(String mxHost, InetAddress address, int port) {
+    return probe(mxHost, address, port);
+  }
+
+  /**
    * What the last completed conversation with this host and address saw (without weak offers),
    * however old, if this probe remembers: to say what a server did last time while it is being
    * probed again. Probes that remember nothing say nothing.

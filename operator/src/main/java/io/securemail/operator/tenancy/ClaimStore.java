@@ -1,0 +1,39 @@
+package io.securemail.operator.tenancy;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainSpec;
+
+/**
+ * The claims informer's cache: of each SecureMailDomain only what a claim is decided on (name,
+ * namespace, uid, creation and deletion time, spec.domain). The controller's own cache already
+ * holds every resource whole; a second whole copy, status and all, would double the operator's
+ * memory per domain for a few fields.
+ */
+final class ClaimStore extends BasicItemStore<SecureMailDomain> {
+
+  ClaimStore() {
+    super(Cache::metaNamespaceKeyFunc);
+  }
+
+  @Override
+  public SecureMailDomain put(String key, SecureMailDomain domain) {
+    return super.put(key, slim(domain));
+  }
+
+  static SecureMailDomain slim(SecureMailDomain domain) {
+    var meta = domain.getMetadata();
+    SecureMailDomain slim = new SecureMailDomain();
+    slim.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
+        .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
+        .withCreationTimestamp(meta.getCreationTimestamp()).withDeletionTimestamp(meta.getDeletionTimestamp())
+        .build());
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain(domain.getSpec() == null ? null : domain.getSpec().getDomain());
+    slim.setSpec(spec);
+    slim.setStatus(null);
+    return slim;
+  }
+}

@@ -1,0 +1,108 @@
+package io.securemail.operator.tenancy;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.kube.Conditions;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Who may act for a mail domain when several {@code SecureMailDomain}s name it: the oldest
+ * (creationTimestamp, then namespace/name) among those whose namespace may claim it
+ * ({@link TenantDomains}). One published record set, one policy and one key rollover per domain:
+ * two resources acting for the same domain would overwrite each other's records and keys. A
+ * resource being deleted keeps its claim until it is gone, so what it withdraws is its own.
+ */
+public final class DomainClaims {
+
+  /** Ready's reason on a resource that names a domain another resource holds. */
+  public static final String CLAIMED = "DomainClaimed";
+  /** Ready's reason on a resource whose namespace may not claim its domain. */
+  public static final String NOT_ALLOWED = "DomainNotAllowed";
+
+  /** Oldest first; equal timestamps (second resolution) by namespace, then name. */
+  public static final Comparator<SecureMailDomain> OLDEST_FIRST = Comparator
+      .comparing(DomainClaims::created)
+      .thenComparing((SecureMailDomain d) -> d.getMetadata().getNamespace())
+      .thenComparing(d -> d.getMetadata().getName());
+
+  private DomainClaims() {}
+
+  /**
+   * The resource other than {@code domain} that holds its domain, if one does.
+   *
+   * @param all every SecureMailDomain the operator sees (may include {@code domain})
+   */
+  public static Optional<SecureMailDomain> heldByOther(SecureMailDomain domain, Stream<SecureMailDomain> all,
+      TenantDomains allowed) {
+    String name = domainOf(domain);
+    String uid = domain.getMetadata().getUid();
+    return Stream.concat(Stream.of(domain), all.filter(d -> !Objects.equals(uid, d.getMetadata().getUid())))
+        .filter(d -> name.equals(domainOf(d)))
+        .filter(d -> allowed.refusal(d.getMetadata().getNamespace(), domainOf(d)).isEmpty())
+        .min(OLDEST_FIRST)
+        .filter(holder -> !Objects.equals(uid, holder.getMetadata().getUid()));
+  }
+
+  /** "namespace/name", as messages name a resource. */
+  public static String nameOf(SecureMailDomain domain) {
+    return domain.getMetadata().getNamespace() + "/" + domain.getMetadata().getName();
+  }
+
+  /**
+   * Watches every SecureMailDomain the controller watches, so that a resource waiting for a
+   * domain is reconciled as soon as the holder is deleted or moves to another domain, not at the
+   * next resync. Only deletions and changes of spec.domain count: status writes, the bulk of the
+   * updates, trigger nothing.
+   */
+  public static InformerEventSource<SecureMailDomain, SecureMailDomain> eventSource(
+      EventSourceContext<SecureMailDomain> context) {
+    var config = InformerEventSourceConfiguration.from(SecureMailDomain.class, SecureMailDomain.class)
+        .withName("domain-claims")
+        .withNamespacesInheritedFromController()
+        .withOnAddFilter(added -> false)
+        .withOnUpdateFilter((now, before) -> !domainOf(now).equals(domainOf(before)))
+        .withSecondaryToPrimaryMapper(changed -> waiting(changed, context.getPrimaryCache().list()))
+        .withItemStore(new ClaimStore())
+        .build();
+    return new InformerEventSource<>(config, context);
+  }
+
+  /** The resources to look again when {@code changed} was deleted or renamed its domain. */
+  static Set<ResourceID> waiting(SecureMailDomain changed, Stream<SecureMailDomain> all) {
+    String name = domainOf(changed);
+    String uid = changed.getMetadata().getUid();
+    return all.filter(d -> !Objects.equals(uid, d.getMetadata().getUid()))
+        .filter(d -> name.equals(domainOf(d)) || waitsForClaim(d))
+        .map(ResourceID::fromResource)
+        .collect(Collectors.toSet());
+  }
+
+  /** Whether Ready says the resource waits for its domain (it may wait for the old domain of a rename). */
+  private static boolean waitsForClaim(SecureMailDomain domain) {
+    return domain.getStatus() != null && Conditions.find(domain.getStatus().getConditions(), Conditions.READY)
+        .map(Condition::getReason).filter(CLAIMED::equals).isPresent();
+  }
+
+  static String domainOf(SecureMailDomain domain) {
+    String name = domain.getSpec() == null || domain.getSpec().getDomain() == null ? ""
+        : domain.getSpec().getDomain().toLowerCase(Locale.ROOT);
+    return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+  }
+
+  private static Instant created(SecureMailDomain domain) {
+    String stamp = domain.getMetadata().getCreationTimestamp();
+    // Not yet stored (only in tests): younger than anything the API server has.
+    return stamp == null ? Instant.MAX : Instant.parse(stamp);
+  }
+}
