@@ -22,6 +22,7 @@ import io.securemail.operator.compliance.mtasts.PolicyFetch;
 import io.securemail.operator.compliance.net.TargetGuard;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
 import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.dns.OwnerId;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.mta.MtaDeployment;
 import io.securemail.operator.mtasts.MtaStsHosting;
@@ -82,7 +83,7 @@ class TenancyTierTest {
     var meters = new SimpleMeterRegistry();
     var reconciler = new SecureMailDomainReconciler(
         new MxCertificates(probes, SLOW),
-        new DnsPublication(probes, Duration.ofSeconds(2), "tenancy-tier", meters),
+        new DnsPublication(probes, Duration.ofSeconds(2), new OwnerId(Optional.of("tenancy-tier")), meters),
         new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
         new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
             Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
