@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,7 +38,8 @@ public class MtaStsHosting {
 
   private final PolicyServer server;
   private final PolicyFetcher fetcher;
-  private final DnsProbe resolver;
+  /** DNS as the domain's status sees it: a resolver timeout shows the last definite answer ({@link OperatorProbes#dnsFor}). */
+  private final Function<SecureMailDomain, DnsProbe> resolver;
   private final int httpsPort;
   private final Duration poll;
 
@@ -51,7 +53,7 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
     this.server = new PolicyServer(new PolicyServer.Settings(image, replicas, serviceType,
         pullSecrets.orElse(List.of())), Clock.systemUTC());
-    this.resolver = probes.dns();
+    this.resolver = probes::dnsFor;
     this.httpsPort = probes.httpsPort();
     this.poll = poll;
     this.fetcher = probes.policy();
@@ -80,7 +82,7 @@ public class MtaStsHosting {
       PolicyStep step = plan.settle(null, null, now);
       return new MtaStsOutcome(spec, step, null, null, null, step.retryAfter(poll, now));
     }
-    PolicyFetch fetch = fetch(spec.getDomain());
+    PolicyFetch fetch = fetch(domain);
     String waitingFor = fetch.ok() ? "it serves other content (a previous policy, until the server's volume is "
         + "updated)" : fetch.failure();
     if (tls == null && !fetch.ok()) {
@@ -104,11 +106,12 @@ public class MtaStsHosting {
     }
   }
 
-  private PolicyFetch fetch(String domain) {
-    String host = "mta-sts." + domain;
-    List<InetAddress> addresses = new ArrayList<>(resolver.lookup(host, "A").addresses());
-    addresses.addAll(resolver.lookup(host, "AAAA").addresses());
-    return fetcher.fetch(domain, addresses, httpsPort);
+  private PolicyFetch fetch(SecureMailDomain domain) {
+    String host = "mta-sts." + domain.getSpec().getDomain();
+    DnsProbe dns = resolver.apply(domain);
+    List<InetAddress> addresses = new ArrayList<>(dns.lookup(host, "A").addresses());
+    addresses.addAll(dns.lookup(host, "AAAA").addresses());
+    return fetcher.fetch(domain.getSpec().getDomain(), addresses, httpsPort);
   }
 
   /** The mta-sts certificate and key once cert-manager has issued them; null before. */
