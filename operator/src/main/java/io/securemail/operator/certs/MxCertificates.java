@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -47,7 +48,8 @@ public class MxCertificates {
   /** Initial polls this many times; after that the periodic resync looks (the MTA may not be deployed yet). */
   static final int INITIAL_POLLS = 10;
 
-  private final DnsProbe dns;
+  /** DNS as the domain's status sees it: a resolver timeout shows the last definite answer ({@link OperatorProbes#dnsFor}). */
+  private final Function<SecureMailDomain, DnsProbe> dns;
   private final ServedKeys probe;
   private final Duration poll;
   private final Clock clock;
@@ -55,11 +57,15 @@ public class MxCertificates {
   @Inject
   public MxCertificates(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dane.poll-interval", defaultValue = "10s") Duration poll) {
-    this(probes.dns(), new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
+    this(probes::dnsFor, new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
         probes.patience()), poll, Clock.systemUTC());
   }
 
   MxCertificates(DnsProbe dns, ServedKeys probe, Duration poll, Clock clock) {
+    this(domain -> dns, probe, poll, clock);
+  }
+
+  private MxCertificates(Function<SecureMailDomain, DnsProbe> dns, ServedKeys probe, Duration poll, Clock clock) {
     this.dns = dns;
     this.probe = probe;
     this.poll = poll;
@@ -92,9 +98,9 @@ public class MxCertificates {
     int ttl = domain.getSpec().getDns().getTtl();
     LineageKeys next = keys.get(state.nextLineage());
     boolean nextObserved = (state.phase() == RolloverPhase.Stable || state.phase() == RolloverPhase.Retiring)
-        && next.hasKey() && secureEverywhere(dns, hosts, next.spki(), ttl);
+        && next.hasKey() && secureEverywhere(dns.apply(domain), hosts, next.spki(), ttl);
     ServedKeys.Result probed = state.phase() == RolloverPhase.Stable ? null
-        : probe.probe(hosts, MtaBackends.of(client, domain));
+        : probe.probe(dns.apply(domain), hosts, MtaBackends.of(client, domain));
     Set<String> served = probed == null ? Set.of() : probed.conclusive();
     RolloverFacts.Request request = request(domain, previous);
     String replaced = servingKeyReplaced(state, keys);

@@ -81,6 +81,11 @@ public final class ServedKeys {
    * answered a connection to the Service.
    */
   public Result probe(List<String> mxHosts, List<Backend> backends) {
+    return probe(dns, mxHosts, backends);
+  }
+
+  /** {@link #probe(List, List)} with the MX hosts' addresses looked up through {@code dns}. */
+  public Result probe(DnsProbe dns, List<String> mxHosts, List<Backend> backends) {
     List<Endpoint> endpoints = new ArrayList<>();
     List<String> failures = new ArrayList<>();
     for (String host : mxHosts) {

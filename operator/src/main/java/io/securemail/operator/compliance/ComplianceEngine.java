@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Checks a mail domain from the outside, the way a sending MTA sees it: DNS (with DNSSEC), every
@@ -66,6 +67,15 @@ public final class ComplianceEngine {
    */
   public DomainObservation observe(String domain, Profile profile, ComplianceOptions options)
       throws CannotCheckException {
+    return observe(domain, profile, options, UnaryOperator.identity());
+  }
+
+  /**
+   * Like {@link #observe(String, Profile, ComplianceOptions)}, with DNS seen through {@code dnsView}
+   * (the operator's view of its probe, which holds a definite answer through a resolver timeout).
+   */
+  public DomainObservation observe(String domain, Profile profile, ComplianceOptions options,
+      UnaryOperator<DnsProbe> dnsView) throws CannotCheckException {
     String name = normalize(domain);
     Probes p;
     try {
@@ -73,7 +83,7 @@ public final class ComplianceEngine {
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new CannotCheckException(e.getMessage(), e);
     }
-    DnsProbe dns = p.dns();
+    DnsProbe dns = dnsView.apply(p.dns());
     DnsAnswer mx = dns.lookup(name, "MX");
     if (mx.outcome() == DnsAnswer.Outcome.UNREACHABLE) {
       throw new CannotCheckException(mx.detail());

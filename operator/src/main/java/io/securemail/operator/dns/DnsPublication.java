@@ -1,6 +1,5 @@
 package io.securemail.operator.dns;
 
-import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.kube.Backoff;
 
 import io.fabric8.kubernetes.api.model.Secret;
@@ -35,7 +34,7 @@ public class DnsPublication {
   public static final String ABANDON_ANNOTATION = "securemail.io/abandon-dns-records";
 
   private final Rfc2136Publisher publisher;
-  private final DnsProbe dns;
+  private final OperatorProbes probes;
   private final OwnerId ownerId;
   private final String resolverText;
   private final MeterRegistry meters;
@@ -45,7 +44,7 @@ public class DnsPublication {
       OwnerId ownerId,
       MeterRegistry meters) {
     this.publisher = new Rfc2136Publisher(timeout);
-    this.dns = probes.dns();
+    this.probes = probes;
     this.ownerId = ownerId;
     this.resolverText = probes.resolverText();
     this.meters = meters;
@@ -144,7 +143,8 @@ public class DnsPublication {
       }
     }
 
-    List<RecordLookup.Observation> observations = RecordLookup.observe(dns, desired);
+    // A resolver timeout shows the last definite answer until it lasts (OperatorProbes.dnsFor).
+    List<RecordLookup.Observation> observations = RecordLookup.observe(probes.dnsFor(domain), desired);
     List<DnsRecordStatus> records = new ArrayList<>();
     long seen = 0;
     for (RecordLookup.Observation o : observations) {

@@ -16,6 +16,8 @@ import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
 import io.securemail.operator.observe.DaemonThreads;
+import io.securemail.operator.observe.FaultThreshold;
+import io.securemail.operator.observe.HeldAnswers;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -48,6 +50,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * little ({@code securemail.compliance.patience}) for the verdict, which a healthy domain gives in
  * far less, and otherwise goes on with the previous verdict; a slow or hostile MX then holds a
  * check thread, and the next reconcile collects the verdict once it is there.
+ *
+ * <p>A resolver that does not answer is no news about the domain: the checks see DNS through the
+ * domain's held answers ({@link HeldAnswers}), so a timeout leaves the previous verdict standing,
+ * and the domain cannot be checked (Compliant=Unknown, CannotCheck) only once the resolver has
+ * failed past the threshold.
  */
 @ApplicationScoped
 public class ComplianceMonitor {
@@ -71,6 +78,7 @@ public class ComplianceMonitor {
   private final ComplianceMetrics metrics;
   private final MeterRegistry meters;
   private final Clock clock;
+  private final HeldAnswers held;
   private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
 
@@ -79,17 +87,29 @@ public class ComplianceMonitor {
       @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent,
       @ConfigProperty(name = "securemail.compliance.patience", defaultValue = "5s") Duration patience) {
     this(new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC()), probes.complianceOptions(),
-        maxConcurrent, DaemonThreads.pool("securemail-compliance", maxConcurrent), patience, meters, Clock.systemUTC());
+        maxConcurrent, DaemonThreads.pool("securemail-compliance", maxConcurrent), patience, meters, Clock.systemUTC(),
+        probes.heldAnswers());
   }
 
   /** Checks on the calling thread (each reconcile waits for its verdict): for tests. */
   ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, MeterRegistry meters,
+      Clock clock, HeldAnswers held) {
+    this(engine, options, maxConcurrent, Runnable::run, Duration.ZERO, meters, clock, held);
+  }
+
+  /** Checks on the calling thread, faults held as by default: for tests. */
+  ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, MeterRegistry meters,
       Clock clock) {
-    this(engine, options, maxConcurrent, Runnable::run, Duration.ZERO, meters, clock);
+    this(engine, options, maxConcurrent, meters, clock, new HeldAnswers(FaultThreshold.DEFAULT, clock));
   }
 
   ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, Executor checks,
       Duration patience, MeterRegistry meters, Clock clock) {
+    this(engine, options, maxConcurrent, checks, patience, meters, clock, new HeldAnswers(FaultThreshold.DEFAULT, clock));
+  }
+
+  ComplianceMonitor(ComplianceEngine engine, ComplianceOptions options, int maxConcurrent, Executor checks,
+      Duration patience, MeterRegistry meters, Clock clock, HeldAnswers held) {
     this.engine = engine;
     this.options = options;
     this.slots = new Semaphore(maxConcurrent);
@@ -98,6 +118,7 @@ public class ComplianceMonitor {
     this.metrics = new ComplianceMetrics(meters);
     this.meters = meters;
     this.clock = clock;
+    this.held = held;
   }
 
 
@@ -129,8 +150,8 @@ public class ComplianceMonitor {
         return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
       }
       Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
-      run = new Running(start(domain.getSpec().getDomain(), profile, options.withCaaIssuers(caaIssuers)), now,
-          generation, profile);
+      run = new Running(start(domain.getSpec().getDomain(), profile, options.withCaaIssuers(caaIssuers), uid,
+          interval), now, generation, profile);
       running.put(uid, run);
     }
     DomainObservation observation;
@@ -160,13 +181,14 @@ public class ComplianceMonitor {
   }
 
   /** Starts a check on the monitor's threads; its slot is given back when it ends, however it ends. */
-  private CompletableFuture<DomainObservation> start(String domainName, Profile profile, ComplianceOptions options) {
+  private CompletableFuture<DomainObservation> start(String domainName, Profile profile, ComplianceOptions options,
+      String uid, Duration interval) {
     Timer.Sample timing = Timer.start(meters);
     CompletableFuture<DomainObservation> observation;
     try {
       observation = CompletableFuture.supplyAsync(() -> {
         try {
-          return engine.observe(domainName, profile, options);
+          return engine.observe(domainName, profile, options, dns -> held.over(dns, uid, interval));
         } catch (CannotCheckException e) {
           throw new java.util.concurrent.CompletionException(e);
         }
@@ -198,8 +220,9 @@ public class ComplianceMonitor {
     metrics.noVerdict(domain);
   }
 
-  /** Forgets a deleted domain (its schedule and its metrics). */
+  /** Forgets a deleted domain (its schedule, its metrics and its held DNS answers). */
   public void forget(SecureMailDomain domain) {
+    held.forget(domain.getMetadata().getUid());
     lastChecks.remove(domain.getMetadata().getUid());
     running.remove(domain.getMetadata().getUid());
     metrics.remove(domain);

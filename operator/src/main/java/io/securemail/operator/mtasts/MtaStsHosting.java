@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -38,7 +39,8 @@ public class MtaStsHosting {
 
   private final PolicyServer server;
   private final PolicyFetcher fetcher;
-  private final DnsProbe resolver;
+  /** DNS as the domain's status sees it: a resolver timeout shows the last definite answer ({@link OperatorProbes#dnsFor}). */
+  private final Function<SecureMailDomain, DnsProbe> resolver;
   private final int httpsPort;
   private final Duration poll;
 
@@ -52,7 +54,7 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
     this.server = new PolicyServer(new PolicyServer.Settings(image, replicas, serviceType,
         pullSecrets.orElse(List.of())), Clock.systemUTC());
-    this.resolver = probes.dns();
+    this.resolver = probes::dnsFor;
     this.httpsPort = probes.httpsPort();
     this.poll = poll;
     this.fetcher = probes.policy();
@@ -81,7 +83,7 @@ public class MtaStsHosting {
       PolicyStep step = plan.settle(null, null, now);
       return new MtaStsOutcome(spec, step, null, null, null, step.retryAfter(poll, now));
     }
-    PolicyFetch fetch = PolicyBackends.judge(fetch(spec.getDomain()), spec.getDomain(),
+    PolicyFetch fetch = PolicyBackends.judge(fetch(domain), spec.getDomain(),
         PolicyBackends.of(client, domain.getMetadata().getNamespace(), PolicyServer.podSelector()), fetcher,
         PolicyServerConfig.HTTPS_PORT);
     String waitingFor = fetch.ok() ? "it serves other content (a previous policy, until the server's volume is "
@@ -107,11 +109,12 @@ public class MtaStsHosting {
     }
   }
 
-  private PolicyFetch fetch(String domain) {
-    String host = "mta-sts." + domain;
-    List<InetAddress> addresses = new ArrayList<>(resolver.lookup(host, "A").addresses());
-    addresses.addAll(resolver.lookup(host, "AAAA").addresses());
-    return fetcher.fetch(domain, addresses, httpsPort);
+  private PolicyFetch fetch(SecureMailDomain domain) {
+    String host = "mta-sts." + domain.getSpec().getDomain();
+    DnsProbe dns = resolver.apply(domain);
+    List<InetAddress> addresses = new ArrayList<>(dns.lookup(host, "A").addresses());
+    addresses.addAll(dns.lookup(host, "AAAA").addresses());
+    return fetcher.fetch(domain.getSpec().getDomain(), addresses, httpsPort);
   }
 
   /** The mta-sts certificate and key once cert-manager has issued them; null before. */

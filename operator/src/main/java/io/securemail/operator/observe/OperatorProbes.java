@@ -20,12 +20,15 @@ import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.securemail.operator.api.GoDuration;
+import io.securemail.operator.api.SecureMailDomain;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -55,6 +58,7 @@ public class OperatorProbes {
   private final Executor conversations;
   private final Duration patience;
   private final TargetGuard targets;
+  private final HeldAnswers held;
 
   /**
    * @param dnsTimeout each DNS query's (a validating lookup may take several)
@@ -65,6 +69,8 @@ public class OperatorProbes {
    * @param checkReuse how long a compliance check's SMTP answer stands for the same host and address
    * @param threads how many MX key probe conversations run at once
    * @param allowPrivateTargets whether probes may connect to private, loopback and link-local addresses
+   * @param faultAttempts and
+   * @param faultIntervals when a resolver fault stops being held back ({@link FaultThreshold})
    */
   @Inject
   public OperatorProbes(@ConfigProperty(name = "securemail.dns.resolvers") Optional<List<String>> resolvers,
@@ -80,7 +86,9 @@ public class OperatorProbes {
       @ConfigProperty(name = "securemail.smtp.reuse", defaultValue = "10s") Duration keyProbeReuse,
       @ConfigProperty(name = "securemail.compliance.reuse", defaultValue = "60s") Duration checkReuse,
       @ConfigProperty(name = "securemail.probes.threads", defaultValue = "8") int threads,
-      @ConfigProperty(name = TargetGuard.PROPERTY, defaultValue = "false") boolean allowPrivateTargets) {
+      @ConfigProperty(name = TargetGuard.PROPERTY, defaultValue = "false") boolean allowPrivateTargets,
+      @ConfigProperty(name = "securemail.faults.attempts", defaultValue = "3") int faultAttempts,
+      @ConfigProperty(name = "securemail.faults.intervals", defaultValue = "2") int faultIntervals) {
     List<InetSocketAddress> servers = resolvers.filter(l -> !l.isEmpty())
         // Resolved here, once: the probes connect to addresses, never to names.
         .map(l -> l.stream().map(ServerAddress::parse).map(a -> new InetSocketAddress(a.getHostString(), a.getPort()))
@@ -115,6 +123,7 @@ public class OperatorProbes {
         .withExtraRoots(extraRoots).withPorts(smtpPort, httpsPort).withTimeout(timeout);
     this.complianceProbes = new Probes(dns, new GuardedSmtpProbe(
         new PoliteSmtpProbe(new SmtpClientProbe(timeout), checkReuse, gate), targets), policy, roots);
+    this.held = new HeldAnswers(new FaultThreshold(faultAttempts, faultIntervals), Clock.systemUTC());
   }
 
   /**
@@ -123,6 +132,12 @@ public class OperatorProbes {
    * network while every part still reads the world through this one object.
    */
   public OperatorProbes(DnsProbe dns, SmtpProbe smtp, PolicyFetcher policy, ComplianceOptions options) {
+    this(dns, smtp, policy, options, FaultThreshold.DEFAULT);
+  }
+
+  /** Like {@link #OperatorProbes(DnsProbe, SmtpProbe, PolicyFetcher, ComplianceOptions)}, faults held as {@code faults} says. */
+  public OperatorProbes(DnsProbe dns, SmtpProbe smtp, PolicyFetcher policy, ComplianceOptions options,
+      FaultThreshold faults) {
     this.dns = dns;
     this.resolverText = options.resolvers().stream().map(a -> a.getHostString() + ":" + a.getPort()).toList()
         .toString();
@@ -135,6 +150,7 @@ public class OperatorProbes {
     this.conversations = Runnable::run;
     this.patience = null;
     this.targets = TargetGuard.allowingAll();
+    this.held = new HeldAnswers(faults, Clock.systemUTC());
   }
 
 
@@ -146,6 +162,30 @@ public class OperatorProbes {
   /** DNS through the configured resolvers, with DNSSEC verdicts as configured. */
   public DnsProbe dns() {
     return dns;
+  }
+
+  /**
+   * {@link #dns()} as the domain's status sees it: a resolver fault is answered with the last
+   * definite answer until it lasts past the threshold ({@link HeldAnswers}). For what goes into
+   * status (record states, compliance verdicts), so that a timeout is not written as news.
+   */
+  public DnsProbe dnsFor(SecureMailDomain domain) {
+    return held.over(dns, domain.getMetadata().getUid(), checkInterval(domain));
+  }
+
+  /** Each domain's held answers, shared by the DNS step and the compliance checks. */
+  public HeldAnswers heldAnswers() {
+    return held;
+  }
+
+  /** The domain's compliance interval, which the fault threshold counts in. */
+  public static Duration checkInterval(SecureMailDomain domain) {
+    var compliance = domain.getSpec() == null ? null : domain.getSpec().getCompliance();
+    try {
+      return compliance == null ? Duration.ofMinutes(5) : GoDuration.parse(compliance.getInterval());
+    } catch (IllegalArgumentException e) {
+      return Duration.ofMinutes(5); // the spec validator names the field; hold as for the default meanwhile
+    }
   }
 
   /** The resolvers {@link #dns()} asks, "[host:port, ...]", for messages. */

@@ -73,6 +73,12 @@ public final class FakeWorld implements Probes.Factory {
     return this;
   }
 
+  /** The resolver answers again. */
+  public FakeWorld resolverUp() {
+    resolverDown = false;
+    return this;
+  }
+
   @Override
   public Probes create(ComplianceOptions options) {
     DnsProbe dnsProbe = (name, type) -> resolverDown

@@ -72,25 +72,36 @@ class ComplianceMetricsTest {
         .extracting(tag -> tag.getKey()).containsExactlyInAnyOrder("namespace", "name");
   }
 
+  /**
+   * The resolver stops answering: the checks go on with the answers last seen (the verdict stands)
+   * until the fault has lasted three checks and two intervals; then the verdict goes and the
+   * last-check time ages from the last check that completed.
+   */
   @Test
-  void aCheckThatCannotRunTakesTheVerdictAwayAndLeavesTheLastCheckTimeAgeing() {
+  void aCheckThatCannotRunForLongTakesTheVerdictAwayAndLeavesTheLastCheckTimeAgeing() {
     ComplianceMonitor monitor = monitor(registry);
     monitor.reconcile(domain());
     assertThat(verdictSeries()).isPositive();
 
-    world.set(new FakeWorld().resolverDown());
+    healthy.resolverDown();
     clock.move(Duration.ofMinutes(6));
-    assertThat(monitor.reconcile(domain()).reason()).isEqualTo("CannotCheck");
+    assertThat(monitor.reconcile(domain()).conditionStatus()).as("the first fault: held").isEqualTo("True");
+    clock.move(Duration.ofMinutes(6));
+    assertThat(monitor.reconcile(domain()).conditionStatus()).as("the second: held").isEqualTo("True");
+    assertThat(verdictSeries()).isPositive();
+    Instant lastHeld = clock.instant();
+    clock.move(Duration.ofMinutes(6));
+    assertThat(monitor.reconcile(domain()).reason()).as("the third, twelve minutes on").isEqualTo("CannotCheck");
 
     assertThat(verdictSeries()).isZero();
-    assertThat(lastCheck()).isEqualTo(T0.getEpochSecond());
+    assertThat(lastCheck()).isEqualTo(lastHeld.getEpochSecond());
     assertThat(registry.find(ComplianceMetrics.CERTIFICATE_EXPIRY).gauges()).hasSize(1);
 
-    world.set(healthy);
+    healthy.resolverUp();
     clock.move(Duration.ofMinutes(6));
     assertThat(monitor.reconcile(domain()).conditionStatus()).isEqualTo("True");
     assertThat(registry.get(ComplianceMetrics.COMPLIANT).gauge().value()).isEqualTo(1);
-    assertThat(lastCheck()).isEqualTo(T0.plus(Duration.ofMinutes(12)).getEpochSecond());
+    assertThat(lastCheck()).isEqualTo(T0.plus(Duration.ofMinutes(24)).getEpochSecond());
   }
 
   /** A skipped check said nothing (it did not apply, or what it needed was missing): it has no series. */
