@@ -21,26 +21,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.certs.MxCertificates;
-import io.securemail.operator.compliance.ComplianceOptions;
-import io.securemail.operator.compliance.mtasts.PolicyFetch;
-import io.securemail.operator.compliance.smtp.SmtpObservation;
-import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.dns.OwnerId;
-import io.securemail.operator.monitor.ComplianceMonitor;
-import io.securemail.operator.mta.MtaDeployment;
-import io.securemail.operator.mtasts.MtaStsHosting;
 import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.mtasts.PolicyServerConfig;
 import io.securemail.operator.mtasts.PolicySite;
-import io.securemail.operator.observe.OperatorProbes;
-import io.securemail.operator.reconciler.ConditionMetrics;
-import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,20 +76,8 @@ class ReconcilerTierTest {
     // One operator reconciles a domain: the lab's own (a process) rests while this one runs.
     lab.suspendOperator();
 
-    OperatorProbes probes = new OperatorProbes(new HandPublishedDns(client, NS),
-        (host, address, port) -> new SmtpObservation(host, address.getHostAddress(), port,
-            SmtpObservation.Outcome.UNREACHABLE, null, null, List.of(), "no MX runs in the reconciler tier"),
-        (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain + "/.well-known/mta-sts.txt",
-            "no policy host runs in the reconciler tier"),
-        ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)));
-    var meters = new SimpleMeterRegistry();
-    var reconciler = new SecureMailDomainReconciler(
-        new MxCertificates(probes, SLOW),
-        new DnsPublication(probes, Duration.ofSeconds(2), new OwnerId(java.util.Optional.of("reconciler-tier")), meters),
-        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
-        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
-            Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
-        new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), SLOW, 86400);
+    var reconciler = TierReconciler.of(TierReconciler.probes(new HandPublishedDns(client, NS)), "reconciler-tier", SLOW,
+        SLOW, Optional.of(List.of("registry-credentials")));
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS, SHARED_NS, UPGRADE_NS)));
     operator.start();

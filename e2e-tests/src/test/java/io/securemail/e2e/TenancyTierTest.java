@@ -11,25 +11,13 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.PolicyIngressSpec;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.certs.MxCertificates;
-import io.securemail.operator.compliance.ComplianceOptions;
-import io.securemail.operator.compliance.mtasts.PolicyFetch;
 import io.securemail.operator.compliance.net.TargetGuard;
-import io.securemail.operator.compliance.smtp.SmtpObservation;
-import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.dns.OwnerId;
-import io.securemail.operator.monitor.ComplianceMonitor;
-import io.securemail.operator.mta.MtaDeployment;
-import io.securemail.operator.mtasts.MtaStsHosting;
 import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.observe.OperatorProbes;
-import io.securemail.operator.reconciler.ConditionMetrics;
-import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import io.securemail.operator.tenancy.IngressAnnotations;
 import io.securemail.operator.tenancy.NetworkTargets;
 import io.securemail.operator.tenancy.TenantDomains;
@@ -74,20 +62,8 @@ class TenancyTierTest {
     }
     lab.suspendOperator();
 
-    OperatorProbes probes = new OperatorProbes(new HandPublishedDns(client, TEAM_B),
-        (host, address, port) -> new SmtpObservation(host, address.getHostAddress(), port,
-            SmtpObservation.Outcome.UNREACHABLE, null, null, List.of(), "no MX runs in the reconciler tier"),
-        (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain + "/.well-known/mta-sts.txt",
-            "no policy host runs in the reconciler tier"),
-        ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)));
-    var meters = new SimpleMeterRegistry();
-    var reconciler = new SecureMailDomainReconciler(
-        new MxCertificates(probes, SLOW),
-        new DnsPublication(probes, Duration.ofSeconds(2), new OwnerId(Optional.of("tenancy-tier")), meters),
-        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
-        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
-            Optional.of(List.of("registry-credentials")), "100m", "128Mi", "512Mi"),
-        new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), SLOW, 86400)
+    OperatorProbes probes = TierReconciler.probes(new HandPublishedDns(client, TEAM_B));
+    var reconciler = TierReconciler.of(probes, "tenancy-tier", SLOW, SLOW, Optional.of(List.of("registry-credentials")))
         // As a chart with operator.tenancy.allowedDomains set and allowPrivateTargets off would.
         .withTenancy(TenantDomains.parse(List.of(TEAM_A + "=shared.example", TEAM_B + "=shared.example",
                 TEAM_B + "=private.example", OUTSIDER + "=outsider.example")),

@@ -9,24 +9,11 @@ import static org.awaitility.Awaitility.await;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.lab.Lab;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.certs.MxCertificates;
-import io.securemail.operator.compliance.ComplianceOptions;
-import io.securemail.operator.compliance.mtasts.PolicyFetch;
-import io.securemail.operator.compliance.smtp.SmtpObservation;
-import io.securemail.operator.dns.DnsPublication;
-import io.securemail.operator.monitor.ComplianceMonitor;
-import io.securemail.operator.mta.MtaDeployment;
-import io.securemail.operator.mtasts.MtaStsHosting;
 import io.securemail.operator.observe.FaultThreshold;
-import io.securemail.operator.observe.OperatorProbes;
-import io.securemail.operator.reconciler.ConditionMetrics;
-import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -65,20 +52,8 @@ class TransientFaultsTierTest {
     lab.suspendOperator();
 
     resolver = new FlakyResolver(new HandPublishedDns(client, NS));
-    OperatorProbes probes = new OperatorProbes(resolver,
-        (host, address, port) -> new SmtpObservation(host, address.getHostAddress(), port,
-            SmtpObservation.Outcome.UNREACHABLE, null, null, List.of(), "no MX runs in the reconciler tier"),
-        (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain + "/.well-known/mta-sts.txt",
-            "no policy host runs in the reconciler tier"),
-        ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)), new FaultThreshold(3, 0));
-    var meters = new SimpleMeterRegistry();
-    var reconciler = new SecureMailDomainReconciler(
-        new MxCertificates(probes, SLOW),
-        new DnsPublication(probes, Duration.ofSeconds(2), "faults-tier", meters),
-        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", SLOW, Optional.empty()),
-        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", SLOW,
-            Optional.empty(), "100m", "128Mi", "512Mi"),
-        new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), RESYNC, 86400);
+    var reconciler = TierReconciler.of(TierReconciler.probes(resolver, new FaultThreshold(3, 0)), "faults-tier", SLOW,
+        RESYNC, Optional.empty());
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
     operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS)));
     operator.start();

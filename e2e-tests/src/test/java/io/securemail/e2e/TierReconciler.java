@@ -1,0 +1,60 @@
+package io.securemail.e2e;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securemail.operator.certs.MxCertificates;
+import io.securemail.operator.compliance.ComplianceOptions;
+import io.securemail.operator.compliance.dns.DnsProbe;
+import io.securemail.operator.compliance.mtasts.PolicyFetch;
+import io.securemail.operator.compliance.smtp.SmtpObservation;
+import io.securemail.operator.dns.DnsPublication;
+import io.securemail.operator.dns.OwnerId;
+import io.securemail.operator.monitor.ComplianceMonitor;
+import io.securemail.operator.mta.MtaDeployment;
+import io.securemail.operator.mtasts.MtaStsHosting;
+import io.securemail.operator.observe.FaultThreshold;
+import io.securemail.operator.observe.OperatorProbes;
+import io.securemail.operator.reconciler.ConditionMetrics;
+import io.securemail.operator.reconciler.SecureMailDomainReconciler;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The operator's reconciler as the reconciler tier runs it, in the test's JVM against the lab's
+ * API server: DNS answered by {@code dns} (records hand-published in ConfigMaps, or a stand-in in
+ * front of them), no MX and no policy host to reach.
+ */
+final class TierReconciler {
+
+  private TierReconciler() {}
+
+  static OperatorProbes probes(DnsProbe dns, FaultThreshold faults) {
+    return new OperatorProbes(dns,
+        (host, address, port) -> new SmtpObservation(host, address.getHostAddress(), port,
+            SmtpObservation.Outcome.UNREACHABLE, null, null, List.of(), "no MX runs in the reconciler tier"),
+        (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain + "/.well-known/mta-sts.txt",
+            "no policy host runs in the reconciler tier"),
+        ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)), faults);
+  }
+
+  static OperatorProbes probes(DnsProbe dns) {
+    return probes(dns, FaultThreshold.DEFAULT);
+  }
+
+  /**
+   * @param poll how often the parts look again (certificates, MTA-STS, the MTA)
+   * @param resync the periodic reconcile of every domain
+   * @param pullSecrets the image pull secrets of the MTA's Pods
+   */
+  static SecureMailDomainReconciler of(OperatorProbes probes, String ownerId, Duration poll, Duration resync,
+      Optional<List<String>> pullSecrets) {
+    var meters = new SimpleMeterRegistry();
+    return new SecureMailDomainReconciler(
+        new MxCertificates(probes, poll),
+        new DnsPublication(probes, Duration.ofSeconds(2), new OwnerId(Optional.of(ownerId)), meters),
+        new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", poll, Optional.empty()),
+        new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", poll, pullSecrets,
+            "100m", "128Mi", "512Mi"),
+        new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), resync, 86400);
+  }
+}
