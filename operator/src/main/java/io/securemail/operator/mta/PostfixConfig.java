@@ -110,16 +110,15 @@ public final class PostfixConfig {
         smtpd_helo_required = yes
         disable_vrfy_command = yes
 
-        # Unknown recipients are refused during the SMTP dialogue, never bounced later: a bounce of
+        # Unknown recipients are refused during the SMTP dialogue, not bounced later: a bounce of
         # accepted mail goes to the envelope sender, which spam forges (backscatter). Postfix asks
         # the mail store with a probe (MAIL and RCPT, no DATA) along the delivery route and caches
-        # the answer: a 5xx from the store refuses the RCPT with 550; while the store cannot
-        # answer, the RCPT is deferred with 450 and the sender retries, unless the address was
-        # confirmed before (positive answers are kept for weeks, so known addresses are accepted
-        # and queued through an outage of the store).
+        # the answer: a 5xx from the store refuses the RCPT with 550. While the store cannot
+        # answer (down, unreachable), mail is accepted and queued as without verification: the
+        # queue exists to hold mail through such an outage.
         smtpd_recipient_restrictions = reject_unverified_recipient
         unverified_recipient_reject_code = 550
-        unverified_recipient_tempfail_action = defer_if_permit
+        unverified_recipient_tempfail_action = permit
 
         """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
         layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));
