@@ -12,10 +12,12 @@ import java.util.Locale;
  *
  * <p>The shape: port 25 accepts mail for the domain's existing addresses only (the mail store is
  * asked first) and relays it to the mail store (the {@code relay} transport, or {@code lmtp});
- * port 587 accepts mail to anywhere, only over TLS, only from {@code spec.mta.outbound.allowedNetworks},
- * only from a client presenting a certificate with a listed key, and only from senders of the
- * domain; the {@code smtp} transport delivers it with DANE and MTA-STS. Inbound and outbound use different transports, so outbound-only settings
- * (header stripping, the DANE/MTA-STS policy) never touch mail on its way to the mail store.
+ * port 587 accepts mail to anywhere, only over TLS, only from
+ * {@code spec.mta.outbound.allowedNetworks}, only from a client presenting a certificate with a
+ * listed key, and only from senders of the domain ({@link SubmissionTables}); the {@code smtp}
+ * transport delivers it with DANE and MTA-STS. Inbound and outbound use different transports, so
+ * outbound-only settings (header stripping, {@link OutboundHeaderChecks}, the DANE/MTA-STS policy)
+ * never touch mail on its way to the mail store.
  */
 public final class PostfixConfig {
 
