@@ -116,11 +116,12 @@ public final class PostfixConfig {
         # accepted mail goes to the envelope sender, which spam forges (backscatter). Postfix asks
         # the mail store with a probe (MAIL and RCPT, no DATA) along the delivery route and caches
         # the answer: a 5xx from the store refuses the RCPT with 550. While the store cannot
-        # answer (down, unreachable), mail is accepted and queued as without verification: the
-        # queue exists to hold mail through such an outage.
+        # answer (down, unreachable), an address it confirmed before (positive answers are kept
+        # for weeks) is accepted and queued; any other is deferred with 450, so the sender keeps
+        # the message and retries, and nothing is accepted that might have to be bounced.
         smtpd_recipient_restrictions = reject_unverified_recipient
         unverified_recipient_reject_code = 550
-        unverified_recipient_tempfail_action = permit
+        unverified_recipient_tempfail_action = defer_if_permit
 
         """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
         layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));

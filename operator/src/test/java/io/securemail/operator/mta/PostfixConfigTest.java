@@ -156,8 +156,8 @@ class PostfixConfigTest {
     PostfixFiles files = render(MtaFixtures.domain());
     assertThat(params(files.mainCf())).containsEntry("smtpd_recipient_restrictions", "reject_unverified_recipient")
         .containsEntry("unverified_recipient_reject_code", "550")
-        // The store down is no reason to refuse: the queue holds mail through the outage.
-        .containsEntry("unverified_recipient_tempfail_action", "permit");
+        // An address the store cannot confirm now is deferred (the sender retries), not accepted.
+        .containsEntry("unverified_recipient_tempfail_action", "defer_if_permit");
     // The verify service the probes need is there.
     assertThat(files.masterCf()).containsPattern("(?m)^verify +unix");
   }
