@@ -70,11 +70,12 @@ final class SubmissionTables {
 
         # Submission (port 587, master.cf): the allowed networks (its mynetworks), then a client
         # certificate with a listed key, then a sender of the domain. A client that presents no
-        # certificate, or another one, relays nothing.
+        # certificate, or another one, relays nothing (the uncertified table refuses it with the
+        # reason; the final reject is what Postfix requires a relay restriction list to end in).
         smtpd_tls_fingerprint_digest = sha256
         securemail_submission_client_restrictions = permit_mynetworks, reject
         securemail_submission_sender_restrictions = check_sender_access regexp:%s
-        securemail_submission_relay_restrictions = check_ccert_access texthash:%s, check_client_access regexp:%s
+        securemail_submission_relay_restrictions = check_ccert_access texthash:%s, check_client_access regexp:%s, reject
         """.formatted(layout.configFile(SENDERS), layout.configFile(CLIENT_KEYS), layout.configFile(UNCERTIFIED));
   }
 

@@ -182,7 +182,8 @@ class PostfixConfigTest {
         .containsEntry("securemail_submission_sender_restrictions",
             "check_sender_access regexp:" + dir + SubmissionTables.SENDERS)
         .containsEntry("securemail_submission_relay_restrictions", "check_ccert_access texthash:" + dir
-            + SubmissionTables.CLIENT_KEYS + ", check_client_access regexp:" + dir + SubmissionTables.UNCERTIFIED);
+            + SubmissionTables.CLIENT_KEYS + ", check_client_access regexp:" + dir + SubmissionTables.UNCERTIFIED
+            + ", reject");
     // Port 25 keeps its own restrictions: the submission ones are only master.cf overrides.
     assertThat(main).containsEntry("smtpd_relay_restrictions", "reject_unauth_destination")
         .doesNotContainKey("smtpd_client_restrictions").doesNotContainKey("smtpd_sender_restrictions")
