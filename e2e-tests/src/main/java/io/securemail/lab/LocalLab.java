@@ -191,8 +191,8 @@ public final class LocalLab {
         lab.issuer().caCertificateFile(), lab.dns().resolvConf(), policyMap);
     started.add(mta);
     mta.mountSecret(lab.client(), namespace, name + "-mx-tls");
-    step("the operator's MTA (StatefulSet %s/%s-mta): Postfix with the rendered main.cf/master.cf (%s) on %s:25 "
-        + "and :587, once Secret %s-mx-tls is issued", namespace, name, mta.configDir(), MTA_ADDRESS, name);
+    step("the operator's MTA (StatefulSet %s/%s-mta): Postfix with the rendered main.cf/master.cf (%s) on %s, "
+        + "once Secret %s-mx-tls is issued", namespace, name, mta.configDir(), mta.listeners(), name);
     daemon("MTA", () -> {
       while (true) {
         var set = lab.client().apps().statefulSets().inNamespace(namespace).withName(name + "-mta").get();

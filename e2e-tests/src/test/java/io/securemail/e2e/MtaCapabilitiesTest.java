@@ -182,7 +182,9 @@ class MtaCapabilitiesTest {
         .withUid("uid-capabilities-test").build());
     // The mail store is down: nothing here delivers mail.
     domain.setSpec(Mtas.spec(DOMAIN, "lmtp:[127.0.0.1]:24"));
-    domain.getSpec().getMta().getOutbound().setAllowedNetworks(open ? List.of("192.0.2.0/24") : List.of());
+    if (open) {
+      Mtas.allowSubmission(domain.getSpec().getMta(), "192.0.2.0/24");
+    }
     assertThat(MtaManifests.submission(domain.getSpec().getMta())).isEqualTo(open);
     return domain;
   }

@@ -60,6 +60,8 @@ class MtaInboundTest {
   static final String DEST_DOMAIN = "dest.mta-in.example.test";
   static final String DEST_ADDRESS = "127.0.3.11";
   static final Duration DELIVERED = Duration.ofSeconds(20);
+  /** A local part the mail store has no mailbox for. */
+  static final String UNKNOWN_USER = "nobody-here";
 
   static Lab lab;
   static KubernetesClient client;
@@ -75,6 +77,7 @@ class MtaInboundTest {
     Domains.createNamespace(client, NS);
     store = new MailStoreSink("store.mta.test").listen(Protocol.LMTP, STORE, STORE_LMTP)
         .listen(Protocol.SMTP, STORE, STORE_SMTP);
+    store.unknownRecipients(address -> address.startsWith(UNKNOWN_USER + "@"));
     destination = new MailStoreSink("mx." + DEST_DOMAIN).listen(Protocol.SMTP, DEST_ADDRESS, 25);
     ZoneUpdates.add(lab.dns(), lab.dns().authoritativeAddress(), lab.dns().authoritativePort(), DEST_ZONE, List.of(
         DEST_DOMAIN + ". 60 IN MX 10 mx." + DEST_DOMAIN + ".",
@@ -85,7 +88,7 @@ class MtaInboundTest {
     smd.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
     smd.getSpec().setMta(Mtas.spec(DOMAIN, "lmtp:[" + STORE + "]:" + STORE_LMTP).getMta());
     MtaSpec mta = smd.getSpec().getMta();
-    mta.getOutbound().setAllowedNetworks(List.of(ALLOWED_NETWORK));
+    Mtas.allowSubmission(mta, ALLOWED_NETWORK);
     mta.getOutbound().setMtaSts(false); // the DANE-first policy daemon is not part of this lab yet
     Domains.api(client).inNamespace(NS).resource(smd).create();
     Path work = lab.workDir().resolve("mta-inbound");
@@ -99,7 +102,7 @@ class MtaInboundTest {
     var strictSpec = Mtas.spec(STRICT_DOMAIN, "smtp:[" + STORE + "]:" + STORE_SMTP);
     strictSpec.getMta().setTlsProfile(MtaSpec.TlsProfile.MOZILLA_INTERMEDIATE);
     strictSpec.getMta().getInbound().setRequireTls(true);
-    strictSpec.getMta().getOutbound().setAllowedNetworks(List.of(ALLOWED_NETWORK));
+    Mtas.allowSubmission(strictSpec.getMta(), ALLOWED_NETWORK);
     strictSpec.getMta().getOutbound().setStripInternalHeaders(false);
     strictSpec.getMta().getOutbound().setMtaSts(false);
     strict = LabMta.create(work.resolve("strict"), "127.0.3.2", strictSpec, lab.issuer().caCertificateFile(),
@@ -199,13 +202,15 @@ class MtaInboundTest {
         }
         long mark = encrypt.logSize();
         String kept = Mtas.uniqueSubject("to a store without TLS, encrypt");
-        assertThat(Mtas.swaks("127.0.3.7", 25, "alice@sender.example", "bob@encrypt.mta.test", kept, "--tls")
-            .exitCode()).isZero();
-        List<String> deferred = await("the encrypt MTA to defer the message").atMost(DELIVERED)
+        // The encrypt MTA cannot even ask the store about bob (recipient verification goes the
+        // delivery route, TLS required): the sender is told to retry, nothing is sent in the clear.
+        ManagedProcess.Completed refused = Mtas.swaks("127.0.3.7", 25, "alice@sender.example", "bob@encrypt.mta.test",
+            kept, "--tls");
+        assertThat(refused.exitCode()).as("swaks transcript:\n" + refused.output()).isNotZero();
+        assertThat(refused.output()).containsPattern("<~\\* +450 4\\.\\d\\.\\d <bob@encrypt\\.mta\\.test>");
+        await("the encrypt MTA to log why the store was not used").atMost(DELIVERED)
             .until(() -> encrypt.logLines(mark, java.util.regex.Pattern.compile("to=<bob@encrypt\\.mta\\.test>.*"
-                + "status=deferred")), l -> !l.isEmpty());
-        assertThat(deferred.get(0)).contains("TLS is required, but was not offered");
-        assertThat(encrypt.queue()).anyMatch(m -> m.recipients().contains("bob@encrypt.mta.test"));
+                + "TLS is required, but was not offered")), l -> !l.isEmpty());
 
         String sent = Mtas.uniqueSubject("to a store without TLS, may");
         assertThat(Mtas.swaks("127.0.3.8", 25, "alice@sender.example", "bob@may.mta.test", sent, "--tls")
@@ -320,26 +325,80 @@ class MtaInboundTest {
     }
   }
 
+  /** Port 587 is no open relay: the right network is not enough without a client certificate with a listed key. */
   @Test
-  void allowedNetworkSubmitsOverTlsAndTheMailLeavesWithoutInternalHeaders() throws Exception {
+  void aClientOfAnAllowedNetworkWithoutAListedCertificateCannotSubmit() throws Exception {
+    String subject = Mtas.uniqueSubject("submission without certificate");
+    ManagedProcess.Completed none = Mtas.submitWith("127.0.3.1", INSIDE_CLIENT, "alice@" + DOMAIN,
+        "dave@" + DEST_DOMAIN, subject);
+    assertThat(none.exitCode()).as("swaks transcript:\n" + none.output()).isNotZero();
+    assertThat(none.output()).containsPattern("<~\\* +554 5\\.7\\.1 .*submission requires a TLS client "
+        + "certificate with a key this MTA knows");
+
+    Mtas.ClientCertificate stranger = Mtas.ClientCertificate.create("stranger.lab.test");
+    ManagedProcess.Completed other = Mtas.submitWith("127.0.3.1", INSIDE_CLIENT, "alice@" + DOMAIN,
+        "dave@" + DEST_DOMAIN, subject, stranger.swaksOptions());
+    assertThat(other.output()).as("swaks transcript").contains("TLS started")
+        .containsPattern("<~\\* +554 5\\.7\\.1 .*submission requires a TLS client certificate");
+    assertThat(other.exitCode()).isNotZero();
+    Thread.sleep(1000);
+    assertThat(destination.messagesContaining(subject)).isEmpty();
+  }
+
+  /** A system that may submit can still only send as the domain (RFC 6409 section 8). */
+  @Test
+  void anAuthenticatedClientCannotSendAsAnotherDomain() throws Exception {
+    String subject = Mtas.uniqueSubject("submission forged sender");
+    for (String from : List.of("alice@sender.example", "alice@sub." + DOMAIN)) {
+      ManagedProcess.Completed sent = Mtas.submitWith("127.0.3.1", INSIDE_CLIENT, from, "dave@" + DEST_DOMAIN,
+          subject, Mtas.CLIENT_CERTIFICATE.swaksOptions());
+      assertThat(sent.exitCode()).as("from <" + from + ">; swaks transcript:\n" + sent.output()).isNotZero();
+      assertThat(sent.output()).containsPattern("<~\\* +554 5\\.7\\.1 .*the sender address must belong to "
+          + java.util.regex.Pattern.quote(DOMAIN));
+    }
+    Thread.sleep(1000);
+    assertThat(destination.messagesContaining(subject)).isEmpty();
+  }
+
+  /**
+   * An authenticated client's mail reaches the destination with the MTA's own Received header (RFC
+   * 5321 section 4.4: the hop count that finds loops) but without the client's name and address,
+   * the internal hops' headers, or the mail client's; an external hop of the message stays.
+   */
+  @Test
+  void anAuthenticatedClientSubmitsAndTheMailKeepsTheMtasOwnReceivedHeaderOnly() throws Exception {
     String subject = Mtas.uniqueSubject("outbound stripped");
-    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 587, "alice@" + DOMAIN, "dave@" + DEST_DOMAIN, subject,
-        "--tls", "--local-interface", INSIDE_CLIENT);
+    String internalHop = "from app1.corp.internal (app1.corp.internal [10.1.2.3]) by relay.corp.internal "
+        + "(Postfix) with ESMTP id 1A2B3C; Sun, 6 Dec 2026 14:00:00 +0000";
+    String localHop = "by app1.corp.internal (Postfix, from userid 33) id 9F8E7D; Sun, 6 Dec 2026 13:59:59 +0000";
+    String externalHop = "from mail.partner.example (mail.partner.example [192.0.2.9]) by mx.partner.example "
+        + "with ESMTPS id 77; Sun, 6 Dec 2026 13:59:00 +0000";
+    ManagedProcess.Completed sent = Mtas.submitWith("127.0.3.1", INSIDE_CLIENT, "alice@" + DOMAIN,
+        "dave@" + DEST_DOMAIN, subject, "--tls-cert", Mtas.CLIENT_CERTIFICATE.certificateFile().toString(),
+        "--tls-key", Mtas.CLIENT_CERTIFICATE.keyFile().toString(), "--add-header", "Received: " + internalHop,
+        "--add-header", "Received: " + localHop, "--add-header", "Received: " + externalHop);
     assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isZero();
     Message message = awaitMessage(destination, subject);
     assertThat(message.recipients()).containsExactly("dave@" + DEST_DOMAIN);
     assertThat(message.overTls()).as("delivered to the destination over TLS").isTrue();
-    assertThat(message.header("Received")).as("Received headers at the destination").isEmpty();
+    List<String> received = message.header("Received");
+    assertThat(received).as("Received headers at the destination").hasSize(2);
+    assertThat(received.get(0)).as("the MTA's own Received header, first")
+        .startsWith("by " + PostfixConfig.hostname(corp.spec()) + " (Postfix) with ESMTPS id ")
+        .contains("for <dave@" + DEST_DOMAIN + ">")
+        .doesNotContain("client.lab.test").doesNotContain("app.lab.test").doesNotContain("TLS");
+    assertThat(received.get(1)).isEqualTo(externalHop);
     assertThat(message.header("X-Mailer")).isEmpty();
-    assertThat(message.data()).doesNotContain(INSIDE_CLIENT);
+    assertThat(message.headers()).doesNotContain(INSIDE_CLIENT).doesNotContain("10.1.2.3")
+        .doesNotContain("app1.corp.internal");
     assertThat(message.header("Subject")).containsExactly(subject);
   }
 
   @Test
   void withoutStrippingTheInternalHopsAreVisibleAtTheDestination() throws Exception {
     String subject = Mtas.uniqueSubject("outbound kept");
-    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.2", 587, "alice@" + STRICT_DOMAIN, "erin@" + DEST_DOMAIN,
-        subject, "--tls", "--local-interface", INSIDE_CLIENT);
+    ManagedProcess.Completed sent = Mtas.submitWith("127.0.3.2", INSIDE_CLIENT, "alice@" + STRICT_DOMAIN,
+        "erin@" + DEST_DOMAIN, subject, Mtas.CLIENT_CERTIFICATE.swaksOptions());
     assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isZero();
     Message message = awaitMessage(destination, subject);
     assertThat(message.header("Received")).anyMatch(r -> r.contains(INSIDE_CLIENT));
@@ -347,14 +406,48 @@ class MtaInboundTest {
   }
 
   @Test
-  void hostsOutsideTheAllowedNetworksCannotSubmit() throws Exception {
+  void hostsOutsideTheAllowedNetworksCannotSubmitEvenWithAListedCertificate() throws Exception {
     String subject = Mtas.uniqueSubject("outbound from outside");
-    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 587, "mallory@" + DOMAIN, "dave@" + DEST_DOMAIN, subject,
-        "--tls", "--local-interface", OUTSIDE_CLIENT);
+    ManagedProcess.Completed sent = Mtas.submitWith("127.0.3.1", OUTSIDE_CLIENT, "mallory@" + DOMAIN,
+        "dave@" + DEST_DOMAIN, subject, Mtas.CLIENT_CERTIFICATE.swaksOptions());
     assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isNotZero();
     assertThat(sent.output()).containsPattern("<~\\* +554 5\\.7\\.1 .*Client host rejected: Access denied");
     Thread.sleep(1000);
     assertThat(destination.messagesContaining(subject)).isEmpty();
+  }
+
+  /**
+   * No backscatter: mail for an address the mail store does not have is refused at RCPT (the
+   * sending server tells its user), not accepted and bounced to a sender that may be forged.
+   */
+  @Test
+  void port25RefusesUnknownRecipientsAtRcptAndBouncesNothing() throws Exception {
+    String unknown = UNKNOWN_USER + "@" + DOMAIN;
+    String subject = Mtas.uniqueSubject("to an unknown user");
+    long mark = corp.logSize();
+    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 25, "forged@victim.example", unknown, subject, "--tls");
+    assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isNotZero();
+    assertThat(sent.output()).containsPattern("<~\\* +550 5\\.1\\.1 <" + java.util.regex.Pattern.quote(unknown)
+        + ">: Recipient address rejected");
+    // Known users of the same domain are accepted as before.
+    String known = Mtas.uniqueSubject("to a known user");
+    assertThat(Mtas.swaks("127.0.3.1", 25, "alice@sender.example", "bob@" + DOMAIN, known, "--tls").exitCode())
+        .isZero();
+    awaitMessage(store, known);
+    assertThat(store.messagesContaining(subject)).isEmpty();
+    assertThat(corp.queue()).noneMatch(m -> m.recipients().contains(unknown) || m.sender().isEmpty());
+    assertThat(corp.logLines(mark, java.util.regex.Pattern.compile("status=bounced|sender non-delivery notification")))
+        .isEmpty();
+  }
+
+  /** Port 25 relays the domain itself, not its subdomains (Postfix's default would). */
+  @Test
+  void subdomainsOfTheDomainAreNotRelayed() throws Exception {
+    String subject = Mtas.uniqueSubject("to a subdomain");
+    ManagedProcess.Completed sent = Mtas.swaks("127.0.3.1", 25, "alice@sender.example", "bob@sub." + DOMAIN,
+        subject, "--tls");
+    assertThat(sent.exitCode()).as("swaks transcript:\n" + sent.output()).isNotZero();
+    assertThat(sent.output()).containsPattern("<~\\* +554 5\\.7\\.1 .*Relay access denied");
   }
 
   static Message awaitMessage(MailStoreSink sink, String subject) {

@@ -79,7 +79,7 @@ class MtaOutboundTest {
     insecureZone = insecureDestination("insecure", "127.0.3.16");
 
     var spec = Mtas.spec(DOMAIN, "lmtp:[127.0.3.10]:2429");
-    spec.getMta().getOutbound().setAllowedNetworks(List.of("127.0.3.96/28"));
+    Mtas.allowSubmission(spec.getMta(), "127.0.3.96/28");
     spec.getMta().getOutbound().setDane(true);
     spec.getMta().getOutbound().setMtaSts(false);
     mta = started(LabMta.create(lab.workDir().resolve("mta-outbound"), MTA, spec, lab.issuer().caCertificateFile(),
@@ -90,7 +90,7 @@ class MtaOutboundTest {
     mta.start();
 
     var stsSpec = Mtas.spec("sts-out.mta.test", "lmtp:[127.0.3.10]:2429");
-    stsSpec.getMta().getOutbound().setAllowedNetworks(List.of("127.0.3.96/28"));
+    Mtas.allowSubmission(stsSpec.getMta(), "127.0.3.96/28");
     stsSpec.getMta().getOutbound().setMtaSts(true);
     stsNoPolicyService = started(LabMta.create(lab.workDir().resolve("mta-outbound-sts"), STS_MTA, stsSpec,
         lab.issuer().caCertificateFile(), lab.dns().resolvConf(), UNREACHABLE_POLICY_MAP));
@@ -152,7 +152,9 @@ class MtaOutboundTest {
   }
 
   static String submit(String mtaAddress, Destination to, String what) throws Exception {
-    return Mtas.submit(mtaAddress, CLIENT, "alice@" + DOMAIN, to.recipient(), what);
+    // Submission takes senders of the MTA's own domain only.
+    String domain = mtaAddress.equals(STS_MTA) ? stsNoPolicyService.spec().getDomain() : DOMAIN;
+    return Mtas.submit(mtaAddress, CLIENT, "alice@" + domain, to.recipient(), what);
   }
 
   /** The MTA's log lines about delivery to the recipient since the mark, once one has a status. */

@@ -123,7 +123,7 @@ class MtaStsOutboundTest {
         l.issuer().caCertificateFile()));
 
     var spec = Mtas.spec(DOMAIN, "lmtp:[127.0.3.10]:2429");
-    spec.getMta().getOutbound().setAllowedNetworks(List.of("127.0.3.96/28"));
+    Mtas.allowSubmission(spec.getMta(), "127.0.3.96/28");
     spec.getMta().getOutbound().setDane(true);
     spec.getMta().getOutbound().setMtaSts(true);
     mta = started(LabMta.create(work.resolve("mta"), MTA, spec, l.issuer().caCertificateFile(), l.dns().resolvConf(),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.securemail.lab.mail.LabMta;
+import io.securemail.lab.support.LabPki;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MxHost;
@@ -16,12 +17,17 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -50,17 +56,63 @@ final class Mtas {
   static final Duration DELIVERY = Duration.ofSeconds(20);
 
   /**
-   * Submits one message on port 587 over TLS from a host of the MTA's allowed networks, as the
-   * organisation's systems do; the MTA must accept it.
+   * A TLS client certificate of one of the organisation's systems: a key, a self-signed certificate
+   * for it (no CA: the MTA trusts the key it is told), both as PEM files for swaks, and the key's
+   * SHA-256 digest as spec.mta.submission.clientCertificates.spkiSha256 lists it.
+   */
+  record ClientCertificate(Path certificateFile, Path keyFile, String spkiSha256) {
+
+    static ClientCertificate create(String name) {
+      try {
+        KeyPair key = LabPki.generateEcdsa();
+        Path dir = Files.createTempDirectory("securemail-client-" + name);
+        Path certificate = dir.resolve("client.crt");
+        Path privateKey = dir.resolve("client.key");
+        Files.writeString(certificate, LabPki.certificatePem(LabPki.selfSignedServer(key, name, List.of(name),
+            Duration.ofDays(1))));
+        Files.writeString(privateKey, LabPki.privateKeyPem(key.getPrivate(), false));
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getPublic().getEncoded());
+        return new ClientCertificate(certificate, privateKey, HexFormat.of().formatHex(digest));
+      } catch (IOException | GeneralSecurityException e) {
+        throw new IllegalStateException("cannot make a client certificate", e);
+      }
+    }
+
+    /** swaks options that present this certificate when TLS starts. */
+    String[] swaksOptions() {
+      return new String[] {"--tls-cert", certificateFile.toString(), "--tls-key", keyFile.toString()};
+    }
+  }
+
+  /** The certificate the MTA scenarios' organisation systems submit with. */
+  static final ClientCertificate CLIENT_CERTIFICATE = ClientCertificate.create("app.lab.test");
+
+  /** Opens submission on the spec: these networks, and {@link #CLIENT_CERTIFICATE}'s key. */
+  static void allowSubmission(MtaSpec mta, String... networks) {
+    mta.getOutbound().setAllowedNetworks(List.of(networks));
+    mta.getSubmission().getClientCertificates().setSpkiSha256(List.of(CLIENT_CERTIFICATE.spkiSha256()));
+  }
+
+  /**
+   * Submits one message on port 587 over TLS from a host of the MTA's allowed networks with
+   * {@link #CLIENT_CERTIFICATE}, as the organisation's systems do; the MTA must accept it.
    *
    * @return the message's unique Subject
    */
   static String submit(String mtaAddress, String client, String from, String to, String what) throws IOException {
     String subject = uniqueSubject(what);
-    ManagedProcess.Completed sent = swaks(mtaAddress, LabMta.SUBMISSION_PORT, from, to, subject, "--tls",
-        "--local-interface", client);
+    ManagedProcess.Completed sent = submitWith(mtaAddress, client, from, to, subject,
+        CLIENT_CERTIFICATE.swaksOptions());
     assertThat(sent.exitCode()).as("accepted on 587; swaks transcript:\n" + sent.output()).isZero();
     return subject;
+  }
+
+  /** swaks on port 587 over TLS from the client address, with these further options (e.g. a certificate). */
+  static ManagedProcess.Completed submitWith(String mtaAddress, String client, String from, String to, String subject,
+      String... extra) throws IOException {
+    List<String> options = new ArrayList<>(List.of("--tls", "--local-interface", client));
+    options.addAll(List.of(extra));
+    return swaks(mtaAddress, LabMta.SUBMISSION_PORT, from, to, subject, options.toArray(String[]::new));
   }
 
   /**

@@ -113,6 +113,22 @@ class SchemaValidationTest {
     assertThat(e.getMessage()).contains("spec.mta.outbound.allowedNetworks");
   }
 
+  /** Port 587 open to every address is refused by the API server itself. */
+  @Test
+  void allowedNetworkOfEveryAddress() {
+    for (String everything : List.of("0.0.0.0/0", "::/0")) {
+      var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.getOutbound().setAllowedNetworks(List.of(everything)))));
+      assertThat(e.getMessage()).as(everything).contains("spec.mta.outbound.allowedNetworks");
+    }
+  }
+
+  @Test
+  void clientKeyThatIsNoSha256Digest() {
+    var e = rejected(smd -> smd.getSpec().setMta(mta(m -> m.getSubmission().getClientCertificates()
+        .setSpkiSha256(List.of("3b:1c:2f")))));
+    assertThat(e.getMessage()).contains("spec.mta.submission.clientCertificates.spkiSha256");
+  }
+
   /** A valid spec.mta, changed by {@code change}. */
   private static MtaSpec mta(Consumer<MtaSpec> change) {
     MtaSpec mta = new MtaSpec();

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.lab.support.VolumeDirectory;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.PostfixConfig;
 import io.securemail.operator.mta.PostfixFiles;
 import io.securemail.operator.mta.PostfixLayout;
@@ -51,7 +52,7 @@ import java.util.stream.Stream;
  *   <li>{@code DIR/postfix.log}: everything Postfix logs (maillog_file = /dev/stdout).
  * </ul>
  *
- * <p>It listens on port 25 and, when the spec allows networks to submit, 587 of one address in
+ * <p>It listens on port 25 and, when the spec opens submission, 587 of one address in
  * {@link #ADDRESSES}. Outbound DNS goes to the lab's validating resolver without touching the
  * machine: Postfix starts in a private mount namespace in which the lab's resolv.conf (with
  * {@code trust-ad}, so glibc passes the AD bit DANE depends on) is bind-mounted over
@@ -435,8 +436,7 @@ public final class LabMta implements AutoCloseable {
   /** The master.cf service names this MTA listens on. */
   public List<String> listeners() {
     List<String> listen = new ArrayList<>(layout.smtpListen());
-    List<String> networks = spec.getMta().getOutbound().getAllowedNetworks();
-    if (networks != null && !networks.isEmpty()) {
+    if (MtaManifests.submission(spec.getMta())) {
       listen.addAll(layout.submissionListen());
     }
     return listen;

@@ -122,6 +122,7 @@ public final class MailStoreSink implements AutoCloseable {
   private volatile boolean down;
   private volatile boolean requireTls;
   private volatile boolean offerStartTls = true;
+  private volatile Predicate<String> unknownRecipient = address -> false;
 
   /** @param name the host name it greets with and signs its certificate for */
   public MailStoreSink(String name) {
@@ -185,6 +186,14 @@ public final class MailStoreSink implements AutoCloseable {
   /** Whether EHLO/LHLO offers STARTTLS (a destination without TLS when false). */
   public void offerStartTls(boolean offer) {
     this.offerStartTls = offer;
+  }
+
+  /**
+   * Which recipients it has no mailbox for: RCPT TO for them is refused with 550 5.1.1, as a mail
+   * store refuses an unknown user. By default every recipient is known.
+   */
+  public void unknownRecipients(Predicate<String> unknown) {
+    this.unknownRecipient = unknown;
   }
 
   /** Every message received so far, in order. */
@@ -357,8 +366,13 @@ public final class MailStoreSink implements AutoCloseable {
             } else if (!upper.startsWith("RCPT TO:")) {
               reply("501 5.5.4 syntax: RCPT TO:<address>");
             } else {
-              recipients.add(path(line.substring("RCPT TO:".length())));
-              reply("250 2.1.5 ok");
+              String recipient = path(line.substring("RCPT TO:".length()));
+              if (unknownRecipient.test(recipient)) {
+                reply("550 5.1.1 <" + recipient + ">: no such user here");
+              } else {
+                recipients.add(recipient);
+                reply("250 2.1.5 ok");
+              }
             }
           }
           case "DATA" -> {

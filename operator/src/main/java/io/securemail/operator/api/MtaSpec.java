@@ -56,6 +56,10 @@ public class MtaSpec {
   @JsonPropertyDescription("Outbound security: what the MTA enforces when it sends mail.")
   private OutboundSpec outbound = new OutboundSpec();
 
+  @JsonPropertyDescription("Submission (port 587): how the hosts of outbound.allowedNetworks prove who they "
+      + "are, and where the port is reachable.")
+  private SubmissionSpec submission = new SubmissionSpec();
+
   @JsonPropertyDescription("The mail queue's volume, one per replica: queued mail survives restarts and rescheduling.")
   private QueueStorageSpec queueStorage = new QueueStorageSpec();
 
@@ -69,6 +73,8 @@ public class MtaSpec {
   public void setInbound(InboundSpec inbound) { this.inbound = inbound; }
   public OutboundSpec getOutbound() { return outbound; }
   public void setOutbound(OutboundSpec outbound) { this.outbound = outbound; }
+  public SubmissionSpec getSubmission() { return submission; }
+  public void setSubmission(SubmissionSpec submission) { this.submission = submission; }
   public QueueStorageSpec getQueueStorage() { return queueStorage; }
   public void setQueueStorage(QueueStorageSpec queueStorage) { this.queueStorage = queueStorage; }
 
@@ -153,8 +159,10 @@ public class MtaSpec {
 
     @Size(max = 32)
     @JsonPropertyDescription("Networks (CIDR) whose hosts may send mail to the internet through the submission "
-        + "port 587, which accepts mail only over TLS. Empty: the MTA relays nothing outbound.")
-    private List<@Pattern("^[0-9a-fA-F:.]+/[0-9]{1,3}$") String> allowedNetworks = new ArrayList<>();
+        + "port 587, which accepts mail only over TLS and only from a client presenting a certificate whose key "
+        + "spec.mta.submission.clientCertificates lists. Empty: the MTA relays nothing outbound. A prefix of 0 "
+        + "(0.0.0.0/0, ::/0) is refused.")
+    private List<@Pattern("^[0-9a-fA-F:.]+/[1-9][0-9]{0,2}$") String> allowedNetworks = new ArrayList<>();
 
     @Default("true")
     @JsonPropertyDescription("Remove the internal hops' Received headers and client addresses from outbound mail.")
@@ -168,6 +176,46 @@ public class MtaSpec {
     public void setAllowedNetworks(List<String> allowedNetworks) { this.allowedNetworks = allowedNetworks; }
     public Boolean getStripInternalHeaders() { return stripInternalHeaders; }
     public void setStripInternalHeaders(Boolean stripInternalHeaders) { this.stripInternalHeaders = stripInternalHeaders; }
+  }
+
+  /**
+   * Submission (port 587, RFC 6409) for the organisation's systems: from allowedNetworks only, over
+   * TLS only, and only for a client that authenticates with a TLS client certificate. Postfix checks
+   * the certificate's key itself (check_ccert_access), so no SASL daemon runs beside it.
+   */
+  public static class SubmissionSpec {
+
+    @JsonPropertyDescription("The TLS client certificates that may submit; required when "
+        + "spec.mta.outbound.allowedNetworks is set.")
+    private ClientCertificatesSpec clientCertificates = new ClientCertificatesSpec();
+
+    @Default("false")
+    @JsonPropertyDescription("Also offer port 587 on the port-25 Service (NAME-mta, by default a LoadBalancer). Off "
+        + "by default: submission is reachable only through its own ClusterIP Service NAME-mta-submission.")
+    private Boolean onInboundService = false;
+
+    public ClientCertificatesSpec getClientCertificates() { return clientCertificates; }
+    public void setClientCertificates(ClientCertificatesSpec clientCertificates) {
+      this.clientCertificates = clientCertificates;
+    }
+    public Boolean getOnInboundService() { return onInboundService; }
+    public void setOnInboundService(Boolean onInboundService) { this.onInboundService = onInboundService; }
+  }
+
+  /** Which client certificates authenticate a submission client. */
+  public static class ClientCertificatesSpec {
+
+    /** A SHA-256 digest in hex: 64 digits, or 32 pairs separated by colons (as openssl prints it). */
+    public static final String SHA256_HEX = "^([0-9a-fA-F]{64}|([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2})$";
+
+    @Size(max = 64)
+    @JsonPropertyDescription("SHA-256 digests of the clients' public keys (SubjectPublicKeyInfo, the data of a "
+        + "TLSA 3 1 1 record), in hex. A key stays valid across renewals of its certificate; the certificate "
+        + "need not be signed by any particular CA.")
+    private List<@Pattern(SHA256_HEX) String> spkiSha256 = new ArrayList<>();
+
+    public List<String> getSpkiSha256() { return spkiSha256; }
+    public void setSpkiSha256(List<String> spkiSha256) { this.spkiSha256 = spkiSha256; }
   }
 
   /** The queue's PersistentVolumeClaim template. */

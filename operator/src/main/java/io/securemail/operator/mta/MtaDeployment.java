@@ -28,7 +28,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The MTA step of a reconcile: plans the domain's MTA objects ({@link MtaManifests}) for the
- * workflow's dependents ({@link MtaConfigMap}, {@link MtaService}, {@link MtaStatefulSet}) and says
+ * workflow's dependents ({@link MtaConfigMap}, {@link MtaService}, {@link MtaSubmissionService},
+ * {@link MtaStatefulSet}) and says
  * whether the MTA is ready: every replica of the StatefulSet ready and up to date, and every MX
  * endpoint serving the key in the serving Secret (the DANE rollover counts on it).
  */
@@ -77,6 +78,9 @@ public class MtaDeployment {
     ConfigMap config = MtaManifests.configMap(domain, settings);
     DomainDependent.plan(context, MtaConfigMap.class, config);
     DomainDependent.plan(context, MtaService.class, MtaManifests.service(domain));
+    if (MtaManifests.submission(domain.getSpec().getMta())) {
+      DomainDependent.plan(context, MtaSubmissionService.class, MtaManifests.submissionService(domain));
+    }
     DomainDependent.plan(context, MtaStatefulSet.class,
         MtaManifests.statefulSet(domain, settings, MtaManifests.configHash(config)));
   }
@@ -117,7 +121,8 @@ public class MtaDeployment {
 
   /** Whether the dependent is one of the MTA's, whose write failures this part reports. */
   public static boolean owns(Object dependent) {
-    return dependent instanceof MtaConfigMap || dependent instanceof MtaService || dependent instanceof MtaStatefulSet;
+    return dependent instanceof MtaConfigMap || dependent instanceof MtaService || dependent instanceof MtaStatefulSet
+        || dependent instanceof MtaSubmissionService;
   }
 
   /** Why the workflow could not write (or delete) one of the MTA's objects, if it could not. */

@@ -34,8 +34,8 @@ import java.util.Map;
 /**
  * The Kubernetes objects of a domain's MTA, as pure functions of the domain and the operator's
  * settings: a ConfigMap with the rendered configuration, a StatefulSet (the queue is data: each
- * replica keeps it on its own PersistentVolumeClaim across restarts and rescheduling), and a
- * Service for port 25 (and 587 when outbound networks are allowed).
+ * replica keeps it on its own PersistentVolumeClaim across restarts and rescheduling), a Service
+ * for port 25, and, while submission is open, a ClusterIP Service for port 587.
  *
  * <p>One Pod has four containers of the same image: Postfix; the DANE-first TLS policy daemon and
  * mta-sts-daemon (MTA-STS for outbound mail); Unbound, the Pod's validating resolver.
@@ -65,7 +65,7 @@ public final class MtaManifests {
     MtaSpec mta = domain.getSpec().getMta();
     List<ServicePort> ports = new ArrayList<>();
     ports.add(port("smtp", 25, PostfixLayout.SMTP_PORT));
-    if (submission(mta)) {
+    if (submission(mta) && Boolean.TRUE.equals(mta.getSubmission().getOnInboundService())) {
       ports.add(port("submission", 587, PostfixLayout.SUBMISSION_PORT));
     }
     var inbound = mta.getInbound();
@@ -86,6 +86,24 @@ public final class MtaManifests {
       spec.withLoadBalancerClass(inbound.getLoadBalancerClass()).withLoadBalancerIP(inbound.getLoadBalancerIP());
     }
     return spec.endSpec().build();
+  }
+
+  /** Name of the submission Service. */
+  public static String submissionName(SecureMailDomain domain) {
+    return name(domain) + "-submission";
+  }
+
+  /**
+   * The Service for port 587 while submission is open: ClusterIP, so the organisation's systems in
+   * the cluster (or behind whatever the cluster admin routes to it) reach it, and the port-25
+   * load balancer does not publish it (unless spec.mta.submission.onInboundService asks for that).
+   */
+  public static Service submissionService(SecureMailDomain domain) {
+    ObjectMeta metadata = metadata(domain);
+    metadata.setName(submissionName(domain));
+    return new ServiceBuilder().withMetadata(metadata).withNewSpec().withType("ClusterIP")
+        .withSelector(selector(domain)).withPorts(port("submission", 587, PostfixLayout.SUBMISSION_PORT))
+        .endSpec().build();
   }
 
   public static StatefulSet statefulSet(SecureMailDomain domain, MtaSettings settings, String configHash) {
@@ -144,9 +162,14 @@ public final class MtaManifests {
         .endSpec().build();
   }
 
-  /** Whether the submission port is open: only when some network may send through it. */
+  /**
+   * Whether the submission port is open: only when some network may send through it and some
+   * client certificate may authenticate there (the SpecValidator refuses networks without
+   * certificates; this keeps port 587 closed even if a spec got past it).
+   */
   public static boolean submission(MtaSpec mta) {
-    return mta.getOutbound().getAllowedNetworks() != null && !mta.getOutbound().getAllowedNetworks().isEmpty();
+    return mta.getOutbound().getAllowedNetworks() != null && !mta.getOutbound().getAllowedNetworks().isEmpty()
+        && !SubmissionTables.digests(mta).isEmpty();
   }
 
   /** The hash of everything the Pods read from the ConfigMap. */

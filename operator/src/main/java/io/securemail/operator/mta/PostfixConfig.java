@@ -10,11 +10,14 @@ import java.util.Locale;
  * Renders Postfix's main.cf and master.cf for a domain's MTA: a pure function of the spec and the
  * {@link PostfixLayout}. Postfix 3.7 (Debian 12).
  *
- * <p>The shape: port 25 accepts mail for the domain only and relays it to the mail store (the
- * {@code relay} transport, or {@code lmtp}); port 587 accepts mail to anywhere, only over TLS and
- * only from {@code spec.mta.outbound.allowedNetworks}, and the {@code smtp} transport delivers it
- * with DANE and MTA-STS. Inbound and outbound use different transports, so outbound-only settings
- * (header stripping, the DANE/MTA-STS policy) never touch mail on its way to the mail store.
+ * <p>The shape: port 25 accepts mail for the domain's existing addresses only (the mail store is
+ * asked first) and relays it to the mail store (the {@code relay} transport, or {@code lmtp});
+ * port 587 accepts mail to anywhere, only over TLS, only from
+ * {@code spec.mta.outbound.allowedNetworks}, only from a client presenting a certificate with a
+ * listed key, and only from senders of the domain ({@link SubmissionTables}); the {@code smtp}
+ * transport delivers it with DANE and MTA-STS. Inbound and outbound use different transports, so
+ * outbound-only settings (header stripping, {@link OutboundHeaderChecks}, the DANE/MTA-STS policy)
+ * never touch mail on its way to the mail store.
  */
 public final class PostfixConfig {
 
@@ -57,8 +60,9 @@ public final class PostfixConfig {
     if (mta == null) {
       throw new IllegalArgumentException("spec.mta is not set: the operator runs no MTA for this domain");
     }
-    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout), outboundHeaderChecks(),
-        opensslCnf(mta));
+    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout),
+        OutboundHeaderChecks.render(hostname(spec), mta.getOutbound().getAllowedNetworks()), opensslCnf(mta),
+        SubmissionTables.render(spec));
   }
 
   /** The name the MTA greets with: spec.mta.hostname, else the first MX host. */
@@ -97,13 +101,27 @@ public final class PostfixConfig {
         alias_database =
 
         # Inbound: mail for the domain is relayed to the mail store. Port 25 relays nothing else
-        # (mynetworks is empty here; only the submission service sets it).
+        # (mynetworks is empty here; only the submission service sets it), and no subdomain of the
+        # domain: relay_domains and access tables match names exactly (Postfix's default lets a
+        # parent domain match its subdomains).
         mynetworks =
         relay_domains = %1$s
         relay_transport = %7$s
+        parent_domain_matches_subdomains = debug_peer_list, fast_flush_domains, mynetworks, permit_mx_backup_networks, qmqpd_authorized_clients
         smtpd_relay_restrictions = reject_unauth_destination
         smtpd_helo_required = yes
         disable_vrfy_command = yes
+
+        # Unknown recipients are refused during the SMTP dialogue, not bounced later: a bounce of
+        # accepted mail goes to the envelope sender, which spam forges (backscatter). Postfix asks
+        # the mail store with a probe (MAIL and RCPT, no DATA) along the delivery route and caches
+        # the answer: a 5xx from the store refuses the RCPT with 550. While the store cannot
+        # answer (down, unreachable), an address it confirmed before (positive answers are kept
+        # for weeks) is accepted and queued; any other is deferred with 450, so the sender keeps
+        # the message and retries, and nothing is accepted that might have to be bounced.
+        smtpd_recipient_restrictions = reject_unverified_recipient
+        unverified_recipient_reject_code = 550
+        unverified_recipient_tempfail_action = defer_if_permit
 
         """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
         layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));
@@ -163,6 +181,7 @@ public final class PostfixConfig {
           smtp_tls_policy_maps = socketmap:%s:postfix
           """.formatted(layout.tlsPolicyMap()));
     }
+    out.append(SubmissionTables.mainCf(mta, layout));
     return out.toString();
   }
 
@@ -235,18 +254,23 @@ public final class PostfixConfig {
     for (String listen : layout.smtpListen()) {
       out.append(String.format("%s inet n - n - - smtpd%n", listen));
     }
-    List<String> networks = mta.getOutbound().getAllowedNetworks();
-    if (networks != null && !networks.isEmpty()) {
+    if (MtaManifests.submission(mta)) {
+      List<String> networks = mta.getOutbound().getAllowedNetworks();
       for (String listen : layout.submissionListen()) {
-        // Submission for the organisation's own hosts: TLS required on this hop too, and only the
-        // allowed networks may relay (no SASL: the clients are internal systems, not users).
+        // Submission for the organisation's own hosts (RFC 6409): TLS required on this hop too,
+        // only the allowed networks, only a client whose certificate key is listed, only senders
+        // of the domain (main.cf's securemail_submission_* restrictions). Recipients are not
+        // verified here: that would probe the internet's servers.
         out.append(String.format("""
             %s inet n - n - - smtpd
               -o syslog_name=postfix/submission
               -o smtpd_tls_security_level=encrypt
+              -o smtpd_tls_ask_ccert=yes
               -o { mynetworks = %s }
-              -o smtpd_client_restrictions=permit_mynetworks,reject
-              -o smtpd_relay_restrictions=permit_mynetworks,reject
+              -o smtpd_client_restrictions=$securemail_submission_client_restrictions
+              -o smtpd_sender_restrictions=$securemail_submission_sender_restrictions
+              -o smtpd_relay_restrictions=$securemail_submission_relay_restrictions
+              -o smtpd_recipient_restrictions=
             """, listen, String.join(" ", networks)));
       }
     }
@@ -270,19 +294,6 @@ public final class PostfixConfig {
           -o lmtp_tls_security_level=%1$s
         """, storeTls));
     return out.toString();
-  }
-
-  /**
-   * Headers removed from outbound mail (spec.mta.outbound.stripInternalHeaders): the Received
-   * trail of internal hosts and addresses, and what mail clients add about the sender's address.
-   */
-  private static String outboundHeaderChecks() {
-    return """
-        # Rendered by securemail-operator: outbound mail leaves without the internal hops.
-        /^Received:/ IGNORE
-        /^X-Originating-IP:/ IGNORE
-        /^X-Mailer:/ IGNORE
-        """;
   }
 
   private static String profileName(MtaSpec mta) {

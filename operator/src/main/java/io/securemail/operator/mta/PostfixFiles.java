@@ -11,8 +11,15 @@ import java.util.TreeMap;
  * @param outboundHeaderChecks the regexp table the outbound smtp client applies to headers
  * @param opensslCnf the OpenSSL configuration main.cf names in {@code tls_config_file}, or null
  *     when the TLS profile keeps OpenSSL's defaults (then main.cf names none)
+ * @param submissionTables the lookup tables of the submission service by file name (client keys,
+ *     senders), none while submission is closed
  */
-public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks, String opensslCnf) {
+public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks, String opensslCnf,
+    Map<String, String> submissionTables) {
+
+  public PostfixFiles {
+    submissionTables = Map.copyOf(submissionTables);
+  }
 
   public static final String MAIN_CF = "main.cf";
   public static final String MASTER_CF = "master.cf";
@@ -28,6 +35,7 @@ public record PostfixFiles(String mainCf, String masterCf, String outboundHeader
     if (opensslCnf != null) {
       files.put(OPENSSL_CNF, opensslCnf);
     }
+    files.putAll(submissionTables);
     return files;
   }
 }

@@ -44,6 +44,7 @@ import io.securemail.operator.kube.Planned;
 import io.securemail.operator.mta.MtaConfigMap;
 import io.securemail.operator.mta.MtaDeployment;
 import io.securemail.operator.mta.MtaService;
+import io.securemail.operator.mta.MtaSubmissionService;
 import io.securemail.operator.mta.MtaStatefulSet;
 import io.securemail.operator.mta.MtaOutcome;
 import io.securemail.operator.mtasts.MtaStsHosting;
@@ -102,6 +103,7 @@ import java.util.concurrent.TimeUnit;
     @Dependent(type = PolicyIngress.class, reconcilePrecondition = Planned.class),
     @Dependent(type = MtaConfigMap.class, reconcilePrecondition = Planned.class),
     @Dependent(type = MtaService.class, reconcilePrecondition = Planned.class),
+    @Dependent(type = MtaSubmissionService.class, reconcilePrecondition = Planned.class),
     @Dependent(type = MtaStatefulSet.class, reconcilePrecondition = Planned.class)
 })
 // Not generation-aware: an annotation (a rollover request) changes no generation but must be seen at

@@ -40,6 +40,7 @@ public final class SpecValidator {
       + "|https://[\\x21-\\x7e&&[^,;!]]+)$");
 
   private static final Pattern MX_PATTERN = Pattern.compile(MtaStsSpec.MX_PATTERN);
+  private static final Pattern CLIENT_KEY = Pattern.compile(MtaSpec.ClientCertificatesSpec.SHA256_HEX);
 
   private SpecValidator() {}
 
@@ -65,8 +66,9 @@ public final class SpecValidator {
   }
 
   /**
-   * What the schema cannot say about spec.mta: CIDR prefixes in range, a mail store port in range,
-   * load balancer settings only on a LoadBalancer Service.
+   * What the schema cannot say about spec.mta: CIDR prefixes in range and never 0, client keys
+   * whenever submission is open, a mail store port in range, load balancer settings only on a
+   * LoadBalancer Service.
    */
   private static void checkMta(MtaSpec mta, List<SpecProblem> problems) {
     if (mta == null) {
@@ -84,6 +86,25 @@ public final class SpecValidator {
       if (!valid) {
         problems.add(new SpecProblem("spec.mta.outbound.allowedNetworks[" + i + "]", "\"" + cidr
             + "\" is not a network in CIDR form (address/prefix, prefix at most " + max + ")"));
+      } else if (Integer.parseInt(cidr.substring(slash + 1)) == 0) {
+        // Schema-refused too; this catches objects stored before the schema said so.
+        problems.add(new SpecProblem("spec.mta.outbound.allowedNetworks[" + i + "]", "\"" + cidr
+            + "\" is every address: port 587 would take mail for the internet from anyone holding a listed "
+            + "client key anywhere; name the organisation's networks"));
+      }
+    }
+    List<String> keys = mta.getSubmission() == null || mta.getSubmission().getClientCertificates() == null
+        || mta.getSubmission().getClientCertificates().getSpkiSha256() == null ? List.of()
+        : mta.getSubmission().getClientCertificates().getSpkiSha256();
+    if (!networks.isEmpty() && keys.isEmpty()) {
+      problems.add(new SpecProblem("spec.mta.submission.clientCertificates.spkiSha256", "is empty, but "
+          + "spec.mta.outbound.allowedNetworks opens port 587: submission needs authentication besides the "
+          + "network, list the SHA-256 digests of the client certificates' public keys"));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      if (keys.get(i) == null || !CLIENT_KEY.matcher(keys.get(i)).matches()) {
+        problems.add(new SpecProblem("spec.mta.submission.clientCertificates.spkiSha256[" + i + "]", "\""
+            + keys.get(i) + "\" is not a SHA-256 digest in hex (64 digits, or 32 pairs separated by colons)"));
       }
     }
     String deliverTo = mta.getInbound() == null ? null : mta.getInbound().getDeliverTo();

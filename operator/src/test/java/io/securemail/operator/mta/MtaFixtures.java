@@ -24,4 +24,14 @@ final class MtaFixtures {
     domain.setSpec(spec);
     return domain;
   }
+
+  /** A client key digest (SHA-256 of a public key), as a user copies it from openssl. */
+  static final String CLIENT_KEY = "3b1c2f0e9d8a7b6c5d4e3f201918171615141312111009080706050403020100";
+
+  /** The domain with submission open: two networks and one client key. */
+  static SecureMailDomain withSubmission(SecureMailDomain domain) {
+    domain.getSpec().getMta().getOutbound().setAllowedNetworks(List.of("10.1.2.0/24", "fd00:1::/64"));
+    domain.getSpec().getMta().getSubmission().getClientCertificates().setSpkiSha256(List.of(CLIENT_KEY));
+    return domain;
+  }
 }

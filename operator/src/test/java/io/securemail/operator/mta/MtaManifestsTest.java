@@ -107,11 +107,45 @@ class MtaManifestsTest {
     assertThat(plain.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(25);
     assertThat(plain.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(PostfixLayout.SMTP_PORT);
 
-    domain.getSpec().getMta().getOutbound().setAllowedNetworks(List.of("10.0.0.0/8"));
     domain.getSpec().getMta().getInbound().setServiceType("ClusterIP");
-    Service withSubmission = MtaManifests.service(domain);
-    assertThat(withSubmission.getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(25, 587);
-    assertThat(withSubmission.getSpec().getExternalTrafficPolicy()).isNull();
+    assertThat(MtaManifests.service(domain).getSpec().getExternalTrafficPolicy()).isNull();
+  }
+
+  /**
+   * Submission is for the organisation's systems: its own ClusterIP Service, not the port-25 load
+   * balancer the internet reaches, unless the spec asks for port 587 there too.
+   */
+  @Test
+  void submissionHasItsOwnClusterIpServiceAndStaysOffTheInboundLoadBalancer() {
+    SecureMailDomain domain = MtaFixtures.withSubmission(MtaFixtures.domain());
+    assertThat(MtaManifests.submission(domain.getSpec().getMta())).isTrue();
+    assertThat(MtaManifests.service(domain).getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(25);
+    Service submission = MtaManifests.submissionService(domain);
+    assertThat(submission.getMetadata().getName()).isEqualTo("example-com-mta-submission");
+    assertThat(submission.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(submission.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(587);
+      assertThat(p.getTargetPort().getIntVal()).isEqualTo(PostfixLayout.SUBMISSION_PORT);
+    });
+    assertThat(submission.getSpec().getSelector()).isEqualTo(MtaManifests.service(domain).getSpec().getSelector());
+    assertThat(submission.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo("uid-1"));
+
+    domain.getSpec().getMta().getSubmission().setOnInboundService(true);
+    assertThat(MtaManifests.service(domain).getSpec().getPorts()).extracting(ServicePort::getPort)
+        .containsExactly(25, 587);
+  }
+
+  /** Networks alone open nothing: without a client key port 587 stays closed, whatever got past validation. */
+  @Test
+  void submissionStaysClosedWithoutClientKeys() {
+    SecureMailDomain domain = MtaFixtures.withSubmission(MtaFixtures.domain());
+    domain.getSpec().getMta().getSubmission().getClientCertificates().setSpkiSha256(List.of());
+    domain.getSpec().getMta().getSubmission().setOnInboundService(true);
+    assertThat(MtaManifests.submission(domain.getSpec().getMta())).isFalse();
+    assertThat(MtaManifests.service(domain).getSpec().getPorts()).extracting(ServicePort::getPort).containsExactly(25);
+    assertThat(PostfixConfig.render(domain.getSpec(), PostfixLayout.pod()).masterCf())
+        .doesNotContain(String.valueOf(PostfixLayout.SUBMISSION_PORT));
   }
 
   /** What real clouds need of the port-25 Service: their controller's annotations, a class, a fixed address. */

@@ -381,12 +381,56 @@ class SpecValidatorTest {
     io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
     mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
     mta.getOutbound().setAllowedNetworks(List.of("10.0.0.0/8", "10.0.0.0/33", "fd00::/129", "fd00::/64", "300.1.1.1/8"));
+    mta.getSubmission().getClientCertificates().setSpkiSha256(List.of(CLIENT_KEY));
     spec.setMta(mta);
     List<SpecProblem> problems = validate(spec);
     assertThat(fields(problems)).containsExactly("spec.mta.outbound.allowedNetworks[1]",
         "spec.mta.outbound.allowedNetworks[2]", "spec.mta.outbound.allowedNetworks[4]");
     assertThat(problems.get(0).toString()).contains("10.0.0.0/33").contains("prefix at most 32");
     assertThat(problems.get(1).toString()).contains("prefix at most 128");
+  }
+
+  static final String CLIENT_KEY = "3b1c2f0e9d8a7b6c5d4e3f201918171615141312111009080706050403020100";
+
+  /** A network of every address makes the allow-list mean nothing (an open relay to any key holder). */
+  @Test
+  void mtaNetworksOfEveryAddressAreRefused() {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    mta.getOutbound().setAllowedNetworks(List.of("0.0.0.0/0", "10.0.0.0/8", "::/0", "192.0.2.1/0"));
+    mta.getSubmission().getClientCertificates().setSpkiSha256(List.of(CLIENT_KEY));
+    spec.setMta(mta);
+    List<SpecProblem> problems = validate(spec);
+    assertThat(fields(problems)).containsExactly("spec.mta.outbound.allowedNetworks[0]",
+        "spec.mta.outbound.allowedNetworks[2]", "spec.mta.outbound.allowedNetworks[3]");
+    assertThat(problems.get(0).toString()).contains("0.0.0.0/0").contains("every address");
+    assertThat(problems.get(1).toString()).contains("::/0");
+  }
+
+  /** Port 587 never opens on the network alone: a client must also authenticate. */
+  @Test
+  void submissionNeedsClientKeysWhenNetworksAreAllowed() {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
+    mta.getOutbound().setAllowedNetworks(List.of("10.1.2.0/24"));
+    spec.setMta(mta);
+    assertThat(validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.mta.submission.clientCertificates.spkiSha256");
+      assertThat(p.toString()).contains("spec.mta.outbound.allowedNetworks").contains("authentication");
+    });
+
+    String colons = CLIENT_KEY.toUpperCase().replaceAll("(..)(?!$)", "$1:");
+    mta.getSubmission().getClientCertificates().setSpkiSha256(List.of(CLIENT_KEY, colons, "abc", CLIENT_KEY + "00"));
+    assertThat(fields(validate(spec))).containsExactly("spec.mta.submission.clientCertificates.spkiSha256[2]",
+        "spec.mta.submission.clientCertificates.spkiSha256[3]");
+
+    mta.getSubmission().getClientCertificates().setSpkiSha256(List.of(colons));
+    assertThat(validate(spec)).isEmpty();
+    // Keys without networks open nothing and are no error.
+    mta.getOutbound().setAllowedNetworks(List.of());
+    assertThat(validate(spec)).isEmpty();
   }
 
   @Test
