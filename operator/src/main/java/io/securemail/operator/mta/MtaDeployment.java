@@ -15,6 +15,7 @@ import io.securemail.operator.certs.LineageKeys;
 import io.securemail.operator.certs.LineageSecrets;
 import io.securemail.operator.certs.MtaBackends;
 import io.securemail.operator.certs.ServedKeys;
+import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,6 +40,7 @@ public class MtaDeployment {
 
   private final MtaSettings settings;
   private final ServedKeys probe;
+  private final java.util.function.Function<SecureMailDomain, DnsProbe> dns;
   private final Duration poll;
 
   @Inject
@@ -58,12 +60,15 @@ public class MtaDeployment {
     this(new MtaSettings(image, clusterDomain, clusterDns, pullSecrets.orElse(List.of()),
             new MtaSettings.Resources(cpu, memory, memoryLimit)),
         new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
-            probes.patience()), poll);
+            probes.patience()), probes::dnsFor, poll);
   }
 
-  MtaDeployment(MtaSettings settings, ServedKeys probe, Duration poll) {
+  /** @param dns each domain's resolver, which holds its last answers through transient faults */
+  MtaDeployment(MtaSettings settings, ServedKeys probe, java.util.function.Function<SecureMailDomain, DnsProbe> dns,
+      Duration poll) {
     this.settings = settings;
     this.probe = probe;
+    this.dns = dns;
     this.poll = poll;
   }
 
@@ -141,7 +146,8 @@ public class MtaDeployment {
       return new MtaOutcome("False", "CertificateNotIssued", "Secret " + CertNames.serving(domain)
           + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(poll, notReadySince, now));
     }
-    ServedKeys.Result seen = probe.probe(CertificateManifests.mxHosts(domain), MtaBackends.of(client, domain));
+    ServedKeys.Result seen = probe.probe(dns.apply(domain), CertificateManifests.mxHosts(domain),
+        MtaBackends.of(client, domain));
     if (!seen.failures().isEmpty()) {
       return new MtaOutcome("False", "MxUnreachable", replicas + " replicas ready, but not every MX endpoint answered "
           + "STARTTLS: " + seen.summary(), Backoff.next(poll, notReadySince, now));
