@@ -70,36 +70,14 @@ class ReconcilerTierTest {
   static void start(Lab l) {
     lab = l;
     client = l.client();
-    for (String namespace : List.of(NS, SHARED_NS, UPGRADE_NS)) {
-      Domains.createNamespace(client, namespace);
-    }
-    // One operator reconciles a domain: the lab's own (a process) rests while this one runs.
-    lab.suspendOperator();
-
     var reconciler = TierReconciler.of(TierReconciler.probes(new HandPublishedDns(client, NS)), "reconciler-tier", SLOW,
         SLOW, Optional.of(List.of("registry-credentials")));
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS, SHARED_NS, UPGRADE_NS)));
-    operator.start();
+    operator = TierReconciler.run(lab, reconciler, Set.of(NS, SHARED_NS, UPGRADE_NS));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (operator != null) {
-        // Deleted while this operator still runs: its finalizer goes with it.
-        for (String namespace : List.of(NS, SHARED_NS, UPGRADE_NS)) {
-          api(client).inNamespace(namespace).delete();
-        }
-        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inAnyNamespace().list().getItems().stream()
-            .noneMatch(d -> Set.of(NS, SHARED_NS, UPGRADE_NS).contains(d.getMetadata().getNamespace())));
-        operator.stop();
-      }
-    } finally {
-      if (lab != null) {
-        lab.resumeOperator();
-      }
-    }
+  static void stop() {
+    TierReconciler.stop(lab, operator, Set.of(NS, SHARED_NS, UPGRADE_NS));
   }
 
   /** The records the operator lists for manual publishing are looked up, found, and reported published. */

@@ -57,11 +57,6 @@ class TenancyTierTest {
   static void start(Lab l) {
     lab = l;
     client = l.client();
-    for (String namespace : List.of(TEAM_A, TEAM_B, OUTSIDER)) {
-      Domains.createNamespace(client, namespace);
-    }
-    lab.suspendOperator();
-
     OperatorProbes probes = TierReconciler.probes(new HandPublishedDns(client, TEAM_B));
     var reconciler = TierReconciler.of(probes, "tenancy-tier", SLOW, SLOW, Optional.of(List.of("registry-credentials")))
         // As a chart with operator.tenancy.allowedDomains set and allowPrivateTargets off would.
@@ -69,27 +64,12 @@ class TenancyTierTest {
                 TEAM_B + "=private.example", OUTSIDER + "=outsider.example")),
             new IngressAnnotations(List.of("cert-manager.io/*", "nginx.ingress.kubernetes.io/ssl-redirect")),
             new NetworkTargets(TargetGuard.of(false), probes.dns(), host -> List.of(InetAddress.getAllByName(host))));
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(reconciler, c -> c.settingNamespaces(Set.of(TEAM_A, TEAM_B, OUTSIDER)));
-    operator.start();
+    operator = TierReconciler.run(lab, reconciler, Set.of(TEAM_A, TEAM_B, OUTSIDER));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (operator != null) {
-        for (String namespace : List.of(TEAM_A, TEAM_B, OUTSIDER)) {
-          api(client).inNamespace(namespace).delete();
-        }
-        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inAnyNamespace().list().getItems().stream()
-            .noneMatch(d -> Set.of(TEAM_A, TEAM_B, OUTSIDER).contains(d.getMetadata().getNamespace())));
-        operator.stop();
-      }
-    } finally {
-      if (lab != null) {
-        lab.resumeOperator();
-      }
-    }
+  static void stop() {
+    TierReconciler.stop(lab, operator, Set.of(TEAM_A, TEAM_B, OUTSIDER));
   }
 
   /**

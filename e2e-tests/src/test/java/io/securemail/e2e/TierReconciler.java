@@ -1,6 +1,12 @@
 package io.securemail.e2e;
 
+import static io.securemail.e2e.Domains.api;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securemail.lab.Lab;
 import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.dns.DnsProbe;
@@ -18,6 +24,7 @@ import io.securemail.operator.reconciler.SecureMailDomainReconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The operator's reconciler as the reconciler tier runs it, in the test's JVM against the lab's
@@ -56,5 +63,43 @@ final class TierReconciler {
         new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", poll, pullSecrets,
             "100m", "128Mi", "512Mi"),
         new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), resync, 86400);
+  }
+
+  /**
+   * Runs {@code reconciler} for the domains of {@code namespaces} (created here) until
+   * {@link #stop}; the lab's operator process rests meanwhile, since one operator reconciles a domain.
+   */
+  static Operator run(Lab lab, SecureMailDomainReconciler reconciler, Set<String> namespaces) {
+    KubernetesClient client = lab.client();
+    namespaces.forEach(namespace -> Domains.createNamespace(client, namespace));
+    lab.suspendOperator();
+    Operator operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(reconciler, c -> c.settingNamespaces(namespaces));
+    operator.start();
+    return operator;
+  }
+
+  /**
+   * Deletes the domains of {@code namespaces} while {@code operator} still runs (its finalizer goes
+   * with it), stops it, and lets the lab's operator process run again.
+   */
+  static void stop(Lab lab, Operator operator, Set<String> namespaces) {
+    try {
+      if (operator != null) {
+        KubernetesClient client = lab.client();
+        namespaces.forEach(namespace -> api(client).inNamespace(namespace).delete());
+        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inAnyNamespace().list().getItems().stream()
+            .noneMatch(d -> namespaces.contains(d.getMetadata().getNamespace())));
+        operator.stop();
+      }
+    } finally {
+      if (lab != null) {
+        try {
+          lab.resumeOperator();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }
   }
 }

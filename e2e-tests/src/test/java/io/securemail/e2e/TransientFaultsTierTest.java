@@ -47,31 +47,15 @@ class TransientFaultsTierTest {
   static void start(Lab l) {
     lab = l;
     client = l.client();
-    Domains.createNamespace(client, NS);
-    // One operator reconciles a domain: the lab's own (a process) rests while this one runs.
-    lab.suspendOperator();
-
     resolver = new FlakyResolver(new HandPublishedDns(client, NS));
     var reconciler = TierReconciler.of(TierReconciler.probes(resolver, new FaultThreshold(3, 0)), "faults-tier", SLOW,
         RESYNC, Optional.empty());
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(reconciler, c -> c.settingNamespaces(Set.of(NS)));
-    operator.start();
+    operator = TierReconciler.run(lab, reconciler, Set.of(NS));
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    try {
-      if (operator != null) {
-        api(client).inNamespace(NS).delete();
-        await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inNamespace(NS).list().getItems().isEmpty());
-        operator.stop();
-      }
-    } finally {
-      if (lab != null) {
-        lab.resumeOperator();
-      }
-    }
+  static void stop() {
+    TierReconciler.stop(lab, operator, Set.of(NS));
   }
 
   @Test
