@@ -16,11 +16,8 @@ import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.observe.FaultThreshold;
 import io.securemail.operator.observe.HeldAnswers;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
@@ -48,23 +45,7 @@ class ComplianceFaultHoldTest {
   private final AtomicReference<Resolver> resolver = new AtomicReference<>(Resolver.ANSWERS);
   private final Map<String, Integer> asked = new ConcurrentHashMap<>();
   private final FakeWorld world = FakeWorld.compliantDomain("example.com", "mx1.example.com");
-  private Instant now = T0;
-  private final Clock clock = new Clock() {
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  };
+  private final MovableClock clock = new MovableClock(T0);
   private final KubernetesSerialization json = new KubernetesSerialization();
 
   private ComplianceMonitor monitor() {
@@ -113,7 +94,7 @@ class ComplianceFaultHoldTest {
 
     resolver.set(Resolver.DROPS_EVERY_OTHER);
     for (int check = 1; check <= 8; check++) {
-      now = now.plus(INTERVAL.plusSeconds(31));
+      clock.move(INTERVAL.plusSeconds(31));
       ComplianceOutcome outcome = monitor.reconcile(domain);
       assertThat(shown(outcome)).as("check %d", check).isEqualTo(shown(settled));
       assertThat(outcome.transitions()).isEmpty();
@@ -129,18 +110,18 @@ class ComplianceFaultHoldTest {
     withStatus(domain, settled);
 
     resolver.set(Resolver.DOWN);
-    now = now.plus(INTERVAL.plusSeconds(31));
+    clock.move(INTERVAL.plusSeconds(31));
     assertThat(shown(monitor.reconcile(domain))).as("first fault").isEqualTo(shown(settled));
-    now = now.plus(INTERVAL.plusSeconds(31));
+    clock.move(INTERVAL.plusSeconds(31));
     assertThat(shown(monitor.reconcile(domain))).as("second fault").isEqualTo(shown(settled));
-    now = now.plus(INTERVAL.plusSeconds(31));
+    clock.move(INTERVAL.plusSeconds(31));
     ComplianceOutcome unknown = monitor.reconcile(domain);
     assertThat(unknown.conditionStatus()).isEqualTo("Unknown");
     assertThat(unknown.reason()).isEqualTo("CannotCheck");
     assertThat(unknown.message()).contains("could not be checked", "did not answer");
 
     resolver.set(Resolver.ANSWERS);
-    now = now.plus(INTERVAL.plusSeconds(31));
+    clock.move(INTERVAL.plusSeconds(31));
     assertThat(monitor.reconcile(domain).conditionStatus()).as("back at the first answer").isEqualTo("True");
   }
 

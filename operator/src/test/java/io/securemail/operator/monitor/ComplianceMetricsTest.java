@@ -12,11 +12,8 @@ import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.FakeWorld;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -162,34 +159,5 @@ class ComplianceMetricsTest {
             + (double) T0.getEpochSecond())
         .contains("securemail_compliance_compliant{")
         .contains("securemail_compliance_check_status{");
-  }
-
-  /** A clock the test moves on. */
-  private static final class MovableClock extends Clock {
-
-    private Instant now;
-
-    MovableClock(Instant start) {
-      now = start;
-    }
-
-    void move(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 }
