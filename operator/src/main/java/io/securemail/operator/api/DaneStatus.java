@@ -29,6 +29,10 @@ public class DaneStatus {
   @JsonPropertyDescription("The value of the securemail.io/dane-rollover annotation last acted on. A rollover is "
       + "started once per distinct value, and the annotation is never removed, so it may be kept in Git.")
   private String lastRequest;
+  @JsonPropertyDescription("The highest TLSA TTL in effect since the next key's TLSA record was published: a resolver "
+      + "may hold a TLSA set without that key this long, so the switch to it waits for twice this, even after the "
+      + "TTL was lowered.")
+  private Integer tlsaTtlSeconds;
 
   public String getPhase() { return phase; }
   public void setPhase(String phase) { this.phase = phase; }
@@ -46,6 +50,8 @@ public class DaneStatus {
   public void setSince(String since) { this.since = since; }
   public String getLastRequest() { return lastRequest; }
   public void setLastRequest(String lastRequest) { this.lastRequest = lastRequest; }
+  public Integer getTlsaTtlSeconds() { return tlsaTtlSeconds; }
+  public void setTlsaTtlSeconds(Integer tlsaTtlSeconds) { this.tlsaTtlSeconds = tlsaTtlSeconds; }
   public String getMessage() { return message; }
   public void setMessage(String message) { this.message = message; }
 }

@@ -108,7 +108,8 @@ public class MxCertificates {
       request = RolloverFacts.Request.requested; // heal by rolling over to the next key, as a person would ask
     }
     var facts = new RolloverFacts(next.spki(), next.usable(hosts, now), nextObserved, served, request,
-        GoDuration.parse(dane.getRolloverEvery()), GoDuration.parse(dane.getPrePublish()), Duration.ofSeconds(ttl));
+        GoDuration.parse(dane.getRolloverEvery()), GoDuration.parse(dane.getPrePublish()),
+        Duration.ofSeconds(HeldTtl.of(previous, state.nextSpki(), ttl)));
     RolloverDecision decision = DaneRollover.decide(state, facts, now);
 
     String regenerate = decision.regenerateLineage();
@@ -134,6 +135,9 @@ public class MxCertificates {
       }
     }
     DaneStatus status = DaneStates.toStatus(after, waiting);
+    if (after.phase() != RolloverPhase.Initial) {
+      status.setTlsaTtlSeconds(HeldTtl.of(previous, after.nextSpki(), ttl));
+    }
     // A request is handled once a rollover runs: the one it started, or the one already under way
     // when it came (which it does not repeat).
     boolean handled = request != RolloverFacts.Request.none
