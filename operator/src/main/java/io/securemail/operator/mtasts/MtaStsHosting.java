@@ -97,6 +97,23 @@ public class MtaStsHosting {
   }
 
   /**
+   * What deleting the domain leaves behind at senders, when it had a policy other than {@code none}
+   * announced: senders keep the cached policy for its max_age (RFC 8461 section 5) and refuse MX
+   * hosts it does not list until then. The orderly way out is a {@code none} policy first
+   * (section 8.3, spec.mtaSts.mode: none). Null when nothing is cached anywhere.
+   */
+  public static String droppedPolicy(SecureMailDomain domain) {
+    var sts = domain.getStatus() == null ? null : domain.getStatus().getMtaSts();
+    if (sts == null || sts.getPolicyId() == null || sts.getMode() == null || "none".equals(sts.getMode())) {
+      return null;
+    }
+    return "Deleted while senders may cache MTA-STS policy " + sts.getPolicyId() + " (mode " + sts.getMode()
+        + ", mx " + String.join(", ", sts.getMx()) + ") for up to " + sts.getMaxAge() + " s: until then they "
+        + "refuse MX hosts it does not list. To leave MTA-STS, set spec.mtaSts.mode: none and delete the domain "
+        + "after status.mtaSts.withdrawAt";
+  }
+
+  /**
    * Removes the domain's policy and certificate from the namespace's server, and the server itself
    * with the namespace's last domain.
    *

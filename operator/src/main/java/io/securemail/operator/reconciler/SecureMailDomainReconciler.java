@@ -344,6 +344,14 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     metrics.remove(domain);
     boolean holds = holdsClaim(domain, context);
     boolean last = lastInNamespace(domain, context);
+    String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;
+    // Once per deletion: a deletion that waits for DNS comes back here until the records are gone.
+    boolean firstAttempt = domain.getStatus() == null || Conditions.find(domain.getStatus().getConditions(),
+        DnsOutcome.CONDITION).map(c -> c.getMessage() == null || !c.getMessage().startsWith("Deletion waits"))
+        .orElse(true);
+    if (dropped != null && firstAttempt) {
+      DomainEvents.warning(context.getClient(), domain, "MtaStsPolicyDropped", dropped);
+    }
     // The policy server's site for the domain is the holder's when it shares the namespace.
     if (holds || last) {
       mtaSts.forget(domain, context.getClient(), last);
