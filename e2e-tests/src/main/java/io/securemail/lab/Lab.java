@@ -44,6 +44,8 @@ public final class Lab implements AutoCloseable {
       // ownership record under the former default owner id, a retired key's TLSA, another TXT record
       // at the ownership record's name (DnsLedgerTest).
       "lost.test", "crash.test", "wipe.test", "move.test", "legacy.test", "stale.test", "squat.test",
+      // Two MTA replicas, one lagging (DaneReplicasTest).
+      "replicas.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -39,7 +39,7 @@ class InvalidSpecTest {
 
   @Test
   void duplicateMxHostIsReportedAndPublishedRecordsStayUntouched() {
-    api(client).resource(Domains.minimal(NS, "dup", "example.com")).create();
+    api(client).resource(Domains.minimal(NS, "dup", "dup.invalid-spec.example")).create();
     awaitStatus(client, NS, "dup", ready("False", "Progressing"));
     ConfigMap published = await().atMost(Domains.STATUS_TIMEOUT)
         .until(() -> client.configMaps().inNamespace(NS).withName("dup-dns-records").get(), cm -> cm != null);
@@ -47,7 +47,7 @@ class InvalidSpecTest {
 
     Domains.edit(client, NS, "dup", smd -> {
       var mx = new ArrayList<>(smd.getSpec().getMx());
-      mx.add(new MxHost("mx1.example.com", 20));
+      mx.add(new MxHost("mx1.dup.invalid-spec.example", 20));
       smd.getSpec().setMx(mx);
       smd.getSpec().getDns().setTtl(600); // a change that would alter the published records if acted on
       return smd;
@@ -55,7 +55,7 @@ class InvalidSpecTest {
 
     SecureMailDomain invalid = awaitStatus(client, NS, "dup", ready("False", "InvalidSpec"));
     assertThat(condition(invalid, "Ready").orElseThrow().getMessage())
-        .contains("spec.mx[1].host").contains("mx1.example.com is listed twice");
+        .contains("spec.mx[1].host").contains("mx1.dup.invalid-spec.example is listed twice");
     // What GitOps tools read (kstatus, the Argo CD health check): it waits for a person.
     assertThat(condition(invalid, "Stalled").orElseThrow()).satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo("True");
@@ -84,8 +84,8 @@ class InvalidSpecTest {
 
   @Test
   void missingTsigSecretIsReportedUntilItAppears() {
-    api(client).resource(Domains.rfc2136(NS, "tsig", "example.net", "127.0.0.1:53", "example.net.", "securemail",
-        "tsig-example-net")).create();
+    api(client).resource(Domains.rfc2136(NS, "tsig", "tsig.invalid-spec.example", "127.0.0.1:53",
+        "tsig.invalid-spec.example.", "securemail", "tsig-example-net")).create();
 
     SecureMailDomain invalid = awaitStatus(client, NS, "tsig", ready("False", "InvalidSpec"));
     assertThat(condition(invalid, "Ready").orElseThrow().getMessage())
@@ -105,15 +105,15 @@ class InvalidSpecTest {
 
   @Test
   void mxHostOutsideTheWritableZoneNamesTheField() {
-    SecureMailDomain smd = Domains.rfc2136(NS, "zone", "example.org", "127.0.0.1", "example.org", "securemail",
-        "tsig-zone");
-    smd.getSpec().setMx(List.of(new MxHost("mx1.example.org", 10), new MxHost("mx.provider.net", 20)));
+    SecureMailDomain smd = Domains.rfc2136(NS, "zone", "zone.invalid-spec.example", "127.0.0.1",
+        "zone.invalid-spec.example", "securemail", "tsig-zone");
+    smd.getSpec().setMx(List.of(new MxHost("mx1.zone.invalid-spec.example", 10), new MxHost("mx.provider.net", 20)));
     Domains.tsigSecret(client, NS, "tsig-zone", "c2VjcmV0");
     api(client).resource(smd).create();
 
     SecureMailDomain invalid = awaitStatus(client, NS, "zone", ready("False", "InvalidSpec"));
     assertThat(condition(invalid, "Ready").orElseThrow().getMessage())
-        .contains("spec.mx[1].host: mx.provider.net is not inside spec.dns.rfc2136.zone example.org")
+        .contains("spec.mx[1].host: mx.provider.net is not inside spec.dns.rfc2136.zone zone.invalid-spec.example")
         .doesNotContain("spec.mx[0]");
   }
 

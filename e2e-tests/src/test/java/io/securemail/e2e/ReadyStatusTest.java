@@ -29,7 +29,7 @@ class ReadyStatusTest {
 
   @Test
   void validDomainReportsObservedGenerationAndWhatItWaitsFor() {
-    api(client).resource(Domains.minimal(NS, "example-org", "example.org")).create();
+    api(client).resource(Domains.minimal(NS, "example-org", "org.ready-status.example")).create();
 
     SecureMailDomain smd = awaitStatus(client, NS, "example-org", ready("False", "Progressing"));
 
@@ -41,8 +41,8 @@ class ReadyStatusTest {
     assertThat(smd.getStatus().getRecords())
         .extracting(DnsRecordStatus::getName, DnsRecordStatus::getType, DnsRecordStatus::getValue,
             DnsRecordStatus::getState)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("_smtp._tls.example.org.", "TXT",
-            "\"v=TLSRPTv1; rua=mailto:tls-reports@example.org\"", DnsRecordStatus.State.Pending));
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("_smtp._tls.org.ready-status.example.", "TXT",
+            "\"v=TLSRPTv1; rua=mailto:tls-reports@org.ready-status.example\"", DnsRecordStatus.State.Pending));
   }
 
   /**
@@ -69,7 +69,7 @@ class ReadyStatusTest {
 
   @Test
   void specChangeIsObservedWithoutMovingTheTransitionTime() {
-    api(client).resource(Domains.minimal(NS, "example-net", "example.net")).create();
+    api(client).resource(Domains.minimal(NS, "example-net", "net.ready-status.example")).create();
     SecureMailDomain first = awaitStatus(client, NS, "example-net", ready("False", "Progressing"));
     String since = condition(first, "Ready").orElseThrow().getLastTransitionTime();
 

@@ -170,8 +170,8 @@ class SchemaValidationTest {
         kind: SecureMailDomain
         metadata: {name: good, namespace: schema}
         spec:
-          domain: example.com
-          mx: [{host: mx1.example.com}]
+          domain: good.schema.example
+          mx: [{host: mx1.good.schema.example}]
         """;
     var result = kubectl(yaml, "apply", "-f", "-");
     assertThat(result.exitCode).as(result.output).isZero();
