@@ -15,6 +15,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.Labels;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -81,8 +82,8 @@ class DaneReplicasTest {
     DaneStatus switching = awaitDane(d -> "Switching".equals(d.getPhase()), Duration.ofMinutes(3));
     // The MX address serves the new key soon; the lagging replica does not.
     await().atMost(Duration.ofSeconds(30)).until(() -> dane().getMessage() != null
-        && dane().getMessage().contains("MTA Pod " + NAME + "-mta-lagging"));
-    await().pollDelay(Duration.ofSeconds(10)).until(() -> true);
+        && dane().getMessage().contains("still serve [" + before.getCurrentSpkiSha256().substring(0, 12)));
+    await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(15)).until(() -> true);
     assertThat(dane().getPhase()).as("no retirement while a replica serves the old key").isEqualTo("Switching");
     assertThat(tlsa()).contains(before.getCurrentSpkiSha256(), switching.getNextSpkiSha256());
 
@@ -95,7 +96,7 @@ class DaneReplicasTest {
 
   /** A Pod the API server lists as a ready replica of the MTA at {@code address}, as a kubelet would report it. */
   private static void replica(String name, String address, Map<String, String> labels) {
-    Pod pod = client.pods().inNamespace(NS).resource(new PodBuilder()
+    client.pods().inNamespace(NS).resource(new PodBuilder()
         .withNewMetadata().withName(name).withLabels(labels).endMetadata()
         // Gated: no scheduler places it and no kubelet runs it; its status is the test's.
         .withNewSpec().addNewSchedulingGate("securemail.io/lab-replica")
@@ -103,10 +104,21 @@ class DaneReplicasTest {
             .addNewPort().withName("smtp").withContainerPort(25).endPort()
           .endContainer()
         .endSpec().build()).create();
-    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(address)
-        .withPodIPs(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(address).build())
-        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-    client.pods().inNamespace(NS).resource(pod).updateStatus();
+    // The scheduler notes the gate in the status meanwhile: write on top of the latest version.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      Pod pod = client.pods().inNamespace(NS).withName(name).get();
+      pod.getStatus().setPhase("Running");
+      pod.getStatus().setPodIP(address);
+      pod.getStatus().setPodIPs(List.of(new io.fabric8.kubernetes.api.model.PodIPBuilder().withIp(address).build()));
+      List<io.fabric8.kubernetes.api.model.PodCondition> conditions = new java.util.ArrayList<>(
+          pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions());
+      conditions.removeIf(c -> "Ready".equals(c.getType()));
+      conditions.add(new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("Ready").withStatus("True")
+          .build());
+      pod.getStatus().setConditions(conditions);
+      client.pods().inNamespace(NS).resource(pod).updateStatus();
+    });
+    assertThat(client.pods().inNamespace(NS).withName(name).get().getStatus().getPodIP()).isEqualTo(address);
   }
 
   private static DaneStatus dane() {
