@@ -18,6 +18,8 @@ public final class DnsFailure extends Exception {
     ZoneNotFound,
     /** The domain's ownership record names another owner (RFC 2136 prerequisite failed). */
     DnsOwnedElsewhere,
+    /** The server is in a range the operator does not connect to (private, loopback, link-local). */
+    DnsServerNotAllowed,
     /** The operator's owner id is not configured and cannot be derived (namespace kube-system unreadable). */
     OwnerIdUnknown,
     /** Any other answer the operator cannot act on (e.g. SERVFAIL). */

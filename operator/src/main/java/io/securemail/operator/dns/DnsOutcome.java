@@ -44,6 +44,7 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
    */
   static final java.util.Set<String> STALLED = java.util.Set.of(DnsFailure.Reason.TsigRejected.name(),
       DnsFailure.Reason.UpdateRefused.name(), DnsFailure.Reason.ZoneNotFound.name(),
-      DnsFailure.Reason.DnsOwnedElsewhere.name(), DnsFailure.Reason.OwnerIdUnknown.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled",
+      DnsFailure.Reason.DnsOwnedElsewhere.name(), DnsFailure.Reason.OwnerIdUnknown.name(),
+      DnsFailure.Reason.DnsServerNotAllowed.name(), "ForeignRecordConflict", "ExternalDnsNotInstalled",
       DnssecRequirement.BOGUS, DnssecRequirement.INSECURE);
 }

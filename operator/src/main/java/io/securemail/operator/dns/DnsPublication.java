@@ -43,7 +43,7 @@ public class DnsPublication {
       @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration timeout,
       OwnerId ownerId,
       MeterRegistry meters) {
-    this.publisher = new Rfc2136Publisher(timeout);
+    this.publisher = new Rfc2136Publisher(timeout, probes.targets());
     this.probes = probes;
     this.ownerId = ownerId;
     this.resolverText = probes.resolverText();

@@ -10,7 +10,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import io.securemail.operator.compliance.net.TargetGuard;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -32,9 +34,12 @@ import org.xbill.DNS.Update;
 public final class Rfc2136Publisher {
 
   private final Duration timeout;
+  private final TargetGuard guard;
 
-  public Rfc2136Publisher(Duration timeout) {
+  /** @param guard the ranges the operator does not connect to, checked on the address each UPDATE goes to */
+  public Rfc2136Publisher(Duration timeout, TargetGuard guard) {
     this.timeout = timeout;
+    this.guard = guard;
   }
 
   /**
@@ -253,7 +258,15 @@ public final class Rfc2136Publisher {
 
   private SimpleResolver resolver(Rfc2136Target target) throws DnsFailure {
     try {
-      SimpleResolver resolver = new SimpleResolver(InetAddress.getByName(target.server().getHostString()));
+      InetAddress address = InetAddress.getByName(target.server().getHostString());
+      // Here, where the connection is made: the server may be the spec's or, for a withdrawal, the
+      // one status.publishedTo names.
+      Optional<String> refused = guard.refusal(address);
+      if (refused.isPresent()) {
+        throw new DnsFailure(DnsFailure.Reason.DnsServerNotAllowed, "DNS server " + target.server().getHostString()
+            + ": " + refused.get());
+      }
+      SimpleResolver resolver = new SimpleResolver(address);
       resolver.setPort(target.server().getPort());
       resolver.setTCP(true);
       resolver.setTimeout(timeout);

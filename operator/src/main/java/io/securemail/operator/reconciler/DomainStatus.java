@@ -167,13 +167,21 @@ final class DomainStatus {
     progress("Forbidden".equals(reason) ? reason : null, message);
   }
 
+  private static final String WITHDRAWAL_BLOCKED = "Deletion waits until the published records are withdrawn: ";
+
   /** Records that DNS withdrawal is blocked, while the resource waits for deletion. */
   boolean markWithdrawalBlocked(String reason, String message) {
-    String text = "Deletion waits until the published records are withdrawn: " + message + " (set annotation "
+    String text = WITHDRAWAL_BLOCKED + message + " (set annotation "
         + DnsPublication.ABANDON_ANNOTATION + "=true to leave them in DNS)";
     next.setConditions(Conditions.with(next.getConditions(), DnsOutcome.CONDITION, Conditions.FALSE, reason, text,
         generation, now));
     return changed();
+  }
+
+  /** Whether an earlier attempt at deletion already found the withdrawal blocked ({@link #markWithdrawalBlocked}). */
+  static boolean withdrawalBlocked(SecureMailDomain domain) {
+    return domain.getStatus() != null && Conditions.find(domain.getStatus().getConditions(), DnsOutcome.CONDITION)
+        .map(c -> c.getMessage() != null && c.getMessage().startsWith(WITHDRAWAL_BLOCKED)).orElse(false);
   }
 
   SecureMailDomainStatus next() {

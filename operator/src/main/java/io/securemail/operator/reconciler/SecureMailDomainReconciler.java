@@ -198,17 +198,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public UpdateControl<SecureMailDomain> reconcile(SecureMailDomain domain, Context<SecureMailDomain> context) {
     KubernetesClient client = context.getClient();
     var status = new DomainStatus(domain, client.getKubernetesSerialization(), clock.instant());
-    Optional<String> notAllowed = tenants.refusal(domain.getMetadata().getNamespace(), domain.getSpec().getDomain());
-    if (notAllowed.isPresent()) {
-      return refuse(domain, context, status, DomainClaims.NOT_ALLOWED, "spec.domain: " + notAllowed.get()
-          + ". Nothing is published for this resource.");
-    }
-    Optional<SecureMailDomain> holder = DomainClaims.heldByOther(domain, all(context), tenants);
-    if (holder.isPresent()) {
-      return refuse(domain, context, status, DomainClaims.CLAIMED, "spec.domain " + domain.getSpec().getDomain()
-          + " is claimed by SecureMailDomain " + DomainClaims.nameOf(holder.get()) + " (created "
-          + holder.get().getMetadata().getCreationTimestamp() + "), the oldest resource naming it. This one "
-          + "publishes nothing until that one is deleted or names another domain.");
+    Optional<NetworkTargets.Refusal> unclaimed = claimRefusal(domain, context);
+    if (unclaimed.isPresent()) {
+      return refuse(domain, context, status, unclaimed.get().reason(), unclaimed.get().message());
     }
     List<SpecProblem> problems = new ArrayList<>(SpecValidator.validate(domain.getSpec(),
         secretsIn(client, domain.getMetadata().getNamespace()), minMaxAge));
@@ -287,10 +279,21 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     return claims != null ? claims.list(d -> true) : context.getPrimaryCache().list();
   }
 
-  /** Whether the resource acts for its domain: its namespace may claim it and no older resource holds it. */
-  private boolean holdsClaim(SecureMailDomain domain, Context<SecureMailDomain> context) {
-    return tenants.refusal(domain.getMetadata().getNamespace(), domain.getSpec().getDomain()).isEmpty()
-        && DomainClaims.heldByOther(domain, all(context), tenants).isEmpty();
+  /**
+   * Why the resource does not act for its domain: its namespace may not claim it, or an older
+   * resource holds it. Empty when it holds the domain.
+   */
+  private Optional<NetworkTargets.Refusal> claimRefusal(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    Optional<String> notAllowed = tenants.refusal(domain.getMetadata().getNamespace(), domain.getSpec().getDomain());
+    if (notAllowed.isPresent()) {
+      return Optional.of(new NetworkTargets.Refusal(DomainClaims.NOT_ALLOWED, "spec.domain: " + notAllowed.get()
+          + ". Nothing is published for this resource."));
+    }
+    return DomainClaims.heldByOther(domain, all(context), tenants).map(holder -> new NetworkTargets.Refusal(
+        DomainClaims.CLAIMED, "spec.domain " + domain.getSpec().getDomain() + " is claimed by SecureMailDomain "
+            + DomainClaims.nameOf(holder) + " (created " + holder.getMetadata().getCreationTimestamp() + "), the "
+            + "oldest resource naming it. This one publishes nothing until that one is deleted or names another "
+            + "domain."));
   }
 
   /**
@@ -342,14 +345,11 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
     metrics.remove(domain);
-    boolean holds = holdsClaim(domain, context);
+    boolean holds = claimRefusal(domain, context).isEmpty();
     boolean last = lastInNamespace(domain, context);
     String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;
     // Once per deletion: a deletion that waits for DNS comes back here until the records are gone.
-    boolean firstAttempt = domain.getStatus() == null || Conditions.find(domain.getStatus().getConditions(),
-        DnsOutcome.CONDITION).map(c -> c.getMessage() == null || !c.getMessage().startsWith("Deletion waits"))
-        .orElse(true);
-    if (dropped != null && firstAttempt) {
+    if (dropped != null && !DomainStatus.withdrawalBlocked(domain)) {
       DomainEvents.warning(context.getClient(), domain, "MtaStsPolicyDropped", dropped);
     }
     // The policy server's site for the domain is the holder's when it shares the namespace.
@@ -359,16 +359,6 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     if (!holds || DnsPublication.abandons(domain)) {
       // A resource that does not hold its domain published nothing the holder does not now own.
       return DeleteControl.defaultDelete();
-    }
-    var published = domain.getStatus();
-    Optional<NetworkTargets.Refusal> refused = targets == null || published == null
-        || published.getPublishedRecords().isEmpty() ? Optional.empty() : targets.dnsServerRefusal(domain.getSpec());
-    if (refused.isPresent()) {
-      var blocked = new DomainStatus(domain, context.getClient().getKubernetesSerialization(), clock.instant());
-      if (blocked.markWithdrawalBlocked(refused.get().reason(), refused.get().message())) {
-        blocked.write(context);
-      }
-      return DeleteControl.noFinalizerRemoval().rescheduleAfter(WITHDRAW_RETRY);
     }
     try {
       dns.withdraw(domain, context.getClient());
