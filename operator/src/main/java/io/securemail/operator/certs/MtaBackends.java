@@ -5,9 +5,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.Labels;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
+import io.securemail.operator.kube.ServingPods;
 import java.util.List;
 
 /**
@@ -28,34 +26,14 @@ public final class MtaBackends {
     if (domain.getSpec().getMta() == null) {
       return List.of();
     }
-    List<ServedKeys.Backend> backends = new ArrayList<>();
-    for (Pod pod : client.pods().inNamespace(domain.getMetadata().getNamespace()).withLabels(Labels.mtaPods(domain))
-        .list().getItems()) {
-      if (pod.getMetadata().getDeletionTimestamp() != null || !ready(pod) || pod.getStatus().getPodIP() == null) {
-        continue; // not among the Service's endpoints: it receives no mail
-      }
-      backends.add(new ServedKeys.Backend(pod.getMetadata().getName(), address(pod.getStatus().getPodIP()),
-          smtpPort(pod)));
-    }
-    return backends;
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return ServingPods.of(client, domain.getMetadata().getNamespace(), Labels.mtaPods(domain)).stream()
+        .map(pod -> new ServedKeys.Backend(pod.getMetadata().getName(), ServingPods.address(pod), smtpPort(pod)))
+        .toList();
   }
 
   private static int smtpPort(Pod pod) {
     return pod.getSpec().getContainers().stream().flatMap(c -> c.getPorts() == null ? java.util.stream.Stream.empty()
             : c.getPorts().stream())
         .filter(p -> SMTP_PORT_NAME.equals(p.getName())).map(ContainerPort::getContainerPort).findFirst().orElse(25);
-  }
-
-  private static InetAddress address(String ip) {
-    try {
-      return InetAddress.getByName(ip); // a literal: no lookup
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("a Pod IP that is not an address: " + ip, e);
-    }
   }
 }

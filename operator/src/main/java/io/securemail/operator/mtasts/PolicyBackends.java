@@ -1,12 +1,10 @@
 package io.securemail.operator.mtasts;
 
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.compliance.mtasts.PolicyFetch;
 import io.securemail.operator.compliance.mtasts.PolicyFetcher;
+import io.securemail.operator.kube.ServingPods;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,18 +22,8 @@ final class PolicyBackends {
   private PolicyBackends() {}
 
   static List<Backend> of(KubernetesClient client, String namespace, java.util.Map<String, String> selector) {
-    List<Backend> backends = new ArrayList<>();
-    for (Pod pod : client.pods().inNamespace(namespace).withLabels(selector).list().getItems()) {
-      if (pod.getMetadata().getDeletionTimestamp() != null || !ready(pod) || pod.getStatus().getPodIP() == null) {
-        continue; // not among the Service's endpoints: no sender reaches it
-      }
-      try {
-        backends.add(new Backend(pod.getMetadata().getName(), InetAddress.getByName(pod.getStatus().getPodIP())));
-      } catch (UnknownHostException e) {
-        throw new IllegalStateException("a Pod IP that is not an address: " + pod.getStatus().getPodIP(), e);
-      }
-    }
-    return backends;
+    return ServingPods.of(client, namespace, selector).stream()
+        .map(pod -> new Backend(pod.getMetadata().getName(), ServingPods.address(pod))).toList();
   }
 
   /**
@@ -59,10 +47,5 @@ final class PolicyBackends {
       }
     }
     return publicFetch;
-  }
-
-  private static boolean ready(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus().getConditions()
-        .stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }
