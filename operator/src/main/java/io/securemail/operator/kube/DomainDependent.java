@@ -1,9 +1,13 @@
 package io.securemail.operator.kube;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfig;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.securemail.operator.api.SecureMailDomain;
 import java.util.Optional;
 
@@ -44,6 +48,21 @@ public abstract class DomainDependent<R extends HasMetadata>
   @Override
   protected R desired(SecureMailDomain domain, Context<SecureMailDomain> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(getClass().getName(), resourceType());
+  }
+
+  /**
+   * The SDK's informer event source, as the SDK builds it, except that starting it again does
+   * nothing ({@link StartedOnceInformerEventSource}).
+   */
+  @Override
+  protected InformerEventSource<R, SecureMailDomain> createEventSource(EventSourceContext<SecureMailDomain> context) {
+    InformerEventSourceConfiguration.Builder<R> builder = informerConfigurationBuilder(context);
+    getSecondaryToPrimaryMapper(context).ifPresent(builder::withSecondaryToPrimaryMapper);
+    builder.withName(name());
+    configuration().map(KubernetesDependentResourceConfig::informerConfig).ifPresent(builder::updateFrom);
+    var source = new StartedOnceInformerEventSource<R, SecureMailDomain>(builder.build(), context);
+    setEventSource(source);
+    return source;
   }
 
   @Override
