@@ -237,7 +237,7 @@ final class DomainStatus {
       fresh.setMetadata(new ObjectMetaBuilder().withName(domain.getMetadata().getName())
           .withNamespace(domain.getMetadata().getNamespace()).build());
       fresh.setStatus(next);
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(domain, fresh, context);
+      OwnStatusWrites.wrote(PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(domain, fresh, context));
     }
     return UpdateControl.noUpdate();
   }
