@@ -1,5 +1,6 @@
 package io.securemail.operator.monitor;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.securemail.operator.api.ComplianceSpec;
@@ -35,6 +36,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -70,6 +72,12 @@ public class ComplianceMonitor {
   private record Running(CompletableFuture<DomainObservation> observation, Instant startedAt, long generation,
       Profile profile) {}
 
+  /**
+   * How soon a domain whose check is queued or running looks for its verdict when a finished check
+   * wakes its domain ({@link #whenVerdictReady}): only a fallback, should the wake-up be lost.
+   */
+  static final Duration WOKEN_RETRY = Duration.ofSeconds(60);
+
   private final ComplianceEngine engine;
   private final ComplianceOptions options;
   private final Semaphore slots;
@@ -81,6 +89,8 @@ public class ComplianceMonitor {
   private final HeldAnswers held;
   private final Map<String, LastCheck> lastChecks = new ConcurrentHashMap<>();
   private final Map<String, Running> running = new ConcurrentHashMap<>();
+  /** Told of a domain whose check finished before its reconcile collected the verdict; null: nobody. */
+  private volatile Consumer<ResourceID> verdictReady;
 
   @Inject
   public ComplianceMonitor(MeterRegistry meters, OperatorProbes probes,
@@ -122,6 +132,15 @@ public class ComplianceMonitor {
   }
 
 
+  /**
+   * Who is told when a check ends that no reconcile waited for (it was queued behind busy slots, or
+   * outlasted the patience): the reconciler, which then reconciles that domain at once, so neither
+   * a busy monitor nor a slow server makes domains come back every few seconds to ask.
+   */
+  public void whenVerdictReady(Consumer<ResourceID> listener) {
+    this.verdictReady = listener;
+  }
+
   /** Checks the domain if it is due; otherwise says when it will be. */
   public ComplianceOutcome reconcile(SecureMailDomain domain) {
     return reconcile(domain, List.of());
@@ -146,13 +165,19 @@ public class ComplianceMonitor {
       if (now.isBefore(due)) {
         return new ComplianceOutcome(previous, null, null, null, List.of(), Duration.between(now, due));
       }
-      if (!slots.tryAcquire()) {
+      boolean slotFree = slots.tryAcquire();
+      Consumer<ResourceID> listener = verdictReady;
+      if (!slotFree && listener == null) {
         return new ComplianceOutcome(previous, null, null, null, List.of(), BUSY_RETRY);
       }
       Profile profile = spec.getProfile() == ComplianceSpec.Profile.BSI_TR_03108 ? Profile.BSI_TR_03108 : Profile.RFC;
       run = new Running(start(domain.getSpec().getDomain(), profile, options.withCaaIssuers(caaIssuers), uid,
-          interval), now, generation, profile);
+          interval, slotFree, ResourceID.fromResource(domain)), now, generation, profile);
       running.put(uid, run);
+      if (!slotFree) {
+        // Queued behind the busy slots: the finished check wakes the domain.
+        return new ComplianceOutcome(previous, null, null, null, List.of(), WOKEN_RETRY);
+      }
     }
     DomainObservation observation;
     try {
@@ -160,10 +185,10 @@ public class ComplianceMonitor {
           : run.observation().get(patience.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       // Still looking (a slow or silent server): the previous verdict stands until this one is in.
-      return new ComplianceOutcome(previous, null, null, null, List.of(), RUNNING_RETRY);
+      return new ComplianceOutcome(previous, null, null, null, List.of(), stillRunningRetry());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return new ComplianceOutcome(previous, null, null, null, List.of(), RUNNING_RETRY);
+      return new ComplianceOutcome(previous, null, null, null, List.of(), stillRunningRetry());
     } catch (ExecutionException | java.util.concurrent.CompletionException e) {
       running.remove(uid, run);
       lastChecks.put(uid, new LastCheck(run.startedAt(), run.generation()));
@@ -180,29 +205,51 @@ public class ComplianceMonitor {
     return outcome(previous, report, now, interval);
   }
 
-  /** Starts a check on the monitor's threads; its slot is given back when it ends, however it ends. */
+  private Duration stillRunningRetry() {
+    return verdictReady == null ? RUNNING_RETRY : WOKEN_RETRY;
+  }
+
+  /**
+   * Starts a check on the monitor's threads; its slot is given back when it ends, however it ends.
+   * {@code holdsSlot}: the caller took the slot; otherwise the check waits for one on a monitor
+   * thread (the pool has as many threads as slots, so it waits behind other checks only).
+   */
   private CompletableFuture<DomainObservation> start(String domainName, Profile profile, ComplianceOptions options,
-      String uid, Duration interval) {
-    Timer.Sample timing = Timer.start(meters);
+      String uid, Duration interval, boolean holdsSlot, ResourceID resource) {
     CompletableFuture<DomainObservation> observation;
     try {
       observation = CompletableFuture.supplyAsync(() -> {
+        if (!holdsSlot) {
+          slots.acquireUninterruptibly();
+        }
+        Timer.Sample timing = Timer.start(meters);
         try {
           return engine.observe(domainName, profile, options, dns -> held.over(dns, uid, interval));
         } catch (CannotCheckException e) {
           throw new java.util.concurrent.CompletionException(e);
+        } finally {
+          // One timer for all domains: a duration per domain would be three series each for a figure
+          // read across domains (how long checks take); the last-check timestamp is per domain.
+          timing.stop(meters.timer("securemail.compliance.check.duration"));
+          slots.release();
         }
       }, checks);
     } catch (RuntimeException e) {
+      if (holdsSlot) {
+        slots.release();
+      }
       observation = CompletableFuture.failedFuture(e);
     }
-    observation.whenComplete((o, e) -> {
-      // One timer for all domains: a duration per domain would be three series each for a figure
-      // read across domains (how long checks take); the last-check timestamp is per domain.
-      timing.stop(meters.timer("securemail.compliance.check.duration"));
-      slots.release();
-    });
+    observation.whenComplete((o, e) -> wake(uid, resource));
     return observation;
+  }
+
+  /** Tells the listener of a finished check that its domain's reconcile has not collected yet. */
+  private void wake(String uid, ResourceID resource) {
+    Consumer<ResourceID> listener = verdictReady;
+    if (listener != null && running.containsKey(uid)) {
+      listener.accept(resource);
+    }
   }
 
   /**

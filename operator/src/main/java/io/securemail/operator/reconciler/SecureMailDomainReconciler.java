@@ -13,6 +13,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -60,6 +61,7 @@ import io.securemail.operator.tenancy.NetworkTargets;
 import io.securemail.operator.tenancy.TenantDomains;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
 import java.util.stream.Stream;
@@ -107,8 +109,10 @@ import java.util.concurrent.TimeUnit;
     @Dependent(type = MtaStatefulSet.class, reconcilePrecondition = Planned.class)
 })
 // Not generation-aware: an annotation (a rollover request) changes no generation but must be seen at
-// once. The operator's own status writes then cause one more reconcile, which finds nothing to write.
+// once, and so must a status someone else rewrote (a restored backup). The operator's own status
+// writes are no news to it (OwnStatusWrites).
 @ControllerConfiguration(name = SecureMailDomainReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = OwnStatusWrites.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
 
@@ -187,11 +191,16 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     return this;
   }
 
-  /** Other domains' deletions and renames, for a resource waiting for a domain another one holds. */
+  /**
+   * Other domains' deletions and renames, for a resource waiting for a domain another one holds;
+   * and compliance checks that finished after their reconcile stopped waiting for them.
+   */
   @Override
   public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
     claims = DomainClaims.eventSource(context);
-    return List.of(claims);
+    var verdicts = new SimpleInboundEventSource<SecureMailDomain>("compliance-verdicts");
+    monitor.whenVerdictReady(verdicts::propagateEvent);
+    return List.of(claims, verdicts);
   }
 
   @Override
@@ -345,6 +354,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
     metrics.remove(domain);
+    OwnStatusWrites.forget(domain);
     boolean holds = claimRefusal(domain, context).isEmpty();
     boolean last = lastInNamespace(domain, context);
     String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;

@@ -2,12 +2,18 @@ package io.securemail.operator.monitor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.FakeWorld;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -66,5 +72,50 @@ class ComplianceMonitorThreadsTest {
     }
     assertThat(collected.conditionStatus()).isEqualTo("True");
     assertThat(collected.reason()).isEqualTo("Compliant");
+  }
+
+  @Test
+  void aCheckThatOutlastsItsReconcileWakesTheDomainWhenItEnds() throws Exception {
+    ComplianceMonitor monitor = monitor();
+    BlockingQueue<ResourceID> woken = new LinkedBlockingQueue<>();
+    monitor.whenVerdictReady(woken::add);
+
+    ComplianceOutcome first = monitor.reconcile(ComplianceMetricsTest.domain());
+    assertThat(first.conditionStatus()).isNull();
+    assertThat(first.nextCheckIn()).as("a fallback only: the check's end wakes the domain")
+        .isEqualTo(ComplianceMonitor.WOKEN_RETRY);
+    assertThat(woken).isEmpty();
+
+    serverAnswers.countDown();
+    assertThat(woken.poll(10, TimeUnit.SECONDS)).isEqualTo(new ResourceID("example-com", "mail"));
+    ComplianceOutcome collected = monitor.reconcile(ComplianceMetricsTest.domain());
+    assertThat(collected.conditionStatus()).as("the woken reconcile collects the verdict").isEqualTo("True");
+  }
+
+  @Test
+  void aDomainFindingEverySlotBusyQueuesItsCheckAndIsWokenInsteadOfAskingAgain() throws Exception {
+    ComplianceMonitor monitor = monitor();
+    BlockingQueue<ResourceID> woken = new LinkedBlockingQueue<>();
+    monitor.whenVerdictReady(woken::add);
+    SecureMailDomain other = ComplianceMetricsTest.domain();
+    other.getMetadata().setName("example-org");
+    other.getMetadata().setUid("uid-2");
+
+    monitor.reconcile(ComplianceMetricsTest.domain());
+    long started = System.nanoTime();
+    ComplianceOutcome queued = monitor.reconcile(other);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for a check that has not started")
+        .isLessThan(Duration.ofMillis(150));
+    assertThat(queued.conditionStatus()).isNull();
+    assertThat(queued.nextCheckIn()).isEqualTo(ComplianceMonitor.WOKEN_RETRY);
+
+    serverAnswers.countDown();
+    Set<ResourceID> both = new HashSet<>();
+    for (int i = 0; i < 2; i++) {
+      both.add(woken.poll(10, TimeUnit.SECONDS));
+    }
+    assertThat(both).containsExactlyInAnyOrder(new ResourceID("example-com", "mail"),
+        new ResourceID("example-org", "mail"));
+    assertThat(monitor.reconcile(other).conditionStatus()).isEqualTo("True");
   }
 }
