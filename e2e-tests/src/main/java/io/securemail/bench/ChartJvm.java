@@ -34,8 +34,8 @@ final class ChartJvm {
       if (limit.find()) {
         limitMib = Long.parseLong(limit.group(1));
       }
-      // Every -XX option of the image's entrypoint, as given.
-      Matcher xx = Pattern.compile("\"(-XX:[^\"]+)\"").matcher(dockerfile);
+      // Every -XX option of the image's entrypoint, and its settings of the JDK's thread pools, as given.
+      Matcher xx = Pattern.compile("\"(-XX:[^\"]+|-Djava\\.util\\.concurrent\\.[^\"]+)\"").matcher(dockerfile);
       while (xx.find()) {
         options.add(xx.group(1));
       }
