@@ -62,7 +62,12 @@ public final class ScaleBenchmark {
     Path work = repo.resolve("e2e-tests/target/benchmark-lab");
     deleteTree(work);
     Files.createDirectories(work);
-    List<String> jvm = ChartJvm.options(repo);
+    List<String> jvm = new java.util.ArrayList<>(ChartJvm.options(repo));
+    // Options for looking inside, e.g. -XX:StartFlightRecording=...; not the chart's, so printed with the table.
+    String extra = System.getProperty("bench.jvm.extra", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
+    }
     BenchDomains domains = new BenchDomains(count, layout);
     try (NxdomainResolver resolver = NxdomainResolver.start();
         Lab lab = Lab.start(repo, work, Map.of(), Lab.Mode.CONTROL_PLANE)) {
@@ -175,6 +180,7 @@ public final class ScaleBenchmark {
     PrometheusText metrics = PrometheusText.parse(operator.metrics());
     OperatorFootprint footprint = OperatorFootprint.of(operator.pid(), metrics);
     DomainSeries series = DomainSeries.count(metrics, domains.refs());
+    List<String> heapTop = HeapHistogram.top(operator.pid(), lab.workDir().resolve("heap-histogram.txt"), 12);
 
     // 5. Restart: the same domains, nothing changed.
     log("restarting the operator");
@@ -272,6 +278,8 @@ public final class ScaleBenchmark {
         OperatorFootprint.mib((long) metrics.sum("jvm_memory_used_bytes", "area", "nonheap")),
         (long) metrics.series().stream().filter(x -> x.name().equals("jvm_threads_live_threads"))
             .mapToDouble(PrometheusText.Series::value).sum()));
+    details.add("Live heap by class after converging (the 12 largest; instances, bytes, class; all in "
+        + "heap-histogram.txt): " + String.join("; ", heapTop) + ".");
     details.add("Top metric names by series about domains: " + format(series.topNames()) + ".");
     details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's audit"
         + " log, requests of " + rbac.user() + " only.");
