@@ -35,7 +35,8 @@ public final class CertificateManifests {
 
   public static Certificate lineage(SecureMailDomain domain, String lineage, KeyAlgorithm algorithm, int bits) {
     var name = CertNames.lineage(domain, lineage);
-    return base(domain, name, name, mxHosts(domain))
+    return base(domain, name, name, mxHosts(domain), CertNames.LINEAGE_A.equals(lineage) ? Labels.PART_MX_LINEAGE_A
+        : Labels.PART_MX_LINEAGE_B)
         .editSpec()
           .withNewPrivateKey()
             .withAlgorithm(algorithm.name())
@@ -52,7 +53,7 @@ public final class CertificateManifests {
     var certs = domain.getSpec().getCertificates();
     boolean rsa = certs.getKeyAlgorithm() == KeyAlgorithm.RSA;
     return base(domain, CertNames.mtaSts(domain), CertNames.mtaStsSecret(domain),
-        List.of("mta-sts." + domain.getSpec().getDomain().toLowerCase()))
+        List.of("mta-sts." + domain.getSpec().getDomain().toLowerCase()), Labels.PART_MTA_STS)
         .editSpec()
           .withNewPrivateKey()
             .withAlgorithm(certs.getKeyAlgorithm().name())
@@ -65,13 +66,13 @@ public final class CertificateManifests {
   }
 
   private static CertificateBuilder base(SecureMailDomain domain, String name, String secretName,
-      List<String> dnsNames) {
+      List<String> dnsNames, String part) {
     IssuerRef issuer = domain.getSpec().getCertificates().getIssuerRef();
     return new CertificateBuilder()
         .withApiVersion(API_VERSION).withKind("Certificate")
         .withNewMetadata()
           .withName(name).withNamespace(domain.getMetadata().getNamespace())
-          .withLabels(Labels.forDomain(domain))
+          .withLabels(Labels.forDomainPart(domain, part))
           .withOwnerReferences(OwnerReferences.to(domain))
         .endMetadata()
         .withNewSpec()

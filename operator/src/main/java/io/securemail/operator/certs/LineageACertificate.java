@@ -9,7 +9,8 @@ import io.securemail.operator.kube.Labels;
 
 /** MX lineage a's cert-manager Certificate ({@link CertificateManifests}), kept while an issuer is named. */
 @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR + "," + Labels.PART + "="
+        + Labels.PART_MX_LINEAGE_A))
 public class LineageACertificate extends DomainDependent<Certificate> {
 
   public LineageACertificate() {

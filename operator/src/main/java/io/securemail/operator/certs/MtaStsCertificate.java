@@ -9,7 +9,8 @@ import io.securemail.operator.kube.Labels;
 
 /** The mta-sts host's cert-manager Certificate ({@link CertificateManifests}), kept while an issuer is named. */
 @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR + "," + Labels.PART + "="
+        + Labels.PART_MTA_STS))
 public class MtaStsCertificate extends DomainDependent<Certificate> {
 
   public MtaStsCertificate() {

@@ -2,12 +2,15 @@ package io.securemail.operator.certs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.certmanager.api.model.v1.Certificate;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.KeyAlgorithm;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CertificateManifestsTest {
@@ -59,5 +62,31 @@ class CertificateManifestsTest {
     assertThat(certificate.getSpec().getDnsNames()).containsExactly("mta-sts.example.com");
     assertThat(certificate.getSpec().getSecretName()).isEqualTo("example-com-mta-sts-tls");
     assertThat(certificate.getSpec().getPrivateKey().getRotationPolicy()).isEqualTo("Always");
+  }
+
+  /**
+   * Each Certificate is seen by exactly the dependent that applies it: one that no informer sees
+   * would be applied at every reconcile, one seen by several would be cached several times.
+   */
+  @Test
+  void eachCertificateIsSelectedByTheInformerOfItsOwnDependentOnly() {
+    Map<Class<?>, Certificate> applied = Map.of(
+        LineageACertificate.class, CertificateManifests.lineage(domain(), CertNames.LINEAGE_A, KeyAlgorithm.ECDSA, 256),
+        LineageBCertificate.class, CertificateManifests.lineage(domain(), CertNames.LINEAGE_B, KeyAlgorithm.ECDSA, 256),
+        MtaStsCertificate.class, CertificateManifests.mtaSts(domain()));
+
+    applied.forEach((dependent, certificate) -> {
+      List<Class<?>> selecting = applied.keySet().stream()
+          .filter(d -> selects(d.getAnnotation(KubernetesDependent.class).informer().labelSelector(),
+              certificate.getMetadata().getLabels()))
+          .toList();
+      assertThat(selecting).as(certificate.getMetadata().getName()).containsExactly(dependent);
+    });
+  }
+
+  /** Equality-based label selectors (key=value, comma-separated), the only kind the operator uses. */
+  private static boolean selects(String selector, Map<String, String> labels) {
+    return java.util.Arrays.stream(selector.split(",")).map(term -> term.split("=", 2))
+        .allMatch(kv -> kv[1].equals(labels.get(kv[0])));
   }
 }
