@@ -3,6 +3,8 @@ package io.securemail.operator.certs;
 import io.securemail.operator.kube.PartStatus;
 
 import io.securemail.operator.api.DaneStatus;
+import io.securemail.operator.api.SecureMailDomain;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,5 +34,18 @@ public record CertOutcome(List<String> tlsaSpkis, DaneStatus dane, String status
     String what = CertStep.MX_NOT_SERVING_KEY.equals(reason) ? "DANE" : "certificates";
     return PartStatus.of(CONDITION, status, reason, message, retryAfter, "Certificates issued.", what)
         .stalledOn(STALLED);
+  }
+
+  /**
+   * {@link #part()}, looked at less and less often ({@link PartStatus#backedOff}) while the
+   * certificates wait for something other than an issuance under way or the rollover: an issuer
+   * that is not Ready, missing or refusing. Once the issuer can issue, cert-manager's progress
+   * changes the Certificates, whose informer wakes the domain at once, so the poll is only a
+   * fallback; a thousand domains waiting for one issuer do not each come back every few seconds.
+   */
+  public PartStatus part(SecureMailDomain domain, Instant now) {
+    boolean waitsForIssuer = !ready() && !"Issuing".equals(reason) && !CertStep.MX_NOT_SERVING_KEY.equals(reason)
+        && !"DaneRolloverStuck".equals(reason);
+    return waitsForIssuer ? part().backedOff(domain, now) : part();
   }
 }

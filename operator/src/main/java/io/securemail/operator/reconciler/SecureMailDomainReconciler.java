@@ -250,7 +250,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     MtaStsOutcome.Observed announced = sts.observe(published.records(), domain, now);
     MtaOutcome mtaOutcome = mta.reconcile(domain, client, context, workflow,
         Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now);
-    List<PartStatus> parts = List.of(certs.part(), published.part().backedOff(domain, now), announced.part(),
+    List<PartStatus> parts = List.of(certs.part(domain, now), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
     status.markPublishedTo(published.publishedTo());

@@ -55,4 +55,35 @@ class CertStepTest {
     assertThat(outcome.reason()).isEqualTo("Issuing");
     assertThat(outcome.part().summary()).startsWith("Waiting for certificates:");
   }
+
+  /** A domain whose CertificatesReady has been False since {@code since}. */
+  private static io.securemail.operator.api.SecureMailDomain waitingSince(java.time.Instant since) {
+    var domain = new io.securemail.operator.api.SecureMailDomain();
+    var status = new io.securemail.operator.api.SecureMailDomainStatus();
+    status.setConditions(List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType(CertOutcome.CONDITION)
+        .withStatus("False").withReason("IssuerNotReady").withLastTransitionTime(since.toString()).build()));
+    domain.setStatus(status);
+    return domain;
+  }
+
+  @Test
+  void certificatesWaitingForAnIssuerAreLookedAtLessAndLessOften() {
+    java.time.Instant now = java.time.Instant.parse("2026-12-06T12:00:00Z");
+    var domain = waitingSince(now.minus(Duration.ofMinutes(2)));
+
+    CertStep polling = new CertStep(List.of(), new DaneStatus(), null, ISSUED_MESSAGE, null, Duration.ofSeconds(10),
+        false);
+    CertOutcome notReady = polling.judged(new CertManager.Verdict(false, "IssuerNotReady",
+        "Issuer mail/letsencrypt is not Ready"));
+    assertThat(notReady.part(domain, now).retryAfter()).as("the wait so far, not the 10 s poll")
+        .isEqualTo(Duration.ofMinutes(2));
+
+    CertOutcome issuing = polling.judged(new CertManager.Verdict(false, "Issuing", "Issuing"));
+    assertThat(issuing.part(domain, now).retryAfter()).as("an issuance under way keeps its pace")
+        .isEqualTo(Duration.ofSeconds(10));
+
+    CertOutcome keyNotServed = step(List.of(), true).judged(ISSUED);
+    assertThat(keyNotServed.part(domain, now).retryAfter()).as("the rollover keeps its pace")
+        .isEqualTo(Duration.ofSeconds(10));
+  }
 }
