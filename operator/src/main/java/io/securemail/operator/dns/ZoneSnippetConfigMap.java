@@ -8,12 +8,17 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.SharedFieldsStore;
 
 /**
  * The manual provider's output: a ConfigMap holding the records as a zone-file snippet. Owned by
- * the SecureMailDomain, so the garbage collector removes it with the domain.
+ * the SecureMailDomain, so the garbage collector removes it with the domain. Applied whether or
+ * not the informer has seen it yet (a restarted operator's informer may not have), and selected
+ * by its part label, so the MTA's ConfigMaps are not cached here too.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+@KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR + "," + Labels.PART + "="
+        + Labels.PART_DNS_RECORDS, itemStore = SharedFieldsStore.class))
 public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<ConfigMap, SecureMailDomain> {
 
   public static final String DATA_KEY = "records.zone";
@@ -34,7 +39,7 @@ public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<Config
         .withNewMetadata()
           .withName(nameFor(domain))
           .withNamespace(domain.getMetadata().getNamespace())
-          .withLabels(Labels.forDomain(domain))
+          .withLabels(Labels.forDomainPart(domain, Labels.PART_DNS_RECORDS))
         .endMetadata()
         .addToData(DATA_KEY, ZoneSnippet.render(spec.getDomain(), ref, DesiredRecords.in(context)))
         .build();

@@ -52,7 +52,8 @@ public abstract class DomainDependent<R extends HasMetadata>
 
   /**
    * The SDK's informer event source, as the SDK builds it, except that starting it again does
-   * nothing ({@link StartedOnceInformerEventSource}).
+   * nothing ({@link StartedOnceInformerEventSource}) and the cached objects' managed fields share
+   * their structure ({@link SharedFieldsStore}).
    */
   @Override
   protected InformerEventSource<R, SecureMailDomain> createEventSource(EventSourceContext<SecureMailDomain> context) {
@@ -60,6 +61,7 @@ public abstract class DomainDependent<R extends HasMetadata>
     getSecondaryToPrimaryMapper(context).ifPresent(builder::withSecondaryToPrimaryMapper);
     builder.withName(name());
     configuration().map(KubernetesDependentResourceConfig::informerConfig).ifPresent(builder::updateFrom);
+    builder.withItemStore(new SharedFieldsStore<>());
     var source = new StartedOnceInformerEventSource<R, SecureMailDomain>(builder.build(), context);
     setEventSource(source);
     return source;

@@ -19,6 +19,9 @@ public final class Labels {
   public static final String PART_MX_LINEAGE_A = "mx-lineage-a";
   public static final String PART_MX_LINEAGE_B = "mx-lineage-b";
   public static final String PART_MTA_STS = "mta-sts";
+  public static final String PART_DNS_RECORDS = "dns-records";
+  /** The domain's other objects of a kind some of whose objects carry a part label. */
+  public static final String NO_PART = "!" + PART;
 
   private Labels() {}
 

@@ -9,7 +9,7 @@ import io.securemail.operator.kube.Labels;
 
 /** The MTA's ConfigMap ({@link MtaManifests}), kept as planned while {@code spec.mta} is set. */
 @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
-    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR))
+    informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR + "," + Labels.NO_PART))
 public class MtaConfigMap extends DomainDependent<ConfigMap> {
 
   public MtaConfigMap() {

@@ -1,5 +1,6 @@
 package io.securemail.operator.reconciler;
 
+import io.securemail.operator.kube.SharedFieldsStore;
 import io.securemail.operator.kube.Conditions;
 
 import io.securemail.operator.kube.ReconcileError;
@@ -112,7 +113,7 @@ import java.util.concurrent.TimeUnit;
 // once, and so must a status someone else rewrote (a restored backup). The operator's own status
 // writes are no news to it (OwnStatusWrites).
 @ControllerConfiguration(name = SecureMailDomainReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = OwnStatusWrites.class),
+    informer = @Informer(onUpdateFilter = OwnStatusWrites.class, itemStore = SharedFieldsStore.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
 
