@@ -1,6 +1,7 @@
 package io.securemail.operator.dns;
 
 import io.securemail.operator.kube.Backoff;
+import io.securemail.operator.kube.Conditions;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,6 +17,7 @@ import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -168,7 +170,9 @@ public class DnsPublication {
       String todo = provider == DnsSpec.Provider.MANUAL
           ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
       return new DnsOutcome(records, toStatus(ledger, null), to, "False", "NotYetObserved", todo + seen + " of "
-          + desired.size() + " records are visible through resolver " + resolverText + ".", Backoff.PROPAGATION_POLL);
+          + desired.size() + " records are visible through resolver " + resolverText + ".",
+          provider == DnsSpec.Provider.RFC2136 ? Backoff.PROPAGATION_POLL
+              : Backoff.awaitingPublication(Conditions.since(domain, DnsOutcome.CONDITION, "False"), Instant.now()));
     }
     var insecure = DnssecRequirement.insecure(observations, Boolean.TRUE.equals(spec.getDane().getEnabled()));
     if (insecure.isPresent()) {

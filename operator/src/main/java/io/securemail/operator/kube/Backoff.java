@@ -11,6 +11,8 @@ import java.time.Instant;
 public final class Backoff {
 
   public static final Duration PROPAGATION_POLL = Duration.ofSeconds(5);
+  /** How long records someone else publishes are looked for at the propagation pace. */
+  public static final Duration PROPAGATION_PATIENCE = Duration.ofMinutes(1);
   public static final Duration FIRST_FAILURE_RETRY = Duration.ofSeconds(10);
   public static final Duration MAX = Duration.ofMinutes(5);
 
@@ -26,5 +28,19 @@ public final class Backoff {
     Duration failing = Duration.between(failingSince, now);
     Duration delay = failing.compareTo(base) < 0 ? base : failing;
     return delay.compareTo(MAX) > 0 ? MAX : delay;
+  }
+
+  /**
+   * When to look again for records someone else publishes (a person, from the zone snippet;
+   * external-dns, from the DNSEndpoint): at the propagation pace for a minute, then as a failure is
+   * retried ({@link #next}: 10 s, doubling with the wait, at most 5 minutes). Records nobody has
+   * published yet are no news every 5 s, and a thousand domains waiting for a person must not each
+   * look that often for ever.
+   *
+   * @param waitingSince since when the records have not all been visible (null: just now)
+   */
+  public static Duration awaitingPublication(Instant waitingSince, Instant now) {
+    return waitingSince != null && Duration.between(waitingSince, now).compareTo(PROPAGATION_PATIENCE) >= 0
+        ? FIRST_FAILURE_RETRY : PROPAGATION_POLL;
   }
 }

@@ -26,4 +26,14 @@ class BackoffTest {
   void propagationIsPolledAtAFixedPace() {
     assertThat(Backoff.next(Backoff.PROPAGATION_POLL, NOW.minusSeconds(600), NOW)).isEqualTo(Duration.ofSeconds(5));
   }
+
+  @Test
+  void recordsSomeoneElsePublishesAreLookedForLessAndLessOftenAfterAMinute() {
+    assertThat(Backoff.awaitingPublication(NOW.minusSeconds(50), NOW)).isEqualTo(Duration.ofSeconds(5));
+    Duration afterAMinute = Backoff.awaitingPublication(NOW.minusSeconds(90), NOW);
+    // As the reconcile applies it, with the time DnsPublished has been False.
+    assertThat(Backoff.next(afterAMinute, NOW.minusSeconds(90), NOW)).isEqualTo(Duration.ofSeconds(90));
+    assertThat(Backoff.next(Backoff.awaitingPublication(NOW.minusSeconds(3600), NOW), NOW.minusSeconds(3600), NOW))
+        .isEqualTo(Duration.ofMinutes(5));
+  }
 }
