@@ -53,4 +53,9 @@ record PrometheusText(List<Series> series) {
     return series.stream().filter(s -> s.name().equals(name) && value.equals(s.labels().get(label)))
         .mapToDouble(Series::value).sum();
   }
+
+  /** The sum of every series of {@code name}, whatever its labels. */
+  double total(String name) {
+    return series.stream().filter(s -> s.name().equals(name)).mapToDouble(Series::value).sum();
+  }
 }

@@ -152,6 +152,7 @@ public final class ScaleBenchmark {
     Instant convergedAt = convergence == null ? Instant.now() : start.plus(convergence);
     List<ApiWrite> converging = writes.between(start, convergedAt.plusMillis(1));
     children = domains.children(client);
+    OperatorWork atConvergence = OperatorWork.of(PrometheusText.parse(operator.metrics()));
     storedDomains = domains.stored(client);
     childCounts = children.stream().collect(Collectors.groupingBy(c -> c.getKind(), java.util.TreeMap::new,
         Collectors.counting()));
@@ -179,6 +180,7 @@ public final class ScaleBenchmark {
     // 4. Memory and series after converging (and the idle minute).
     PrometheusText metrics = PrometheusText.parse(operator.metrics());
     OperatorFootprint footprint = OperatorFootprint.of(operator.pid(), metrics);
+    OperatorWork afterIdle = OperatorWork.of(metrics);
     DomainSeries series = DomainSeries.count(metrics, domains.refs());
     List<String> heapTop = HeapHistogram.top(operator.pid(), lab.workDir().resolve("heap-histogram.txt"), 12);
 
@@ -246,6 +248,8 @@ public final class ScaleBenchmark {
         + series.total() + " in all)", String.format("%.1f", seriesPerDomain), "<= 20", seriesPerDomain <= 20));
 
     details.add("Writes while converging, by resource: " + format(breakdown) + ".");
+    details.add("The operator's work while converging: " + atConvergence.describe(count) + "; during the idle "
+        + "minute: " + afterIdle.minus(atConvergence).describe(count) + ".");
     List<ApiWrite> refused = converging.stream().filter(w -> w.code() >= 300).toList();
     details.add("Writes the API server refused while converging, by resource and status code: "
         + (refused.isEmpty() ? "none" : format(OperatorWrites.countBy(refused, w -> w.target() + " " + w.refusal())))
