@@ -169,6 +169,7 @@ class HelmChartTest {
         "Role/securemail-operator-leader-election",
         "RoleBinding/securemail-operator-leader-election",
         "Service/securemail-operator-metrics",
+        "Service/securemail-operator-tlsrpt",
         "Deployment/securemail-operator");
     assertThat(objects).filteredOn(o -> !o.getKind().startsWith("Cluster"))
         .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo(NAMESPACE));
@@ -249,10 +250,9 @@ class HelmChartTest {
 
     assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/q/health/live");
     assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-    assertThat(container.getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getName()).isEqualTo("http");
-      assertThat(p.getContainerPort()).isEqualTo(8080);
-    });
+    // Metrics and health; LMTP for TLS report mail (operator.tlsRpt.lmtp.enabled, the default).
+    assertThat(container.getPorts()).extracting(p -> p.getName() + "/" + p.getContainerPort())
+        .containsExactly("http/8080", "lmtp/2424");
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKey("memory");
     assertThat(pod.getHostNetwork()).isNull();
@@ -329,6 +329,46 @@ class HelmChartTest {
         .doesNotContain("|namespaces:kube-system|get");
   }
 
+  /**
+   * The TLS report receiver (docs/tls-reports-mail.md): a ClusterIP Service on the LMTP port
+   * selecting the operator's Pods, and its cluster name in the operator's environment, which
+   * renders it into the MTAs' transport tables. Off: neither.
+   */
+  @Test
+  void tlsReportMailReceiverHasAClusterIpServiceTheOperatorKnowsByName() {
+    List<HasMetadata> defaults = render("");
+    Container container = container(defaults);
+    assertThat(env(container)).containsEntry("SECUREMAIL_TLSRPT_LMTP_ENABLED", "true")
+        .containsEntry("SECUREMAIL_TLSRPT_LMTP_PORT", "2424")
+        .containsEntry("SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST", "securemail-operator-tlsrpt." + NAMESPACE
+            + ".svc.cluster.local");
+    assertThat(container.getPorts()).anySatisfy(p -> {
+      assertThat(p.getName()).isEqualTo("lmtp");
+      assertThat(p.getContainerPort()).isEqualTo(2424);
+    });
+    Service service = all(defaults, Service.class).stream()
+        .filter(o -> o.getMetadata().getName().equals("securemail-operator-tlsrpt")).findFirst().orElseThrow();
+    assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+    assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getPort()).isEqualTo(2424);
+      assertThat(p.getTargetPort().getStrVal()).isEqualTo("lmtp");
+    });
+    assertThat(one(defaults, Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
+        .containsAllEntriesOf(service.getSpec().getSelector());
+
+    List<HasMetadata> moved = render("operator: {mta: {clusterDomain: k8s.internal}, tlsRpt: {lmtp: {port: 2525}}}\n");
+    assertThat(env(container(moved))).containsEntry("SECUREMAIL_TLSRPT_LMTP_PORT", "2525")
+        .containsEntry("SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST", "securemail-operator-tlsrpt." + NAMESPACE
+            + ".svc.k8s.internal");
+
+    List<HasMetadata> off = render("operator: {tlsRpt: {lmtp: {enabled: false}}}\n");
+    assertThat(env(container(off))).containsEntry("SECUREMAIL_TLSRPT_LMTP_ENABLED", "false")
+        .doesNotContainKeys("SECUREMAIL_TLSRPT_LMTP_PORT", "SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST");
+    assertThat(container(off).getPorts()).extracting(p -> p.getName()).containsExactly("http");
+    assertThat(all(off, Service.class)).extracting(o -> o.getMetadata().getName())
+        .containsExactly("securemail-operator-metrics");
+  }
+
   @Test
   void watchNamespacesGetARoleEachAndNoClusterWideNamespacedRights() {
     List<HasMetadata> objects = render("watchNamespaces: [team-a, team-b]\n");
@@ -398,8 +438,18 @@ class HelmChartTest {
     policy.getSpec().getEgress().forEach(e -> e.getPorts().forEach(p ->
         egress.add(p.getProtocol() + "/" + (p.getPort().getIntVal() != null ? p.getPort().getIntVal() : p.getPort().getStrVal()))));
     assertThat(egress).containsExactlyInAnyOrder("UDP/53", "TCP/53", "TCP/25", "TCP/443", "TCP/6443");
-    assertThat(policy.getSpec().getIngress()).hasSize(2).allSatisfy(i ->
+    assertThat(policy.getSpec().getIngress()).hasSize(3).first().satisfies(i ->
         assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http")));
+    assertThat(policy.getSpec().getIngress().get(1).getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("http"));
+    // TLS report mail (operator.tlsRpt.lmtp.enabled, the default): from the MTA Pods of every namespace.
+    assertThat(policy.getSpec().getIngress().get(2)).satisfies(i -> {
+      assertThat(i.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort().getStrVal()).isEqualTo("lmtp"));
+      assertThat(i.getFrom()).singleElement().satisfies(f -> {
+        assertThat(f.getNamespaceSelector().getMatchLabels()).isNullOrEmpty();
+        assertThat(f.getPodSelector().getMatchLabels()).containsOnly(Map.entry("app.kubernetes.io/name", "securemail-mta"));
+      });
+    });
     // Prometheus, from the monitoring namespace.
     assertThat(policy.getSpec().getIngress().get(0).getFrom()).singleElement()
         .satisfies(f -> assertThat(f.getNamespaceSelector().getMatchLabels())
@@ -717,7 +767,8 @@ class HelmChartTest {
     assertThat(test.getImage()).isEqualTo(container(objects).getImage());
     assertThat(test.getCommand()).containsExactly("bash", "-c");
     String script = test.getArgs().get(0);
-    Service service = one(objects, Service.class);
+    Service service = all(objects, Service.class).stream()
+        .filter(o -> o.getMetadata().getName().endsWith("-metrics")).findFirst().orElseThrow();
     String address = service.getMetadata().getName() + "." + NAMESPACE + ".svc";
     // The Service's address from the kubelet's service variable (no cluster DNS needed), its name otherwise.
     String variable = service.getMetadata().getName().toUpperCase().replace('-', '_') + "_SERVICE_HOST";
@@ -785,8 +836,10 @@ class HelmChartTest {
     assertThat(objects).filteredOn(o -> !o.getKind().equals("Service")).hasSizeGreaterThan(10)
         .allSatisfy(o -> assertThat(o.getMetadata().getLabels()).as(o.getKind() + "/" + o.getMetadata().getName())
             .containsEntry("app.kubernetes.io/component", "operator"));
-    assertThat(one(objects, Service.class).getMetadata().getLabels())
-        .containsEntry("app.kubernetes.io/component", "metrics");
+    assertThat(all(objects, Service.class)).extracting(o -> o.getMetadata().getName(),
+        o -> o.getMetadata().getLabels().get("app.kubernetes.io/component")).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("securemail-operator-metrics", "metrics"),
+            org.assertj.core.groups.Tuple.tuple("securemail-operator-tlsrpt", "tlsrpt"));
     Deployment deployment = one(objects, Deployment.class);
     assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
         .containsEntry("app.kubernetes.io/component", "operator");

@@ -61,7 +61,7 @@ final class TierReconciler {
         new DnsPublication(probes, Duration.ofSeconds(2), new OwnerId(Optional.of(ownerId)), meters),
         new MtaStsHosting(probes, "registry.invalid/policy-server:tier", 1, "ClusterIP", poll, Optional.empty()),
         new MtaDeployment(probes, "registry.invalid/mta:tier", "cluster.local", "10.96.0.10", poll, pullSecrets,
-            "100m", "128Mi", "512Mi"),
+            "100m", "128Mi", "512Mi", false, Optional.empty(), 2424),
         new ComplianceMonitor(meters, probes, 2, Duration.ofSeconds(5)), new ConditionMetrics(meters), resync, 86400);
   }
 

@@ -15,6 +15,7 @@ import io.securemail.operator.mta.MtaManifests;
 import io.securemail.operator.mta.PostfixConfig;
 import io.securemail.operator.mta.PostfixFiles;
 import io.securemail.operator.mta.PostfixLayout;
+import io.securemail.operator.mta.ReportReceiver;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -94,7 +95,7 @@ public final class LabMta implements AutoCloseable {
   private SharedIndexInformer<Secret> secretInformer;
 
   private LabMta(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf, Path postfix,
-      String tlsPolicyMap) throws IOException {
+      String tlsPolicyMap, ReportReceiver reportReceiver) throws IOException {
     this.dir = dir;
     this.address = address;
     this.spec = spec;
@@ -107,7 +108,7 @@ public final class LabMta implements AutoCloseable {
         // The listeners are named in master.cf (127.0.3.x is routed to lo without being listed on
         // it, which inet_interfaces would require); see PostfixServer.
         "loopback-only", tlsPolicyMap);
-    this.files = PostfixConfig.render(spec, layout);
+    this.files = PostfixConfig.render(spec, layout, reportReceiver);
   }
 
   /**
@@ -132,6 +133,16 @@ public final class LabMta implements AutoCloseable {
    */
   public static LabMta create(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf,
       String tlsPolicyMap) throws IOException {
+    return create(dir, address, spec, caFile, resolvConf, tlsPolicyMap, null);
+  }
+
+  /**
+   * As {@link #create(Path, String, SecureMailDomainSpec, Path, Path, String)}, with the operator's
+   * TLS report receiver at {@code reportReceiver} (spec.tlsRpt.receive.mail), as the chart's
+   * Service makes it known to the operator.
+   */
+  public static LabMta create(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf,
+      String tlsPolicyMap, ReportReceiver reportReceiver) throws IOException {
     if (!ADDRESSES.contains(address)) {
       throw new IllegalArgumentException(address + " is not a lab MTA address; they are " + ADDRESSES);
     }
@@ -140,7 +151,8 @@ public final class LabMta implements AutoCloseable {
             + "Run e2e-tests/lab/provision.sh as root once."));
     Path absolute = dir.toAbsolutePath();
     Files.createDirectories(absolute);
-    LabMta mta = new LabMta(absolute, address, spec, caFile.toAbsolutePath(), resolvConf, postfix, tlsPolicyMap);
+    LabMta mta = new LabMta(absolute, address, spec, caFile.toAbsolutePath(), resolvConf, postfix, tlsPolicyMap,
+        reportReceiver);
     mta.prepare();
     return mta;
   }

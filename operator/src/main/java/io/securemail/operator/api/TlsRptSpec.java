@@ -15,6 +15,9 @@ public class TlsRptSpec {
       + "e.g. mailto:tls-reports@example.com.")
   private List<String> rua = new ArrayList<>();
 
+  @JsonPropertyDescription("Reports the operator receives itself at the rua destinations (off unless set).")
+  private TlsRptReceiveSpec receive;
+
   public TlsRptSpec() {}
 
   public TlsRptSpec(List<String> rua) {
@@ -23,4 +26,6 @@ public class TlsRptSpec {
 
   public List<String> getRua() { return rua; }
   public void setRua(List<String> rua) { this.rua = rua; }
+  public TlsRptReceiveSpec getReceive() { return receive; }
+  public void setReceive(TlsRptReceiveSpec receive) { this.receive = receive; }
 }

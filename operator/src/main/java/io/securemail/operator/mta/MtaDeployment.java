@@ -56,9 +56,16 @@ public class MtaDeployment {
       @ConfigProperty(name = "securemail.mta.image-pull-secrets") Optional<List<String>> pullSecrets,
       @ConfigProperty(name = "securemail.mta.postfix.cpu-request", defaultValue = "100m") String cpu,
       @ConfigProperty(name = "securemail.mta.postfix.memory-request", defaultValue = "128Mi") String memory,
-      @ConfigProperty(name = "securemail.mta.postfix.memory-limit", defaultValue = "512Mi") String memoryLimit) {
+      @ConfigProperty(name = "securemail.mta.postfix.memory-limit", defaultValue = "512Mi") String memoryLimit,
+      // The operator's TLS report receiver as the MTAs reach it (the chart's Service), for
+      // spec.tlsRpt.receive.mail; without it report mail goes to the mail store.
+      @ConfigProperty(name = "securemail.tlsrpt.lmtp.enabled", defaultValue = "false") boolean reportReceiverEnabled,
+      @ConfigProperty(name = "securemail.tlsrpt.lmtp.service-host") Optional<String> reportReceiverHost,
+      @ConfigProperty(name = "securemail.tlsrpt.lmtp.port", defaultValue = "2424") int reportReceiverPort) {
     this(new MtaSettings(image, clusterDomain, clusterDns, pullSecrets.orElse(List.of()),
-            new MtaSettings.Resources(cpu, memory, memoryLimit)),
+            new MtaSettings.Resources(cpu, memory, memoryLimit),
+            reportReceiverEnabled && reportReceiverHost.isPresent()
+                ? new ReportReceiver(reportReceiverHost.get(), reportReceiverPort) : null),
         new ServedKeys(probes.dns(), probes.servedChain(), probes.smtpPort(), probes.conversations(),
             probes.patience()), probes::dnsFor, poll);
   }

@@ -56,7 +56,8 @@ public final class MtaManifests {
   }
 
   public static ConfigMap configMap(SecureMailDomain domain, MtaSettings settings) {
-    Map<String, String> data = new HashMap<>(PostfixConfig.render(domain.getSpec(), PostfixLayout.pod()).byName());
+    Map<String, String> data = new HashMap<>(PostfixConfig.render(domain.getSpec(), PostfixLayout.pod(),
+        settings.reportReceiver()).byName());
     data.put(UNBOUND_CONF, PodResolverConfig.render(settings.clusterDomain(), settings.clusterDnsAddress()));
     return new ConfigMapBuilder().withMetadata(metadata(domain)).withData(data).build();
   }

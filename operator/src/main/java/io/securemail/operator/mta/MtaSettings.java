@@ -11,9 +11,11 @@ import java.util.List;
  * @param imagePullSecrets Secrets in the domain's namespace the kubelet pulls the image with (a
  *     private registry); none by default
  * @param postfix the Postfix container's CPU and memory
+ * @param reportReceiver the operator's TLS report receiver the MTAs hand report mail to
+ *     (spec.tlsRpt.receive.mail), or null when the operator runs none
  */
 public record MtaSettings(String image, String clusterDomain, String clusterDnsAddress, List<String> imagePullSecrets,
-    Resources postfix) {
+    Resources postfix, ReportReceiver reportReceiver) {
 
   /** Requests and a memory limit; the helpers keep theirs (they are small and fixed). */
   public record Resources(String cpuRequest, String memoryRequest, String memoryLimit) {
@@ -24,6 +26,12 @@ public record MtaSettings(String image, String clusterDomain, String clusterDnsA
 
   public MtaSettings {
     imagePullSecrets = List.copyOf(imagePullSecrets);
+  }
+
+  /** The settings without a TLS report receiver. */
+  public MtaSettings(String image, String clusterDomain, String clusterDnsAddress, List<String> imagePullSecrets,
+      Resources postfix) {
+    this(image, clusterDomain, clusterDnsAddress, imagePullSecrets, postfix, null);
   }
 
   /** The image and cluster settings with no pull secrets and the default Postfix resources. */

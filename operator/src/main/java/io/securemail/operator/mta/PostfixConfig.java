@@ -5,6 +5,7 @@ import io.securemail.operator.api.MtaSpec.HopTls;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders Postfix's main.cf and master.cf for a domain's MTA: a pure function of the spec and the
@@ -55,14 +56,25 @@ public final class PostfixConfig {
 
   private PostfixConfig() {}
 
+  /** The configuration without a TLS report receiver: report mail goes to the mail store. */
   public static PostfixFiles render(SecureMailDomainSpec spec, PostfixLayout layout) {
+    return render(spec, layout, null);
+  }
+
+  /**
+   * @param receiver the operator's TLS report receiver, or null when the operator runs none (then
+   *     spec.tlsRpt.receive.mail changes nothing: report mail goes to the mail store)
+   */
+  public static PostfixFiles render(SecureMailDomainSpec spec, PostfixLayout layout, ReportReceiver receiver) {
     MtaSpec mta = spec.getMta();
     if (mta == null) {
       throw new IllegalArgumentException("spec.mta is not set: the operator runs no MTA for this domain");
     }
-    return new PostfixFiles(mainCf(spec, mta, layout), masterCf(mta, layout),
+    Map<String, String> reportTables = TlsRptMailRoutes.render(spec, receiver);
+    return new PostfixFiles(mainCf(spec, mta, layout) + TlsRptMailRoutes.mainCf(reportTables, layout),
+        masterCf(mta, layout) + TlsRptMailRoutes.masterCf(reportTables),
         OutboundHeaderChecks.render(hostname(spec), mta.getOutbound().getAllowedNetworks()), opensslCnf(mta),
-        SubmissionTables.render(spec));
+        SubmissionTables.render(spec), reportTables);
   }
 
   /** The name the MTA greets with: spec.mta.hostname, else the first MX host. */

@@ -13,12 +13,15 @@ import java.util.TreeMap;
  *     when the TLS profile keeps OpenSSL's defaults (then main.cf names none)
  * @param submissionTables the lookup tables of the submission service by file name (client keys,
  *     senders), none while submission is closed
+ * @param reportTables the lookup tables that route TLS report mail to the operator's receiver
+ *     ({@link TlsRptMailRoutes}), by file name; none unless spec.tlsRpt.receive.mail is on
  */
 public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks, String opensslCnf,
-    Map<String, String> submissionTables) {
+    Map<String, String> submissionTables, Map<String, String> reportTables) {
 
   public PostfixFiles {
     submissionTables = Map.copyOf(submissionTables);
+    reportTables = Map.copyOf(reportTables);
   }
 
   public static final String MAIN_CF = "main.cf";
@@ -36,6 +39,7 @@ public record PostfixFiles(String mainCf, String masterCf, String outboundHeader
       files.put(OPENSSL_CNF, opensslCnf);
     }
     files.putAll(submissionTables);
+    files.putAll(reportTables);
     return files;
   }
 }

@@ -11,6 +11,7 @@ import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
 import io.securemail.operator.compliance.pki.CertificateNames;
+import io.securemail.operator.mta.TlsRptMailRoutes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
@@ -273,6 +274,34 @@ public final class SpecValidator {
         problems.add(new SpecProblem("spec.tlsRpt.rua[" + i + "]", "\"" + rua.get(i)
             + "\" is not a mailto: address or https: URL (RFC 8460 section 3)"));
       }
+    }
+    var receive = spec.getTlsRpt().getReceive();
+    if (receive == null || !Boolean.TRUE.equals(receive.getMail())) {
+      return;
+    }
+    // The MTA can route only addresses of the domain it receives mail for to the report receiver;
+    // mail to any other address never passes through it.
+    if (spec.getMta() == null) {
+      problems.add(new SpecProblem("spec.tlsRpt.receive.mail", "needs spec.mta: report mail is received through "
+          + "the MTA the operator runs for the domain"));
+      return;
+    }
+    String domain = spec.getDomain() == null ? "" : spec.getDomain().toLowerCase(java.util.Locale.ROOT);
+    boolean any = false;
+    for (int i = 0; i < rua.size(); i++) {
+      var address = TlsRptMailRoutes.mailtoAddress(rua.get(i));
+      if (address.isEmpty()) {
+        continue;
+      }
+      any = true;
+      if (!TlsRptMailRoutes.domainOf(address.get()).equals(domain)) {
+        problems.add(new SpecProblem("spec.tlsRpt.rua[" + i + "]", "\"" + rua.get(i) + "\" is not an address of "
+            + domain + ": with spec.tlsRpt.receive.mail the operator receives report mail only through the "
+            + "domain's own MTA, so every mailto: destination must be an address of spec.domain"));
+      }
+    }
+    if (!any) {
+      problems.add(new SpecProblem("spec.tlsRpt.receive.mail", "rua has no mailto: address to receive reports at"));
     }
   }
 

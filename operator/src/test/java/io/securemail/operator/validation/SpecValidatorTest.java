@@ -292,6 +292,39 @@ class SpecValidatorTest {
     assertThat(validate(spec)).isEmpty();
   }
 
+  private static SecureMailDomainSpec receivingMail(String... rua) {
+    SecureMailDomainSpec spec = minimal();
+    io.securemail.operator.api.MtaSpec mta = new io.securemail.operator.api.MtaSpec();
+    mta.getInbound().setDeliverTo("lmtp:[dovecot.mail.svc]:24");
+    spec.setMta(mta);
+    spec.setTlsRpt(new TlsRptSpec(List.of(rua)));
+    io.securemail.operator.api.TlsRptReceiveSpec receive = new io.securemail.operator.api.TlsRptReceiveSpec();
+    receive.setMail(true);
+    spec.getTlsRpt().setReceive(receive);
+    return spec;
+  }
+
+  @Test
+  void receivingReportMailTakesMailtoAddressesOfTheDomainOnly() {
+    assertThat(validate(receivingMail("mailto:tls-reports@Example.com", "https://r.example.net/tlsrpt"))).isEmpty();
+
+    assertThat(validate(receivingMail("mailto:tls-reports@example.com", "mailto:tlsrpt@reports.example.net")))
+        .singleElement().satisfies(p -> {
+          assertThat(p.field()).isEqualTo("spec.tlsRpt.rua[1]");
+          assertThat(p.message()).contains("\"mailto:tlsrpt@reports.example.net\"").contains("example.com")
+              .contains("receive.mail");
+        });
+  }
+
+  @Test
+  void receivingReportMailNeedsTheMtaAndAMailtoDestination() {
+    SecureMailDomainSpec withoutMta = receivingMail("mailto:tls-reports@example.com");
+    withoutMta.setMta(null);
+    assertThat(fields(validate(withoutMta))).containsExactly("spec.tlsRpt.receive.mail");
+    assertThat(fields(validate(receivingMail("https://r.example.com/tlsrpt"))))
+        .containsExactly("spec.tlsRpt.receive.mail");
+  }
+
   @Test
   void reportsEveryProblemInFieldOrder() {
     SecureMailDomainSpec spec = spec("example.com", "mx1.example.com", "mx1.example.com");
