@@ -9,8 +9,15 @@ import io.securemail.operator.compliance.CannotCheckException;
 import io.securemail.operator.compliance.CheckResult;
 import io.securemail.operator.compliance.CheckStatus;
 import io.securemail.operator.compliance.ComplianceEngine;
+import io.securemail.operator.compliance.Probes;
 import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.compliance.Report;
+import io.securemail.operator.compliance.net.TargetGuard;
+import io.securemail.operator.compliance.smtp.AddressGate;
+import io.securemail.operator.compliance.smtp.GuardedSmtpProbe;
+import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
+import io.securemail.operator.compliance.smtp.SmtpClientProbe;
+import io.securemail.operator.compliance.smtp.SmtpProbe;
 import io.securemail.operator.observe.OperatorProbes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -85,11 +92,27 @@ public final class ComplianceBenchmark {
   }
 
   private void run() throws Exception {
-    ScaleBenchmark.deleteTree(work);
-    Files.createDirectories(work);
     MxFleet fleet = new MxFleet(count);
-    try (LabLock lock = LabLock.acquire();
-        DnsLab dns = DnsLab.start(work.resolve("dns"), List.of(MxFleet.ZONE));
+    try (LabLock lock = LabLock.acquire()) {
+      // Only once the lock is held: never the directory of a run still going.
+      ScaleBenchmark.deleteTree(work);
+      Files.createDirectories(work);
+      measure(fleet);
+    }
+    String date = LocalDate.now().toString();
+    String machine = Machine.describe();
+    String text = table.text() + String.join("\n", details) + "\n";
+    System.out.println();
+    System.out.println("Measured " + date + " on " + machine);
+    System.out.println(text);
+    Path out = repo.resolve("e2e-tests/target/compliance-benchmark.md");
+    Files.writeString(out, "# Compliance engine benchmark\n\nMeasured " + date + " on " + machine + ".\n\n"
+        + table.markdown() + details.stream().map(d -> d + "\n").collect(Collectors.joining("\n")));
+    System.out.println("[bench] written to " + repo.relativize(out));
+  }
+
+  private void measure(MxFleet fleet) throws Exception {
+    try (DnsLab dns = DnsLab.start(work.resolve("dns"), List.of(MxFleet.ZONE));
         PostfixServer postfix = PostfixServer.start(work.resolve("postfix"), fleet.backendAddresses(),
             fleet.listeners());
         ConnectionRelay relay = ConnectionRelay.start(fleet.routes(), MxFleet.PORT)) {
@@ -102,17 +125,22 @@ public final class ComplianceBenchmark {
       // The engine, as the operator runs it: two intervals, each with fresh probes (the answers the
       // polite probe keeps for securemail.compliance.reuse are older than an interval by then).
       relay.reset();
-      Interval first = engineInterval(fleet, dns, anchor);
+      Interval first = engineInterval(fleet, dns, anchor, true);
       int firstAtOnce = relay.mostAtOnce();
       Map<String, Integer> firstOverlaps = relay.overlapping();
       int firstConnections = relay.accepted();
       relay.reset();
-      Interval second = engineInterval(fleet, dns, anchor);
+      Interval second = engineInterval(fleet, dns, anchor, true);
       int secondAtOnce = relay.mostAtOnce();
       Map<String, Integer> secondOverlaps = relay.overlapping();
       int secondConnections = relay.accepted();
-      log(String.format("engine: first interval %s, second %s; most connections at once to one address %d and %d",
-          ScaleBenchmark.seconds(first.time()), ScaleBenchmark.seconds(second.time()), firstAtOnce, secondAtOnce));
+      relay.reset();
+      Interval daneOnly = engineInterval(fleet, dns, anchor, false);
+      int daneOnlyAtOnce = relay.mostAtOnce();
+      int daneOnlyConnections = relay.accepted();
+      log(String.format("engine: first interval %s, second %s, without weak TLS offers %s; most connections at once"
+          + " to one address %d, %d, %d", ScaleBenchmark.seconds(first.time()), ScaleBenchmark.seconds(second.time()),
+          ScaleBenchmark.seconds(daneOnly.time()), firstAtOnce, secondAtOnce, daneOnlyAtOnce));
 
       // The tools, one host after the other, as a script would run them.
       relay.reset();
@@ -127,17 +155,16 @@ public final class ComplianceBenchmark {
 
       report(fleet, first, second, finger, ldns, firstAtOnce, secondAtOnce, firstOverlaps, secondOverlaps,
           firstConnections, secondConnections, fingerConnections, ldnsConnections, toolsAtOnce);
+      table.add(new Figure("diagnostic: engine without the weak TLS offers (one connection per address)",
+          ScaleBenchmark.seconds(daneOnly.time()) + ", " + daneOnlyConnections + " connections, most at once to one"
+          + " address " + daneOnlyAtOnce + ", " + fleet.hosts().stream().filter(h -> daneOnly.verdicts().get(h.name())
+              == finger.verdicts().get(h.name())).count() + " of " + count + " verdicts as posttls-finger's", "",
+          null));
+      details.add(String.format("CPU time of the benchmark's JVM (the engine's side; Postfix, Unbound and the tools"
+          + " are other processes) during the engine's intervals: %s, %s and %s without weak offers.",
+          ScaleBenchmark.seconds(first.cpu()), ScaleBenchmark.seconds(second.cpu()),
+          ScaleBenchmark.seconds(daneOnly.cpu())));
     }
-    String date = LocalDate.now().toString();
-    String machine = Machine.describe();
-    String text = table.text() + String.join("\n", details) + "\n";
-    System.out.println();
-    System.out.println("Measured " + date + " on " + machine);
-    System.out.println(text);
-    Path out = repo.resolve("e2e-tests/target/compliance-benchmark.md");
-    Files.writeString(out, "# Compliance engine benchmark\n\nMeasured " + date + " on " + machine + ".\n\n"
-        + table.markdown() + details.stream().map(d -> d + "\n").collect(Collectors.joining("\n")));
-    System.out.println("[bench] written to " + repo.relativize(out));
   }
 
   private static String count(MxFleet fleet) {
@@ -149,18 +176,33 @@ public final class ComplianceBenchmark {
   // --- the engine ---
 
   /** One interval's checks: the time from the first check started to the last one done, and each host's verdict. */
-  private record Interval(Duration time, Map<String, DaneVerdict> verdicts, Map<String, String> evidence,
+  private record Interval(Duration time, Duration cpu, Map<String, DaneVerdict> verdicts, Map<String, String> evidence,
       List<String> cannotCheck) {}
 
-  private Interval engineInterval(MxFleet fleet, DnsLab dns, Path anchor) throws InterruptedException {
+  /**
+   * @param weakOffers as the operator checks: one more connection per address for each weak TLS
+   *     offer the profile judges (TLS versions, suites); without them, one connection per address, a
+   *     diagnostic of what the DANE verdict alone costs the engine
+   */
+  private Interval engineInterval(MxFleet fleet, DnsLab dns, Path anchor, boolean weakOffers)
+      throws InterruptedException {
     String resolver = dns.resolverAddress() + ":" + dns.resolverPort();
     // The operator's probes with its defaults, as the chart configures them, but for the lab:
     // its resolver and trust anchor, and private targets allowed (the MX hosts are on loopback).
     OperatorProbes probes = new OperatorProbes(Optional.of(List.of(resolver)), Duration.ofSeconds(5), dnssec,
         Optional.of(anchor), Optional.empty(), MxFleet.PORT, Duration.ofSeconds(10), 443, Duration.ofSeconds(10),
         Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(60), 8, true, 3, 2);
-    ComplianceEngine engine = new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC());
+    Probes.Factory factory = probes.complianceProbes();
+    if (!weakOffers) {
+      Probes operators = factory.create(probes.complianceOptions());
+      SmtpProbe oneConnection = new GuardedSmtpProbe(new PoliteSmtpProbe(SmtpClientProbe.withoutWeakOffers(
+          Duration.ofSeconds(10)), Duration.ofSeconds(60), new AddressGate()), TargetGuard.of(true));
+      Probes daneOnly = new Probes(operators.dns(), oneConnection, operators.policy(), operators.roots());
+      factory = options -> daneOnly;
+    }
+    ComplianceEngine engine = new ComplianceEngine(factory, Clock.systemUTC());
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long cpuStarted = processCpuNanos();
     long started = System.nanoTime();
     Map<String, Future<Report>> running = new LinkedHashMap<>();
     for (String domain : fleet.domains()) {
@@ -177,6 +219,7 @@ public final class ComplianceBenchmark {
       }
     }
     Duration time = Duration.ofNanos(System.nanoTime() - started);
+    Duration cpu = Duration.ofNanos(processCpuNanos() - cpuStarted);
     pool.shutdown();
     Map<String, List<CheckStatus>> starttls = new TreeMap<>();
     Map<String, List<CheckStatus>> match = new TreeMap<>();
@@ -197,7 +240,13 @@ public final class ComplianceBenchmark {
       verdicts.put(host.name(), DaneVerdict.ofEngine(starttls.getOrDefault(host.name(), List.of()),
           match.getOrDefault(host.name(), List.of())));
     }
-    return new Interval(time, verdicts, evidence, cannotCheck);
+    return new Interval(time, cpu, verdicts, evidence, cannotCheck);
+  }
+
+  /** The CPU time this JVM has used, all threads. */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   // --- the tools ---
