@@ -323,7 +323,7 @@ public final class ScaleBenchmark {
     System.out.println("[bench] " + message);
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

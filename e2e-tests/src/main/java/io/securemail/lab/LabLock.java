@@ -12,9 +12,10 @@ import java.nio.file.StandardOpenOption;
  * the container engine's socket). A lab holds this lock from its start to its end; a second lab
  * fails at once, before it touches anything of the first one's. What a lab that was killed left
  * behind (the bridge, mounts, iptables chains) is then known to be nobody's, and is cleared by the
- * next lab as it starts.
+ * next lab as it starts. A benchmark that starts some of the lab's servers without a whole lab
+ * holds it too.
  */
-final class LabLock implements AutoCloseable {
+public final class LabLock implements AutoCloseable {
 
   static final Path FILE = Path.of("/run/securemail-lab/lab.lock");
 
@@ -26,7 +27,7 @@ final class LabLock implements AutoCloseable {
     this.lock = lock;
   }
 
-  static LabLock acquire() throws IOException {
+  public static LabLock acquire() throws IOException {
     Files.createDirectories(FILE.getParent());
     FileChannel channel = FileChannel.open(FILE, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.READ);

@@ -89,6 +89,7 @@ public final class PostfixServer implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(15);
 
+  private final List<String> addresses;
   private final Path dir;
   private final Path configDir;
   private final Path tlsDir;
@@ -100,7 +101,8 @@ public final class PostfixServer implements AutoCloseable {
   private final Map<String, ListenerTls> listenerTls = new HashMap<>();
   private ManagedProcess process;
 
-  private PostfixServer(Path dir, Path postfix) {
+  private PostfixServer(Path dir, Path postfix, List<String> addresses) {
+    this.addresses = List.copyOf(addresses);
     this.dir = dir;
     this.configDir = dir.resolve("etc");
     this.tlsDir = dir.resolve("tls");
@@ -109,13 +111,30 @@ public final class PostfixServer implements AutoCloseable {
 
   /** Writes the configuration, gives every address its throwaway certificate, starts Postfix. */
   public static PostfixServer start(Path dir) throws IOException {
+    return start(dir, ADDRESSES, List.of());
+  }
+
+  /**
+   * One listener of {@link #start(Path, List, List)}: the certificate (PEM, leaf first) and key
+   * (PEM) it serves from the start, and its TLS settings.
+   */
+  public record Listener(String address, ListenerTls tls, String certificatePem, String privateKeyPem) {}
+
+  /**
+   * Postfix on port 25 of each of {@code addresses} (loopback addresses, not those of another
+   * running lab), each with its throwaway certificate unless {@code listeners} names it: then with
+   * that certificate and those TLS settings from the first connection on. For benchmarks that need
+   * more MX hosts than {@link #ADDRESSES}.
+   */
+  public static PostfixServer start(Path dir, List<String> addresses, List<Listener> listeners) throws IOException {
     Path postfix = requirePostfix();
     Path absolute = dir.toAbsolutePath();
-    PostfixServer server = new PostfixServer(absolute, postfix);
-    server.prepare();
+    PostfixServer server = new PostfixServer(absolute, postfix, addresses);
+    server.prepare(listeners);
     server.startMaster();
-    System.out.printf("[lab] Postfix up on %s port %d (config %s)%n", String.join(", ", ADDRESSES), PORT,
-        server.configDir);
+    System.out.printf("[lab] Postfix up on %s port %d (config %s)%n", addresses.size() > 12
+        ? addresses.size() + " addresses " + addresses.get(0) + " to " + addresses.get(addresses.size() - 1)
+        : String.join(", ", addresses), PORT, server.configDir);
     return server;
   }
 
@@ -129,7 +148,7 @@ public final class PostfixServer implements AutoCloseable {
             + "Run e2e-tests/lab/provision.sh as root once."));
   }
 
-  private void prepare() throws IOException {
+  private void prepare(List<Listener> listeners) throws IOException {
     for (Path sub : List.of(configDir, dir.resolve("queue"), dir.resolve("data"), tlsDir.resolve("store"))) {
       Files.createDirectories(sub);
     }
@@ -137,13 +156,20 @@ public final class PostfixServer implements AutoCloseable {
     // Postfix's daemons write their data (TLS PRNG seed, caches) there as the postfix user.
     var lookup = dir.getFileSystem().getUserPrincipalLookupService();
     Files.setOwner(dir.resolve("data"), lookup.lookupPrincipalByName("postfix"));
-    for (String address : ADDRESSES) {
+    for (String address : addresses) {
       KeyPair key = LabPki.generateEcdsa();
       throwawayKeys.put(address, key);
       throwawayCertificates.put(address, LabPki.selfSignedServer(key, "throwaway-" + address + ".lab.invalid",
           List.of(), Duration.ofDays(30)));
       install(address, LabPki.certificatePem(throwawayCertificates.get(address)),
           LabPki.privateKeyPem(key.getPrivate(), true));
+    }
+    for (Listener listener : listeners) {
+      requireAddress(listener.address());
+      install(listener.address(), listener.certificatePem(), listener.privateKeyPem());
+      if (listener.tls() != ListenerTls.LAB_DEFAULT) {
+        listenerTls.put(listener.address(), listener.tls());
+      }
     }
     Files.writeString(configDir.resolve("main.cf"), mainCf());
     io.securemail.operator.api.MtaSpec bsi = new io.securemail.operator.api.MtaSpec();
@@ -212,7 +238,7 @@ public final class PostfixServer implements AutoCloseable {
         # directory is not laid out for it.
         # service type  private unpriv  chroot  wakeup  maxproc command + args
         """);
-    for (String address : ADDRESSES) {
+    for (String address : addresses) {
       // An IPv6 address is bracketed in a service name (master(5)).
       out.append(String.format("%s:%d inet n - n - - smtpd%n  -o { smtpd_tls_cert_file = %s }%n"
           + "  -o { smtpd_tls_key_file = %s }%n", address.contains(":") ? "[" + address + "]" : address, PORT,
@@ -226,13 +252,13 @@ public final class PostfixServer implements AutoCloseable {
   }
 
   private void startMaster() throws IOException {
-    for (String address : ADDRESSES) {
+    for (String address : addresses) {
       requirePortFree(address);
     }
     process = ManagedProcess.start("postfix", List.of(postfix.toString(), "-c", configDir.toString(), "start-fg"),
         Map.of(), dir.resolve("postfix.log"));
     try {
-      process.awaitReady(START_TIMEOUT, () -> ADDRESSES.stream().allMatch(PostfixServer::greets));
+      process.awaitReady(START_TIMEOUT, () -> addresses.stream().allMatch(PostfixServer::greets));
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -483,16 +509,16 @@ public final class PostfixServer implements AutoCloseable {
     }
   }
 
-  private static void requireAddress(String address) {
-    if (!ADDRESSES.contains(address)) {
-      throw new IllegalArgumentException(address + " is not a lab MX address; they are " + ADDRESSES);
+  private void requireAddress(String address) {
+    if (!addresses.contains(address)) {
+      throw new IllegalArgumentException(address + " is not a lab MX address; they are " + addresses);
     }
   }
 
   // --- what tests see ---
 
   public List<String> addresses() {
-    return ADDRESSES;
+    return addresses;
   }
 
   public int port() {
