@@ -1,6 +1,5 @@
 package io.securemail.operator.reconciler;
 
-import io.securemail.operator.kube.SharedFieldsStore;
 import io.securemail.operator.kube.Conditions;
 
 import io.securemail.operator.kube.ReconcileError;
@@ -113,7 +112,7 @@ import java.util.concurrent.TimeUnit;
 // once, and so must a status someone else rewrote (a restored backup). The operator's own status
 // writes are no news to it (OwnStatusWrites).
 @ControllerConfiguration(name = SecureMailDomainReconciler.NAME, generationAwareEventProcessing = false,
-    informer = @Informer(onUpdateFilter = OwnStatusWrites.class, itemStore = SharedFieldsStore.class),
+    informer = @Informer(onUpdateFilter = OwnStatusWrites.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>, Cleaner<SecureMailDomain> {
 
