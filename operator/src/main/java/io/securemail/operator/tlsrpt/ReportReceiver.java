@@ -123,7 +123,9 @@ public class ReportReceiver implements ReportIntake {
     }
     metrics.report(channel, outcome.verdict());
     if (outcome.verdict() != Verdict.ACCEPTED && outcome.verdict() != Verdict.DUPLICATE) {
-      LOG.infof("TLS report over %s to %s refused (%s): %s", channel, addressedTo, outcome.verdict(),
+      // Debug only: a sender (or anyone) posting rubbish in a loop must not flood the log; the
+      // reports counter shows the refusals.
+      LOG.debugf("TLS report over %s to %s refused (%s): %s", channel, addressedTo, outcome.verdict(),
           outcome.reason());
     }
     return outcome;
