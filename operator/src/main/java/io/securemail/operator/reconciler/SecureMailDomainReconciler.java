@@ -58,6 +58,7 @@ import io.securemail.operator.tenancy.DomainClaims;
 import io.securemail.operator.tenancy.IngressAnnotations;
 import io.securemail.operator.tenancy.NetworkTargets;
 import io.securemail.operator.tenancy.TenantDomains;
+import io.securemail.operator.tlsrpt.ReportedDomains;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -136,6 +137,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   /** Null: every target allowed, unchecked (a test's stand-in network). */
   private NetworkTargets targets;
   private InformerEventSource<SecureMailDomain, SecureMailDomain> claims;
+  private ReportedDomains reported = new ReportedDomains();
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -164,6 +166,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   @Inject
   void stopWith(ShutdownSignal signal) {
     this.stopping = signal::stopping;
+  }
+
+  /** Where the TLS report receiver learns which domains it receives reports for (docs/tls-reports.md). */
+  @Inject
+  void reportsFor(ReportedDomains reported) {
+    this.reported = reported;
   }
 
   /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
@@ -222,6 +230,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return refuse(domain, context, status, refused.get().reason(), refused.get().message()
           + ". Nothing is published or probed for this resource until it changes.");
     }
+    reported.saw(domain);
 
     CertStep rollover = certificates.reconcile(domain, client, context);
     MtaStsOutcome sts = mtaSts.reconcile(domain, client, context, clock.instant());
@@ -265,6 +274,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
    */
   private UpdateControl<SecureMailDomain> refuse(SecureMailDomain domain, Context<SecureMailDomain> context,
       DomainStatus status, String reason, String message) {
+    reported.forget(domain);
     if (status.markRefused(reason, message)) {
       DomainEvents.warning(context.getClient(), domain, reason, message);
     }
@@ -345,6 +355,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   public DeleteControl cleanup(SecureMailDomain domain, Context<SecureMailDomain> context) {
     monitor.forget(domain);
     metrics.remove(domain);
+    reported.forget(domain);
     boolean holds = claimRefusal(domain, context).isEmpty();
     boolean last = lastInNamespace(domain, context);
     String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;
