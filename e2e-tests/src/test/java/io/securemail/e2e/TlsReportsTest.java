@@ -1,0 +1,131 @@
+package io.securemail.e2e;
+
+import static io.securemail.e2e.Domains.api;
+import static io.securemail.e2e.Domains.awaitStatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.lab.Lab;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * TLS reports (RFC 8460) posted over HTTP to the operator's {@code /tlsrpt} route, as the policy
+ * server passes them on: kept, refused with the documented status codes, counted in the metrics,
+ * and a Warning event on the domain once failures appear.
+ */
+@ExtendWith(LabExtension.class)
+class TlsReportsTest {
+
+  static final String NS = "tlsrpt";
+  static final String NAME = "reports";
+  static final String DOMAIN = "reports.tlsrpt.test";
+
+  static Lab lab;
+  static KubernetesClient client;
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void setUp(Lab l) {
+    lab = l;
+    client = l.client();
+    Domains.createNamespace(client, NS);
+    api(client).resource(Domains.minimal(NS, NAME, DOMAIN)).create();
+    // Reconciled once: the operator now knows the domain asks for reports.
+    awaitStatus(client, NS, NAME, smd -> true);
+  }
+
+  @Test
+  void reportsArriveOverHttpAndAreCountedAndAnnounced() throws Exception {
+    byte[] report = gzip(report("2026-12-05T00:00:00Z_" + DOMAIN, DOMAIN, 3));
+    assertThat(post(report, "application/tlsrpt+gzip")).extracting(HttpResponse::statusCode).isEqualTo(201);
+    HttpResponse<String> again = post(report, "application/tlsrpt+gzip");
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(again.body()).contains("was received before");
+    assertThat(post(report(("plain-" + DOMAIN), DOMAIN, 0).getBytes(StandardCharsets.UTF_8),
+        "application/tlsrpt+json").statusCode()).isEqualTo(201);
+
+    HttpResponse<String> foreign = post(gzip(report("elsewhere", "elsewhere.example", 0)), "application/tlsrpt+gzip");
+    assertThat(foreign.statusCode()).isEqualTo(404);
+    assertThat(foreign.body()).contains("elsewhere.example");
+    assertThat(post(Arrays.copyOf(report, report.length / 2), "application/tlsrpt+gzip").body())
+        .contains("truncated");
+    assertThat(post(Arrays.copyOf(report, report.length / 2), "application/tlsrpt+gzip").statusCode()).isEqualTo(400);
+    assertThat(post(report, "application/json").statusCode()).isEqualTo(415);
+    assertThat(post(new byte[(1 << 20) + 1], "application/tlsrpt+gzip").statusCode()).isEqualTo(413);
+
+    String metrics = lab.operator().metrics();
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"accepted\"")).isEqualTo(2.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"duplicate\"")).isEqualTo(1.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"not_ours\"")).isEqualTo(1.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"malformed\"")).isEqualTo(2.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_sessions_total", "name=\"" + NAME + "\"",
+        "policy_type=\"sts\"", "result=\"failed\"")).isEqualTo(3.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_sessions_total", "name=\"" + NAME + "\"",
+        "policy_type=\"sts\"", "result=\"successful\"")).isEqualTo(2 * 120.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_failed_sessions_total", "name=\"" + NAME + "\"",
+        "result_type=\"sts-policy-fetch-error\"")).isEqualTo(3.0);
+    assertThat(metrics).doesNotContain("elsewhere.example");
+
+    List<String> warnings = await().atMost(Duration.ofSeconds(10)).until(() -> events("TlsReportFailures"),
+        list -> !list.isEmpty());
+    assertThat(warnings).singleElement().asString()
+        .contains("Lab Sender reports 3 failed sessions under the sts policy (sts-policy-fetch-error: 3)");
+  }
+
+  static String report(String id, String domain, long failed) {
+    return "{\"organization-name\":\"Lab Sender\",\"date-range\":{\"start-datetime\":\"2026-12-05T00:00:00Z\","
+        + "\"end-datetime\":\"2026-12-05T23:59:59Z\"},\"contact-info\":\"tlsrpt@sender.example\","
+        + "\"report-id\":\"" + id + "\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":"
+        + "[\"version: STSv1\",\"mode: testing\",\"mx: mx1." + domain + "\",\"max_age: 86400\"],"
+        + "\"policy-domain\":\"" + domain + "\",\"mx-host\":[\"mx1." + domain + "\"]},\"summary\":{"
+        + "\"total-successful-session-count\":120,\"total-failure-session-count\":" + failed + "}"
+        + (failed == 0 ? "" : ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\","
+            + "\"sending-mta-ip\":\"192.0.2.1\",\"receiving-mx-hostname\":\"mx1." + domain + "\","
+            + "\"failed-session-count\":" + failed + "}]")
+        + "}]}";
+  }
+
+  static HttpResponse<String> post(byte[] body, String type) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(lab.operator().url("/tlsrpt")))
+        .timeout(Duration.ofSeconds(10)).header("Content-Type", type)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static byte[] gzip(String json) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(json.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** The sum of a metric's series whose labels contain every one of {@code labels}; 0 when none. */
+  static double metric(String metrics, String name, String... labels) {
+    return metrics.lines().filter(l -> l.startsWith(name + "{"))
+        .filter(l -> Arrays.stream(labels).allMatch(l::contains))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+  }
+
+  static List<String> events(String reason) {
+    return client.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> reason.equals(e.getReason()) && NAME.equals(e.getInvolvedObject().getName()))
+        .map(e -> e.getMessage()).toList();
+  }
+}
