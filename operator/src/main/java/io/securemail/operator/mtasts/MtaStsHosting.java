@@ -51,9 +51,15 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.replicas", defaultValue = "2") int replicas,
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
       @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,
-      @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
+      @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets,
+      // HOST:PORT of the operator's report Service (the chart sets it): the policy hosts pass
+      // POST /tlsrpt there (docs/tls-reports.md); unset, they answer it 404.
+      @ConfigProperty(name = "securemail.tlsrpt.receiver") Optional<String> reportReceiver,
+      @ConfigProperty(name = "securemail.tlsrpt.max-bytes", defaultValue = "1048576") long reportMaxBytes) {
     this.server = new PolicyServer(new PolicyServer.Settings(image, replicas, serviceType,
-        pullSecrets.orElse(List.of())), Clock.systemUTC());
+        pullSecrets.orElse(List.of()), reportReceiver.filter(r -> !r.isBlank())
+            .map(r -> new PolicyServerConfig.ReportProxy(r.strip(), reportMaxBytes)).orElse(null)),
+        Clock.systemUTC());
     this.resolver = probes::dnsFor;
     this.httpsPort = probes.httpsPort();
     this.poll = poll;
