@@ -44,6 +44,12 @@ public class MtaStsHosting {
   private final int httpsPort;
   private final Duration poll;
 
+  /** Without TLS reports passed on by the policy servers. */
+  public MtaStsHosting(OperatorProbes probes, String image, int replicas, String serviceType, Duration poll,
+      Optional<List<String>> pullSecrets) {
+    this(probes, image, replicas, serviceType, poll, pullSecrets, Optional.empty(), 1);
+  }
+
   @Inject
   public MtaStsHosting(OperatorProbes probes,
       // Default in application.properties: the project's policy server image, tagged with the project version.
