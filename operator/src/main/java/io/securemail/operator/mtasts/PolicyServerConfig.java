@@ -52,7 +52,7 @@ public final class PolicyServerConfig {
   static final String HOST_PATTERN = "~^mta-sts\\.[a-z0-9]([a-z0-9.-]*[a-z0-9])?$";
 
   /** Where senders POST TLS reports on every policy host (RFC 8460 section 3, the https: rua). */
-  public static final String REPORT_PATH = "/tlsrpt";
+  public static final String REPORT_PATH = io.securemail.operator.api.TlsRptReceiveSpec.HTTPS_PATH;
 
   /**
    * The operator's TLS report receiver the policy hosts pass {@value #REPORT_PATH} to.

@@ -3,7 +3,6 @@ package io.securemail.operator.mtasts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,6 +40,26 @@ class PolicyServerReportsTest {
     assertThatThrownBy(() -> new PolicyServerConfig.ReportProxy("http://x:80/; evil", 1))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not HOST:PORT");
     assertThat(new PolicyServerConfig.ReportProxy("[fd00::1]:8080", 1).upstream()).isEqualTo("[fd00::1]:8080");
+  }
+
+  @Test
+  void anIngressForThePolicyHostRoutesReportsOnlyWhenAsked() {
+    var domain = new io.securemail.operator.api.SecureMailDomain();
+    domain.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace("mail")
+        .withName("example").withUid("u-1").build());
+    var spec = new io.securemail.operator.api.SecureMailDomainSpec();
+    spec.setDomain("example.com");
+    spec.setTlsRpt(new io.securemail.operator.api.TlsRptSpec(List.of("mailto:tls@example.com")));
+    domain.setSpec(spec);
+    var ingress = new io.securemail.operator.api.PolicyIngressSpec();
+    assertThat(paths(PolicyIngress.desired(domain, ingress))).containsExactly("/.well-known/mta-sts.txt");
+    spec.getTlsRpt().setReceive(new io.securemail.operator.api.TlsRptReceiveSpec(true));
+    assertThat(paths(PolicyIngress.desired(domain, ingress))).containsExactly("/.well-known/mta-sts.txt",
+        "/tlsrpt");
+  }
+
+  private static List<String> paths(io.fabric8.kubernetes.api.model.networking.v1.Ingress ingress) {
+    return ingress.getSpec().getRules().get(0).getHttp().getPaths().stream().map(p -> p.getPath()).toList();
   }
 
   @Test
