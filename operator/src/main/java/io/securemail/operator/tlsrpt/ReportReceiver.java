@@ -103,6 +103,11 @@ public class ReportReceiver implements ReportIntake {
     listeners.add(listener);
   }
 
+  /** The domain's status.tlsReports: null until a report about it was kept. */
+  public io.securemail.operator.api.TlsReportsStatus status(String domain) {
+    return ReportsStatus.of(summary(domain), window);
+  }
+
   /** What the kept reports say about a domain over the window that ends now. */
   public DomainReports summary(String domain) {
     Instant now = clock.instant();

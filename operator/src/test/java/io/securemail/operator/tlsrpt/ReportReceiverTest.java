@@ -167,6 +167,29 @@ class ReportReceiverTest {
     assertThat(summary.failed()).isEqualTo(308);
   }
 
+  @Test
+  void theStatusSummaryIsShortAndAbsentUntilAReportArrives() {
+    assertThat(receiver.status("example.com")).isNull();
+    receiver.accept(gzip(SampleReports.rfcStyle("a", "example.com")), GZIP, Channel.HTTPS, "");
+    receiver.accept(gzip(SampleReports.hostedStyle("c", "example.com", 3)), GZIP, Channel.HTTPS, "");
+    var status = receiver.status("example.com");
+    assertThat(status.getWindow()).isEqualTo("7d");
+    assertThat(status.getReports()).isEqualTo(2);
+    assertThat(status.getLastReceived()).isEqualTo("2026-12-04T08:00:00Z");
+    assertThat(status.getPolicies()).extracting(p -> p.getPolicyType(), p -> p.getSuccessfulSessions(),
+        p -> p.getFailedSessions(), p -> p.getTopFailures()).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("sts", 5326L, 303L,
+            List.of("starttls-not-supported: 200", "certificate-expired: 100", "validation-failure: 3")),
+        org.assertj.core.groups.Tuple.tuple("tlsa", 52L, 5L, List.of("tlsa-invalid: 3", "dnssec-invalid: 2")));
+
+    // Once the reports' periods have left the window, the counts go; when the last one arrived stays.
+    clock.advance(Duration.ofDays(30));
+    var later = receiver.status("example.com");
+    assertThat(later.getReports()).isZero();
+    assertThat(later.getPolicies()).isEmpty();
+    assertThat(later.getLastReceived()).isEqualTo("2026-12-04T08:00:00Z");
+  }
+
   /** A thousand reports in a row: each kept or refused as it should be, the store within its bound. */
   @Test
   void aThousandReportsInARow() throws Exception {
