@@ -167,7 +167,16 @@ public class ReportReceiver implements ReportIntake {
     ours.forEach((domain, policies) -> {
       policies.forEach(p -> metrics.sessions(domain, p));
       newFailures(domain, report, policies, before.get(domain));
-      listeners.forEach(l -> l.accept(domain));
+      for (Consumer<SecureMailDomain> listener : listeners) {
+        try {
+          listener.accept(domain);
+        } catch (RuntimeException e) {
+          // The report is kept; the domain's status catches up at its next reconcile (a replica
+          // that does not lead has no controller running to tell).
+          LOG.debugf("could not ask for a reconcile of %s/%s: %s", domain.getMetadata().getNamespace(),
+              domain.getMetadata().getName(), e.getMessage());
+        }
+      }
     });
     return Outcome.accepted();
   }
