@@ -58,9 +58,12 @@ import io.securemail.operator.tenancy.DomainClaims;
 import io.securemail.operator.tenancy.IngressAnnotations;
 import io.securemail.operator.tenancy.NetworkTargets;
 import io.securemail.operator.tenancy.TenantDomains;
+import io.securemail.operator.tlsrpt.ReportReceiver;
 import io.securemail.operator.tlsrpt.ReportedDomains;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.ArrayList;
 import java.util.stream.Stream;
@@ -138,6 +141,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private NetworkTargets targets;
   private InformerEventSource<SecureMailDomain, SecureMailDomain> claims;
   private ReportedDomains reported = new ReportedDomains();
+  /** Null: no TLS reports (a test's reconciler); status.tlsReports stays as it is. */
+  private ReportReceiver reports;
+  /** A report kept for a domain reconciles it, so its status shows the report at once. */
+  private final SimpleInboundEventSource<SecureMailDomain> reportArrivals = new SimpleInboundEventSource<>();
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -170,8 +177,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   /** Where the TLS report receiver learns which domains it receives reports for (docs/tls-reports.md). */
   @Inject
-  void reportsFor(ReportedDomains reported) {
+  void reportsFor(ReportedDomains reported, ReportReceiver reports) {
     this.reported = reported;
+    this.reports = reports;
+    reports.onAccepted(domain -> reportArrivals.propagateEvent(ResourceID.fromResource(domain)));
   }
 
   /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
@@ -199,7 +208,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   @Override
   public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
     claims = DomainClaims.eventSource(context);
-    return List.of(claims);
+    return List.of(claims, reportArrivals);
   }
 
   @Override
@@ -257,6 +266,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
+    if (reports != null) {
+      status.markTlsReports(reports.status(domain.getSpec().getDomain()));
+    }
     UpdateControl<SecureMailDomain> control = status.write(context, stopping.getAsBoolean());
     metrics.record(domain, status.next());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
