@@ -26,7 +26,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * TLS reports (RFC 8460) posted over HTTP to the operator's {@code /tlsrpt} route, as the policy
  * server passes them on: kept, refused with the documented status codes, counted in the metrics,
- * and a Warning event on the domain once failures appear.
+ * summed up in the domain's status.tlsReports, and a Warning event on the domain once failures
+ * appear.
  */
 @ExtendWith(LabExtension.class)
 class TlsReportsTest {
@@ -51,7 +52,7 @@ class TlsReportsTest {
 
   @Test
   void reportsArriveOverHttpAndAreCountedAndAnnounced() throws Exception {
-    byte[] report = gzip(report("2026-12-05T00:00:00Z_" + DOMAIN, DOMAIN, 3));
+    byte[] report = gzip(report(START + "_" + DOMAIN, DOMAIN, 3));
     assertThat(post(report, "application/tlsrpt+gzip")).extracting(HttpResponse::statusCode).isEqualTo(201);
     HttpResponse<String> again = post(report, "application/tlsrpt+gzip");
     assertThat(again.statusCode()).isEqualTo(200);
@@ -81,15 +82,30 @@ class TlsReportsTest {
         "result_type=\"sts-policy-fetch-error\"")).isEqualTo(3.0);
     assertThat(metrics).doesNotContain("elsewhere.example");
 
+    // The kept reports reconcile the domain: its status sums them up.
+    var summarized = awaitStatus(client, NS, NAME, smd -> smd.getStatus().getTlsReports() != null
+        && Integer.valueOf(2).equals(smd.getStatus().getTlsReports().getReports())).getStatus().getTlsReports();
+    assertThat(summarized.getPolicies()).singleElement().satisfies(p -> {
+      assertThat(p.getPolicyType()).isEqualTo("sts");
+      assertThat(p.getSuccessfulSessions()).isEqualTo(240);
+      assertThat(p.getFailedSessions()).isEqualTo(3);
+      assertThat(p.getTopFailures()).containsExactly("sts-policy-fetch-error: 3");
+    });
+
     List<String> warnings = await().atMost(Duration.ofSeconds(10)).until(() -> events("TlsReportFailures"),
         list -> !list.isEmpty());
     assertThat(warnings).singleElement().asString()
         .contains("Lab Sender reports 3 failed sessions under the sts policy (sts-policy-fetch-error: 3)");
   }
 
+  /** Yesterday, as senders report it: the period lies inside the operator's 7-day window. */
+  static final java.time.Instant START = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS)
+      .minus(Duration.ofDays(1));
+
   static String report(String id, String domain, long failed) {
-    return "{\"organization-name\":\"Lab Sender\",\"date-range\":{\"start-datetime\":\"2026-12-05T00:00:00Z\","
-        + "\"end-datetime\":\"2026-12-05T23:59:59Z\"},\"contact-info\":\"tlsrpt@sender.example\","
+    return "{\"organization-name\":\"Lab Sender\",\"date-range\":{\"start-datetime\":\"" + START + "\","
+        + "\"end-datetime\":\"" + START.plus(Duration.ofDays(1)).minusSeconds(1) + "\"},"
+        + "\"contact-info\":\"tlsrpt@sender.example\","
         + "\"report-id\":\"" + id + "\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":"
         + "[\"version: STSv1\",\"mode: testing\",\"mx: mx1." + domain + "\",\"max_age: 86400\"],"
         + "\"policy-domain\":\"" + domain + "\",\"mx-host\":[\"mx1." + domain + "\"]},\"summary\":{"
