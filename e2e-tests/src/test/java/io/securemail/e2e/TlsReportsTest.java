@@ -99,7 +99,9 @@ class TlsReportsTest {
     assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"accepted\"")).isEqualTo(2.0);
     assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"duplicate\"")).isEqualTo(1.0);
     assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"not_ours\"")).isEqualTo(1.0);
-    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"malformed\"")).isEqualTo(2.0);
+    // The two truncated bodies, and the JSON of another media type refused with 415.
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"malformed\"")).isEqualTo(3.0);
+    assertThat(metric(metrics, "securemail_tlsrpt_reports_total", "verdict=\"too_large\"")).isEqualTo(1.0);
     assertThat(metric(metrics, "securemail_tlsrpt_sessions_total", "name=\"" + NAME + "\"",
         "policy_type=\"sts\"", "result=\"failed\"")).isEqualTo(3.0);
     assertThat(metric(metrics, "securemail_tlsrpt_sessions_total", "name=\"" + NAME + "\"",

@@ -115,6 +115,14 @@ public class ReportReceiver implements ReportIntake {
   }
 
   /**
+   * Counts a report the transport refused before handing it here (another media type, a body over
+   * the limit), so the reports counter covers every report that arrived.
+   */
+  public void refusedByTransport(Channel channel, Verdict verdict) {
+    metrics.report(channel, verdict);
+  }
+
+  /**
    * @throws UncheckedIOException when the store cannot be written: the report is neither kept nor
    *     refused, and the sender should try again
    */

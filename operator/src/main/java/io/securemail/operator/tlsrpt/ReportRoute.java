@@ -33,14 +33,23 @@ public class ReportRoute {
     router.post(PATH).order(-10).handler(ctx -> {
       String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
       if (!ReportBody.isReportType(type)) {
+        receiver.refusedByTransport(Channel.HTTPS, ReportIntake.Verdict.MALFORMED);
         respond(ctx, 415, "a TLS report is sent as " + ReportBody.GZIP + " or " + ReportBody.JSON
             + " (RFC 8460 section 5), not " + (type == null ? "without a type" : type));
         return;
       }
       ctx.next();
     });
-    // Vert.x answers 413 itself once the body passes the limit, without reading the rest into memory.
-    router.post(PATH).order(-9).handler(BodyHandler.create(false).setBodyLimit(limit));
+    // Vert.x fails the request with 413 once the body passes the limit, without reading the rest
+    // into memory; the failure handler counts it and answers.
+    router.post(PATH).order(-9).handler(BodyHandler.create(false).setBodyLimit(limit)).failureHandler(ctx -> {
+      if (ctx.statusCode() == 413) {
+        receiver.refusedByTransport(Channel.HTTPS, ReportIntake.Verdict.TOO_LARGE);
+        respond(ctx, 413, "the report is larger than the limit of " + limit + " bytes");
+      } else {
+        ctx.next();
+      }
+    });
     router.post(PATH).order(-8).blockingHandler(ctx -> handle(ctx, receiver), false);
   }
 

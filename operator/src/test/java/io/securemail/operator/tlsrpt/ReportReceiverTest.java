@@ -120,6 +120,9 @@ class ReportReceiverTest {
         .isEqualTo(Verdict.TOO_LARGE);
     assertThat(counter(ReportMetrics.REPORTS, "verdict", "malformed")).isEqualTo(1);
     assertThat(counter(ReportMetrics.REPORTS, "verdict", "too_large")).isEqualTo(1);
+    // Refused by the HTTP layer before a body reached the receiver: counted all the same.
+    receiver.refusedByTransport(Channel.HTTPS, Verdict.TOO_LARGE);
+    assertThat(counter(ReportMetrics.REPORTS, "verdict", "too_large", "channel", "https")).isEqualTo(2);
   }
 
   @Test
