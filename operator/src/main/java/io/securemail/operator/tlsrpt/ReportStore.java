@@ -26,7 +26,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -254,10 +253,5 @@ public final class ReportStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** For tests and the reading side: the entries of one report-id, if kept. */
-  synchronized Map<String, StoredReport> byId() {
-    return Map.copyOf(entries);
   }
 }
