@@ -88,7 +88,7 @@ class HelmChartTest {
   /** The alerts of the chart's PrometheusRule. */
   static final List<String> ALERTS = List.of("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
       "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady",
-      "SecureMailComplianceStale", "SecureMailOperatorDown");
+      "SecureMailComplianceStale", "SecureMailOperatorDown", "SecureMailTlsReportFailures");
 
   static final String RUNBOOKS = "https://github.com/securemail/securemail-operator/blob/main/docs/";
 
@@ -647,6 +647,58 @@ class HelmChartTest {
     assertThat(all(render("watchNamespaces: [team-a]\n"), ClusterRole.class))
         .extracting(c -> c.getMetadata().getName())
         .contains("securemail-operator-view", "securemail-operator-edit");
+  }
+
+  @Test
+  void tlsReportsAreKeptOnAVolumeAndReceivedOverHttpsOnlyWhenEnabled() {
+    List<HasMetadata> defaults = render("");
+    assertThat(env(container(defaults))).containsEntry("SECUREMAIL_TLSRPT_STORE", "/var/lib/securemail/tlsrpt")
+        .containsEntry("SECUREMAIL_TLSRPT_MAX_BYTES", "1048576")
+        .containsEntry("SECUREMAIL_TLSRPT_MAX_INFLATED_BYTES", "8388608")
+        .containsEntry("SECUREMAIL_TLSRPT_RETENTION", "90d").doesNotContainKey("SECUREMAIL_TLSRPT_RECEIVER");
+    var pod = one(defaults, Deployment.class).getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes()).filteredOn(v -> v.getName().equals("tls-reports")).singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(container(defaults).getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("tls-reports");
+      assertThat(m.getMountPath()).isEqualTo("/var/lib/securemail/tlsrpt");
+    });
+    assertThat(defaults).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"))
+        .noneMatch(o -> o.getMetadata().getName().endsWith("-reports"));
+
+    List<HasMetadata> enabled = render("""
+        operator:
+          tlsReports:
+            https: {enabled: true}
+            retention: 30d
+            persistence: {enabled: true, storageClassName: fast, size: 2Gi}
+        networkPolicy: {enabled: true}
+        """);
+    io.fabric8.kubernetes.api.model.Service reports = all(enabled, io.fabric8.kubernetes.api.model.Service.class)
+        .stream().filter(o -> o.getMetadata().getName().endsWith("-reports")).findFirst().orElseThrow();
+    assertThat(reports.getSpec().getSelector())
+        .isEqualTo(one(enabled, Deployment.class).getSpec().getSelector().getMatchLabels());
+    assertThat(env(container(enabled))).containsEntry("SECUREMAIL_TLSRPT_RETENTION", "30d")
+        .containsEntry("SECUREMAIL_TLSRPT_RECEIVER", reports.getMetadata().getName() + "." + NAMESPACE
+            + ".svc.cluster.local:" + reports.getSpec().getPorts().get(0).getPort());
+    var claim = one(enabled, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class);
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
+    assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("2Gi");
+    assertThat(one(enabled, Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("tls-reports")).singleElement()
+        .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo(claim.getMetadata().getName()));
+    var policy = one(enabled, io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    assertThat(policy.getSpec().getIngress()).as("ingress from the policy servers of every namespace")
+        .anyMatch(rule -> rule.getFrom().size() == 1 && rule.getFrom().get(0).getPodSelector() != null
+            && rule.getFrom().get(0).getNamespaceSelector() != null
+            && "securemail-mta-sts".equals(rule.getFrom().get(0).getPodSelector().getMatchLabels()
+                .get("app.kubernetes.io/name")));
+
+    List<HasMetadata> existing = render("operator: {tlsReports: {persistence: {enabled: true, existingClaim: mine}}}\n");
+    assertThat(existing).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
+    assertThat(one(existing, Deployment.class).getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("tls-reports")).singleElement()
+        .satisfies(v -> assertThat(v.getPersistentVolumeClaim().getClaimName()).isEqualTo("mine"));
   }
 
   @Test

@@ -79,6 +79,15 @@ public final class PolicyServers implements AutoCloseable {
    * address.
    */
   public PolicyMount mount(KubernetesClient client, String namespace, String address) throws IOException {
+    return mount(client, namespace, address, null);
+  }
+
+  /**
+   * {@link #mount(KubernetesClient, String, String)} with the policy hosts passing {@code POST /tlsrpt}
+   * to a TLS report receiver, as the operator configures its policy servers when the chart gives it one.
+   */
+  public PolicyMount mount(KubernetesClient client, String namespace, String address,
+      PolicyServerConfig.ReportProxy reports) throws IOException {
     if (!ADDRESSES.contains(address)) {
       throw new IllegalArgumentException(address + " is not a lab policy server address; they are " + ADDRESSES);
     }
@@ -92,7 +101,7 @@ public final class PolicyServers implements AutoCloseable {
     PolicyServerConfig.Layout layout = new PolicyServerConfig.Layout(address + ":" + HTTPS_PORT,
         address + ":" + HTTP_PORT, mount.siteDir().toString(), serverDir.resolve("tmp").toString(), "root");
     try {
-      mount.start(nginx, PolicyServerConfig.nginxConf(layout));
+      mount.start(nginx, PolicyServerConfig.nginxConf(layout, reports));
     } catch (IOException | RuntimeException e) {
       mount.close();
       throw e;

@@ -46,6 +46,12 @@ public class SecureMailDomainStatus {
   @Nullable
   private ComplianceStatus compliance;
 
+  @JsonPropertyDescription("What received TLS reports (RFC 8460) say about the domain: set once a report "
+      + "about it was kept (docs/tls-reports.md).")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
+  private TlsReportsStatus tlsReports;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<Condition> getConditions() { return conditions; }
@@ -62,4 +68,6 @@ public class SecureMailDomainStatus {
   public void setMtaSts(MtaStsStatus mtaSts) { this.mtaSts = mtaSts; }
   public ComplianceStatus getCompliance() { return compliance; }
   public void setCompliance(ComplianceStatus compliance) { this.compliance = compliance; }
+  public TlsReportsStatus getTlsReports() { return tlsReports; }
+  public void setTlsReports(TlsReportsStatus tlsReports) { this.tlsReports = tlsReports; }
 }

@@ -4,10 +4,19 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 
 /**
- * Which of the domain's own {@code rua} destinations the operator receives reports at (RFC 8460
- * section 3), instead of leaving them to whoever reads the address.
+ * Reports the operator receives itself (RFC 8460 section 3), instead of leaving them to whoever
+ * reads the rua destinations: over HTTPS on the policy host, and the mail sent to the domain's own
+ * {@code mailto:} addresses.
  */
 public class TlsRptReceiveSpec {
+
+  /** The path on the policy host where the operator receives reports over HTTPS. */
+  public static final String HTTPS_PATH = "/tlsrpt";
+
+  @JsonPropertyDescription("Receive reports over HTTPS at https://mta-sts.<domain>/tlsrpt, served by the "
+      + "operator's policy server, and add that URI to the published rua. Needs spec.mtaSts.mode testing or "
+      + "enforce (the policy host) and the chart's operator.tlsReports.https.enabled.")
+  private Boolean https;
 
   @Default("false")
   @JsonPropertyDescription("Receive the reports mailed to the mailto: addresses of rua (RFC 8460 section 3): "
@@ -20,8 +29,21 @@ public class TlsRptReceiveSpec {
       + "then exist at the mail store); the receiver gets a copy.")
   private Boolean keepInMailbox = false;
 
+  public TlsRptReceiveSpec() {}
+
+  public TlsRptReceiveSpec(Boolean https) {
+    this.https = https;
+  }
+
+  public Boolean getHttps() { return https; }
+  public void setHttps(Boolean https) { this.https = https; }
   public Boolean getMail() { return mail; }
   public void setMail(Boolean mail) { this.mail = mail; }
   public Boolean getKeepInMailbox() { return keepInMailbox; }
   public void setKeepInMailbox(Boolean keepInMailbox) { this.keepInMailbox = keepInMailbox; }
+
+  /** The https: rua of the operator's receiver for a domain. */
+  public static String httpsUri(String domain) {
+    return "https://mta-sts." + domain + HTTPS_PATH;
+  }
 }

@@ -15,7 +15,7 @@ public class TlsRptSpec {
       + "e.g. mailto:tls-reports@example.com.")
   private List<String> rua = new ArrayList<>();
 
-  @JsonPropertyDescription("Reports the operator receives itself at the rua destinations (off unless set).")
+  @JsonPropertyDescription("Reports the operator receives and reads itself (docs/tls-reports.md).")
   private TlsRptReceiveSpec receive;
 
   public TlsRptSpec() {}
@@ -28,4 +28,23 @@ public class TlsRptSpec {
   public void setRua(List<String> rua) { this.rua = rua; }
   public TlsRptReceiveSpec getReceive() { return receive; }
   public void setReceive(TlsRptReceiveSpec receive) { this.receive = receive; }
+
+  /** Whether the operator receives this domain's reports over HTTPS on its policy host. */
+  public boolean receivesHttps() {
+    return receive != null && Boolean.TRUE.equals(receive.getHttps());
+  }
+
+  /**
+   * The rua as published (RFC 8460 section 3): the listed URIs, then the operator's own https: URI
+   * when it receives over HTTPS and the list does not name it already.
+   */
+  public List<String> publishedRua(String domain) {
+    List<String> published = new ArrayList<>(rua);
+    String name = domain.toLowerCase(java.util.Locale.ROOT);
+    String own = TlsRptReceiveSpec.httpsUri(name.endsWith(".") ? name.substring(0, name.length() - 1) : name);
+    if (receivesHttps() && published.stream().noneMatch(own::equalsIgnoreCase)) {
+      published.add(own);
+    }
+    return published;
+  }
 }

@@ -57,7 +57,7 @@ public final class DesiredRecords {
     }
     if (spec.getTlsRpt() != null && !spec.getTlsRpt().getRua().isEmpty()) {
       // RFC 8460 section 3: one TXT record at _smtp._tls, "v=TLSRPTv1;" then rua as a comma-separated list.
-      String txt = "v=TLSRPTv1; rua=" + String.join(",", spec.getTlsRpt().getRua());
+      String txt = "v=TLSRPTv1; rua=" + String.join(",", spec.getTlsRpt().publishedRua(domain));
       records.add(new DnsRecord("_smtp._tls." + domain, "TXT", TxtData.presentation(txt), ttl));
     }
     if (sts.txt() != null) {

@@ -44,6 +44,12 @@ public class MtaStsHosting {
   private final int httpsPort;
   private final Duration poll;
 
+  /** Without TLS reports passed on by the policy servers. */
+  public MtaStsHosting(OperatorProbes probes, String image, int replicas, String serviceType, Duration poll,
+      Optional<List<String>> pullSecrets) {
+    this(probes, image, replicas, serviceType, poll, pullSecrets, Optional.empty(), 1);
+  }
+
   @Inject
   public MtaStsHosting(OperatorProbes probes,
       // Default in application.properties: the project's policy server image, tagged with the project version.
@@ -51,9 +57,15 @@ public class MtaStsHosting {
       @ConfigProperty(name = "securemail.mtasts.replicas", defaultValue = "2") int replicas,
       @ConfigProperty(name = "securemail.mtasts.service-type", defaultValue = "LoadBalancer") String serviceType,
       @ConfigProperty(name = "securemail.mtasts.poll-interval", defaultValue = "10s") Duration poll,
-      @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets) {
+      @ConfigProperty(name = "securemail.mtasts.image-pull-secrets") Optional<List<String>> pullSecrets,
+      // HOST:PORT of the operator's report Service (the chart sets it): the policy hosts pass
+      // POST /tlsrpt there (docs/tls-reports.md); unset, they answer it 404.
+      @ConfigProperty(name = "securemail.tlsrpt.receiver") Optional<String> reportReceiver,
+      @ConfigProperty(name = "securemail.tlsrpt.max-bytes", defaultValue = "1048576") long reportMaxBytes) {
     this.server = new PolicyServer(new PolicyServer.Settings(image, replicas, serviceType,
-        pullSecrets.orElse(List.of())), Clock.systemUTC());
+        pullSecrets.orElse(List.of()), reportReceiver.filter(r -> !r.isBlank())
+            .map(r -> new PolicyServerConfig.ReportProxy(r.strip(), reportMaxBytes)).orElse(null)),
+        Clock.systemUTC());
     this.resolver = probes::dnsFor;
     this.httpsPort = probes.httpsPort();
     this.poll = poll;

@@ -83,11 +83,21 @@ public final class PolicyServer {
    *
    * @param imagePullSecrets Secrets of these names in each namespace pull the image (a private registry)
    */
-  public record Settings(String image, int replicas, String serviceType, List<String> imagePullSecrets) {
+  public record Settings(String image, int replicas, String serviceType, List<String> imagePullSecrets,
+      PolicyServerConfig.ReportProxy reports) {
     public Settings {
       Objects.requireNonNull(image);
       Objects.requireNonNull(serviceType);
       imagePullSecrets = List.copyOf(imagePullSecrets);
+    }
+
+    /** Without TLS reports over HTTPS. */
+    public Settings(String image, int replicas, String serviceType, List<String> imagePullSecrets) {
+      this(image, replicas, serviceType, imagePullSecrets, null);
+    }
+
+    String nginxConf() {
+      return PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container(), reports);
     }
   }
 
@@ -267,10 +277,10 @@ public final class PolicyServer {
     return client.resource(desired).fieldManager(manager).forceConflicts().serverSideApply();
   }
 
-  private static ConfigMap configMap(String namespace) {
+  private ConfigMap configMap(String namespace) {
     return new ConfigMapBuilder().withNewMetadata().withName(CONFIG)
         .withNamespace(namespace).withLabels(serverLabels()).endMetadata()
-        .withData(Map.of("nginx.conf", PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container())))
+        .withData(Map.of("nginx.conf", settings.nginxConf()))
         .build();
   }
 
@@ -286,7 +296,7 @@ public final class PolicyServer {
             .withNewMetadata().withLabels(serverLabels())
               // nginx.conf is read only at start: a new configuration rolls the Pods.
               .withAnnotations(Map.of("securemail.io/config-hash",
-                  ContentDigest.of(PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container()))))
+                  ContentDigest.of(settings.nginxConf())))
             .endMetadata()
             .withNewSpec()
               .withAutomountServiceAccountToken(false)

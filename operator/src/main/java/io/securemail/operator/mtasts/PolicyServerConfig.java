@@ -51,9 +51,35 @@ public final class PolicyServerConfig {
    */
   static final String HOST_PATTERN = "~^mta-sts\\.[a-z0-9]([a-z0-9.-]*[a-z0-9])?$";
 
+  /** Where senders POST TLS reports on every policy host (RFC 8460 section 3, the https: rua). */
+  public static final String REPORT_PATH = io.securemail.operator.api.TlsRptReceiveSpec.HTTPS_PATH;
+
+  /**
+   * The operator's TLS report receiver the policy hosts pass {@value #REPORT_PATH} to.
+   *
+   * @param upstream {@code host:port} of the operator's report Service
+   * @param maxBodyBytes the largest body passed on, the operator's own limit: a larger one is refused
+   *     by nginx with 413 before it reaches the operator
+   */
+  public record ReportProxy(String upstream, long maxBodyBytes) {
+    public ReportProxy {
+      if (!upstream.matches("[A-Za-z0-9.-]+:\\d{1,5}") && !upstream.matches("\\[[0-9a-fA-F:]+\\]:\\d{1,5}")) {
+        throw new IllegalArgumentException("the TLS report receiver '" + upstream + "' is not HOST:PORT");
+      }
+      if (maxBodyBytes <= 0) {
+        throw new IllegalArgumentException("the TLS report body limit must be positive");
+      }
+    }
+  }
+
   private PolicyServerConfig() {}
 
   public static String nginxConf(Layout layout) {
+    return nginxConf(layout, null);
+  }
+
+  /** @param reports where TLS reports go; null: the policy hosts answer 404 to {@value #REPORT_PATH} */
+  public static String nginxConf(Layout layout, ReportProxy reports) {
     StringBuilder conf = new StringBuilder();
     conf.append("# Rendered by securemail-operator. Serves the MTA-STS policy of every domain that has\n")
         .append("# one (RFC 8461 section 3.3), chosen by the TLS server name; anything else gets 404.\n");
@@ -101,8 +127,9 @@ public final class PolicyServerConfig {
         // The Host header must name the certificate's host: one connection serves one policy.
         .append("      if ($host != $sts_host) {\n        return 404;\n      }\n")
         .append("      alias ").append(layout.siteDir()).append("/$sts_host.txt;\n")
-        .append("    }\n")
-        .append("    location / {\n      return 404;\n    }\n")
+        .append("    }\n");
+    reportLocation(conf, reports, "$sts_host");
+    conf.append("    location / {\n      return 404;\n    }\n")
         .append("  }\n");
     if (layout.httpListen() != null) {
       conf.append("\n  server {\n")
@@ -110,11 +137,36 @@ public final class PolicyServerConfig {
           .append("    location = /.well-known/mta-sts.txt {\n")
           .append("      alias ").append(layout.siteDir()).append("/$sts_http_host.txt;\n")
           .append("    }\n")
-          .append("    location = ").append(HEALTH_PATH).append(" {\n      return 200 \"ok\\n\";\n    }\n")
-          .append("    location / {\n      return 404;\n    }\n")
+          .append("    location = ").append(HEALTH_PATH).append(" {\n      return 200 \"ok\\n\";\n    }\n");
+      reportLocation(conf, reports, "$sts_http_host");
+      conf.append("    location / {\n      return 404;\n    }\n")
           .append("  }\n");
     }
     return conf.append("}\n").toString();
+  }
+
+  /**
+   * {@value #REPORT_PATH} on a policy host, passed to the operator: POST only, the body no larger
+   * than the operator accepts and read within 10 s (a report is a few kilobytes), the Host kept so
+   * the operator knows which host a sender addressed. Any other host name is answered 404.
+   */
+  private static void reportLocation(StringBuilder conf, ReportProxy reports, String validHost) {
+    if (reports == null) {
+      return;
+    }
+    conf.append("    location = ").append(REPORT_PATH).append(" {\n")
+        .append("      if ($host != ").append(validHost).append(") {\n        return 404;\n      }\n")
+        .append("      limit_except POST {\n        deny all;\n      }\n")
+        .append("      client_max_body_size ").append(reports.maxBodyBytes()).append(";\n")
+        .append("      client_body_timeout 10s;\n")
+        .append("      proxy_pass http://").append(reports.upstream()).append(REPORT_PATH).append(";\n")
+        .append("      proxy_http_version 1.1;\n")
+        .append("      proxy_set_header Host $host;\n")
+        .append("      proxy_set_header X-Forwarded-For $remote_addr;\n")
+        .append("      proxy_connect_timeout 5s;\n")
+        .append("      proxy_send_timeout 10s;\n")
+        .append("      proxy_read_timeout 30s;\n")
+        .append("    }\n");
   }
 
   /** The policy file's name in the site (a key of its Secret, a file of its directory) for a domain. */

@@ -13,6 +13,7 @@ import io.securemail.operator.api.DnsTargetStatus;
 import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.api.TlsReportsStatus;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.kube.Conditions;
@@ -104,6 +105,11 @@ final class DomainStatus {
     parts.stream().filter(PartStatus::stalled).findFirst().ifPresentOrElse(
         stalled -> progress(stalled.reason(), stalled.condition() + ": " + stalled.message()),
         () -> progress(null, null));
+  }
+
+  /** What received TLS reports say (docs/tls-reports.md); null while none about the domain was kept. */
+  void markTlsReports(TlsReportsStatus reports) {
+    next.setTlsReports(reports);
   }
 
   /**

@@ -59,7 +59,10 @@ import io.securemail.operator.tenancy.DomainClaims;
 import io.securemail.operator.tenancy.IngressAnnotations;
 import io.securemail.operator.tenancy.NetworkTargets;
 import io.securemail.operator.tenancy.TenantDomains;
+import io.securemail.operator.tlsrpt.ReportReceiver;
+import io.securemail.operator.tlsrpt.ReportedDomains;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -140,6 +143,11 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   /** Null: every target allowed, unchecked (a test's stand-in network). */
   private NetworkTargets targets;
   private InformerEventSource<SecureMailDomain, SecureMailDomain> claims;
+  private ReportedDomains reported = new ReportedDomains();
+  /** Null: no TLS reports (a test's reconciler); status.tlsReports stays as it is. */
+  private ReportReceiver reports;
+  /** A report kept for a domain reconciles it, so its status shows the report at once. */
+  private final SimpleInboundEventSource<SecureMailDomain> reportArrivals = new SimpleInboundEventSource<>();
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -168,6 +176,14 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   @Inject
   void stopWith(ShutdownSignal signal) {
     this.stopping = signal::stopping;
+  }
+
+  /** Where the TLS report receiver learns which domains it receives reports for (docs/tls-reports.md). */
+  @Inject
+  void reportsFor(ReportedDomains reported, ReportReceiver reports) {
+    this.reported = reported;
+    this.reports = reports;
+    reports.onAccepted(domain -> reportArrivals.propagateEvent(ResourceID.fromResource(domain)));
   }
 
   /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
@@ -200,7 +216,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     claims = DomainClaims.eventSource(context);
     var verdicts = new SimpleInboundEventSource<SecureMailDomain>("compliance-verdicts");
     monitor.whenVerdictReady(verdicts::propagateEvent);
-    return List.of(claims, verdicts);
+    return List.of(claims, verdicts, reportArrivals);
   }
 
   @Override
@@ -231,6 +247,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return refuse(domain, context, status, refused.get().reason(), refused.get().message()
           + ". Nothing is published or probed for this resource until it changes.");
     }
+    reported.saw(domain);
 
     CertStep rollover = certificates.reconcile(domain, client, context);
     MtaStsOutcome sts = mtaSts.reconcile(domain, client, context, clock.instant());
@@ -257,6 +274,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
+    if (reports != null) {
+      status.markTlsReports(reports.status(domain.getSpec().getDomain()));
+    }
     UpdateControl<SecureMailDomain> control = status.write(context, stopping.getAsBoolean());
     metrics.record(domain, status.next());
     // A reschedule replaces the periodic resync, so none may be later than the resync would be.
@@ -274,6 +294,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
    */
   private UpdateControl<SecureMailDomain> refuse(SecureMailDomain domain, Context<SecureMailDomain> context,
       DomainStatus status, String reason, String message) {
+    reported.forget(domain);
     if (status.markRefused(reason, message)) {
       DomainEvents.warning(context.getClient(), domain, reason, message);
     }
@@ -355,6 +376,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     monitor.forget(domain);
     metrics.remove(domain);
     OwnStatusWrites.forget(domain);
+    reported.forget(domain);
     boolean holds = claimRefusal(domain, context).isEmpty();
     boolean last = lastInNamespace(domain, context);
     String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;

@@ -275,6 +275,10 @@ public final class SpecValidator {
             + "\" is not a mailto: address or https: URL (RFC 8460 section 3)"));
       }
     }
+    if (spec.getTlsRpt().receivesHttps() && spec.getMtaSts().getMode() == MtaStsSpec.Mode.NONE) {
+      problems.add(new SpecProblem("spec.tlsRpt.receive.https", "reports are received on the policy host "
+          + "mta-sts." + spec.getDomain() + ", which spec.mtaSts.mode none withdraws; set mode testing or enforce"));
+    }
     var receive = spec.getTlsRpt().getReceive();
     if (receive == null || !Boolean.TRUE.equals(receive.getMail())) {
       return;

@@ -50,6 +50,25 @@ class DesiredRecordsTest {
   }
 
   @Test
+  void receivingOverHttpsAddsThePolicyHostsReportUriOnce() {
+    SecureMailDomainSpec spec = spec("x.org", new MxHost("mx1.x.org", 10));
+    TlsRptSpec tlsRpt = new TlsRptSpec(List.of("mailto:a@x.org"));
+    tlsRpt.setReceive(new io.securemail.operator.api.TlsRptReceiveSpec(true));
+    spec.setTlsRpt(tlsRpt);
+    spec.getDns().setTtl(3600);
+
+    assertThat(DesiredRecords.of(spec, List.of())).containsExactly(new DnsRecord("_smtp._tls.x.org.", "TXT",
+        "\"v=TLSRPTv1; rua=mailto:a@x.org,https://mta-sts.x.org/tlsrpt\"", 3600));
+    // Listed by hand as well: published once.
+    tlsRpt.setRua(List.of("https://mta-sts.x.org/tlsrpt"));
+    assertThat(DesiredRecords.of(spec, List.of())).extracting(DnsRecord::value)
+        .containsExactly("\"v=TLSRPTv1; rua=https://mta-sts.x.org/tlsrpt\"");
+    tlsRpt.setReceive(new io.securemail.operator.api.TlsRptReceiveSpec(false));
+    assertThat(DesiredRecords.of(spec, List.of())).extracting(DnsRecord::value)
+        .containsExactly("\"v=TLSRPTv1; rua=https://mta-sts.x.org/tlsrpt\"");
+  }
+
+  @Test
   void tlsRptGivesOneTxtRecordListingEveryRua() {
     SecureMailDomainSpec spec = spec("x.org", new MxHost("mx1.x.org", 10));
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@x.org", "https://r.x.org/r")));

@@ -285,6 +285,20 @@ class SpecValidatorTest {
   }
 
   @Test
+  void receivingOverHttpsNeedsThePolicyHost() {
+    SecureMailDomainSpec spec = minimal();
+    spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@example.com")));
+    spec.getTlsRpt().setReceive(new io.securemail.operator.api.TlsRptReceiveSpec(true));
+    assertThat(validate(spec)).isEmpty();
+
+    spec.getMtaSts().setMode(io.securemail.operator.api.MtaStsSpec.Mode.NONE);
+    assertThat(validate(spec)).singleElement().satisfies(p -> {
+      assertThat(p.field()).isEqualTo("spec.tlsRpt.receive.https");
+      assertThat(p.message()).contains("mta-sts.example.com", "spec.mtaSts.mode none");
+    });
+  }
+
+  @Test
   void mailtoAndHttpsRuaAreFine() {
     SecureMailDomainSpec spec = minimal();
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:a@example.com", "https://r.example.com/tlsrpt")));

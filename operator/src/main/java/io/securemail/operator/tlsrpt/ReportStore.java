@@ -1,0 +1,257 @@
+package io.securemail.operator.tlsrpt;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.securemail.operator.tlsrpt.ReportIntake.Channel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Accepted reports in a directory: one file per report ({@code reports/<hash of report-id>.json},
+ * the report's JSON as received) and an index ({@code index.jsonl}, one {@link StoredReport} a
+ * line). A report file is written to a temporary name and renamed, so a crash leaves either the
+ * whole file or none; its index line is appended after, and a file the index misses is read back
+ * into it on the next start. The index is rewritten (again by rename) when retention removes
+ * reports. Deduplication by report-id (RFC 8460 section 4.1) therefore survives a restart.
+ *
+ * <p>Retention is bounded twice: a report received longer ago than {@code retention} goes, and
+ * the oldest go while the reports together exceed {@code maxTotalBytes}.
+ */
+public final class ReportStore {
+
+  /** What one {@link #add} did. */
+  public enum Added { NEW, DUPLICATE }
+
+  static final String INDEX = "index.jsonl";
+  static final String REPORTS = "reports";
+
+  private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final Path dir;
+  private final Path reports;
+  private final Path index;
+  private final Duration retention;
+  private final long maxTotalBytes;
+  private final Clock clock;
+  /** By report-id, oldest received first. */
+  private final LinkedHashMap<String, StoredReport> entries = new LinkedHashMap<>();
+  private long totalBytes;
+
+  /**
+   * Opens (or creates) the store in {@code dir} and applies retention at once.
+   *
+   * @throws UncheckedIOException when the directory cannot be created or read
+   */
+  public ReportStore(Path dir, Duration retention, long maxTotalBytes, Clock clock) {
+    this.dir = dir;
+    this.reports = dir.resolve(REPORTS);
+    this.index = dir.resolve(INDEX);
+    this.retention = retention;
+    this.maxTotalBytes = maxTotalBytes;
+    this.clock = clock;
+    try {
+      Files.createDirectories(reports);
+      load();
+      prune();
+      rewriteIndex();
+    } catch (IOException e) {
+      throw new UncheckedIOException("the TLS report store " + dir + " cannot be used: " + e.getMessage(), e);
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Whether a report with this report-id is kept. */
+  public synchronized boolean contains(String reportId) {
+    return entries.containsKey(reportId);
+  }
+
+  /**
+   * Keeps a report unless one with the same report-id is kept.
+   *
+   * @param json the report's JSON, as it is written to its file
+   */
+  public synchronized Added add(TlsReport report, byte[] json, Channel channel) throws IOException {
+    if (entries.containsKey(report.reportId())) {
+      return Added.DUPLICATE;
+    }
+    String file = fileName(report.reportId());
+    writeAtomically(reports.resolve(file), json);
+    StoredReport entry = StoredReport.of(report, file, json.length, clock.instant(), channel);
+    appendIndex(entry);
+    put(entry);
+    if (prune()) {
+      rewriteIndex();
+    }
+    return Added.NEW;
+  }
+
+  /** Every kept report's index entry, oldest received first. */
+  public synchronized List<StoredReport> entries() {
+    return List.copyOf(entries.values());
+  }
+
+  public synchronized long totalBytes() {
+    return totalBytes;
+  }
+
+  /** Removes what retention no longer allows; whether anything was removed. */
+  synchronized boolean prune() throws IOException {
+    Instant cutoff = clock.instant().minus(retention);
+    List<StoredReport> doomed = new ArrayList<>();
+    long remaining = totalBytes;
+    for (StoredReport entry : entries.values()) {
+      if (entry.receivedAt().isBefore(cutoff) || remaining > maxTotalBytes) {
+        doomed.add(entry);
+        remaining -= entry.bytes();
+      }
+    }
+    for (StoredReport entry : doomed) {
+      entries.remove(entry.reportId());
+      totalBytes -= entry.bytes();
+      Files.deleteIfExists(reports.resolve(entry.file()));
+    }
+    return !doomed.isEmpty();
+  }
+
+  private void put(StoredReport entry) {
+    StoredReport old = entries.put(entry.reportId(), entry);
+    totalBytes += entry.bytes() - (old == null ? 0 : old.bytes());
+  }
+
+  private void load() throws IOException {
+    List<StoredReport> read = new ArrayList<>();
+    if (Files.exists(index)) {
+      for (String line : Files.readAllLines(index, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        try {
+          read.add(JSON.readValue(line, StoredReport.class));
+        } catch (IOException e) {
+          // A line torn by a crash while it was appended: its report file is read back below.
+        }
+      }
+    }
+    for (StoredReport entry : read) {
+      if (Files.exists(reports.resolve(entry.file()))) {
+        entries.remove(entry.reportId());
+        put(entry);
+      }
+    }
+    java.util.Set<String> indexed = new java.util.HashSet<>();
+    entries.values().forEach(e -> indexed.add(e.file()));
+    try (Stream<Path> files = Files.list(reports)) {
+      for (Path file : files.sorted(Comparator.comparing(ReportStore::modified)).toList()) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".tmp")) {
+          Files.deleteIfExists(file);
+        } else if (!indexed.contains(name)) {
+          recover(file);
+        }
+      }
+    }
+    // Oldest received first, as retention expects.
+    List<StoredReport> sorted = new ArrayList<>(entries.values());
+    sorted.sort(Comparator.comparing(StoredReport::receivedAt));
+    entries.clear();
+    totalBytes = 0;
+    sorted.forEach(this::put);
+  }
+
+  /** A report file whose index line was lost: read it again, or drop it when it no longer reads. */
+  private void recover(Path file) throws IOException {
+    byte[] json = Files.readAllBytes(file);
+    try {
+      TlsReport report = ReportParser.parse(json);
+      if (!entries.containsKey(report.reportId())) {
+        put(StoredReport.of(report, file.getFileName().toString(), json.length,
+            Files.getLastModifiedTime(file).toInstant(), null));
+        return;
+      }
+    } catch (ReportRefusal e) {
+      // Not a report (written by something else): not ours to keep.
+    }
+    Files.deleteIfExists(file);
+  }
+
+  private void appendIndex(StoredReport entry) throws IOException {
+    byte[] line = (JSON.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+    try (FileChannel channel = FileChannel.open(index, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.APPEND)) {
+      channel.write(ByteBuffer.wrap(line));
+      channel.force(false);
+    }
+  }
+
+  private void rewriteIndex() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (StoredReport entry : entries.values()) {
+      text.append(JSON.writeValueAsString(entry)).append('\n');
+    }
+    writeAtomically(index, text.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void writeAtomically(Path target, byte[] content) throws IOException {
+    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    }
+    try {
+      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The file of a report: a hash, since a report-id is the sender's text and may hold any character. */
+  static String fileName(String reportId) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(reportId.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 20) + ".json";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Instant modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toInstant();
+    } catch (NoSuchFileException e) {
+      return Instant.EPOCH;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
