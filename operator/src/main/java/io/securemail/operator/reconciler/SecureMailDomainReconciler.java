@@ -146,8 +146,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private ReportedDomains reported = new ReportedDomains();
   /** Null: no TLS reports (a test's reconciler); status.tlsReports stays as it is. */
   private ReportReceiver reports;
-  /** A report kept for a domain reconciles it, so its status shows the report at once. */
-  private final SimpleInboundEventSource<SecureMailDomain> reportArrivals = new SimpleInboundEventSource<>();
+  /**
+   * News about a domain from outside the API server that should reconcile it at once: a TLS report
+   * kept for it (its status shows the report), a compliance check that ended after its reconcile
+   * stopped waiting (the verdict is collected).
+   */
+  private final SimpleInboundEventSource<SecureMailDomain> wakeUps = new SimpleInboundEventSource<>("wake-ups");
 
   @Inject
   public SecureMailDomainReconciler(MxCertificates certificates, DnsPublication dns, MtaStsHosting mtaSts,
@@ -183,7 +187,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   void reportsFor(ReportedDomains reported, ReportReceiver reports) {
     this.reported = reported;
     this.reports = reports;
-    reports.onAccepted(domain -> reportArrivals.propagateEvent(ResourceID.fromResource(domain)));
+    reports.onAccepted(domain -> wakeUps.propagateEvent(ResourceID.fromResource(domain)));
   }
 
   /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
@@ -209,14 +213,13 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   /**
    * Other domains' deletions and renames, for a resource waiting for a domain another one holds;
-   * and compliance checks that finished after their reconcile stopped waiting for them.
+   * and the wake-ups of TLS reports and finished compliance checks.
    */
   @Override
   public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
     claims = DomainClaims.eventSource(context);
-    var verdicts = new SimpleInboundEventSource<SecureMailDomain>("compliance-verdicts");
-    monitor.whenVerdictReady(verdicts::propagateEvent);
-    return List.of(claims, verdicts, reportArrivals);
+    monitor.whenVerdictReady(wakeUps::propagateEvent);
+    return List.of(claims, wakeUps);
   }
 
   @Override
