@@ -26,7 +26,7 @@ public class SharedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> 
   /** Each distinct subtree, once. Keys are values: a map is found by its contents. */
   private static final Map<Map<String, Object>, Map<String, Object>> SHAPES = new ConcurrentHashMap<>();
   /** Above this many shapes, nothing more is shared (a safeguard against unexpected variety). */
-  static final int MAX_SHAPES = 100_000;
+  private static final int MAX_SHAPES = 100_000;
 
   public SharedFieldsStore() {
     super(Cache::metaNamespaceKeyFunc);
@@ -63,10 +63,5 @@ public class SharedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> 
       return frozen;
     }
     return SHAPES.computeIfAbsent(frozen, f -> f);
-  }
-
-  /** How many distinct subtrees are held (for tests). */
-  static int shapes() {
-    return SHAPES.size();
   }
 }
