@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -99,16 +98,7 @@ public final class ComplianceBenchmark {
       Files.createDirectories(work);
       measure(fleet);
     }
-    String date = LocalDate.now().toString();
-    String machine = Machine.describe();
-    String text = table.text() + String.join("\n", details) + "\n";
-    System.out.println();
-    System.out.println("Measured " + date + " on " + machine);
-    System.out.println(text);
-    Path out = repo.resolve("e2e-tests/target/compliance-benchmark.md");
-    Files.writeString(out, "# Compliance engine benchmark\n\nMeasured " + date + " on " + machine + ".\n\n"
-        + table.markdown() + details.stream().map(d -> d + "\n").collect(Collectors.joining("\n")));
-    System.out.println("[bench] written to " + repo.relativize(out));
+    table.publish("Compliance engine benchmark", details, repo, repo.resolve("e2e-tests/target/compliance-benchmark.md"));
   }
 
   private void measure(MxFleet fleet) throws Exception {

@@ -64,4 +64,20 @@ final class ResultTable {
   private static String cell(String text) {
     return text.replace("|", "\\|");
   }
+
+  /**
+   * Prints the table and its details with the date and the machine, and writes them as Markdown
+   * under {@code title} to {@code out}.
+   */
+  void publish(String title, List<String> details, java.nio.file.Path repo, java.nio.file.Path out)
+      throws java.io.IOException {
+    String date = java.time.LocalDate.now().toString();
+    String machine = Machine.describe();
+    System.out.println();
+    System.out.println("Measured " + date + " on " + machine);
+    System.out.println(text() + String.join("\n", details) + "\n");
+    java.nio.file.Files.writeString(out, "# " + title + "\n\nMeasured " + date + " on " + machine + ".\n\n"
+        + markdown() + details.stream().map(d -> d + "\n").collect(java.util.stream.Collectors.joining("\n")));
+    System.out.println("[bench] written to " + repo.relativize(out));
+  }
 }

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -90,16 +89,7 @@ public final class ScaleBenchmark {
       }
       measureBound(lab, client, domains);
     }
-    String date = LocalDate.now().toString();
-    String machine = Machine.describe();
-    String text = table.text() + String.join("\n", details) + "\n";
-    System.out.println();
-    System.out.println("Measured " + date + " on " + machine);
-    System.out.println(text);
-    Path out = repo.resolve("e2e-tests/target/benchmark.md");
-    Files.writeString(out, "# Scale benchmark\n\nMeasured " + date + " on " + machine + ".\n\n" + table.markdown()
-        + details.stream().map(d -> d + "\n").collect(Collectors.joining("\n")));
-    System.out.println("[bench] written to " + repo.relativize(out));
+    table.publish("Scale benchmark", details, repo, repo.resolve("e2e-tests/target/benchmark.md"));
   }
 
   private Duration convergence;
