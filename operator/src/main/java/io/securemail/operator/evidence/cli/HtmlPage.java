@@ -1,6 +1,7 @@
 package io.securemail.operator.evidence.cli;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A {@link Page} as one self-contained HTML file: its style inline, no script, no image, nothing
@@ -18,8 +19,12 @@ final class HtmlPage implements Page {
       th{background:#f0f2f4}
       td{overflow-wrap:anywhere}
       h1{font-size:1.6em}h2{margin-top:2em;border-bottom:1px solid #c8ccd1}
+      td.fail{background:#fde2e1;font-weight:600}td.warn{background:#fff4d6}td.pass{background:#e3f5e6}
       @media print{body{max-width:none}h2{break-before:auto}}
       """;
+
+  /** A cell that is exactly a status is coloured by it. */
+  private static final Set<String> STATUSES = Set.of("pass", "warn", "fail");
 
   private final String documentTitle;
   private final StringBuilder body = new StringBuilder();
@@ -62,7 +67,8 @@ final class HtmlPage implements Page {
     body.append("</tr></thead>\n  <tbody>\n");
     for (List<String> row : rows) {
       body.append("    <tr>");
-      row.forEach(cell -> body.append("<td>").append(escape(cell)).append("</td>"));
+      row.forEach(cell -> body.append(STATUSES.contains(cell) ? "<td class=\"" + cell + "\">" : "<td>")
+          .append(escape(cell)).append("</td>"));
       body.append("</tr>\n");
     }
     body.append("  </tbody>\n</table>\n");

@@ -77,6 +77,7 @@ class EvidencePageTest {
     assertThat(html).contains("<tr><td>Obligatory encryption with DANE</td><td>dane.tlsa, dane.match, dane.rollover"
         + "</td><td>8634 of 8640 (99.9 %)</td>");
     assertThat(html).contains("<h3>mx2.example.org</h3>");
+    assertThat(html).contains("<td>6</td><td>bsi</td><td class=\"fail\">fail</td>");
   }
 
   @Test
