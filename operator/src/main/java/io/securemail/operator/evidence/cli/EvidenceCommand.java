@@ -1,6 +1,7 @@
 package io.securemail.operator.evidence.cli;
 
 import io.securemail.operator.build.BuildVersion;
+import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,10 @@ import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,7 +95,7 @@ public final class EvidenceCommand implements Callable<Integer> {
   /** Runs the command on the process's standard streams; returns the exit code. */
   public static int run(String... args) {
     return execute(Clock.systemUTC(), () -> System.in,
-        new PrintWriter(new OutputStreamWriter(new FileOutputStream(java.io.FileDescriptor.out),
+        new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out),
             StandardCharsets.UTF_8), true),
         new PrintWriter(System.err, true), args);
   }
@@ -116,33 +120,39 @@ public final class EvidenceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Instant now = clock.instant();
+    Request request;
     try {
-      write(format.render(EvidenceMapping.map(read(), clock.instant(),
-          new EvidenceExport.Tool(TOOL, BuildVersion.current()))));
-      return ExitCode.EXPORTED;
+      request = request(now);
     } catch (IllegalArgumentException e) {
       err.println("evidence: " + e.getMessage());
       return ExitCode.BAD_ARGUMENTS;
+    }
+    try {
+      EvidenceDocument document = request.uri() != null
+          ? EvidenceReader.read(request.source().fetch(request.uri(), Duration.ofSeconds(timeout)))
+          : request.range().apply(EvidenceReader.read(request.source().readFile(stdin)));
+      write(format.render(EvidenceMapping.map(document, now, new EvidenceExport.Tool(TOOL, BuildVersion.current()))));
+      return ExitCode.EXPORTED;
     } catch (ExportFailure e) {
       err.println("evidence: " + e.getMessage());
       return e.exitCode();
     }
   }
 
-  private EvidenceDocument read() throws ExportFailure {
+  /** What to read, checked before anything is read: a bad argument reads nothing. */
+  private Request request(Instant now) {
     if (timeout < 1 || timeout > 3600) {
       throw new IllegalArgumentException("--timeout must be between 1 and 3600 seconds");
     }
-    Instant now = clock.instant();
     TimeRange range = new TimeRange(since == null ? null : TimeBound.parse("--since", since, now),
         until == null ? null : TimeBound.parse("--until", until, now));
     EvidenceSource source = new EvidenceSource(from);
-    if (source.isUrl()) {
-      URI uri = source.uri(range);
-      return EvidenceReader.read(source.fetch(uri, Duration.ofSeconds(timeout)));
-    }
-    return range.apply(EvidenceReader.read(source.readFile(stdin)));
+    return new Request(source, range, source.isUrl() ? source.uri(range) : null);
   }
+
+  /** The source, the period, and for a URL the URI asked (null: a file or standard input, filtered here). */
+  private record Request(EvidenceSource source, TimeRange range, URI uri) {}
 
   private void write(String document) throws ExportFailure {
     if (output == null) {
@@ -158,13 +168,13 @@ public final class EvidenceCommand implements Callable<Integer> {
   }
 
   private static String why(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
+    if (e instanceof NoSuchFileException) {
       return "its directory does not exist";
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
-    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
       return fs.getReason();
     }
     return e.getMessage();

@@ -20,8 +20,6 @@ final class EvidencePage {
   static final Map<String, String> SECTIONS = Map.of("rollovers", "DANE key rollovers",
       "mtaSts", "MTA-STS policy changes", "mx", "MX changes", "reports", "TLS reports");
 
-  private static final List<String> WORST_FIRST = List.of("fail", "warn", "pass", "skip");
-
   private EvidencePage() {}
 
   static String title(EvidenceExport export) {
@@ -111,7 +109,7 @@ final class EvidencePage {
   /** {@code 1 fail, 4 pass, 1 skip}, then each result that did not pass with its subject and message. */
   private static String results(List<Check> checks) {
     Map<String, Long> counts = checks.stream().collect(Collectors.groupingBy(Check::status, Collectors.counting()));
-    StringBuilder text = new StringBuilder(WORST_FIRST.stream().filter(counts::containsKey)
+    StringBuilder text = new StringBuilder(AreaHistory.WORST_FIRST.stream().filter(counts::containsKey)
         .map(status -> counts.get(status) + " " + status).collect(Collectors.joining(", ")));
     for (Check check : checks) {
       if (!check.status().equals("pass") && !check.status().equals("skip")) {

@@ -138,6 +138,15 @@ class EvidenceCommandTest {
   }
 
   @Test
+  void aBadPeriodAsksTheOperatorNothing() throws Exception {
+    String base = serve(200, SampleEvidence.json());
+    assertThat(run("--from", base + "/evidence/mail/example", "--since", "2026-12-01", "--until", "2026-11-01"))
+        .isEqualTo(ExitCode.BAD_ARGUMENTS);
+    assertThat(requests).isEmpty();
+    assertThat(err.toString()).contains("--since 2026-12-01T00:00:00Z is after --until 2026-11-01T00:00:00Z");
+  }
+
+  @Test
   void noHistoryIsExit4WithTheOperatorsReason() throws Exception {
     String base = serve(404, "{\"error\": \"no history for mail/other\"}");
     assertThat(run("--from", base + "/evidence/mail/other")).isEqualTo(ExitCode.NO_HISTORY);
