@@ -82,16 +82,21 @@ final class EvidencePage {
     page.table(List.of("requirement area", "checks", "runs passed", "time passed", "first failure", "last failure",
         "other evidence"), rows);
     for (Area area : export.areas()) {
-      area(area, page);
+      area(area, export.reportTotals(), page);
     }
   }
 
-  private static void area(Area area, Page page) {
+  private static void area(Area area, EvidenceExport.ReportTotals reports, Page page) {
     page.subheading(area.title());
     page.paragraph("Requirement: " + area.requirement() + ".");
     if (area.checks().isEmpty()) {
       page.paragraph("No compliance check judges this area from the outside; its evidence is in "
           + sections(area.otherEvidence()) + " below.");
+      if (area.otherEvidence().contains("reports")) {
+        page.paragraph("In the period, senders sent " + reports.reports() + " TLS reports with " + reports.failed()
+            + " failed sessions; " + reports.failedUnlabelled() + " of them were reported for a window in which the "
+            + "operator changed nothing.");
+      }
       return;
     }
     if (area.entries().isEmpty()) {

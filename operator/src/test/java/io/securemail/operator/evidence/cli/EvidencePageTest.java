@@ -38,6 +38,8 @@ class EvidencePageTest {
         + "| 2026-11-05T00:00:00Z\\_example.org@sender.example | 2026-11-05T00:00:00Z – 2026-11-05T23:59:59Z "
         + "| https | sts | 120 | 3 | validation-failure 3 "
         + "| reported during Switching of mx1.example.org |");
+    assertThat(markdown).contains("In the period, senders sent 2 TLS reports with 5 failed sessions; 2 of them were "
+        + "reported for a window in which the operator changed nothing.");
     assertThat(markdown).contains("2 of 5 failed sessions were reported for a window in which the operator changed "
         + "nothing");
   }
