@@ -207,7 +207,7 @@ class HelmChartTest {
     assertThat(lease.getRules()).extracting(r -> String.join(",", r.getApiGroups()) + "|" + String.join(",",
         r.getResources()) + "|" + String.join(",", r.getVerbs()) + " " + r.getResourceNames())
         .containsExactlyInAnyOrder("coordination.k8s.io|leases|create []",
-            "coordination.k8s.io|leases|get,update,patch [securemail-operator]", "|pods|list,patch []");
+            "coordination.k8s.io|leases|get,update,patch [securemail-operator]", "|pods|get,list,patch []");
     assertThat(env(container(objects))).containsEntry("SECUREMAIL_LEADER_ELECTION_ENABLED", "true")
         .containsEntry("SECUREMAIL_LEADER_ELECTION_LEASE_NAME", "securemail-operator")
         .containsEntry("SECUREMAIL_LEADER_ELECTION_LEASE_NAMESPACE", NAMESPACE);

@@ -2,7 +2,6 @@ package io.securemail.operator;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.runtime.StartupEvent;
@@ -113,7 +112,8 @@ public class LeaderRole {
   private void applyWithRetry() {
     try {
       applyOnce();
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
+      // KubernetesClientException mostly; anything else must not end the retries either.
       LOG.warnf("could not %s the label %s on Pod %s/%s (retrying in %d s): %s",
           leadingSince != null ? "set" : "remove", LABEL, podNamespace.get(), podName.get(), RETRY_SECONDS,
           e.getMessage());
