@@ -44,11 +44,11 @@ public class ReportReceiver implements ReportIntake {
   private static final Logger LOG = Logger.getLogger(ReportReceiver.class);
 
   /**
-   * How long a replica that has just begun leading (or started, without leader election) answers a
-   * report about a domain it does not know yet with {@link Verdict#UNAVAILABLE} instead of
-   * {@link Verdict#NOT_OURS}: the domains become known as the first reconciles run (about half a
-   * minute for a thousand domains, docs/performance.md), and a sender must not be told for good
-   * that a domain of ours is not.
+   * By default, how long a replica that has just begun leading (or started, without leader
+   * election) answers a report about a domain it does not know yet with {@link Verdict#UNAVAILABLE}
+   * instead of {@link Verdict#NOT_OURS} (securemail.tlsrpt.settling): the domains become known as
+   * the first reconciles run (about half a minute for a thousand domains, docs/performance.md), and
+   * a sender must not be told for good that a domain of ours is not.
    */
   static final Duration SETTLING = Duration.ofMinutes(2);
 
@@ -78,6 +78,7 @@ public class ReportReceiver implements ReportIntake {
   private final Warnings warnings;
   private final Clock clock;
   private final Leadership leadership;
+  private final Duration settling;
   private final List<Consumer<SecureMailDomain>> listeners = new CopyOnWriteArrayList<>();
 
   @Inject
@@ -90,24 +91,30 @@ public class ReportReceiver implements ReportIntake {
       @ConfigProperty(name = "securemail.tlsrpt.window", defaultValue = "7d") String window,
       @ConfigProperty(name = "securemail.tlsrpt.quota.domain-bytes", defaultValue = "67108864") long domainBytes,
       @ConfigProperty(name = "securemail.tlsrpt.quota.organization-reports-per-day", defaultValue = "100")
-          int organizationReportsPerDay) {
+          int organizationReportsPerDay,
+      @ConfigProperty(name = "securemail.tlsrpt.settling", defaultValue = "2m") Duration settling) {
     this(domains, new ReportLimits(maxBytes, maxInflatedBytes),
         new ReportStore(storeDir.orElseGet(ReportReceiver::temporaryStore),
             RetentionPeriod.parse("securemail.tlsrpt.retention", retention), maxStoreBytes,
             new ReportQuota(domainBytes, organizationReportsPerDay), Clock.systemUTC()),
         RetentionPeriod.parse("securemail.tlsrpt.window", window), meters,
         (domain, reason, message) -> DomainEvents.warning(client, domain, reason, message), Clock.systemUTC(),
-        leader::leadingSince);
+        leader::leadingSince, settling);
   }
 
   /** A receiver that leads and knows its domains. */
   public ReportReceiver(ReportedDomains domains, ReportLimits limits, ReportStore store, Duration window,
       MeterRegistry meters, Warnings warnings, Clock clock) {
-    this(domains, limits, store, window, meters, warnings, clock, Leadership.settled());
+    this(domains, limits, store, window, meters, warnings, clock, Leadership.settled(), SETTLING);
   }
 
+  /**
+   * @param leadership whether, and since when, this replica leads
+   * @param settling how long after it began leading a report about a domain it does not know is
+   *     "try again" rather than "not ours"
+   */
   public ReportReceiver(ReportedDomains domains, ReportLimits limits, ReportStore store, Duration window,
-      MeterRegistry meters, Warnings warnings, Clock clock, Leadership leadership) {
+      MeterRegistry meters, Warnings warnings, Clock clock, Leadership leadership, Duration settling) {
     this.domains = domains;
     this.limits = limits;
     this.store = store;
@@ -116,6 +123,7 @@ public class ReportReceiver implements ReportIntake {
     this.warnings = warnings;
     this.clock = clock;
     this.leadership = leadership;
+    this.settling = settling;
   }
 
   /** Without a configured directory the reports live as long as the process (docs/tls-reports.md). */
@@ -197,7 +205,7 @@ public class ReportReceiver implements ReportIntake {
       named.add(policy.domain());
       domains.managing(policy.domain()).ifPresent(d -> ours.computeIfAbsent(d, k -> new ArrayList<>()).add(policy));
     }
-    if (ours.isEmpty() && clock.instant().isBefore(leading.get().plus(SETTLING))) {
+    if (ours.isEmpty() && clock.instant().isBefore(leading.get().plus(settling))) {
       throw new ReportRefusal(Verdict.UNAVAILABLE, "the report receiver has just started and does not know "
           + "every domain yet; try again later");
     }

@@ -235,7 +235,8 @@ class ReportReceiverTest {
     java.util.concurrent.atomic.AtomicReference<Instant> since = new java.util.concurrent.atomic.AtomicReference<>();
     ReportReceiver follower = new ReportReceiver(domains, ReportLimits.DEFAULT,
         new ReportStore(dir, Duration.ofDays(90), 1 << 20, clock), Duration.ofDays(7), meters,
-        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.ofNullable(since.get()));
+        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.ofNullable(since.get()),
+        ReportReceiver.SETTLING);
     for (Channel channel : Channel.values()) {
       Outcome outcome = follower.accept(gzip(SampleReports.rfcStyle("f-1", "example.com")), GZIP, channel,
           "example.com");
@@ -262,7 +263,8 @@ class ReportReceiverTest {
     Instant start = clock.instant();
     ReportReceiver fresh = new ReportReceiver(domains, ReportLimits.DEFAULT,
         new ReportStore(dir, Duration.ofDays(90), 1 << 20, clock), Duration.ofDays(7), meters,
-        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.of(start));
+        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.of(start),
+        ReportReceiver.SETTLING);
     assertThat(fresh.accept(bytes(SampleReports.rfcStyle("n-1", "example.net")), JSON, Channel.HTTPS, "example.net")
         .verdict()).isEqualTo(Verdict.UNAVAILABLE);
     // A domain it knows already is kept at once.

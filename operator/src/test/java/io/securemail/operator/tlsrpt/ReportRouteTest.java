@@ -40,7 +40,8 @@ class ReportRouteTest {
     domains.saw(ReportReceiverTest.domain("example-com", "example.com", true));
     ReportReceiver receiver = new ReportReceiver(domains, ReportLimits.DEFAULT,
         new ReportStore(dir, Duration.ofDays(90), 1 << 20, new ReportQuota(1 << 20, 1), clock), Duration.ofDays(7),
-        new SimpleMeterRegistry(), (d, reason, message) -> { }, clock, () -> Optional.ofNullable(leadingSince.get()));
+        new SimpleMeterRegistry(), (d, reason, message) -> { }, clock, () -> Optional.ofNullable(leadingSince.get()),
+        ReportReceiver.SETTLING);
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     new ReportRoute().register(router, receiver);
