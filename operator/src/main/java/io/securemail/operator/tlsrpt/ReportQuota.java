@@ -7,7 +7,7 @@ import java.time.Duration;
  * take, so that a flood (thousands of reports from one sender, or about one domain) is refused
  * instead of pushing everyone else's reports out.
  *
- * <p>RFC 8460 section 4.1 has a sender report one 24-hour period at a time, so an organisation
+ * <p>RFC 8460 (section 4, the report time frame) has a report cover one UTC day, so an organisation
  * sends about one report a day for a domain; {@code organizationReportsPerDay} far above that only
  * stops a sender in a loop. The organisation is the report's {@code organization-name}, which the
  * sender chooses: the per-domain cap is the bound a forged name cannot get around.

@@ -163,7 +163,7 @@ public final class ReportStore {
       if (recent >= quota.organizationReportsPerDay()) {
         throw new ReportRefusal(ReportIntake.Verdict.OVER_QUOTA, "'" + entry.organization() + "' sent "
             + recent + " reports about " + domain + " in the last 24 hours, the most kept from one organisation "
-            + "(RFC 8460 section 4.1: one report per day and policy domain)");
+            + "(RFC 8460 section 4: a report covers one day)");
       }
     }
   }
