@@ -422,6 +422,19 @@ class HelmChartTest {
         .noneMatch(i -> i.getPorts().stream().anyMatch(p -> "lmtp".equals(p.getPort().getStrVal())));
   }
 
+  /** What helm install and helm upgrade print: a line naming the deprecated values in use, and none without. */
+  @Test
+  void theNotesNameTheDeprecatedValuesInUse() throws IOException {
+    Path old = Files.createTempFile(temp, "values", ".yaml");
+    Files.writeString(old, "operator: {tlsRpt: {lmtp: {enabled: true, port: 2626}}}\n");
+    String notes = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun()
+        .withValuesFile(old).call().getOutput();
+    assertThat(notes.replaceAll("\\s+", " ")).contains("DEPRECATED values in use: operator.tlsRpt.lmtp.enabled "
+        + "(now operator.tlsReports.mail.enabled), operator.tlsRpt.lmtp.port (now operator.tlsReports.mail.port).");
+    assertThat(new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun().call()
+        .getOutput()).contains("securemail-operator").doesNotContain("DEPRECATED");
+  }
+
   private static Service reportService(List<HasMetadata> objects) {
     return all(objects, Service.class).stream().filter(o -> o.getMetadata().getName().equals("securemail-operator-tlsrpt"))
         .findFirst().orElseThrow();
