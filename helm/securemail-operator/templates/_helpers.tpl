@@ -208,3 +208,50 @@ operator.tenancy.allowedDomains as the operator reads it: NAMESPACE=SUFFIX entri
 {{- end -}}
 {{- join "," $entries -}}
 {{- end }}
+
+{{/*
+TLS report mail (LMTP): on or off, "true" or "false". operator.tlsReports.mail.enabled, unless the
+deprecated operator.tlsRpt.lmtp.enabled is set: it still wins in this release, so an upgrade keeps
+what the former key said.
+*/}}
+{{- define "securemail-operator.tlsReportsMail" -}}
+{{- $old := dig "tlsRpt" "lmtp" "enabled" "" .Values.operator -}}
+{{- if kindIs "bool" $old }}{{ $old }}{{ else }}{{ dig "tlsReports" "mail" "enabled" true .Values.operator }}{{ end -}}
+{{- end }}
+
+{{/*
+The LMTP port: operator.tlsReports.mail.port, unless the deprecated operator.tlsRpt.lmtp.port is set.
+Read with dig (defaults as in values.yaml): helm upgrade --reuse-values keeps the former chart's
+values, which have operator.tlsRpt.lmtp but no operator.tlsReports.mail.
+*/}}
+{{- define "securemail-operator.tlsReportsMailPort" -}}
+{{- dig "tlsRpt" "lmtp" "port" (dig "tlsReports" "mail" "port" 2424 .Values.operator) .Values.operator | int -}}
+{{- end }}
+
+{{/*
+The report Service's port for POST /tlsrpt (default as in values.yaml, for --reuse-values upgrades).
+*/}}
+{{- define "securemail-operator.tlsReportsHttpsPort" -}}
+{{- dig "tlsReports" "https" "port" 8080 .Values.operator | int -}}
+{{- end }}
+
+{{/*
+Whether the operator receives TLS reports at all ("true" or "false"): then the report Service exists,
+and with leader election the leader labels its Pod for it.
+*/}}
+{{- define "securemail-operator.tlsReportsReceived" -}}
+{{- or (eq (include "securemail-operator.tlsReportsMail" .) "true") .Values.operator.tlsReports.https.enabled -}}
+{{- end }}
+
+{{/*
+The deprecated keys in use, for NOTES.txt: empty when none is.
+*/}}
+{{- define "securemail-operator.deprecatedValues" -}}
+{{- $used := list -}}
+{{- range $key := list "enabled" "port" -}}
+{{- if hasKey (dig "tlsRpt" "lmtp" (dict) $.Values.operator) $key -}}
+{{- $used = append $used (printf "operator.tlsRpt.lmtp.%s (now operator.tlsReports.mail.%s)" $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- join ", " $used -}}
+{{- end }}

@@ -108,7 +108,7 @@ public final class ChartInstall implements AutoCloseable {
   /** The ClusterIP of the chart's metrics Service. */
   public String metricsAddress() {
     return lab.client().services().inNamespace(namespace).list().getItems().stream()
-        .filter(svc -> svc.getSpec().getPorts().stream().anyMatch(p -> p.getPort() == 8080))
+        .filter(svc -> svc.getMetadata().getName().endsWith("-metrics"))
         .findFirst().orElseThrow().getSpec().getClusterIP();
   }
 

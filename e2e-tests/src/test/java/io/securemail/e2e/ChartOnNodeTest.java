@@ -124,6 +124,49 @@ class ChartOnNodeTest {
     assertThat(seen.getStatus().getRecords()).isNotEmpty().noneMatch(r -> "TLSA".equals(r.getType()));
   }
 
+  /**
+   * The TLS report Service leads to the leader only: the operator, running with the chart's RBAC,
+   * labels its own Pod, the Service's endpoints are that Pod, and an LMTP client connecting to the
+   * Service, as an MTA does, is greeted by the operator's report receiver.
+   */
+  @Test
+  @Order(0)
+  void theReportServiceLeadsToTheLeadersPod() throws Exception {
+    Pod leader = awaitReportServiceOn(operatorPod());
+    String address = reportService().getSpec().getClusterIP();
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(new java.net.InetSocketAddress(address, 2424), 5000);
+      socket.setSoTimeout(5000);
+      String greeting = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(greeting).as("the greeting through " + address + ":2424 (leader " + leader.getMetadata().getName()
+          + ")").startsWith("220 ").contains("LMTP TLS report receiver");
+    }
+  }
+
+  private static io.fabric8.kubernetes.api.model.Service reportService() {
+    return client.services().inNamespace(RELEASE_NS).withLabel("app.kubernetes.io/component", "tlsrpt").list()
+        .getItems().stream().findFirst().orElseThrow();
+  }
+
+  /** Waits until {@code pod} carries the leader label and is the report Service's only endpoint. */
+  private static Pod awaitReportServiceOn(Pod pod) {
+    String name = pod.getMetadata().getName();
+    Pod labelled = await("the leader label on " + name).atMost(Duration.ofSeconds(60))
+        .until(() -> client.pods().inNamespace(RELEASE_NS).withName(name).get(),
+            p -> p != null && "true".equals(p.getMetadata().getLabels().get("securemail.io/leader")));
+    String service = reportService().getMetadata().getName();
+    await("the report Service's endpoints: " + name + " only").atMost(Duration.ofSeconds(60)).until(() -> {
+      var endpoints = client.endpoints().inNamespace(RELEASE_NS).withName(service).get();
+      if (endpoints == null || endpoints.getSubsets() == null) {
+        return List.<String>of();
+      }
+      return endpoints.getSubsets().stream().filter(s -> s.getAddresses() != null)
+          .flatMap(s -> s.getAddresses().stream()).map(a -> a.getIp()).toList();
+    }, ips -> ips.equals(List.of(labelled.getStatus().getPodIP())));
+    return labelled;
+  }
+
   /** helm test, as a user runs it after installing: the chart's test Pod finds the operator ready. */
   @Test
   @Order(0)
@@ -216,10 +259,10 @@ class ChartOnNodeTest {
       // The operator Pod goes away mid-rollover; its successor knows only what status says.
       Pod old = operatorPodOrNull();
       client.pods().resource(old).delete();
-      await("a new operator Pod").atMost(POD_TIMEOUT).until(() -> {
-        Pod p = operatorPodOrNull();
-        return p != null && !p.getMetadata().getName().equals(old.getMetadata().getName()) && ready(p);
-      });
+      Pod successor = await("a new operator Pod").atMost(POD_TIMEOUT).until(ChartOnNodeTest::operatorPodOrNull,
+          p -> p != null && !p.getMetadata().getName().equals(old.getMetadata().getName()) && ready(p));
+      // The new leader labels its Pod: the report Service follows it.
+      awaitReportServiceOn(successor);
       SecureMailDomain after = await("the rollover completed with the MTA serving the new key")
           .atMost(ROLLOVER_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(this::current,
               s -> "Stable".equals(s.getStatus().getDane().getPhase())

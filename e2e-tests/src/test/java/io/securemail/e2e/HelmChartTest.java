@@ -202,15 +202,26 @@ class HelmChartTest {
     List<HasMetadata> objects = render("");
     Role lease = one(objects, Role.class);
     assertThat(lease.getMetadata().getNamespace()).isEqualTo(NAMESPACE);
-    assertThat(lease.getRules()).extracting(r -> String.join(",", r.getVerbs()) + " " + r.getResourceNames())
-        .containsExactlyInAnyOrder("create []", "get,update,patch [securemail-operator]");
-    assertThat(lease.getRules()).allSatisfy(r -> {
-      assertThat(r.getApiGroups()).containsExactly("coordination.k8s.io");
-      assertThat(r.getResources()).containsExactly("leases");
-    });
+    // The Lease, and (TLS report mail is on by default) the leader's label on its own Pod, which
+    // the report Service selects.
+    assertThat(lease.getRules()).extracting(r -> String.join(",", r.getApiGroups()) + "|" + String.join(",",
+        r.getResources()) + "|" + String.join(",", r.getVerbs()) + " " + r.getResourceNames())
+        .containsExactlyInAnyOrder("coordination.k8s.io|leases|create []",
+            "coordination.k8s.io|leases|get,update,patch [securemail-operator]", "|pods|get,list,patch []");
     assertThat(env(container(objects))).containsEntry("SECUREMAIL_LEADER_ELECTION_ENABLED", "true")
         .containsEntry("SECUREMAIL_LEADER_ELECTION_LEASE_NAME", "securemail-operator")
         .containsEntry("SECUREMAIL_LEADER_ELECTION_LEASE_NAMESPACE", NAMESPACE);
+    assertThat(container(objects).getEnv()).filteredOn(e -> e.getName().startsWith("SECUREMAIL_LEADER_ELECTION_POD_"))
+        .extracting(e -> e.getName() + "=" + e.getValueFrom().getFieldRef().getFieldPath())
+        .containsExactlyInAnyOrder("SECUREMAIL_LEADER_ELECTION_POD_NAME=metadata.name",
+            "SECUREMAIL_LEADER_ELECTION_POD_NAMESPACE=metadata.namespace");
+
+    // No reports received: no label, so no Pod rights and no Pod name.
+    List<HasMetadata> noReports = render("operator: {tlsReports: {mail: {enabled: false}}}\n");
+    assertThat(one(noReports, Role.class).getRules()).allSatisfy(r ->
+        assertThat(r.getResources()).containsExactly("leases"));
+    assertThat(env(container(noReports))).doesNotContainKeys("SECUREMAIL_LEADER_ELECTION_POD_NAME",
+        "SECUREMAIL_LEADER_ELECTION_POD_NAMESPACE");
 
     List<HasMetadata> single = render("leaderElection: {enabled: false}\n");
     assertThat(single).noneMatch(o -> o instanceof Role);
@@ -331,8 +342,8 @@ class HelmChartTest {
 
   /**
    * The TLS report receiver (docs/tls-reports-mail.md): a ClusterIP Service on the LMTP port
-   * selecting the operator's Pods, and its cluster name in the operator's environment, which
-   * renders it into the MTAs' transport tables. Off: neither.
+   * selecting the operator's leading Pod, and its cluster name in the operator's environment,
+   * which renders it into the MTAs' transport tables. Off: neither.
    */
   @Test
   void tlsReportMailReceiverHasAClusterIpServiceTheOperatorKnowsByName() {
@@ -346,27 +357,87 @@ class HelmChartTest {
       assertThat(p.getName()).isEqualTo("lmtp");
       assertThat(p.getContainerPort()).isEqualTo(2424);
     });
-    Service service = all(defaults, Service.class).stream()
-        .filter(o -> o.getMetadata().getName().equals("securemail-operator-tlsrpt")).findFirst().orElseThrow();
+    Service service = reportService(defaults);
     assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
     assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+      assertThat(p.getName()).isEqualTo("lmtp");
       assertThat(p.getPort()).isEqualTo(2424);
       assertThat(p.getTargetPort().getStrVal()).isEqualTo("lmtp");
     });
-    assertThat(one(defaults, Deployment.class).getSpec().getTemplate().getMetadata().getLabels())
-        .containsAllEntriesOf(service.getSpec().getSelector());
+    // The operator's Pods, and of them only the one the leader labelled (LeaderRole).
+    Map<String, String> leader = new java.util.HashMap<>(one(defaults, Deployment.class).getSpec().getTemplate()
+        .getMetadata().getLabels());
+    assertThat(service.getSpec().getSelector()).containsEntry("securemail.io/leader", "true")
+        .containsAllEntriesOf(one(defaults, Deployment.class).getSpec().getSelector().getMatchLabels());
+    assertThat(leader).doesNotContainKey("securemail.io/leader");
+    leader.put("securemail.io/leader", "true");
+    assertThat(leader).containsAllEntriesOf(service.getSpec().getSelector());
+    // Without leader election the one replica receives: the Service selects every operator Pod.
+    assertThat(reportService(render("leaderElection: {enabled: false}\n")).getSpec().getSelector())
+        .isEqualTo(one(defaults, Deployment.class).getSpec().getSelector().getMatchLabels());
 
-    List<HasMetadata> moved = render("operator: {mta: {clusterDomain: k8s.internal}, tlsRpt: {lmtp: {port: 2525}}}\n");
+    List<HasMetadata> moved = render("operator: {mta: {clusterDomain: k8s.internal}, tlsReports: {mail: {port: 2525}}}\n");
     assertThat(env(container(moved))).containsEntry("SECUREMAIL_TLSRPT_LMTP_PORT", "2525")
         .containsEntry("SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST", "securemail-operator-tlsrpt." + NAMESPACE
             + ".svc.k8s.internal");
+    assertThat(reportService(moved).getSpec().getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(2525));
 
-    List<HasMetadata> off = render("operator: {tlsRpt: {lmtp: {enabled: false}}}\n");
+    List<HasMetadata> off = render("operator: {tlsReports: {mail: {enabled: false}}}\n");
     assertThat(env(container(off))).containsEntry("SECUREMAIL_TLSRPT_LMTP_ENABLED", "false")
         .doesNotContainKeys("SECUREMAIL_TLSRPT_LMTP_PORT", "SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST");
     assertThat(container(off).getPorts()).extracting(p -> p.getName()).containsExactly("http");
     assertThat(all(off, Service.class)).extracting(o -> o.getMetadata().getName())
         .containsExactly("securemail-operator-metrics");
+  }
+
+  /**
+   * The former operator.tlsRpt.lmtp.enabled and .port still work for one release, and win over the
+   * new keys, so an upgrade with the old values changes nothing (docs/upgrade.md).
+   */
+  @Test
+  void theDeprecatedTlsRptLmtpKeysStillWork() {
+    List<HasMetadata> moved = render("operator: {tlsRpt: {lmtp: {port: 2626}}}\n");
+    assertThat(env(container(moved))).containsEntry("SECUREMAIL_TLSRPT_LMTP_ENABLED", "true")
+        .containsEntry("SECUREMAIL_TLSRPT_LMTP_PORT", "2626");
+    assertThat(container(moved).getPorts()).anySatisfy(p -> {
+      assertThat(p.getName()).isEqualTo("lmtp");
+      assertThat(p.getContainerPort()).isEqualTo(2626);
+    });
+    assertThat(reportService(moved).getSpec().getPorts()).singleElement()
+        .satisfies(p -> assertThat(p.getPort()).isEqualTo(2626));
+
+    List<HasMetadata> off = render("operator: {tlsRpt: {lmtp: {enabled: false}}, tlsReports: {mail: {enabled: true}}}\n");
+    assertThat(env(container(off))).containsEntry("SECUREMAIL_TLSRPT_LMTP_ENABLED", "false")
+        .doesNotContainKey("SECUREMAIL_TLSRPT_LMTP_PORT");
+    assertThat(all(off, Service.class)).extracting(o -> o.getMetadata().getName())
+        .containsExactly("securemail-operator-metrics");
+    assertThat(one(off, Role.class).getRules()).allSatisfy(r -> assertThat(r.getResources()).containsExactly("leases"));
+
+    List<HasMetadata> withPolicy = render("""
+        operator: {tlsRpt: {lmtp: {enabled: false}}}
+        networkPolicy: {enabled: true}
+        """);
+    assertThat(one(withPolicy, NetworkPolicy.class).getSpec().getIngress())
+        .noneMatch(i -> i.getPorts().stream().anyMatch(p -> "lmtp".equals(p.getPort().getStrVal())));
+  }
+
+  /** What helm install and helm upgrade print: a line naming the deprecated values in use, and none without. */
+  @Test
+  void theNotesNameTheDeprecatedValuesInUse() throws IOException {
+    Path old = Files.createTempFile(temp, "values", ".yaml");
+    Files.writeString(old, "operator: {tlsRpt: {lmtp: {enabled: true, port: 2626}}}\n");
+    String notes = new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun()
+        .withValuesFile(old).call().getOutput();
+    assertThat(notes.replaceAll("\\s+", " ")).contains("DEPRECATED values in use: operator.tlsRpt.lmtp.enabled "
+        + "(now operator.tlsReports.mail.enabled), operator.tlsRpt.lmtp.port (now operator.tlsReports.mail.port).");
+    assertThat(new Helm(CHART).install().withName(RELEASE).withNamespace(NAMESPACE).clientOnly().dryRun().call()
+        .getOutput()).contains("securemail-operator").doesNotContain("DEPRECATED");
+  }
+
+  private static Service reportService(List<HasMetadata> objects) {
+    return all(objects, Service.class).stream().filter(o -> o.getMetadata().getName().equals("securemail-operator-tlsrpt"))
+        .findFirst().orElseThrow();
   }
 
   @Test
@@ -663,24 +734,38 @@ class HelmChartTest {
       assertThat(m.getName()).isEqualTo("tls-reports");
       assertThat(m.getMountPath()).isEqualTo("/var/lib/securemail/tlsrpt");
     });
-    assertThat(defaults).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"))
-        .noneMatch(o -> o.getMetadata().getName().endsWith("-reports"));
+    assertThat(defaults).noneMatch(o -> o.getKind().equals("PersistentVolumeClaim"));
+    assertThat(reportService(defaults).getSpec().getPorts()).extracting(p -> p.getName()).containsExactly("lmtp");
+    assertThat(env(container(defaults))).containsEntry("SECUREMAIL_TLSRPT_QUOTA_DOMAIN_BYTES", "67108864")
+        .containsEntry("SECUREMAIL_TLSRPT_QUOTA_ORGANIZATION_REPORTS_PER_DAY", "100");
 
     List<HasMetadata> enabled = render("""
         operator:
           tlsReports:
             https: {enabled: true}
             retention: 30d
+            quota: {domainBytes: 1048576, organizationReportsPerDay: 5}
             persistence: {enabled: true, storageClassName: fast, size: 2Gi}
         networkPolicy: {enabled: true}
         """);
-    io.fabric8.kubernetes.api.model.Service reports = all(enabled, io.fabric8.kubernetes.api.model.Service.class)
-        .stream().filter(o -> o.getMetadata().getName().endsWith("-reports")).findFirst().orElseThrow();
-    assertThat(reports.getSpec().getSelector())
-        .isEqualTo(one(enabled, Deployment.class).getSpec().getSelector().getMatchLabels());
+    // One Service for both transports, a named port each: the policy servers are given its http
+    // port, the MTAs its lmtp port.
+    Service reports = reportService(enabled);
+    assertThat(all(enabled, Service.class)).extracting(o -> o.getMetadata().getName())
+        .containsExactlyInAnyOrder("securemail-operator-metrics", "securemail-operator-tlsrpt");
+    assertThat(reports.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort() + "->"
+        + p.getTargetPort().getStrVal()).containsExactlyInAnyOrder("http:8080->http", "lmtp:2424->lmtp");
+    assertThat(reports.getSpec().getSelector()).containsEntry("securemail.io/leader", "true")
+        .containsAllEntriesOf(one(enabled, Deployment.class).getSpec().getSelector().getMatchLabels());
     assertThat(env(container(enabled))).containsEntry("SECUREMAIL_TLSRPT_RETENTION", "30d")
-        .containsEntry("SECUREMAIL_TLSRPT_RECEIVER", reports.getMetadata().getName() + "." + NAMESPACE
-            + ".svc.cluster.local:" + reports.getSpec().getPorts().get(0).getPort());
+        .containsEntry("SECUREMAIL_TLSRPT_RECEIVER", "securemail-operator-tlsrpt." + NAMESPACE + ".svc.cluster.local:8080")
+        .containsEntry("SECUREMAIL_TLSRPT_LMTP_SERVICE_HOST", "securemail-operator-tlsrpt." + NAMESPACE
+            + ".svc.cluster.local")
+        .containsEntry("SECUREMAIL_TLSRPT_QUOTA_DOMAIN_BYTES", "1048576")
+        .containsEntry("SECUREMAIL_TLSRPT_QUOTA_ORGANIZATION_REPORTS_PER_DAY", "5");
+    // HTTPS alone: the Service has the http port only.
+    assertThat(reportService(render("operator: {tlsReports: {https: {enabled: true, port: 8181}, mail: {enabled: false}}}\n"))
+        .getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("http:8181");
     var claim = one(enabled, io.fabric8.kubernetes.api.model.PersistentVolumeClaim.class);
     assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast");
     assertThat(claim.getSpec().getResources().getRequests().get("storage").toString()).isEqualTo("2Gi");
@@ -969,6 +1054,9 @@ class HelmChartTest {
       "operator: {tenancy: {allowedDomains: {team-a: ['*.example.com']}}}; allowedDomains",
       "operator: {tenancy: {ingressAnnotations: []}}; ingressAnnotations",
       "operator: {network: {allowPrivateTargets: 'yes'}}; allowPrivateTargets",
+      "operator: {tlsReports: {quota: {organizationReportsPerDay: 0}}}; organizationReportsPerDay",
+      "operator: {tlsReports: {mail: {port: 25}}}; port",
+      "operator: {tlsRpt: {lmtp: {port: 25}}}; port",
   })
   void invalidValuesFailWithTheSchemasMessage(String values, String field) {
     assertThatThrownBy(() -> render(values + "\n"))

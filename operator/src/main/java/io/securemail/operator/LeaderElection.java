@@ -21,6 +21,8 @@ import org.jboss.logging.Logger;
  * while the JVM shuts down (SIGTERM): that call then waits forever for the shutdown already in
  * progress, and the Pod hangs until it is killed (java-operator-sdk issues 1614 and 3376). So the
  * exit is done here, and only when the lease was lost while the JVM was not already stopping.
+ *
+ * <p>{@link LeaderRole} hears of both: only the leader receives TLS reports.
  */
 @Dependent
 public class LeaderElection {
@@ -34,7 +36,8 @@ public class LeaderElection {
       @ConfigProperty(name = "securemail.leader-election.enabled", defaultValue = "false") boolean enabled,
       @ConfigProperty(name = "securemail.leader-election.lease-name", defaultValue = "securemail-operator")
           String leaseName,
-      @ConfigProperty(name = "securemail.leader-election.lease-namespace") Optional<String> leaseNamespace) {
+      @ConfigProperty(name = "securemail.leader-election.lease-namespace") Optional<String> leaseNamespace,
+      LeaderRole role) {
     // A null @Dependent bean is allowed: the SDK then runs without leader election.
     if (!enabled) {
       return null;
@@ -42,11 +45,12 @@ public class LeaderElection {
     return LeaderElectionConfigurationBuilder.aLeaderElectionConfiguration(leaseName)
         .withLeaseNamespace(leaseNamespace.orElse(null))
         .withExitOnStopLeading(false)
-        .withLeaderCallbacks(new LeaderCallbacks(() -> {}, LeaderElection::stoppedLeading, leader -> {}))
+        .withLeaderCallbacks(new LeaderCallbacks(role::startedLeading, () -> stoppedLeading(role), leader -> {}))
         .build();
   }
 
-  private static void stoppedLeading() {
+  private static void stoppedLeading(LeaderRole role) {
+    role.stoppedLeading();
     if (shuttingDown()) {
       LOG.info("Stopped leading because the operator is shutting down");
       return;

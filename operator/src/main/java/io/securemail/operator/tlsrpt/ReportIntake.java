@@ -20,7 +20,17 @@ public interface ReportIntake {
     /** Larger than the limit, compressed or once inflated. */
     TOO_LARGE,
     /** About, or addressed to, a domain this operator does not manage. */
-    NOT_OURS
+    NOT_OURS,
+    /**
+     * Over a quota ({@link ReportQuota}): the domain's reports already take their share of the
+     * store, or the organisation sent too many about the domain within a day.
+     */
+    OVER_QUOTA,
+    /**
+     * Not taken now, to be sent again: this replica does not lead (only the leader keeps reports),
+     * or began leading too recently to know every domain it manages.
+     */
+    UNAVAILABLE
   }
 
   /** The verdict and, unless accepted, why, in words a sender's operator understands. */

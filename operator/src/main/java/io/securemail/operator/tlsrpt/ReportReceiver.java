@@ -2,6 +2,7 @@ package io.securemail.operator.tlsrpt;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.securemail.operator.LeaderRole;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.DomainEvents;
 import io.securemail.operator.tlsrpt.StoredReport.PolicyCounts;
@@ -42,6 +43,27 @@ public class ReportReceiver implements ReportIntake {
 
   private static final Logger LOG = Logger.getLogger(ReportReceiver.class);
 
+  /**
+   * By default, how long a replica that has just begun leading (or started, without leader
+   * election) answers a report about a domain it does not know yet with {@link Verdict#UNAVAILABLE}
+   * instead of {@link Verdict#NOT_OURS} (securemail.tlsrpt.settling): the domains become known as
+   * the first reconciles run (about half a minute for a thousand domains, docs/performance.md), and
+   * a sender must not be told for good that a domain of ours is not.
+   */
+  static final Duration SETTLING = Duration.ofMinutes(2);
+
+  /** Whether, and since when, this replica leads: only the leader keeps reports. */
+  @FunctionalInterface
+  public interface Leadership {
+    /** When this replica began leading; empty while it does not lead. */
+    Optional<Instant> leadingSince();
+
+    /** A replica that has led, and known its domains, for as long as anyone remembers. */
+    static Leadership settled() {
+      return () -> Optional.of(Instant.MIN);
+    }
+  }
+
   /** Records a Warning event on a domain. */
   @FunctionalInterface
   public interface Warnings {
@@ -55,25 +77,44 @@ public class ReportReceiver implements ReportIntake {
   private final ReportMetrics metrics;
   private final Warnings warnings;
   private final Clock clock;
+  private final Leadership leadership;
+  private final Duration settling;
   private final List<Consumer<SecureMailDomain>> listeners = new CopyOnWriteArrayList<>();
 
   @Inject
-  public ReportReceiver(ReportedDomains domains, MeterRegistry meters, KubernetesClient client,
+  public ReportReceiver(ReportedDomains domains, MeterRegistry meters, KubernetesClient client, LeaderRole leader,
       @ConfigProperty(name = "securemail.tlsrpt.max-bytes", defaultValue = "1048576") long maxBytes,
       @ConfigProperty(name = "securemail.tlsrpt.max-inflated-bytes", defaultValue = "8388608") long maxInflatedBytes,
       @ConfigProperty(name = "securemail.tlsrpt.store") Optional<Path> storeDir,
       @ConfigProperty(name = "securemail.tlsrpt.retention", defaultValue = "90d") String retention,
       @ConfigProperty(name = "securemail.tlsrpt.max-store-bytes", defaultValue = "268435456") long maxStoreBytes,
-      @ConfigProperty(name = "securemail.tlsrpt.window", defaultValue = "7d") String window) {
+      @ConfigProperty(name = "securemail.tlsrpt.window", defaultValue = "7d") String window,
+      @ConfigProperty(name = "securemail.tlsrpt.quota.domain-bytes", defaultValue = "67108864") long domainBytes,
+      @ConfigProperty(name = "securemail.tlsrpt.quota.organization-reports-per-day", defaultValue = "100")
+          int organizationReportsPerDay,
+      @ConfigProperty(name = "securemail.tlsrpt.settling", defaultValue = "2m") Duration settling) {
     this(domains, new ReportLimits(maxBytes, maxInflatedBytes),
         new ReportStore(storeDir.orElseGet(ReportReceiver::temporaryStore),
-            RetentionPeriod.parse("securemail.tlsrpt.retention", retention), maxStoreBytes, Clock.systemUTC()),
+            RetentionPeriod.parse("securemail.tlsrpt.retention", retention), maxStoreBytes,
+            new ReportQuota(domainBytes, organizationReportsPerDay), Clock.systemUTC()),
         RetentionPeriod.parse("securemail.tlsrpt.window", window), meters,
-        (domain, reason, message) -> DomainEvents.warning(client, domain, reason, message), Clock.systemUTC());
+        (domain, reason, message) -> DomainEvents.warning(client, domain, reason, message), Clock.systemUTC(),
+        leader::leadingSince, settling);
   }
 
+  /** A receiver that leads and knows its domains. */
   public ReportReceiver(ReportedDomains domains, ReportLimits limits, ReportStore store, Duration window,
       MeterRegistry meters, Warnings warnings, Clock clock) {
+    this(domains, limits, store, window, meters, warnings, clock, Leadership.settled(), SETTLING);
+  }
+
+  /**
+   * @param leadership whether, and since when, this replica leads
+   * @param settling how long after it began leading a report about a domain it does not know is
+   *     "try again" rather than "not ours"
+   */
+  public ReportReceiver(ReportedDomains domains, ReportLimits limits, ReportStore store, Duration window,
+      MeterRegistry meters, Warnings warnings, Clock clock, Leadership leadership, Duration settling) {
     this.domains = domains;
     this.limits = limits;
     this.store = store;
@@ -81,6 +122,8 @@ public class ReportReceiver implements ReportIntake {
     this.metrics = new ReportMetrics(meters);
     this.warnings = warnings;
     this.clock = clock;
+    this.leadership = leadership;
+    this.settling = settling;
   }
 
   /** Without a configured directory the reports live as long as the process (docs/tls-reports.md). */
@@ -145,6 +188,14 @@ public class ReportReceiver implements ReportIntake {
   }
 
   private Outcome keep(byte[] body, String mediaType, Channel channel, String addressedTo) throws ReportRefusal {
+    Optional<Instant> leading = leadership.leadingSince();
+    if (leading.isEmpty()) {
+      // Only the leader keeps reports: its store is the one the domains' status is read from, and
+      // the reports Service routes to it (docs/tls-reports.md#several-replicas). This replica is
+      // reached only while the Service follows a new leader; the sender tries again.
+      throw new ReportRefusal(Verdict.UNAVAILABLE, "this operator replica does not lead and keeps no "
+          + "reports; try again later");
+    }
     byte[] json = ReportBody.json(body, mediaType, limits);
     TlsReport report = ReportParser.parse(json);
     Map<SecureMailDomain, List<PolicyCounts>> ours = new LinkedHashMap<>();
@@ -153,6 +204,10 @@ public class ReportReceiver implements ReportIntake {
     for (PolicyCounts policy : counted.policies()) {
       named.add(policy.domain());
       domains.managing(policy.domain()).ifPresent(d -> ours.computeIfAbsent(d, k -> new ArrayList<>()).add(policy));
+    }
+    if (ours.isEmpty() && clock.instant().isBefore(leading.get().plus(settling))) {
+      throw new ReportRefusal(Verdict.UNAVAILABLE, "the report receiver has just started and does not know "
+          + "every domain yet; try again later");
     }
     if (ours.isEmpty()) {
       throw new ReportRefusal(Verdict.NOT_OURS, "the report is about " + String.join(", ", named)

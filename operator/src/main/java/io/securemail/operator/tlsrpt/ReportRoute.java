@@ -17,14 +17,24 @@ import org.jboss.logging.Logger;
  * or {@code application/tlsrpt+json} body, on the operator's HTTP port. The namespaces' MTA-STS policy
  * servers proxy {@code https://mta-sts.<domain>/tlsrpt} here. Answers (section 3 leaves them to the
  * receiver; a sender retries on anything but 2xx): 201 kept, 200 already kept (same report-id),
- * 400 not a report, 413 too large, 404 about no domain of ours, 415 another media type, 503 the
- * store cannot be written (try again).
+ * 400 not a report, 413 too large, 404 about no domain of ours, 415 another media type, 429 over
+ * a quota ({@link ReportQuota}), 503 the store cannot be written or this replica does not lead.
+ *
+ * <p>429 and 503 carry Retry-After (RFC 9110 section 10.2.3). RFC 8460 section 5.5 asks a sender
+ * to retry a failed delivery for up to 24 hours, with exponential backoff: a report that reaches a
+ * replica which does not lead (while the reports Service follows a new leader) is therefore told
+ * to come back, not refused.
  */
 @ApplicationScoped
 public class ReportRoute {
 
   /** The path on every policy host and on the operator. */
   public static final String PATH = "/tlsrpt";
+
+  /** A new leader labels its Pod within seconds: a minute is enough for the Service to follow. */
+  static final String RETRY_AFTER_SECONDS = "60";
+  /** A quota frees room as reports age: no sooner than an hour is worth trying. */
+  static final String QUOTA_RETRY_AFTER_SECONDS = "3600";
 
   private static final Logger LOG = Logger.getLogger(ReportRoute.class);
 
@@ -61,6 +71,7 @@ public class ReportRoute {
       outcome = receiver.accept(body, ReportBody.bare(type), Channel.HTTPS, host(ctx));
     } catch (UncheckedIOException e) {
       LOG.errorf("a TLS report could not be stored: %s", e.getMessage());
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
       respond(ctx, 503, "the report could not be stored; try again later");
       return;
     }
@@ -70,7 +81,12 @@ public class ReportRoute {
       case MALFORMED -> 400;
       case TOO_LARGE -> 413;
       case NOT_OURS -> 404;
+      case OVER_QUOTA -> 429;
+      case UNAVAILABLE -> 503;
     };
+    if (status == 429 || status == 503) {
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, status == 429 ? QUOTA_RETRY_AFTER_SECONDS : RETRY_AFTER_SECONDS);
+    }
     respond(ctx, status, outcome.verdict() == ReportIntake.Verdict.ACCEPTED ? "accepted" : outcome.reason());
   }
 

@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +39,11 @@ import java.util.stream.Stream;
  * reports. Deduplication by report-id (RFC 8460 section 4.1) therefore survives a restart.
  *
  * <p>Retention is bounded twice: a report received longer ago than {@code retention} goes, and
- * the oldest go while the reports together exceed {@code maxTotalBytes}.
+ * while the reports together exceed {@code maxTotalBytes} the oldest report of the domain whose
+ * reports take the most goes, so a domain flooded with reports loses its own before anyone else's.
+ *
+ * <p>A {@link ReportQuota} caps what one domain, and one organisation about one domain, may hold:
+ * a report beyond it is refused ({@link ReportIntake.Verdict#OVER_QUOTA}) instead of kept.
  */
 public final class ReportStore {
 
@@ -56,10 +62,13 @@ public final class ReportStore {
   private final Path index;
   private final Duration retention;
   private final long maxTotalBytes;
+  private final ReportQuota quota;
   private final Clock clock;
   /** By report-id, oldest received first. */
   private final LinkedHashMap<String, StoredReport> entries = new LinkedHashMap<>();
   private long totalBytes;
+  /** The bytes of the kept reports naming each policy domain. */
+  private final Map<String, Long> domainBytes = new HashMap<>();
 
   /**
    * Opens (or creates) the store in {@code dir} and applies retention at once.
@@ -67,7 +76,17 @@ public final class ReportStore {
    * @throws UncheckedIOException when the directory cannot be created or read
    */
   public ReportStore(Path dir, Duration retention, long maxTotalBytes, Clock clock) {
+    this(dir, retention, maxTotalBytes, ReportQuota.NONE, clock);
+  }
+
+  /**
+   * Opens (or creates) the store in {@code dir}, holding each domain and organisation to {@code quota}.
+   *
+   * @throws UncheckedIOException when the directory cannot be created or read
+   */
+  public ReportStore(Path dir, Duration retention, long maxTotalBytes, ReportQuota quota, Clock clock) {
     this.dir = dir;
+    this.quota = quota;
     this.reports = dir.resolve(REPORTS);
     this.index = dir.resolve(INDEX);
     this.retention = retention;
@@ -93,23 +112,64 @@ public final class ReportStore {
   }
 
   /**
-   * Keeps a report unless one with the same report-id is kept.
+   * Keeps a report unless one with the same report-id is kept, or the report would take a domain
+   * or an organisation beyond its {@link ReportQuota}.
    *
    * @param json the report's JSON, as it is written to its file
+   * @throws ReportRefusal with {@link ReportIntake.Verdict#OVER_QUOTA} when a quota is reached
    */
-  public synchronized Added add(TlsReport report, byte[] json, Channel channel) throws IOException {
+  public synchronized Added add(TlsReport report, byte[] json, Channel channel) throws IOException, ReportRefusal {
     if (entries.containsKey(report.reportId())) {
       return Added.DUPLICATE;
     }
     String file = fileName(report.reportId());
-    writeAtomically(reports.resolve(file), json);
     StoredReport entry = StoredReport.of(report, file, json.length, clock.instant(), channel);
+    // Reports past their retention leave first: the room they held counts for the quota.
+    boolean pruned = prune();
+    try {
+      checkQuota(entry);
+    } catch (ReportRefusal refusal) {
+      if (pruned) {
+        rewriteIndex();
+      }
+      throw refusal;
+    }
+    writeAtomically(reports.resolve(file), json);
     appendIndex(entry);
     put(entry);
-    if (prune()) {
+    if (prune() || pruned) {
       rewriteIndex();
     }
     return Added.NEW;
+  }
+
+  private void checkQuota(StoredReport entry) throws ReportRefusal {
+    for (String domain : entry.domains()) {
+      long held = domainBytes.getOrDefault(domain, 0L);
+      if (held + entry.bytes() > quota.domainBytes()) {
+        throw new ReportRefusal(ReportIntake.Verdict.OVER_QUOTA, "the reports kept about " + domain + " take "
+            + held + " bytes of their quota of " + quota.domainBytes() + "; room is made as older reports "
+            + "leave the retention period");
+      }
+    }
+    if (quota.organizationReportsPerDay() == Integer.MAX_VALUE) {
+      return;
+    }
+    Instant since = entry.receivedAt().minus(ReportQuota.DAY);
+    String organization = organizationKey(entry);
+    for (String domain : entry.domains()) {
+      long recent = entries.values().stream().filter(e -> !e.receivedAt().isBefore(since)
+          && organization.equals(organizationKey(e)) && e.domains().contains(domain)).count();
+      if (recent >= quota.organizationReportsPerDay()) {
+        throw new ReportRefusal(ReportIntake.Verdict.OVER_QUOTA, "'" + entry.organization() + "' sent "
+            + recent + " reports about " + domain + " in the last 24 hours, the most kept from one organisation "
+            + "(RFC 8460 section 4: a report covers one day)");
+      }
+    }
+  }
+
+  private static String organizationKey(StoredReport entry) {
+    return entry.organization() == null ? "" : entry.organization().strip().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** Every kept report's index entry, oldest received first. */
@@ -121,28 +181,65 @@ public final class ReportStore {
     return totalBytes;
   }
 
+  /** The bytes the kept reports naming a policy domain take together. */
+  public synchronized long domainBytes(String domain) {
+    return domainBytes.getOrDefault(StoredReport.domainName(domain), 0L);
+  }
+
   /** Removes what retention no longer allows; whether anything was removed. */
   synchronized boolean prune() throws IOException {
     Instant cutoff = clock.instant().minus(retention);
-    List<StoredReport> doomed = new ArrayList<>();
-    long remaining = totalBytes;
+    List<StoredReport> expired = entries.values().stream().filter(e -> e.receivedAt().isBefore(cutoff)).toList();
+    for (StoredReport entry : expired) {
+      drop(entry);
+    }
+    boolean removed = !expired.isEmpty();
+    while (totalBytes > maxTotalBytes && !entries.isEmpty()) {
+      drop(evictee());
+      removed = true;
+    }
+    return removed;
+  }
+
+  /**
+   * The report that goes when the store is full: the oldest of the domain whose reports take the
+   * most, so that a flood for one domain pushes out that domain's reports, not everyone else's.
+   */
+  private StoredReport evictee() {
+    String largest = domainBytes.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey)
+        .orElse(null);
     for (StoredReport entry : entries.values()) {
-      if (entry.receivedAt().isBefore(cutoff) || remaining > maxTotalBytes) {
-        doomed.add(entry);
-        remaining -= entry.bytes();
+      if (largest == null || entry.domains().contains(largest)) {
+        return entry;
       }
     }
-    for (StoredReport entry : doomed) {
-      entries.remove(entry.reportId());
-      totalBytes -= entry.bytes();
-      Files.deleteIfExists(reports.resolve(entry.file()));
-    }
-    return !doomed.isEmpty();
+    return entries.values().iterator().next();
+  }
+
+  private void drop(StoredReport entry) throws IOException {
+    entries.remove(entry.reportId());
+    account(entry, -1);
+    Files.deleteIfExists(reports.resolve(entry.file()));
   }
 
   private void put(StoredReport entry) {
     StoredReport old = entries.put(entry.reportId(), entry);
-    totalBytes += entry.bytes() - (old == null ? 0 : old.bytes());
+    if (old != null) {
+      account(old, -1);
+    }
+    account(entry, 1);
+  }
+
+  private void account(StoredReport entry, int sign) {
+    totalBytes += sign * entry.bytes();
+    for (String domain : entry.domains()) {
+      long bytes = domainBytes.getOrDefault(domain, 0L) + sign * entry.bytes();
+      if (bytes <= 0) {
+        domainBytes.remove(domain);
+      } else {
+        domainBytes.put(domain, bytes);
+      }
+    }
   }
 
   private void load() throws IOException {
@@ -182,6 +279,7 @@ public final class ReportStore {
     sorted.sort(Comparator.comparing(StoredReport::receivedAt));
     entries.clear();
     totalBytes = 0;
+    domainBytes.clear();
     sorted.forEach(this::put);
   }
 

@@ -1,5 +1,6 @@
 package io.securemail.operator.tlsrpt;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.securemail.operator.tlsrpt.ReportIntake.Channel;
 import io.securemail.operator.tlsrpt.TlsReport.FailureDetail;
@@ -7,7 +8,9 @@ import io.securemail.operator.tlsrpt.TlsReport.PolicyResult;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +64,16 @@ public record StoredReport(String reportId, String file, long bytes, Instant rec
     return new StoredReport(report.reportId(), file, bytes, receivedAt, channel,
         bounded(report.organizationName(), 128), OffsetDateTime.parse(report.dateRange().startDatetime()).toInstant(),
         OffsetDateTime.parse(report.dateRange().endDatetime()).toInstant(), policies);
+  }
+
+  /** The policy domains the report is about, each once. */
+  @JsonIgnore
+  public Set<String> domains() {
+    Set<String> domains = new LinkedHashSet<>();
+    if (policies != null) {
+      policies.forEach(p -> domains.add(p.domain()));
+    }
+    return domains;
   }
 
   /** A domain name as compared: lower case, without a final dot. */

@@ -226,6 +226,73 @@ class ReportReceiverTest {
     assertThat(Files.size(dir.resolve(ReportStore.INDEX))).isLessThan(200 * 1024);
   }
 
+  /**
+   * A replica that does not lead keeps nothing and tells the sender to try again, whichever
+   * transport: only the leader's store counts, and the Service leads the retry there.
+   */
+  @Test
+  void aReplicaThatDoesNotLeadAsksTheSenderToTryAgain() {
+    java.util.concurrent.atomic.AtomicReference<Instant> since = new java.util.concurrent.atomic.AtomicReference<>();
+    ReportReceiver follower = new ReportReceiver(domains, ReportLimits.DEFAULT,
+        new ReportStore(dir, Duration.ofDays(90), 1 << 20, clock), Duration.ofDays(7), meters,
+        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.ofNullable(since.get()),
+        ReportReceiver.SETTLING);
+    for (Channel channel : Channel.values()) {
+      Outcome outcome = follower.accept(gzip(SampleReports.rfcStyle("f-1", "example.com")), GZIP, channel,
+          "example.com");
+      assertThat(outcome.verdict()).isEqualTo(Verdict.UNAVAILABLE);
+      assertThat(outcome.reason()).contains("does not lead").contains("try again");
+    }
+    assertThat(follower.summary("example.com").reports()).isZero();
+    assertThat(counter(ReportMetrics.REPORTS, "verdict", "unavailable", "channel", "https")).isEqualTo(1);
+    assertThat(counter(ReportMetrics.REPORTS, "verdict", "unavailable", "channel", "mailto")).isEqualTo(1);
+
+    // Once it leads, the same report is kept.
+    since.set(clock.instant().minus(Duration.ofHours(1)));
+    assertThat(follower.accept(gzip(SampleReports.rfcStyle("f-1", "example.com")), GZIP, Channel.MAILTO,
+        "example.com").verdict()).isEqualTo(Verdict.ACCEPTED);
+    assertThat(follower.summary("example.com").reports()).isEqualTo(1);
+  }
+
+  /**
+   * A new leader knows its domains only as it reconciles them: for a while a report about a domain
+   * it does not know is "try again", not a refusal for good; after that, not ours.
+   */
+  @Test
+  void aNewLeaderDoesNotRefuseADomainItHasNotReconciledYet() {
+    Instant start = clock.instant();
+    ReportReceiver fresh = new ReportReceiver(domains, ReportLimits.DEFAULT,
+        new ReportStore(dir, Duration.ofDays(90), 1 << 20, clock), Duration.ofDays(7), meters,
+        (d, reason, message) -> events.add(reason), clock, () -> java.util.Optional.of(start),
+        ReportReceiver.SETTLING);
+    assertThat(fresh.accept(bytes(SampleReports.rfcStyle("n-1", "example.net")), JSON, Channel.HTTPS, "example.net")
+        .verdict()).isEqualTo(Verdict.UNAVAILABLE);
+    // A domain it knows already is kept at once.
+    assertThat(fresh.accept(bytes(SampleReports.rfcStyle("n-2", "example.com")), JSON, Channel.HTTPS, "example.com")
+        .verdict()).isEqualTo(Verdict.ACCEPTED);
+    clock.advance(ReportReceiver.SETTLING);
+    assertThat(fresh.accept(bytes(SampleReports.rfcStyle("n-1", "example.net")), JSON, Channel.HTTPS, "example.net")
+        .verdict()).isEqualTo(Verdict.NOT_OURS);
+  }
+
+  /** A flood from one organisation about one domain is refused once over its quota, and counted as such. */
+  @Test
+  void aFloodBeyondTheQuotaIsRefusedAndCountedWhileOthersAreKept() {
+    ReportReceiver quota = new ReportReceiver(domains, ReportLimits.DEFAULT,
+        new ReportStore(dir, Duration.ofDays(90), 1 << 20, new ReportQuota(1 << 20, 10), clock), Duration.ofDays(7),
+        meters, (d, reason, message) -> events.add(reason), clock);
+    for (int i = 0; i < 1000; i++) {
+      Outcome outcome = quota.accept(gzip(SampleReports.webMailStyle("flood-%04d".formatted(i), "example.com")), GZIP,
+          Channel.HTTPS, "mta-sts.example.com");
+      assertThat(outcome.verdict()).as("report " + i).isEqualTo(i < 10 ? Verdict.ACCEPTED : Verdict.OVER_QUOTA);
+    }
+    assertThat(counter(ReportMetrics.REPORTS, "verdict", "accepted")).isEqualTo(10);
+    assertThat(counter(ReportMetrics.REPORTS, "verdict", "over_quota", "channel", "https")).isEqualTo(990);
+    assertThat(quota.accept(gzip(SampleReports.rfcStyle("other-org", "example.com")), GZIP, Channel.MAILTO,
+        "example.com")).isEqualTo(Outcome.accepted());
+    assertThat(quota.summary("example.com").reports()).isEqualTo(11);
+  }
+
   private double counter(String name, String... tags) {
     return meters.find(name).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
   }

@@ -2,6 +2,7 @@ package io.securemail.operator.tlsrpt;
 
 import static io.securemail.operator.tlsrpt.SampleReports.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.securemail.operator.tlsrpt.ReportIntake.Channel;
 import io.securemail.operator.tlsrpt.ReportStore.Added;
@@ -100,6 +101,80 @@ class ReportStoreTest {
     assertThat(reportFiles()).hasSize(3);
     assertThat(open(Duration.ofDays(90), one * 3).entries()).extracting(StoredReport::reportId)
         .containsExactly("id-02", "id-03", "id-04");
+  }
+
+  /**
+   * A flood about one domain fills the store: the flooded domain loses its own oldest reports, and
+   * the other domains keep all of theirs.
+   */
+  @Test
+  void aFullStoreLetsTheFloodedDomainLoseItsOwnReportsFirst() throws Exception {
+    long one = bytes(SampleReports.webMailStyle("f-000", "flooded.example")).length;
+    ReportStore store = open(Duration.ofDays(90), one * 10);
+    for (String domain : List.of("a.example", "b.example", "c.example")) {
+      add(store, SampleReports.webMailStyle("early-" + domain, domain));
+      clock.advance(Duration.ofMinutes(1));
+    }
+    for (int i = 0; i < 50; i++) {
+      add(store, SampleReports.webMailStyle("f-%03d".formatted(i), "flooded.example"));
+      clock.advance(Duration.ofSeconds(1));
+    }
+    assertThat(store.entries()).extracting(StoredReport::reportId)
+        .contains("early-a.example", "early-b.example", "early-c.example")
+        .doesNotContain("f-000", "f-042").contains("f-049");
+    assertThat(store.totalBytes()).isLessThanOrEqualTo(one * 10);
+    long others = 0;
+    for (String domain : List.of("a.example", "b.example", "c.example")) {
+      others += bytes(SampleReports.webMailStyle("early-" + domain, domain)).length;
+      assertThat(store.domainBytes(domain)).isEqualTo(bytes(SampleReports.webMailStyle("early-" + domain, domain)).length);
+    }
+    assertThat(store.domainBytes("flooded.example")).isEqualTo(store.totalBytes() - others);
+  }
+
+  /** Past its domain quota a report is refused with the reason, and kept reports stay as they were. */
+  @Test
+  void aReportBeyondItsDomainsQuotaIsRefused() throws Exception {
+    long one = bytes(SampleReports.webMailStyle("q-00", "example.com")).length;
+    ReportStore store = new ReportStore(dir, Duration.ofDays(90), 1 << 20, new ReportQuota(one * 3, 1000), clock);
+    for (int i = 0; i < 3; i++) {
+      assertThat(add(store, SampleReports.webMailStyle("q-0" + i, "example.com"))).isEqualTo(Added.NEW);
+    }
+    assertThatThrownBy(() -> add(store, SampleReports.webMailStyle("q-03", "example.com")))
+        .isInstanceOfSatisfying(ReportRefusal.class, r -> {
+          assertThat(r.verdict()).isEqualTo(ReportIntake.Verdict.OVER_QUOTA);
+          assertThat(r.getMessage()).contains("example.com").contains("quota of " + one * 3);
+        });
+    // Another domain is not held to example.com's quota; a duplicate is still a duplicate.
+    assertThat(add(store, SampleReports.webMailStyle("q-04", "example.org"))).isEqualTo(Added.NEW);
+    assertThat(add(store, SampleReports.webMailStyle("q-00", "example.com"))).isEqualTo(Added.DUPLICATE);
+    assertThat(store.entries()).extracting(StoredReport::reportId).containsExactly("q-00", "q-01", "q-02", "q-04");
+    assertThat(reportFiles()).hasSize(4);
+
+    // Once the oldest leave the retention period there is room again, also after a restart.
+    clock.advance(Duration.ofDays(91));
+    ReportStore reopened = new ReportStore(dir, Duration.ofDays(90), 1 << 20, new ReportQuota(one * 3, 1000), clock);
+    assertThat(add(reopened, SampleReports.webMailStyle("q-05", "example.com"))).isEqualTo(Added.NEW);
+  }
+
+  /** One organisation may have so many reports kept about one domain per day; others still get through. */
+  @Test
+  void anOrganisationBeyondItsDailyReportsIsRefusedAndOthersAreNot() throws Exception {
+    ReportStore store = new ReportStore(dir, Duration.ofDays(90), 1 << 20, new ReportQuota(1 << 20, 3), clock);
+    for (int i = 0; i < 3; i++) {
+      assertThat(add(store, SampleReports.webMailStyle("o-0" + i, "example.com"))).isEqualTo(Added.NEW);
+      clock.advance(Duration.ofHours(1));
+    }
+    assertThatThrownBy(() -> add(store, SampleReports.webMailStyle("o-03", "example.com")))
+        .isInstanceOfSatisfying(ReportRefusal.class, r -> {
+          assertThat(r.verdict()).isEqualTo(ReportIntake.Verdict.OVER_QUOTA);
+          assertThat(r.getMessage()).contains("'Big Mail Inc.' sent 3 reports about example.com in the last 24 hours");
+        });
+    // Another organisation about the same domain, and the same organisation about another domain.
+    assertThat(add(store, SampleReports.rfcStyle("o-04", "example.com"))).isEqualTo(Added.NEW);
+    assertThat(add(store, SampleReports.webMailStyle("o-05", "example.org"))).isEqualTo(Added.NEW);
+    // A day after its first report, the organisation may send again.
+    clock.advance(Duration.ofHours(22));
+    assertThat(add(store, SampleReports.webMailStyle("o-06", "example.com"))).isEqualTo(Added.NEW);
   }
 
   @Test

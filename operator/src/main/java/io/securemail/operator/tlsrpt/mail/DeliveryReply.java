@@ -9,6 +9,11 @@ import java.util.List;
  * message's reports. A permanent 5xx for what no retry can change (malformed, too large, not ours:
  * the sender's MTA bounces it instead of retrying for days), a temporary 4xx for a fault on this
  * side, so the MTA keeps the mail and retries. Enhanced status codes are RFC 3463's.
+ *
+ * <p>A replica that does not lead answers 451 4.3.0 (RFC 2033 section 4.2: one reply per
+ * recipient, a 4xx keeps the message queued): the MTA delivers again, and the Service then leads
+ * it to the leader. A report over a quota is 552 5.2.2 (RFC 3463 X.2.2, mailbox full) and bounces:
+ * a 4xx would keep a flood in the domain's own MTA queue, retried for days, beside its real mail.
  */
 final class DeliveryReply {
 
@@ -40,6 +45,8 @@ final class DeliveryReply {
         case MALFORMED -> { return "554 5.6.0 malformed report: " + reason; }
         case TOO_LARGE -> { return "552 5.3.4 report too large: " + reason; }
         case NOT_OURS -> { return "550 5.1.2 not a domain of this receiver: " + reason; }
+        case OVER_QUOTA -> { return "552 5.2.2 report quota reached: " + reason; }
+        case UNAVAILABLE -> { return "451 4.3.0 " + reason; }
         default -> { return internalError(); }
       }
     }

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
  * The operator's receiver of TLS report mail (RFC 8460 section 3, the mailto: transport): the MTAs
  * the operator runs hand mail for the domains' report addresses to it over LMTP on a
  * cluster-internal port, and it hands each report to the {@link ReportIntake}. Off unless
- * securemail.tlsrpt.lmtp.enabled (the Helm chart's tlsRpt.lmtp.enabled).
+ * securemail.tlsrpt.lmtp.enabled (the Helm chart's operator.tlsReports.mail.enabled).
  */
 @ApplicationScoped
 public class LmtpReportReceiver {

@@ -205,6 +205,14 @@ class LmtpServerTest {
     intake.answering(r -> new Outcome(Verdict.TOO_LARGE, "inflates beyond 10 MiB"));
     assertThat(mta.deliver(mail, "tls-reports@example.com")).singleElement()
         .asString().startsWith("552 5.3.4 ").contains("inflates beyond 10 MiB");
+    intake.answering(r -> new Outcome(Verdict.OVER_QUOTA, "the reports kept about example.com take 10 bytes"));
+    assertThat(mta.deliver(mail, "tls-reports@example.com")).singleElement()
+        .asString().as("a flood bounces instead of waiting in the MTA's queue").startsWith("552 5.2.2 ")
+        .contains("take 10 bytes");
+    intake.answering(r -> new Outcome(Verdict.UNAVAILABLE, "this operator replica does not lead"));
+    assertThat(mta.deliver(mail, "tls-reports@example.com", "postmaster@example.com"))
+        .as("a replica that does not lead defers each recipient (RFC 2033 section 4.2): the MTA retries")
+        .containsExactly("451 4.3.0 this operator replica does not lead", "451 4.3.0 this operator replica does not lead");
     intake.answering(r -> {
       throw new IllegalStateException("storage unavailable");
     });
