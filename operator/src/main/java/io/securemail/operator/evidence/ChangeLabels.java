@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * Which of the operator's own changes a reported window overlaps, so a failure a sender reports
  * (RFC 8460 section 4.3) can be told from an attack: each DANE rollover phase other than Stable and
- * Initial of an MX host (from the phase change to the host's next one, or still going on), and each
+ * Initial of an MX host (from the phase change to the host's next one or its removal from the MX
+ * list, or still going on), and each
  * MTA-STS policy change and MX change (the moment the operator observed it). Windows are closed
  * intervals: RFC 8460 section 4.4 gives start-datetime and end-datetime as the report's bounds.
  */
@@ -30,6 +31,14 @@ public final class ChangeLabels {
       for (int j = i + 1; j < rollovers.size(); j++) {
         if (rollovers.get(j).host().equals(entry.host())) {
           until = rollovers.get(j).time();
+          break;
+        }
+      }
+      // A host taken out of the MX list has no next phase: its phase ends with it.
+      for (MxEntry mx : history.mx()) {
+        if (!mx.time().isBefore(entry.time()) && !mx.hosts().contains(entry.host())
+            && (until == null || mx.time().isBefore(until))) {
+          until = mx.time();
           break;
         }
       }

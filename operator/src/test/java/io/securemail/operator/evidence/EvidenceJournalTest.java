@@ -220,6 +220,13 @@ class EvidenceJournalTest {
     journal.record(domain, next(domain, null, dane("Switching", "bb", "cc")), false);
     assertThat(labels(domain, "2026-11-20T00:00:00Z", "2026-11-20T23:59:59Z")).containsExactly(
         "reported during Switching of mx1.example.org", "reported during Switching of mx2.example.org");
+
+    // A host leaving the MX list ends its phase.
+    clock.set(Instant.parse("2026-11-21T00:00:00Z"));
+    domain.getSpec().getMx().remove(1);
+    journal.record(domain, next(domain, null, dane("Switching", "bb", "cc")), false);
+    assertThat(labels(domain, "2026-11-22T00:00:00Z", "2026-11-22T23:59:59Z"))
+        .containsExactly("reported during Switching of mx1.example.org");
   }
 
   private List<String> labels(SecureMailDomain domain, String start, String end) {
