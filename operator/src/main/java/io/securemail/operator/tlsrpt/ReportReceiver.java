@@ -142,11 +142,6 @@ public class ReportReceiver implements ReportIntake {
         .toList();
   }
 
-  /** The labels of a report window for a resource (the evidence journal's, if one is wired). */
-  public List<String> labels(SecureMailDomain resource, Instant start, Instant end) {
-    return labels.during(resource, start, end);
-  }
-
   /** What the kept reports say about a domain over the window that ends now. */
   public DomainReports summary(String domain) {
     Instant now = clock.instant();
