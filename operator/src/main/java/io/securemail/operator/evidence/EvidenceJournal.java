@@ -222,6 +222,38 @@ public class EvidenceJournal implements ReportLabels {
     }
   }
 
+  /** Who a history file belongs to. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  record Owner(String namespace, String name) {}
+
+  /**
+   * Deletes the history of every resource that {@code exists} no longer knows: one whose finalizer
+   * was removed by hand, so that its cleanup never ran. Called once the operator sees every resource.
+   *
+   * @return how many histories were deleted
+   */
+  public int sweep(java.util.function.BiPredicate<String, String> exists) {
+    int deleted = 0;
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(HISTORY)
+          && !f.getFileName().toString().endsWith(RUNS)).toList()) {
+        Owner owner;
+        try {
+          owner = JSON.readValue(file.toFile(), Owner.class);
+        } catch (IOException e) {
+          continue;
+        }
+        if (owner.namespace() != null && owner.name() != null && !exists.test(owner.namespace(), owner.name())) {
+          delete(owner.namespace(), owner.name());
+          deleted++;
+        }
+      }
+    } catch (IOException e) {
+      LOG.warnf("the evidence journal %s could not be swept: %s", dir, e.getMessage());
+    }
+    return deleted;
+  }
+
   private Held held(String namespace, String name) {
     String key = key(namespace, name);
     Held h = held.get(key);

@@ -149,6 +149,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private ReportReceiver reports;
   /** Null: no history kept (a test's reconciler). */
   private EvidenceJournal journal;
+  /** Whether the journal was rid of the histories of resources deleted without their cleanup. */
+  private final java.util.concurrent.atomic.AtomicBoolean journalSwept = new java.util.concurrent.atomic.AtomicBoolean();
   /**
    * News about a domain from outside the API server that should reconcile it at once: a TLS report
    * kept for it (its status shows the report), a compliance check that ended after its reconcile
@@ -291,6 +293,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     if (journal != null && !stopping.getAsBoolean()) {
+      if (journalSwept.compareAndSet(false, true)) {
+        // The first reconcile runs once the informer has listed every resource.
+        journal.sweep((namespace, name) -> context.getPrimaryCache().get(new ResourceID(name, namespace)).isPresent());
+      }
       // Before the report summary, so a report's labels see this reconcile's changes.
       journal.record(domain, status.next(), compliance.ran());
     }

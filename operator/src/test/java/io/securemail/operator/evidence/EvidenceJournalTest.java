@@ -166,6 +166,21 @@ class EvidenceJournalTest {
     }
   }
 
+  /** A resource deleted without its cleanup (its finalizer removed by hand) loses its history at the sweep. */
+  @Test
+  void theSweepDeletesTheHistoriesOfResourcesThatNoLongerExist() {
+    SecureMailDomain domain = domain("mx1.example.org");
+    run(domain, compliance("pass", "ok"));
+    SecureMailDomain other = domain("mx1.example.org");
+    other.getMetadata().setName("other");
+    run(other, compliance("pass", "ok"));
+
+    EvidenceJournal restarted = journal(50, Duration.ofDays(400));
+    assertThat(restarted.sweep((namespace, name) -> "example".equals(name))).isEqualTo(1);
+    assertThat(restarted.history("mail", "other")).isEmpty();
+    assertThat(restarted.history("mail", "example")).isPresent();
+  }
+
   @Test
   void mtaStsPolicyChangesAreRecordedWithWhatChanged() {
     SecureMailDomain domain = domain("mx1.example.org");
