@@ -46,6 +46,8 @@ public final class Lab implements AutoCloseable {
       "lost.test", "crash.test", "wipe.test", "move.test", "legacy.test", "stale.test", "squat.test",
       // Two MTA replicas, one lagging (DaneReplicasTest).
       "replicas.test",
+      // A TLS report labelled with the rollover it overlaps (EvidenceLabelsTest).
+      "evidence.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

@@ -161,6 +161,12 @@ class TlsReportsTest {
       // nginx's own limits: only POST, and no body above the operator's limit reaches it.
       assertThat(postTo(ca, host, "GET", new byte[0])).startsWith("HTTP/1.1 403");
       assertThat(postTo(ca, host, "POST", new byte[(1 << 20) + 1])).startsWith("HTTP/1.1 413");
+      // The operator's other paths on the same port, such as a domain's evidence, are not passed on.
+      String evidence = request(ca, host, "GET", "/evidence/" + NS + "/" + NAME, new byte[0]);
+      assertThat(evidence).startsWith("HTTP/1.1 404").doesNotContain("schemaVersion");
+      assertThat(HTTP.send(HttpRequest.newBuilder(URI.create(lab.operator().url("/evidence/" + NS + "/" + NAME)))
+          .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString()).body())
+          .as("the operator itself serves it").contains("\"schemaVersion\":1");
       assertThat(metric(lab.operator().metrics(), "securemail_tlsrpt_reports_total", "verdict=\"accepted\""))
           .isEqualTo(before + 1);
     }
@@ -168,6 +174,11 @@ class TlsReportsTest {
 
   /** A raw HTTP/1.1 request over TLS to the lab policy server, with the policy host as SNI and Host. */
   static String postTo(X509Certificate ca, String host, String method, byte[] body) throws Exception {
+    return request(ca, host, method, "/tlsrpt", body);
+  }
+
+  /** As {@link #postTo}, to any path. */
+  static String request(X509Certificate ca, String host, String method, String path, byte[] body) throws Exception {
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("ca", ca);
@@ -182,7 +193,7 @@ class TlsReportsTest {
       socket.setSSLParameters(parameters);
       socket.setSoTimeout(15_000);
       OutputStream out = socket.getOutputStream();
-      out.write((method + " /tlsrpt HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/tlsrpt+gzip\r\n"
+      out.write((method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/tlsrpt+gzip\r\n"
           + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       try {
         out.write(body);

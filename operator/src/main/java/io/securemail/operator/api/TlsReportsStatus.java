@@ -18,6 +18,11 @@ public class TlsReportsStatus {
   @JsonPropertyDescription("Sessions per policy type (sts, tlsa, no-policy-found) in the window.")
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
   private List<PolicyType> policies = new ArrayList<>();
+  @JsonPropertyDescription("The operator's own changes that overlap the periods of reports in the window naming "
+      + "failed sessions, e.g. 'reported during Switching of mx1.example.org' (at most 3; the evidence document "
+      + "lists every report's).")
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  private List<String> failureLabels = new ArrayList<>();
 
   /** The sessions under one policy type. */
   public static class PolicyType {
@@ -59,4 +64,6 @@ public class TlsReportsStatus {
   public void setLastReceived(String lastReceived) { this.lastReceived = lastReceived; }
   public List<PolicyType> getPolicies() { return policies; }
   public void setPolicies(List<PolicyType> policies) { this.policies = policies; }
+  public List<String> getFailureLabels() { return failureLabels; }
+  public void setFailureLabels(List<String> failureLabels) { this.failureLabels = failureLabels; }
 }

@@ -16,4 +16,9 @@ public record ComplianceOutcome(ComplianceStatus status, String conditionStatus,
     List<CheckTransition> transitions, Duration nextCheckIn) {
 
   public static final String CONDITION = "Compliant";
+
+  /** Whether a compliance run completed in this reconcile: its verdict is {@link #status()}. */
+  public boolean ran() {
+    return "True".equals(conditionStatus) || "False".equals(conditionStatus);
+  }
 }

@@ -38,6 +38,7 @@ import io.securemail.operator.dns.ExternalDnsEndpoint;
 import io.securemail.operator.dns.ExternalDnsInstalled;
 import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
+import io.securemail.operator.evidence.EvidenceJournal;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
 import io.securemail.operator.kube.PartStatus;
@@ -146,6 +147,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   private ReportedDomains reported = new ReportedDomains();
   /** Null: no TLS reports (a test's reconciler); status.tlsReports stays as it is. */
   private ReportReceiver reports;
+  /** Null: no history kept (a test's reconciler). */
+  private EvidenceJournal journal;
+  /** Whether the journal was rid of the histories of resources deleted without their cleanup. */
+  private final java.util.concurrent.atomic.AtomicBoolean journalSwept = new java.util.concurrent.atomic.AtomicBoolean();
   /**
    * News about a domain from outside the API server that should reconcile it at once: a TLS report
    * kept for it (its status shows the report), a compliance check that ended after its reconcile
@@ -188,6 +193,16 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     this.reported = reported;
     this.reports = reports;
     reports.onAccepted(domain -> wakeUps.propagateEvent(ResourceID.fromResource(domain)));
+  }
+
+  /**
+   * Where each reconcile records the changes it observed (docs/operations.md#the-evidence-journal),
+   * which also labels the TLS reports' failures.
+   */
+  @Inject
+  void evidenceIn(EvidenceJournal journal, ReportReceiver reports) {
+    this.journal = journal;
+    reports.labelWith(journal);
   }
 
   /** The multi-tenancy rules the chart sets (docs/security.md#multi-tenancy). */
@@ -277,8 +292,16 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
+    if (journal != null && !stopping.getAsBoolean()) {
+      if (journalSwept.compareAndSet(false, true)) {
+        // The first reconcile runs once the informer has listed every resource.
+        journal.sweep((namespace, name) -> context.getPrimaryCache().get(new ResourceID(name, namespace)).isPresent());
+      }
+      // Before the report summary, so a report's labels see this reconcile's changes.
+      journal.record(domain, status.next(), compliance.ran());
+    }
     if (reports != null) {
-      status.markTlsReports(reports.status(domain.getSpec().getDomain()));
+      status.markTlsReports(reports.status(domain));
     }
     UpdateControl<SecureMailDomain> control = status.write(context, stopping.getAsBoolean());
     metrics.record(domain, status.next());
@@ -380,6 +403,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     metrics.remove(domain);
     OwnStatusWrites.forget(domain);
     reported.forget(domain);
+    if (journal != null) {
+      journal.delete(domain.getMetadata().getNamespace(), domain.getMetadata().getName());
+    }
     boolean holds = claimRefusal(domain, context).isEmpty();
     boolean last = lastInNamespace(domain, context);
     String dropped = holds ? MtaStsHosting.droppedPolicy(domain) : null;

@@ -80,6 +80,7 @@ public class ReportReceiver implements ReportIntake {
   private final Leadership leadership;
   private final Duration settling;
   private final List<Consumer<SecureMailDomain>> listeners = new CopyOnWriteArrayList<>();
+  private volatile ReportLabels labels = ReportLabels.NONE;
 
   @Inject
   public ReportReceiver(ReportedDomains domains, MeterRegistry meters, KubernetesClient client, LeaderRole leader,
@@ -146,9 +147,42 @@ public class ReportReceiver implements ReportIntake {
     listeners.add(listener);
   }
 
+  /** Where the operator's own changes come from that failures are labelled with (the evidence journal). */
+  public void labelWith(ReportLabels labels) {
+    this.labels = labels;
+  }
+
   /** The domain's status.tlsReports: null until a report about it was kept. */
   public io.securemail.operator.api.TlsReportsStatus status(String domain) {
-    return ReportsStatus.of(summary(domain), window);
+    return ReportsStatus.of(summary(domain), window, List.of());
+  }
+
+  /**
+   * The resource's status.tlsReports, with the labels of the reports in the window that name
+   * failures: null until a report about its domain was kept.
+   */
+  public io.securemail.operator.api.TlsReportsStatus status(SecureMailDomain resource) {
+    String domain = resource.getSpec().getDomain();
+    Instant now = clock.instant();
+    Instant from = now.minus(window);
+    String name = StoredReport.domainName(domain);
+    Set<String> labelled = new LinkedHashSet<>();
+    for (StoredReport report : store.entries()) {
+      if (report.end().isBefore(from) || report.end().isAfter(now)) {
+        continue;
+      }
+      if (report.policies().stream().anyMatch(p -> p.domain().equals(name) && p.failed() > 0)) {
+        labelled.addAll(labels.during(resource, report.start(), report.end()));
+      }
+    }
+    return ReportsStatus.of(summary(domain), window, List.copyOf(labelled));
+  }
+
+  /** The kept reports naming a domain, oldest received first. */
+  public List<StoredReport> keptAbout(String domain) {
+    String name = StoredReport.domainName(domain);
+    return store.entries().stream().filter(r -> r.policies().stream().anyMatch(p -> p.domain().equals(name)))
+        .toList();
   }
 
   /** What the kept reports say about a domain over the window that ends now. */
@@ -267,9 +301,11 @@ public class ReportReceiver implements ReportIntake {
       }
     }
     if (!parts.isEmpty()) {
+      StoredReport kept = StoredReport.of(report, "", 0, clock.instant(), null);
+      List<String> during = labels.during(domain, kept.start(), kept.end());
       warnings.warn(domain, FAILURES_EVENT, report.organizationName() + " reports " + String.join("; ", parts)
           + " between " + report.dateRange().startDatetime() + " and " + report.dateRange().endDatetime()
-          + " (report-id " + report.reportId() + ")");
+          + " (report-id " + report.reportId() + ")" + (during.isEmpty() ? "" : "; " + String.join("; ", during)));
     }
   }
 }

@@ -13,10 +13,13 @@ final class ReportsStatus {
   /** The result types listed per policy type: the status stays short, the metrics have them all. */
   static final int TOP_FAILURES = 3;
 
+  /** The labels listed: the evidence document has every report's. */
+  static final int MAX_LABELS = 3;
+
   private ReportsStatus() {}
 
   /** Null while no report about the domain was kept: the field stays absent. */
-  static TlsReportsStatus of(DomainReports reports, Duration window) {
+  static TlsReportsStatus of(DomainReports reports, Duration window, List<String> labels) {
     if (reports.lastReceived().isEmpty()) {
       return null;
     }
@@ -26,6 +29,7 @@ final class ReportsStatus {
     status.setLastReceived(reports.lastReceived().get().truncatedTo(ChronoUnit.SECONDS).toString());
     status.setPolicies(reports.byPolicyType().entrySet().stream().map(e -> new TlsReportsStatus.PolicyType(
         e.getKey(), e.getValue().successful(), e.getValue().failed(), top(e.getValue().failures()))).toList());
+    status.setFailureLabels(labels.size() <= MAX_LABELS ? labels : List.copyOf(labels.subList(0, MAX_LABELS)));
     return status;
   }
 

@@ -8,11 +8,11 @@ import java.util.Locale;
  * A period of days as users write it for report retention ("90d", "7d"), or any duration the spec
  * accepts elsewhere ("2160h", "1h30m") or ISO 8601 ("P90D").
  */
-final class RetentionPeriod {
+public final class RetentionPeriod {
 
   private RetentionPeriod() {}
 
-  static Duration parse(String property, String text) {
+  public static Duration parse(String property, String text) {
     String value = text.strip().toLowerCase(Locale.ROOT);
     try {
       if (value.matches("\\d+d")) {

@@ -29,6 +29,17 @@ class PolicyServerReportsTest {
     assertThat(conf).contains("  client_max_body_size 1k;\n");
   }
 
+  /** The operator's evidence (GET /evidence/...) is never reachable through a policy host. */
+  @Test
+  void onlyReportsArePassedOnNotTheOperatorsOtherPaths() {
+    String conf = PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container(), PROXY);
+    assertThat(conf).doesNotContain("evidence").doesNotContain("location /tlsrpt")
+        .doesNotContain("location ^~").doesNotContain("location ~");
+    assertThat(conf.lines().filter(l -> l.contains("proxy_pass"))).isNotEmpty()
+        .allMatch(l -> l.strip().equals("proxy_pass http://securemail-operator-reports.securemail.svc:8080/tlsrpt;"));
+    assertThat(conf).contains("    location / {\n      return 404;\n    }\n");
+  }
+
   @Test
   void withoutAReceiverNothingIsPassedOn() {
     assertThat(PolicyServerConfig.nginxConf(PolicyServerConfig.Layout.container())).doesNotContain("tlsrpt",

@@ -193,6 +193,34 @@ class ReportReceiverTest {
     assertThat(later.getLastReceived()).isEqualTo("2026-12-04T08:00:00Z");
   }
 
+  /**
+   * A failure whose window overlaps one of the operator's own changes is labelled with it, in the
+   * Warning event and in status; a report of the same domain outside that window is not.
+   */
+  @Test
+  void failuresAreLabelledWithTheOperatorsChangesTheirWindowOverlaps() {
+    List<String> asked = new ArrayList<>();
+    receiver.labelWith((d, start, end) -> {
+      asked.add(d.getMetadata().getName() + " " + start + " " + end);
+      return List.of("reported during Switching of mx1.example.com");
+    });
+    SecureMailDomain resource = domains.managing("example.com").orElseThrow();
+    receiver.accept(gzip(SampleReports.plain("quiet", "example.com", "sts", "2026-12-01T00:00:00Z",
+        "2026-12-01T23:59:59Z")), GZIP, Channel.HTTPS, "");
+    // Without failures there is nothing to label.
+    assertThat(receiver.status(resource).getFailureLabels()).isEmpty();
+    assertThat(asked).isEmpty();
+
+    receiver.accept(gzip(SampleReports.hostedStyle("h", "example.com", 3)), GZIP, Channel.HTTPS, "");
+    assertThat(events).singleElement().asString().contains("3 failed sessions under the tlsa policy")
+        .endsWith("; reported during Switching of mx1.example.com");
+    assertThat(asked).containsOnly("example-com 2026-12-03T00:00:00Z 2026-12-03T23:59:59Z");
+    assertThat(receiver.status(resource).getFailureLabels())
+        .containsExactly("reported during Switching of mx1.example.com");
+    // The plain status (no resource) carries no labels.
+    assertThat(receiver.status("example.com").getFailureLabels()).isEmpty();
+  }
+
   /** A thousand reports in a row: each kept or refused as it should be, the store within its bound. */
   @Test
   void aThousandReportsInARow() throws Exception {

@@ -1,0 +1,36 @@
+package io.securemail.operator.evidence;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Consecutive compliance runs of a domain with the same profile and the same verdict of every check,
+ * as one entry.
+ *
+ * @param time the first of these runs
+ * @param lastTime the last of them
+ * @param runs how many there were
+ * @param profile bsi or rfc
+ * @param checks as the last of the runs found them (messages may change between runs)
+ */
+public record ComplianceEntry(Instant time, Instant lastTime, long runs, String profile, boolean compliant,
+    List<CheckEntry> checks) {
+
+  /** Whether a run with these results continues this entry rather than starting a new one. */
+  boolean sameAs(String otherProfile, List<CheckEntry> otherChecks) {
+    if (!profile.equals(otherProfile) || checks.size() != otherChecks.size()) {
+      return false;
+    }
+    for (int i = 0; i < checks.size(); i++) {
+      if (!checks.get(i).sameVerdict(otherChecks.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** This entry, continued by one more run. */
+  ComplianceEntry withRun(Instant at, List<CheckEntry> latest) {
+    return new ComplianceEntry(time, at, runs + 1, profile, compliant, latest);
+  }
+}
