@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
 import io.securemail.lab.mail.MxMount;
+import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.DaneStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;
@@ -18,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -149,6 +151,19 @@ class EvidenceLabelsTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(unknown.body()).get("error").asText()).contains("no-such-domain");
 
+    // The evidence command renders what the operator serves, as a person reads it: the rollover with
+    // the keys it switched between, and the labelled report failure.
+    String url = lab.operator().url("/evidence/" + NS + "/" + NAME);
+    ManagedProcess.Completed markdown = ManagedProcess.run(evidence("--from", url, "--format", "markdown"));
+    assertThat(markdown.exitCode()).as(markdown.output()).isZero();
+    assertThat(markdown.output()).contains(ZONE, LABEL, switching.getNextSpkiSha256());
+    ManagedProcess.Completed html = ManagedProcess.run(evidence("--from", url, "--format", "html"));
+    assertThat(html.exitCode()).as(html.output()).isZero();
+    assertThat(html.output()).contains("<html", LABEL);
+    ManagedProcess.Completed missing = ManagedProcess.run(
+        evidence("--from", lab.operator().url("/evidence/" + NS + "/no-such-domain")));
+    assertThat(missing.exitCode()).as(missing.output()).isEqualTo(4);
+
     // The history goes with the domain.
     api(client).inNamespace(NS).withName(NAME).delete();
     await().atMost(Duration.ofSeconds(60)).until(() -> api(client).inNamespace(NS).withName(NAME).get() == null);
@@ -194,6 +209,15 @@ class EvidenceLabelsTest {
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/tlsrpt+json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The {@code evidence} command of the operator's jar, as a user runs it. */
+  static List<String> evidence(String... arguments) {
+    Path jar = lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar");
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", jar.toString(), "evidence"));
+    command.addAll(List.of(arguments));
+    return command;
   }
 
   static HttpResponse<String> get(String path) throws IOException, InterruptedException {
