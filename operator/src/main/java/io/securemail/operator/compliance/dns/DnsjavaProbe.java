@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,6 +63,8 @@ public final class DnsjavaProbe implements DnsProbe {
   /** Under the validator, in {@link DnssecMode#VALIDATE}; null otherwise. */
   private final HandingResolver head;
   private final ValidatedAnswers validated;
+  /** Validations under way, by the fingerprint of the response being validated. */
+  private final Map<ResponseFingerprint, CompletableFuture<DnsAnswer>> validating = new ConcurrentHashMap<>();
 
   private DnsjavaProbe(Resolver resolver, DnssecMode mode, Duration timeout, String resolverName, HandingResolver head,
       ValidatedAnswers validated) {
@@ -159,8 +164,20 @@ public final class DnsjavaProbe implements DnsProbe {
       DnsAnswer answer = known.get();
       return new DnsAnswer(name, type, answer.outcome(), answer.data(), answer.dnssec(), answer.detail());
     }
+    // Checks running at once ask the same questions at about the same time: one validates, the
+    // others wait for its verdict on the identical response instead of validating it too.
+    CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+    CompletableFuture<DnsAnswer> running = validating.putIfAbsent(fingerprint, mine);
+    if (running != null) {
+      Optional<DnsAnswer> theirs = awaitVerdict(running, deadline);
+      if (theirs.isPresent()) {
+        DnsAnswer answer = theirs.get();
+        return new DnsAnswer(name, type, answer.outcome(), answer.data(), answer.dnssec(), answer.detail());
+      }
+      mine = null;
+    }
     boolean held = head.hold(fetchQuery, fetched);
-    DnsAnswer answer;
+    DnsAnswer answer = null;
     boolean handedOver;
     try {
       answer = interpret(name, type, qtype, await(resolver.sendAsync(query), deadline));
@@ -168,12 +185,28 @@ public final class DnsjavaProbe implements DnsProbe {
       return unreachable(name, type, e.getMessage());
     } finally {
       handedOver = held && head.release(fetchQuery, fetched);
+      if (mine != null) {
+        // Only a verdict on exactly the fingerprinted response is kept or shared.
+        mine.complete(handedOver && answer != null && ValidatedAnswers.definite(answer) ? answer : null);
+        validating.remove(fingerprint, mine);
+      }
     }
-    // Only a verdict on exactly the fingerprinted response is kept.
     if (handedOver) {
       validated.put(fingerprint, answer, ResponseFingerprint.lifetime(fetched, java.time.Instant.now()));
     }
     return answer;
+  }
+
+  /** The definite verdict another lookup reached on the identical response; empty when it reached none in time. */
+  private static Optional<DnsAnswer> awaitVerdict(CompletableFuture<DnsAnswer> running, long deadline) {
+    try {
+      return Optional.ofNullable(running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
   }
 
   /** Why a query got no response, in the words {@link #unreachable} reports. */

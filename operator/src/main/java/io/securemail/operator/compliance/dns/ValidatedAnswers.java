@@ -92,7 +92,8 @@ public final class ValidatedAnswers {
     return entries.size();
   }
 
-  private static boolean definite(DnsAnswer answer) {
+  /** A verdict that may be reused: secure or insecure data, or proven non-existence. */
+  static boolean definite(DnsAnswer answer) {
     return switch (answer.outcome()) {
       case ANSWER, NODATA, NXDOMAIN -> answer.dnssec() == DnssecState.secure || answer.dnssec() == DnssecState.insecure;
       case ERROR, UNREACHABLE -> false;
