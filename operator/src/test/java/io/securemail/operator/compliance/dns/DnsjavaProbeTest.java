@@ -196,6 +196,56 @@ class DnsjavaProbeTest {
     }
   }
 
+  /** Lookups of one response at the same time: one validates (fetching the zone's keys once), the others wait for it. */
+  @Test
+  void concurrentLookupsOfAnIdenticalResponseShareOneValidation() throws Exception {
+    ARecord record = new ARecord(Name.fromConstantString("mx1.example.test."), DClass.IN, 300,
+        InetAddress.getByName("192.0.2.10"));
+    Instant now = Instant.now();
+    Record signature = DNSSEC.sign(new RRset(record), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    Record keySignature = DNSSEC.sign(new RRset(dnskey), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    java.util.concurrent.atomic.AtomicInteger keyQueries = new java.util.concurrent.atomic.AtomicInteger();
+    try (TestDnsServer server = new TestDnsServer(query -> {
+      Message response = TestDnsServer.responseTo(query);
+      if (query.getQuestion().getType() == Type.DNSKEY) {
+        keyQueries.incrementAndGet();
+        try {
+          // Slow keys: every lookup has its response in hand before the first validation can end.
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        response.addRecord(dnskey, Section.ANSWER);
+        response.addRecord(keySignature, Section.ANSWER);
+      } else if (query.getQuestion().getType() == Type.A) {
+        response.addRecord(record, Section.ANSWER);
+        response.addRecord(signature, Section.ANSWER);
+      }
+      return response;
+    })) {
+      DnsjavaProbe probe = DnsjavaProbe.create(List.of(server.address()), DnssecMode.VALIDATE,
+          TrustAnchors.parse(dnskey.toString()), Duration.ofSeconds(2));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<DnsAnswer>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return probe.lookup("mx1.example.test", "A");
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<DnsAnswer> answer : answers) {
+        assertThat(answer.get().dnssec()).isEqualTo(DnssecState.secure);
+      }
+      pool.shutdown();
+      // Eight validations at once would each have fetched the keys the validator did not hold yet.
+      assertThat(keyQueries.get()).isEqualTo(1);
+    }
+  }
+
   @Test
   void aResolverThatDoesNotAnswerIsUnreachable() throws Exception {
     InetSocketAddress nobody;
