@@ -27,12 +27,13 @@ import java.util.Optional;
  * belongs to one validator, whose trust anchors never change: a change of trust anchors is a new
  * probe with a new, empty cache.
  *
- * <p>Bounded: at most {@code capacity} entries, the least recently used dropped first. Thread-safe.
+ * <p>Bounded: at most {@code capacity} entries, the oldest dropped first; expired entries are dropped
+ * as new ones come in. Thread-safe.
  */
 public final class ValidatedAnswers {
 
-  /** Enough for every distinct question of a thousand domains' checks in one interval. */
-  public static final int DEFAULT_CAPACITY = 20_000;
+  /** Far more than the distinct responses a thousand domains' checks meet within the maximum age. */
+  public static final int DEFAULT_CAPACITY = 10_000;
 
   /** About one check interval's worth of sharing; the TTLs usually end it sooner. */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(60);
@@ -51,7 +52,8 @@ public final class ValidatedAnswers {
     this.capacity = capacity;
     this.maxAge = maxAge;
     this.clock = clock;
-    this.entries = new LinkedHashMap<>(64, 0.75f, true) {
+    // Insertion order: the eldest entry is the one validated longest ago.
+    this.entries = new LinkedHashMap<>(64, 0.75f, false) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<ResponseFingerprint, Entry> eldest) {
         return size() > ValidatedAnswers.this.capacity;
@@ -84,8 +86,18 @@ public final class ValidatedAnswers {
     if (!definite(answer) || lifetime.isNegative() || lifetime.isZero()) {
       return;
     }
+    Instant now = clock.instant();
     Duration kept = lifetime.compareTo(maxAge) < 0 ? lifetime : maxAge;
-    entries.put(fingerprint, new Entry(answer, clock.instant().plus(kept)));
+    entries.remove(fingerprint);
+    entries.put(fingerprint, new Entry(answer, now.plus(kept)));
+    // Entries come in oldest first and none lives past maxAge: drop the expired ones at the head.
+    var eldest = entries.values().iterator();
+    while (eldest.hasNext()) {
+      if (now.isBefore(eldest.next().expires())) {
+        break;
+      }
+      eldest.remove();
+    }
   }
 
   public synchronized int size() {

@@ -76,7 +76,7 @@ class ValidatedAnswersTest {
   }
 
   @Test
-  void theLeastRecentlyUsedVerdictGoesWhenFull() {
+  void theOldestVerdictGoesWhenFull() {
     ValidatedAnswers answers = new ValidatedAnswers(2, Duration.ofSeconds(60), clock);
     answers.put(key("a"), secure("a.example.test"), Duration.ofSeconds(30));
     answers.put(key("b"), secure("b.example.test"), Duration.ofSeconds(30));
@@ -85,9 +85,23 @@ class ValidatedAnswersTest {
     answers.put(key("c"), secure("c.example.test"), Duration.ofSeconds(30));
 
     assertThat(answers.size()).isEqualTo(2);
-    assertThat(answers.get(key("b"))).isEmpty();
-    assertThat(answers.get(key("a"))).isPresent();
+    assertThat(answers.get(key("a"))).isEmpty();
+    assertThat(answers.get(key("b"))).isPresent();
     assertThat(answers.get(key("c"))).isPresent();
+  }
+
+  @Test
+  void expiredVerdictsAreDroppedAsNewOnesComeIn() {
+    ValidatedAnswers answers = new ValidatedAnswers(100, Duration.ofSeconds(60), clock);
+    answers.put(key("a"), secure("a.example.test"), Duration.ofSeconds(10));
+    answers.put(key("b"), secure("b.example.test"), Duration.ofSeconds(20));
+    clock.advance(Duration.ofSeconds(15));
+
+    answers.put(key("c"), secure("c.example.test"), Duration.ofSeconds(30));
+
+    // Nobody asked for "a" again; it is gone all the same.
+    assertThat(answers.size()).isEqualTo(2);
+    assertThat(answers.get(key("b"))).isPresent();
   }
 
   @Test
