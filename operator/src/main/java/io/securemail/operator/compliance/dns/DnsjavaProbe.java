@@ -52,7 +52,9 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * <p>In {@link DnssecMode#VALIDATE} each lookup first fetches the response itself; when an
  * identical response (same records, same signatures: {@link ResponseFingerprint}) was validated a
  * moment ago, its verdict is used again ({@link ValidatedAnswers}, which says why that is safe);
- * otherwise the validator validates exactly that response ({@link HandingResolver}).
+ * otherwise the validator validates exactly that response ({@link HandingResolver}), and a
+ * signature over the same RRset verified earlier with the same key is not verified again
+ * ({@link VerifiedSignatures}).
  */
 public final class DnsjavaProbe implements DnsProbe {
 
@@ -107,7 +109,7 @@ public final class DnsjavaProbe implements DnsProbe {
       head.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
       return new DnsjavaProbe(head, mode, timeout, names, null, null);
     }
-    HandingResolver handing = new HandingResolver(head);
+    HandingResolver handing = new HandingResolver(head, VerifiedSignatures.withDefaults());
     ValidatingResolver validating = new ValidatingResolver(handing);
     try {
       validating.loadTrustAnchors(anchors.stream());

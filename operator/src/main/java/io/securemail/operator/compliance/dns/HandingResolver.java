@@ -7,10 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.security.interfaces.ECPublicKey;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 
 /**
@@ -20,16 +24,23 @@ import org.xbill.DNS.TSIG;
  * ({@link ResponseFingerprint}), and the question costs one round trip, not two. A held response is
  * matched by the query's id and question (the validator sends a copy of the probe's query, id
  * included, with the CD bit set) and handed over once.
+ *
+ * <p>Every ECDSA DNSKEY record handed to the validator carries its key as a {@link RememberingEcKey}
+ * (the record's data unchanged, byte for byte), so that signatures it verified are remembered in
+ * {@link VerifiedSignatures} ({@link SignatureMemory}).
  */
 final class HandingResolver implements Resolver {
 
   private record Pending(int id, Record question) {}
 
   private final Resolver upstream;
+  private final VerifiedSignatures verified;
   private final Map<Pending, Message> held = new ConcurrentHashMap<>();
 
-  HandingResolver(Resolver upstream) {
+  HandingResolver(Resolver upstream, VerifiedSignatures verified) {
     this.upstream = upstream;
+    this.verified = verified;
+    SignatureMemory.install();
   }
 
   /** Sends a query upstream, as the validator would. */
@@ -54,9 +65,39 @@ final class HandingResolver implements Resolver {
   public CompletionStage<Message> sendAsync(Message query, Executor executor) {
     Message response = held.remove(new Pending(query.getHeader().getID(), query.getQuestion()));
     if (response != null) {
-      return CompletableFuture.completedFuture(response.clone());
+      return CompletableFuture.completedFuture(rememberingKeys(response.clone()));
     }
-    return upstream.sendAsync(query, executor);
+    return upstream.sendAsync(query, executor).thenApply(this::rememberingKeys);
+  }
+
+  /** The response with each ECDSA DNSKEY's key wrapped; the same records otherwise. */
+  private Message rememberingKeys(Message response) {
+    List<Record> keys = response.getSection(Section.ANSWER).stream()
+        .filter(r -> r instanceof DNSKEYRecord key && (key.getAlgorithm() == DNSSEC.Algorithm.ECDSAP256SHA256
+            || key.getAlgorithm() == DNSSEC.Algorithm.ECDSAP384SHA384))
+        .toList();
+    if (keys.isEmpty()) {
+      return response;
+    }
+    Message copy = response.clone();
+    for (Record record : keys) {
+      DNSKEYRecord key = (DNSKEYRecord) record;
+      try {
+        if (!(key.getPublicKey() instanceof ECPublicKey ec)) {
+          continue;
+        }
+        DNSKEYRecord remembering = new DNSKEYRecord(key.getName(), key.getDClass(), key.getTTL(), key.getFlags(),
+            key.getProtocol(), key.getAlgorithm(), new RememberingEcKey(ec, verified));
+        if (!java.util.Arrays.equals(remembering.rdataToWireCanonical(), key.rdataToWireCanonical())) {
+          continue; // not the same key data after all: leave the record as it came
+        }
+        copy.removeRecord(key, Section.ANSWER);
+        copy.addRecord(remembering, Section.ANSWER);
+      } catch (DNSSEC.DNSSECException e) {
+        // A key dnsjava cannot read stays as it came; the validator judges it.
+      }
+    }
+    return copy;
   }
 
   @Override
