@@ -65,6 +65,7 @@ public final class DnsjavaProbe implements DnsProbe {
   /** Under the validator, in {@link DnssecMode#VALIDATE}; null otherwise. */
   private final HandingResolver head;
   private final ValidatedAnswers validated;
+  private static final java.security.SecureRandom ID_RANDOM = new java.security.SecureRandom();
   /** Validations under way, by the fingerprint of the response being validated. */
   private final Map<ResponseFingerprint, CompletableFuture<DnsAnswer>> validating = new ConcurrentHashMap<>();
 
@@ -179,6 +180,11 @@ public final class DnsjavaProbe implements DnsProbe {
       mine = null;
     }
     boolean held = head.hold(fetchQuery, fetched);
+    if (!held) {
+      // Another lookup of the same question drew the same id and holds its response: this one's
+      // validator asks with another random id, so that it cannot take that response.
+      query.getHeader().setID(ID_RANDOM.nextInt(0x10000));
+    }
     DnsAnswer answer = null;
     boolean handedOver;
     try {
