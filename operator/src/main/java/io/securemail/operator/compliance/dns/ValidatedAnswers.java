@@ -20,7 +20,7 @@ import java.util.Optional;
  * the resolver, only the verification is skipped. An entry lives no longer than the response's
  * TTLs and signatures allow (RFC 4035 section 5.3.3: a verified RRSIG over identical RRset data
  * stays valid until its expiration, for no longer than the TTLs), and never longer than
- * {@code maxAge}, which keeps a verdict within about one check interval of the keys it was reached
+ * {@code maxAge}, which keeps a verdict within a minute of the keys it was reached
  * with, as the validator's own key cache keeps a validated DNSKEY set for its TTL. Only definite
  * verdicts are kept (secure or insecure data, proven non-existence): a bogus answer or a failure is
  * validated again at every lookup, so the cache can never turn a failure into a success. One cache
@@ -35,7 +35,7 @@ public final class ValidatedAnswers {
   /** Far more than the distinct responses a thousand domains' checks meet within the maximum age. */
   public static final int DEFAULT_CAPACITY = 10_000;
 
-  /** About one check interval's worth of sharing; the TTLs usually end it sooner. */
+  /** Long enough for the checks running about the same time to share; short TTLs end it sooner. */
   public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(60);
 
   private record Entry(DnsAnswer answer, Instant expires) {}
