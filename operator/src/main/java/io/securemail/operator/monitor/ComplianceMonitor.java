@@ -68,7 +68,7 @@ public class ComplianceMonitor {
    * does not depend on it: the SMTP probe keeps one connection at a time per MX address however many
    * checks run, and shares one conversation between the domains of a shared MX.
    */
-  public static final String DEFAULT_MAX_CONCURRENT = "16";
+  public static final String DEFAULT_MAX_CONCURRENT = "32";
 
   /** How soon a domain that found no free check slot tries again. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(5);
