@@ -18,6 +18,7 @@ import io.securemail.operator.compliance.smtp.GuardedSmtpProbe;
 import io.securemail.operator.compliance.smtp.PoliteSmtpProbe;
 import io.securemail.operator.compliance.smtp.SmtpClientProbe;
 import io.securemail.operator.compliance.smtp.SmtpProbe;
+import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.observe.OperatorProbes;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -81,8 +82,9 @@ public final class ComplianceBenchmark {
 
   public static void main(String[] args) throws Exception {
     int count = Integer.parseInt(System.getProperty("bench.hosts", "100"));
-    // The monitor's default bound on concurrent checks (securemail.compliance.max-concurrent).
-    int concurrency = Integer.parseInt(System.getProperty("bench.concurrency", "4"));
+    // The monitor's default bound on concurrent checks (securemail.compliance.max-concurrent) unless given.
+    String given = System.getProperty("bench.concurrency", "");
+    int concurrency = Integer.parseInt(given.isBlank() ? ComplianceMonitor.DEFAULT_MAX_CONCURRENT : given);
     String dnssec = System.getProperty("bench.dnssec", "validate");
     Path repo = Path.of(System.getProperty("securemail.repo.dir", ".")).toAbsolutePath().normalize();
     new ComplianceBenchmark(count, concurrency, dnssec, repo).run();

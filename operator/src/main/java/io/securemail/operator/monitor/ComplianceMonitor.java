@@ -61,6 +61,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ComplianceMonitor {
 
+  /**
+   * Checks at once unless {@code securemail.compliance.max-concurrent} says otherwise. A check spends
+   * most of its time waiting for DNS answers and SMTP replies one after another, so a few checks at
+   * once leave the CPU idle; the compliance benchmark (docs/performance.md) sized this. Politeness
+   * does not depend on it: the SMTP probe keeps one connection at a time per MX address however many
+   * checks run, and shares one conversation between the domains of a shared MX.
+   */
+  public static final String DEFAULT_MAX_CONCURRENT = "32";
+
   /** How soon a domain that found no free check slot tries again. */
   static final Duration BUSY_RETRY = Duration.ofSeconds(5);
   /** How soon a domain whose check is still running looks for its verdict again. */
@@ -94,7 +103,8 @@ public class ComplianceMonitor {
 
   @Inject
   public ComplianceMonitor(MeterRegistry meters, OperatorProbes probes,
-      @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = "4") int maxConcurrent,
+      @ConfigProperty(name = "securemail.compliance.max-concurrent", defaultValue = DEFAULT_MAX_CONCURRENT)
+      int maxConcurrent,
       @ConfigProperty(name = "securemail.compliance.patience", defaultValue = "5s") Duration patience) {
     this(new ComplianceEngine(probes.complianceProbes(), Clock.systemUTC()), probes.complianceOptions(),
         maxConcurrent, DaemonThreads.pool("securemail-compliance", maxConcurrent), patience, meters, Clock.systemUTC(),

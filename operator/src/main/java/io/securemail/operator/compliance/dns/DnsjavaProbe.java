@@ -6,7 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,6 +48,13 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * dnsjava's key cache is synchronized). The key cache spans lookups: a validated DNSKEY set, or the
  * proof that a zone is unsigned, is reused for its TTL, at most 900 s (dnsjava's default), as a
  * validating resolver caches it; a key set that failed validation is not kept.
+ *
+ * <p>In {@link DnssecMode#VALIDATE} each lookup first fetches the response itself; when an
+ * identical response (same records, same signatures: {@link ResponseFingerprint}) was validated a
+ * moment ago, its verdict is used again ({@link ValidatedAnswers}, which says why that is safe);
+ * otherwise the validator validates exactly that response ({@link HandingResolver}), and a
+ * signature over the same RRset verified earlier with the same key is not verified again
+ * ({@link VerifiedSignatures}).
  */
 public final class DnsjavaProbe implements DnsProbe {
 
@@ -52,12 +62,21 @@ public final class DnsjavaProbe implements DnsProbe {
   private final DnssecMode mode;
   private final Duration timeout;
   private final String resolverName;
+  /** Under the validator, in {@link DnssecMode#VALIDATE}; null otherwise. */
+  private final HandingResolver head;
+  private final ValidatedAnswers validated;
+  private static final java.security.SecureRandom ID_RANDOM = new java.security.SecureRandom();
+  /** Validations under way, by the fingerprint of the response being validated. */
+  private final Map<ResponseFingerprint, CompletableFuture<DnsAnswer>> validating = new ConcurrentHashMap<>();
 
-  private DnsjavaProbe(Resolver resolver, DnssecMode mode, Duration timeout, String resolverName) {
+  private DnsjavaProbe(Resolver resolver, DnssecMode mode, Duration timeout, String resolverName, HandingResolver head,
+      ValidatedAnswers validated) {
     this.resolver = resolver;
     this.mode = mode;
     this.timeout = timeout;
     this.resolverName = resolverName;
+    this.head = head;
+    this.validated = validated;
   }
 
   /**
@@ -66,6 +85,12 @@ public final class DnsjavaProbe implements DnsProbe {
    */
   public static DnsjavaProbe create(List<InetSocketAddress> resolvers, DnssecMode mode, TrustAnchors anchors,
       Duration timeout) {
+    return create(resolvers, mode, anchors, timeout, ValidatedAnswers.withDefaults());
+  }
+
+  /** Like {@link #create(List, DnssecMode, TrustAnchors, Duration)}, with verdicts kept in {@code validated}. */
+  static DnsjavaProbe create(List<InetSocketAddress> resolvers, DnssecMode mode, TrustAnchors anchors,
+      Duration timeout, ValidatedAnswers validated) {
     List<InetSocketAddress> servers = resolvers.isEmpty() ? ResolverConfig.getCurrentConfig().servers() : resolvers;
     String names = servers.stream()
         .map(a -> (a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress()) + ":" + a.getPort())
@@ -83,15 +108,16 @@ public final class DnsjavaProbe implements DnsProbe {
     if (mode == DnssecMode.RESOLVER_AD) {
       // DO (RFC 3225) so a validating resolver validates for us and may set AD (RFC 6840 section 5.7).
       head.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
-      return new DnsjavaProbe(head, mode, timeout, names);
+      return new DnsjavaProbe(head, mode, timeout, names, null, null);
     }
-    ValidatingResolver validating = new ValidatingResolver(head);
+    HandingResolver handing = new HandingResolver(head, VerifiedSignatures.withDefaults());
+    ValidatingResolver validating = new ValidatingResolver(handing);
     try {
       validating.loadTrustAnchors(anchors.stream());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new DnsjavaProbe(validating, mode, timeout, names);
+    return new DnsjavaProbe(validating, mode, timeout, names, handing, validated);
   }
 
   @Override
@@ -107,24 +133,113 @@ public final class DnsjavaProbe implements DnsProbe {
     if (mode == DnssecMode.RESOLVER_AD) {
       query.getHeader().setFlag(Flags.AD);
     }
-    Message response;
+    // A validating lookup may take several round trips (DS and DNSKEY of each zone on the way).
+    long limit = timeout.toMillis() * (mode == DnssecMode.VALIDATE ? 6 : 2);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(limit);
+    if (head != null) {
+      return validatedLookup(name, type, qtype, query, deadline);
+    }
     try {
-      // A validating lookup may take several round trips (DS and DNSKEY of each zone on the way).
-      long limit = timeout.toMillis() * (mode == DnssecMode.VALIDATE ? 6 : 2);
-      response = resolver.sendAsync(query).toCompletableFuture().get(limit, TimeUnit.MILLISECONDS);
+      return interpret(name, type, qtype, await(resolver.sendAsync(query), deadline));
+    } catch (LookupFailed e) {
+      return unreachable(name, type, e.getMessage());
+    }
+  }
+
+  /**
+   * Fetches the response as the validator would (the same query with CD set, RFC 4035 section
+   * 3.2.2), then either takes the verdict already reached on an identical response or has the
+   * validator validate this one. A failure to fetch is the failure the validator's own first query
+   * would have met, reported the same way.
+   */
+  private DnsAnswer validatedLookup(String name, String type, int qtype, Message query, long deadline) {
+    Message fetchQuery = query.clone();
+    fetchQuery.getHeader().setFlag(Flags.CD);
+    Message fetched;
+    try {
+      fetched = await(head.fetch(fetchQuery), deadline);
+    } catch (LookupFailed e) {
+      return unreachable(name, type, e.getMessage());
+    }
+    ResponseFingerprint fingerprint = ResponseFingerprint.of(fetched);
+    Optional<DnsAnswer> known = validated.get(fingerprint);
+    if (known.isPresent()) {
+      DnsAnswer answer = known.get();
+      return new DnsAnswer(name, type, answer.outcome(), answer.data(), answer.dnssec(), answer.detail());
+    }
+    // Checks running at once ask the same questions at about the same time: one validates, the
+    // others wait for its verdict on the identical response instead of validating it too.
+    CompletableFuture<DnsAnswer> mine = new CompletableFuture<>();
+    CompletableFuture<DnsAnswer> running = validating.putIfAbsent(fingerprint, mine);
+    if (running != null) {
+      Optional<DnsAnswer> theirs = awaitVerdict(running, deadline);
+      if (theirs.isPresent()) {
+        DnsAnswer answer = theirs.get();
+        return new DnsAnswer(name, type, answer.outcome(), answer.data(), answer.dnssec(), answer.detail());
+      }
+      mine = null;
+    }
+    boolean held = head.hold(fetchQuery, fetched);
+    if (!held) {
+      // Another lookup of the same question drew the same id and holds its response: this one's
+      // validator asks with another random id, so that it cannot take that response.
+      query.getHeader().setID(ID_RANDOM.nextInt(0x10000));
+    }
+    DnsAnswer answer = null;
+    boolean handedOver;
+    try {
+      answer = interpret(name, type, qtype, await(resolver.sendAsync(query), deadline));
+    } catch (LookupFailed e) {
+      return unreachable(name, type, e.getMessage());
+    } finally {
+      handedOver = held && head.release(fetchQuery, fetched);
+      if (mine != null) {
+        // Only a verdict on exactly the fingerprinted response is kept or shared.
+        mine.complete(handedOver && answer != null && ValidatedAnswers.definite(answer) ? answer : null);
+        validating.remove(fingerprint, mine);
+      }
+    }
+    if (handedOver) {
+      validated.put(fingerprint, answer, ResponseFingerprint.lifetime(fetched, java.time.Instant.now()));
+    }
+    return answer;
+  }
+
+  /** The definite verdict another lookup reached on the identical response; empty when it reached none in time. */
+  private static Optional<DnsAnswer> awaitVerdict(CompletableFuture<DnsAnswer> running, long deadline) {
+    try {
+      return Optional.ofNullable(running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } catch (ExecutionException | TimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Why a query got no response, in the words {@link #unreachable} reports. */
+  private static final class LookupFailed extends Exception {
+    LookupFailed(String why) {
+      super(why, null, false, false);
+    }
+  }
+
+  private Message await(java.util.concurrent.CompletionStage<Message> pending, long deadline) throws LookupFailed {
+    try {
+      long left = Math.max(0, deadline - System.nanoTime());
+      return pending.toCompletableFuture().get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      return unreachable(name, type, "no answer within " + timeout.toSeconds() + " s");
+      throw new LookupFailed("no answer within " + timeout.toSeconds() + " s");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof java.net.PortUnreachableException) {
-        return unreachable(name, type, "nothing listens there (ICMP port unreachable)");
+        throw new LookupFailed("nothing listens there (ICMP port unreachable)");
       }
-      return unreachable(name, type, cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+      throw new LookupFailed(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return unreachable(name, type, "interrupted");
+      throw new LookupFailed("interrupted");
     }
-    return interpret(name, type, qtype, response);
   }
 
   private DnsAnswer unreachable(String name, String type, String why) {

@@ -49,9 +49,28 @@ final class BcTlsHandshake {
   /** A completed handshake: the session and the protocol for application data. */
   record Established(TlsSession session, TlsClientProtocol protocol) {}
 
+  /**
+   * What a handshake got as far as, also when it failed: whether the server chose a cipher suite
+   * (its ServerHello named one the client offered). A handshake that fails before that was refused
+   * by the server for what was offered, not for what it chose.
+   */
+  static final class Progress {
+    private volatile boolean suiteChosen;
+
+    boolean suiteChosen() {
+      return suiteChosen;
+    }
+  }
+
   /** Runs the handshake on the given streams; the caller owns the socket and its timeouts. */
   static Established connect(InputStream in, OutputStream out, String serverName, TlsOffer offer) throws IOException {
-    Client client = new Client(serverName, offer);
+    return connect(in, out, serverName, offer.versions(), offer.suites(), new Progress());
+  }
+
+  /** Offers exactly {@code versions} and {@code suites}; {@code progress} says how far it got. */
+  static Established connect(InputStream in, OutputStream out, String serverName, ProtocolVersion[] versions,
+      int[] suites, Progress progress) throws IOException {
+    Client client = new Client(serverName, versions, suites, progress);
     TlsClientProtocol protocol = new TlsClientProtocol(in, out);
     protocol.connect(client);
     ProtocolVersion version = client.context().getServerVersion();
@@ -81,13 +100,24 @@ final class BcTlsHandshake {
 
   private static final class Client extends DefaultTlsClient {
     private final String serverName;
-    private final TlsOffer offer;
+    private final ProtocolVersion[] versions;
+    private final int[] suites;
+    private final Progress progress;
     private final List<X509Certificate> chain = new ArrayList<>();
 
-    Client(String serverName, TlsOffer offer) {
+    Client(String serverName, ProtocolVersion[] versions, int[] suites, Progress progress) {
       super(new BcTlsCrypto(RANDOM));
       this.serverName = serverName;
-      this.offer = offer;
+      this.versions = versions.clone();
+      this.suites = suites.clone();
+      this.progress = progress;
+    }
+
+    /** Called once the ServerHello's suite is known to be one this client offered. */
+    @Override
+    public void notifySelectedCipherSuite(int selectedCipherSuite) {
+      super.notifySelectedCipherSuite(selectedCipherSuite);
+      progress.suiteChosen = true;
     }
 
     org.bouncycastle.tls.TlsClientContext context() {
@@ -96,12 +126,12 @@ final class BcTlsHandshake {
 
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
-      return offer.versions();
+      return versions.clone();
     }
 
     @Override
     protected int[] getSupportedCipherSuites() {
-      return offer.suites();
+      return suites.clone();
     }
 
     /** SNI with the MX host name, as RFC 7672 section 8.1 asks of DANE clients. */

@@ -12,12 +12,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.ProtocolVersion;
+import org.bouncycastle.tls.TlsFatalAlertReceived;
 
 /**
  * The SMTP probe over TCP: greeting, EHLO, STARTTLS, TLS handshake ({@link TlsOffer#STANDARD}), EHLO
  * over TLS to prove the record layer works, QUIT. When STARTTLS is offered, one more connection per
  * further {@link TlsOffer} shows whether the server accepts legacy versions or suites outside what
- * the profile allows. Each connection keeps the per-step deadlines.
+ * the profile allows; offers that one answer settles share a connection ({@link JointOffers}). Each
+ * connection keeps the per-step deadlines.
  * Thread-safe: it holds only configuration.
  */
 public final class SmtpClientProbe implements SmtpProbe {
@@ -70,25 +74,54 @@ public final class SmtpClientProbe implements SmtpProbe {
   private SmtpObservation probe(String mxHost, InetAddress address, int port, List<TlsOffer> offers) {
     Session main = converse(mxHost, address, port, TlsOffer.STANDARD, true);
     List<TlsAttempt> attempts = new ArrayList<>();
-    // Weak offers only make sense once STARTTLS works; each needs its own connection.
+    // Weak offers only make sense once STARTTLS works; each handshake needs its own connection.
+    // Offers the same answer settles are made together (JointOffers): fewer connections, the same attempts.
     if (main.outcome == Outcome.TLS_OK || main.outcome == Outcome.TLS_BROKEN || main.outcome == Outcome.HANDSHAKE_FAILED) {
-      for (TlsOffer offer : offers) {
-        Session weak = converse(mxHost, address, port, offer, false);
-        attempts.add(switch (weak.outcome) {
-          case TLS_OK, TLS_BROKEN -> new TlsAttempt(offer, TlsAttempt.Result.ACCEPTED,
-              weak.tls.version() + " " + weak.tls.cipherSuite(), "");
-          case HANDSHAKE_FAILED -> new TlsAttempt(offer, TlsAttempt.Result.REFUSED, null, weak.detail);
-          default -> new TlsAttempt(offer, TlsAttempt.Result.INCONCLUSIVE, null, weak.detail);
-        });
-      }
+      attempts.addAll(JointOffers.attempts(offers,
+          (versions, suites) -> outcome(converse(mxHost, address, port, versions, suites, false)),
+          offer -> attempt(offer, converse(mxHost, address, port, offer, false))));
     }
     return new SmtpObservation(mxHost, AddressText.of(address), port, main.outcome, main.banner, main.tls, attempts,
         main.detail);
   }
 
-  private record Session(Outcome outcome, String banner, TlsSession tls, String detail) {}
+  private static TlsAttempt attempt(TlsOffer offer, Session weak) {
+    return switch (weak.outcome) {
+      case TLS_OK, TLS_BROKEN -> new TlsAttempt(offer, TlsAttempt.Result.ACCEPTED,
+          weak.tls.version() + " " + weak.tls.cipherSuite(), "");
+      case HANDSHAKE_FAILED -> new TlsAttempt(offer, TlsAttempt.Result.REFUSED, null, weak.detail);
+      default -> new TlsAttempt(offer, TlsAttempt.Result.INCONCLUSIVE, null, weak.detail);
+    };
+  }
+
+  private static JointOffers.Outcome outcome(Session weak) {
+    return switch (weak.outcome) {
+      case TLS_OK, TLS_BROKEN -> JointOffers.Outcome.completed(weak.tls.version(), weak.tls.cipherSuite());
+      case HANDSHAKE_FAILED -> JointOffers.Outcome.refused(weak.suiteChosen,
+          weak.handshakeError instanceof TlsFatalAlertReceived received
+              && received.getAlertDescription() == AlertDescription.protocol_version, weak.detail);
+      default -> JointOffers.Outcome.inconclusive(weak.detail);
+    };
+  }
+
+  /**
+   * @param suiteChosen whether the server's ServerHello named a suite before the handshake failed
+   * @param handshakeError why the handshake failed, when it did
+   */
+  private record Session(Outcome outcome, String banner, TlsSession tls, String detail, boolean suiteChosen,
+      IOException handshakeError) {
+
+    Session(Outcome outcome, String banner, TlsSession tls, String detail) {
+      this(outcome, banner, tls, detail, false, null);
+    }
+  }
 
   private Session converse(String mxHost, InetAddress address, int port, TlsOffer offer, boolean full) {
+    return converse(mxHost, address, port, offer.versions(), offer.suites(), full);
+  }
+
+  private Session converse(String mxHost, InetAddress address, int port, ProtocolVersion[] versions, int[] suites,
+      boolean full) {
     String text = AddressText.of(address);
     String where = (text.contains(":") ? "[" + text + "]" : text) + ":" + port;
     SmtpConnection connection;
@@ -132,14 +165,16 @@ public final class SmtpClientProbe implements SmtpProbe {
       }
       step = "TLS handshake";
       BcTlsHandshake.Established tls;
+      BcTlsHandshake.Progress progress = new BcTlsHandshake.Progress();
       try {
-        tls = connection.startTls(mxHost, offer);
+        tls = connection.startTls(mxHost, versions, suites, progress);
       } catch (SocketTimeoutException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where
-            + " did not complete within " + (connection.stepBoundByConversation() ? overallText() : seconds()));
+            + " did not complete within " + (connection.stepBoundByConversation() ? overallText() : seconds()),
+            progress.suiteChosen(), e);
       } catch (IOException e) {
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where + " failed: "
-            + BcTlsHandshake.describe(e));
+            + BcTlsHandshake.describe(e), progress.suiteChosen(), e);
       }
       session = tls.session();
       if (!full) {

@@ -96,13 +96,19 @@ final class SmtpConnection implements Closeable {
 
   /** Runs the TLS handshake on this connection (within one timeout) and continues over TLS. */
   BcTlsHandshake.Established startTls(String serverName, TlsOffer offer) throws IOException {
+    return startTls(serverName, offer.versions(), offer.suites(), new BcTlsHandshake.Progress());
+  }
+
+  /** The handshake offering exactly {@code versions} and {@code suites}; {@code progress} says how far it got. */
+  BcTlsHandshake.Established startTls(String serverName, org.bouncycastle.tls.ProtocolVersion[] versions, int[] suites,
+      BcTlsHandshake.Progress progress) throws IOException {
     startStep();
     if (in.available() > 0) {
       // RFC 3207 section 4.2 / CVE-2011-0411: nothing may be buffered from before the handshake.
       throw new IOException("the server sent data after its STARTTLS reply (command injection risk)");
     }
     BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(network), socket.getOutputStream(),
-        serverName, offer);
+        serverName, versions, suites, progress);
     in = new BufferedInputStream(deadlined(tls.protocol().getInputStream()));
     out = tls.protocol().getOutputStream();
     return tls;

@@ -96,6 +96,17 @@ public enum TlsOffer {
     return suites.clone();
   }
 
+  /** The highest version offered: what the server's choice of version starts from (RFC 5246 appendix E.1). */
+  ProtocolVersion highest() {
+    ProtocolVersion top = versions[0];
+    for (ProtocolVersion v : versions) {
+      if (v.isLaterVersionOf(top)) {
+        top = v;
+      }
+    }
+    return top;
+  }
+
   /** Offers alone a legacy protocol version (tls.version); the others probe suites (tls.cipher). */
   public boolean probesVersion() {
     return VERSION_PROBES.contains(this);

@@ -143,6 +143,109 @@ class DnsjavaProbeTest {
     }
   }
 
+  /**
+   * An identical signed response is validated once and its verdict reused; the same question with
+   * another record under the old signature is validated again (bogus) and that verdict is not kept.
+   */
+  @Test
+  void aVerdictIsReusedOnlyForAnIdenticalResponse() throws Exception {
+    ARecord genuine = new ARecord(Name.fromConstantString("mx1.example.test."), DClass.IN, 300,
+        InetAddress.getByName("192.0.2.10"));
+    Instant now = Instant.now();
+    Record signature = DNSSEC.sign(new RRset(genuine), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    Record keySignature = DNSSEC.sign(new RRset(dnskey), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    ARecord forged = new ARecord(genuine.getName(), DClass.IN, 300, InetAddress.getByName("192.0.2.66"));
+    java.util.concurrent.atomic.AtomicBoolean forging = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicInteger aQueries = new java.util.concurrent.atomic.AtomicInteger();
+    try (TestDnsServer server = new TestDnsServer(query -> {
+      Message response = TestDnsServer.responseTo(query);
+      int type = query.getQuestion().getType();
+      if (type == Type.DNSKEY) {
+        response.addRecord(dnskey, Section.ANSWER);
+        response.addRecord(keySignature, Section.ANSWER);
+      } else if (type == Type.A) {
+        aQueries.incrementAndGet();
+        response.addRecord(forging.get() ? forged : genuine, Section.ANSWER);
+        response.addRecord(signature, Section.ANSWER);
+      }
+      return response;
+    })) {
+      ValidatedAnswers verdicts = new ValidatedAnswers(10, Duration.ofSeconds(60), java.time.Clock.systemUTC());
+      DnsjavaProbe probe = DnsjavaProbe.create(List.of(server.address()), DnssecMode.VALIDATE,
+          TrustAnchors.parse(dnskey.toString()), Duration.ofSeconds(2), verdicts);
+
+      DnsAnswer first = probe.lookup("mx1.example.test", "A");
+      assertThat(first.dnssec()).as(first.detail()).isEqualTo(DnssecState.secure);
+      assertThat(verdicts.size()).isEqualTo(1);
+      DnsAnswer again = probe.lookup("mx1.example.test", "A");
+      assertThat(again).isEqualTo(first);
+      // One query per lookup: the validator validated the response the probe fetched, not one of its own.
+      assertThat(aQueries.get()).isEqualTo(2);
+
+      forging.set(true);
+      DnsAnswer changed = probe.lookup("mx1.example.test", "A");
+      assertThat(changed.dnssec()).isEqualTo(DnssecState.bogus);
+      assertThat(changed.outcome()).isEqualTo(DnsAnswer.Outcome.ERROR);
+      assertThat(probe.lookup("mx1.example.test", "A").dnssec()).isEqualTo(DnssecState.bogus);
+      assertThat(verdicts.size()).isEqualTo(1);
+
+      forging.set(false);
+      assertThat(probe.lookup("mx1.example.test", "A")).isEqualTo(first);
+    }
+  }
+
+  /** Lookups of one response at the same time: one validates (fetching the zone's keys once), the others wait for it. */
+  @Test
+  void concurrentLookupsOfAnIdenticalResponseShareOneValidation() throws Exception {
+    ARecord record = new ARecord(Name.fromConstantString("mx1.example.test."), DClass.IN, 300,
+        InetAddress.getByName("192.0.2.10"));
+    Instant now = Instant.now();
+    Record signature = DNSSEC.sign(new RRset(record), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    Record keySignature = DNSSEC.sign(new RRset(dnskey), dnskey, zoneKey.getPrivate(), now.minusSeconds(3600),
+        now.plusSeconds(3600));
+    java.util.concurrent.atomic.AtomicInteger keyQueries = new java.util.concurrent.atomic.AtomicInteger();
+    try (TestDnsServer server = new TestDnsServer(query -> {
+      Message response = TestDnsServer.responseTo(query);
+      if (query.getQuestion().getType() == Type.DNSKEY) {
+        keyQueries.incrementAndGet();
+        try {
+          // Slow keys: every lookup has its response in hand before the first validation can end.
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        response.addRecord(dnskey, Section.ANSWER);
+        response.addRecord(keySignature, Section.ANSWER);
+      } else if (query.getQuestion().getType() == Type.A) {
+        response.addRecord(record, Section.ANSWER);
+        response.addRecord(signature, Section.ANSWER);
+      }
+      return response;
+    })) {
+      DnsjavaProbe probe = DnsjavaProbe.create(List.of(server.address()), DnssecMode.VALIDATE,
+          TrustAnchors.parse(dnskey.toString()), Duration.ofSeconds(2));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<DnsAnswer>> answers = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        answers.add(pool.submit(() -> {
+          start.await();
+          return probe.lookup("mx1.example.test", "A");
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<DnsAnswer> answer : answers) {
+        assertThat(answer.get().dnssec()).isEqualTo(DnssecState.secure);
+      }
+      pool.shutdown();
+      // Eight validations at once would each have fetched the keys the validator did not hold yet.
+      assertThat(keyQueries.get()).isEqualTo(1);
+    }
+  }
+
   @Test
   void aResolverThatDoesNotAnswerIsUnreachable() throws Exception {
     InetSocketAddress nobody;

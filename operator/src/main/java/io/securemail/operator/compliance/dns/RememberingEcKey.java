@@ -1,0 +1,57 @@
+package io.securemail.operator.compliance.dns;
+
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+
+/**
+ * A zone's ECDSA key (DNSSEC algorithms 13 and 14) as the validator uses it: the key itself, and
+ * where the signatures it verified are remembered. Its class is what selects
+ * {@link SignatureMemory}'s verification (and nothing else in the JVM does); the verification
+ * itself is always the JDK's, with {@link #key()}.
+ */
+final class RememberingEcKey implements ECPublicKey {
+
+  private static final long serialVersionUID = 1L;
+
+  private final ECPublicKey key;
+  private final transient VerifiedSignatures verified;
+
+  RememberingEcKey(ECPublicKey key, VerifiedSignatures verified) {
+    this.key = key;
+    this.verified = verified;
+  }
+
+  ECPublicKey key() {
+    return key;
+  }
+
+  VerifiedSignatures verified() {
+    return verified;
+  }
+
+  @Override
+  public ECPoint getW() {
+    return key.getW();
+  }
+
+  @Override
+  public ECParameterSpec getParams() {
+    return key.getParams();
+  }
+
+  @Override
+  public String getAlgorithm() {
+    return key.getAlgorithm();
+  }
+
+  @Override
+  public String getFormat() {
+    return key.getFormat();
+  }
+
+  @Override
+  public byte[] getEncoded() {
+    return key.getEncoded();
+  }
+}
