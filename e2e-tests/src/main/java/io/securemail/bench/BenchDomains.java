@@ -134,6 +134,22 @@ final class BenchDomains {
     return children;
   }
 
+  /**
+   * The objects the operator made for the domains of a namespace together (the policy server's
+   * Deployment, Services, configuration and site Secrets): its own too, owned by the server's
+   * configuration rather than by a domain.
+   */
+  int shared(KubernetesClient client) {
+    int shared = 0;
+    for (String namespace : namespaces()) {
+      for (List<String> kind : CHILD_KINDS) {
+        shared += client.genericKubernetesResources(kind.get(0), kind.get(1)).inNamespace(namespace)
+            .withLabel("app.kubernetes.io/name", "securemail-mta-sts").list().getItems().size();
+      }
+    }
+    return shared;
+  }
+
   static boolean ownedByADomain(HasMetadata object) {
     return object.getMetadata().getOwnerReferences() != null && object.getMetadata().getOwnerReferences().stream()
         .anyMatch(r -> "SecureMailDomain".equals(r.getKind()));

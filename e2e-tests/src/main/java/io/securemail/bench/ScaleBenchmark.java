@@ -114,7 +114,17 @@ public final class ScaleBenchmark {
       Thread.sleep(1000);
       writes.refresh();
       Instant now = Instant.now();
-      done = domains.withStatusForGeneration(client);
+      try {
+        done = domains.withStatusForGeneration(client);
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // A list of every domain that the busy API server did not answer in time says nothing about
+        // the operator: the next poll asks again, and the last count stands meanwhile.
+        log("the list of domains was not answered (" + e.getMessage() + "); asking again");
+        if (now.isAfter(deadline)) {
+          break;
+        }
+        continue;
+      }
       if (done == count && allStatus == null) {
         allStatus = now;
       } else if (done < count) {
@@ -147,12 +157,14 @@ public final class ScaleBenchmark {
     childCounts = children.stream().collect(Collectors.groupingBy(c -> c.getKind(), java.util.TreeMap::new,
         Collectors.counting()));
     double ownedPerDomain = (double) children.size() / count;
+    // The target counts every object the operator owns: the namespace's shared ones too.
+    double sharedPerDomain = (double) domains.shared(client) / count;
     log("converged: " + (convergence == null ? "no (" + done + "/" + count + " after " + seconds(timeout) + ")"
         : seconds(convergence)) + "; " + children.size() + " child objects " + childCounts);
 
     // 2. Writes per domain while converging, by resource.
     double perDomain = (double) converging.size() / count;
-    double allowed = ownedPerDomain + 2;
+    double allowed = ownedPerDomain + sharedPerDomain + 2;
     Map<String, Long> byTarget = OperatorWrites.countBy(converging, ApiWrite::target);
     Map<String, Long> breakdown = new LinkedHashMap<>();
     for (String target : CONVERGING_TARGETS.split(",")) {
@@ -219,8 +231,9 @@ public final class ScaleBenchmark {
         + QUIET.toSeconds() + " s", convergence == null ? "not converged within " + seconds(timeout) + " (" + done
         + "/" + count + ")" : seconds(convergence), "<= 1.3 x the API server's bound", null));
     table.add(new Figure("API writes per domain while converging (" + converging.size() + " in all)",
-        String.format("%.1f", perDomain), String.format("<= %.1f (%.1f objects owned + 1 status + 1 finalizer)",
-            allowed, ownedPerDomain), perDomain <= allowed + 1e-9));
+        String.format("%.2f", perDomain), String.format("<= %.2f (%.1f objects owned by a domain + %.2f shared "
+            + "by a namespace's domains + 1 status + 1 finalizer)", allowed, ownedPerDomain, sharedPerDomain),
+        perDomain <= allowed + 1e-9));
     table.add(new Figure("writes during " + IDLE.toSeconds() + " s of idle", String.valueOf(idle.size())
         + (idle.isEmpty() ? "" : " " + OperatorWrites.countBy(idle, ApiWrite::kind)), "0", idle.isEmpty()));
     table.add(new Figure("writes across an operator restart", String.valueOf(acrossRestart.size())

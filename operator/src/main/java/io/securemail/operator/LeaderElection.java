@@ -59,15 +59,8 @@ public class LeaderElection {
     System.exit(1);
   }
 
-  /** Whether the JVM is already running its shutdown hooks: no new hook may be added then. */
+  /** Whether the JVM is already running its shutdown hooks. */
   static boolean shuttingDown() {
-    Thread probe = new Thread(() -> {});
-    try {
-      Runtime.getRuntime().addShutdownHook(probe);
-      Runtime.getRuntime().removeShutdownHook(probe);
-      return false;
-    } catch (IllegalStateException e) {
-      return true;
-    }
+    return io.securemail.operator.observe.ShutdownSignal.jvmStopping();
   }
 }

@@ -72,6 +72,17 @@ public class MtaStsHosting {
     this.fetcher = probes.policy();
   }
 
+  /**
+   * Called with a domain's namespace and name when a write of its policy server entries that its
+   * reconcile left to the server's next batch failed: its next reconcile reports it and tries again.
+   */
+  public void whenSiteWriteFailed(java.util.function.BiConsumer<String, String> listener) {
+    server.onSiteWriteFailed(id -> {
+      int slash = id.indexOf('/');
+      listener.accept(id.substring(0, slash), id.substring(slash + 1));
+    });
+  }
+
   public MtaStsOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
       Instant now) {
     var spec = domain.getSpec();

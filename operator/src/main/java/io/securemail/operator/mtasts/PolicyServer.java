@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.VolumeProjectionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.securemail.operator.api.SecureMailDomain;
@@ -31,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 
 /**
  * The MTA-STS policy server of a namespace: one nginx Deployment and its Services, shared by every
@@ -48,8 +48,9 @@ import java.util.stream.Collectors;
  *       the wanted state ({@link AppliedHash}); a namespace checked within {@link #VERIFIED_FOR} is
  *       not read again.</li>
  *   <li>Each domain's policy, certificate and key are three keys of one site Secret
- *       ({@link PolicySite}), written with server-side apply under the domain's own field manager,
- *       so domains never overwrite each other's keys and a write carries only the shard's entries.</li>
+ *       ({@link PolicySite}), written as a merge patch of those keys only, so domains never
+ *       overwrite each other's keys; when many domains change at once, one write carries the
+ *       changes of several ({@link SiteWrites}).</li>
  *   <li>The configuration ConfigMap is the owner of everything else: the operator deletes it when the
  *       namespace's last domain goes, and the garbage collector removes the rest. No object carries
  *       one owner reference per domain.</li>
@@ -71,8 +72,6 @@ public final class PolicyServer {
   static final String SITE_MOUNT = "/etc/securemail/site";
   /** The field manager of the objects every domain of the namespace shares. */
   static final String FIELD_MANAGER = "securemail-operator";
-  /** Each domain's entries of its site Secret are written under this prefix and the domain's name. */
-  static final String ENTRY_MANAGER_PREFIX = "securemail-operator/";
   /** How long a namespace's server, once read and found as wanted, is not read again. */
   static final Duration VERIFIED_FOR = Duration.ofSeconds(30);
   /** The policy server image's nginx user (uid 101, group 101), which the Pod runs as. */
@@ -111,10 +110,21 @@ public final class PolicyServer {
   private final Clock clock;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final SiteWrites siteWrites;
+
+  /** The reconciles' client (one for the operator), which the background writes of the site Secrets use too. */
+  private volatile KubernetesClient client;
 
   public PolicyServer(Settings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
+    this.siteWrites = new SiteWrites((shard, data, owner) -> writeShard(client, shard, data, owner),
+        SiteWrites.daemonScheduler(), clock, SiteWrites.SPACING);
+  }
+
+  /** Called with a domain's namespace/name when a background write of its site entries failed. */
+  public void onSiteWriteFailed(java.util.function.Consumer<String> listener) {
+    siteWrites.onFailure(listener);
   }
 
   /**
@@ -123,18 +133,21 @@ public final class PolicyServer {
    * Nothing is written that is already as desired.
    */
   public void apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
+    this.client = client;
     OwnerReference owner = server(client, domain.getMetadata().getNamespace());
     applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
   }
 
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
   public void forget(KubernetesClient client, SecureMailDomain domain) {
+    this.client = client;
     applyEntries(client, domain, null, null, null);
   }
 
   /** Deletes the namespace's server (its last domain is gone): its owner, and with it everything else. */
   public void remove(KubernetesClient client, String namespace) {
     verified.remove(namespace);
+    siteWrites.forgetNamespace(namespace);
     client.configMaps().inNamespace(namespace).withName(CONFIG).delete();
   }
 
@@ -197,14 +210,17 @@ public final class PolicyServer {
 
   /**
    * Writes the domain's keys of its site Secret: the policy, and the certificate and key (kept as
-   * they are when {@code tls} is null and the policy stays). Untouched when already as wanted.
+   * they are when {@code tls} is null and the policy stays). Untouched when already as wanted; with
+   * other domains' changes of the same shard when several come at once ({@link SiteWrites}).
    */
   private void applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
       OwnerReference owner) {
     String namespace = domain.getMetadata().getNamespace();
+    String id = namespace + "/" + domain.getMetadata().getName();
     String host = domain.getSpec().getDomain();
-    String name = PolicySite.secretName(host);
-    Secret live = client.secrets().inNamespace(namespace).withName(name).get();
+    SiteWrites.Shard shard = new SiteWrites.Shard(namespace, PolicySite.secretName(host));
+    String failed = siteWrites.takeFailure(id);
+    Secret live = client.secrets().inNamespace(namespace).withName(shard.name()).get();
     Map<String, String> present = new LinkedHashMap<>();
     if (live != null && live.getData() != null) {
       live.getData().forEach((key, value) -> {
@@ -213,31 +229,85 @@ public final class PolicyServer {
         }
       });
     }
-    Map<String, String> wanted = PolicySite.entries(host, policy, tls);
-    if (policy != null && tls == null) {
-      present.forEach((key, value) -> {
-        if (!key.equals(PolicyServerConfig.policyFile(host))) {
-          wanted.put(key, value);
-        }
-      });
-    }
-    if (wanted.isEmpty()) {
-      if (!present.isEmpty()) {
-        // Removed by key (RFC 6902), whoever wrote them (an earlier object of the same domain name, a hand edit).
-        String patch = present.keySet().stream()
-            .map(key -> "{\"op\":\"remove\",\"path\":\"/data/" + key.replace("~", "~0").replace("/", "~1") + "\"}")
-            .collect(Collectors.joining(",", "[", "]"));
-        client.secrets().inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON), patch);
+    Map<String, String> changes = new LinkedHashMap<>();
+    if (owner == null) {
+      // The domain is being deleted: its keys go, whoever wrote them (an earlier object of the same
+      // domain name, a hand edit), and so do any of its changes still waiting to be written.
+      List.of(PolicyServerConfig.policyFile(host), PolicyServerConfig.certificateFile(host),
+          PolicyServerConfig.keyFile(host)).forEach(key -> changes.put(key, null));
+      try {
+        siteWrites.writeNow(shard, id, changes, !present.isEmpty());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new KubernetesClientException("interrupted before the policy server's entries were removed");
       }
       return;
     }
-    if (present.equals(wanted) && ownedOnlyBy(live, owner)) {
+    if (policy == null) {
+      present.keySet().forEach(key -> changes.put(key, null));
+    } else {
+      PolicySite.entries(host, policy, tls).forEach((key, value) -> {
+        if (!value.equals(present.get(key))) {
+          changes.put(key, value);
+        }
+      });
+    }
+    // A shard of an earlier server (another owner): it goes with this one.
+    boolean reown = policy != null && live != null && !ownedOnlyBy(live, owner);
+    if (changes.isEmpty() && !reown) {
       return;
     }
-    Secret desired = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+    siteWrites.submit(shard, id, changes, owner);
+    if (failed != null) {
+      throw new KubernetesClientException("Secret " + shard.name() + ": " + failed);
+    }
+  }
+
+  /** Writes a shard's changed keys (RFC 7386 merge patch: null removes) and its sole owner; creates it when missing. */
+  private static void writeShard(KubernetesClient client, SiteWrites.Shard shard, Map<String, String> data,
+      OwnerReference owner) {
+    var serialization = client.getKubernetesSerialization();
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    if (owner != null) {
+      metadata.put("ownerReferences", List.of(owner));
+    }
+    Map<String, Object> patch = new LinkedHashMap<>();
+    if (!metadata.isEmpty()) {
+      patch.put("metadata", metadata);
+    }
+    patch.put("data", data);
+    var secret = client.secrets().inNamespace(shard.namespace()).withName(shard.name());
+    PatchContext merge = new PatchContext.Builder().withPatchType(PatchType.JSON_MERGE)
+        .withFieldManager(FIELD_MANAGER).build();
+    try {
+      secret.patch(merge, serialization.asJson(patch));
+      return;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    Map<String, String> kept = new LinkedHashMap<>();
+    data.forEach((key, value) -> {
+      if (value != null) {
+        kept.put(key, value);
+      }
+    });
+    if (kept.isEmpty() || owner == null) {
+      return;
+    }
+    Secret created = new SecretBuilder().withNewMetadata().withName(shard.name()).withNamespace(shard.namespace())
         .withLabels(serverLabels()).withOwnerReferences(owner).endMetadata()
-        .withType("Opaque").withData(wanted).build();
-    apply(client, desired, ENTRY_MANAGER_PREFIX + domain.getMetadata().getName());
+        .withType("Opaque").withData(kept).build();
+    try {
+      client.secrets().inNamespace(shard.namespace()).resource(created).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+      // Created meanwhile (a write of an earlier process): the keys go in by patch after all.
+      secret.patch(merge, serialization.asJson(patch));
+    }
   }
 
   private static boolean ownedOnlyBy(HasMetadata object, OwnerReference owner) {

@@ -20,7 +20,24 @@ public class ShutdownSignal {
     stopping = true;
   }
 
+  /**
+   * Also true from the moment the JVM runs its shutdown hooks, before Quarkus fires its event: the
+   * hooks run at once, and one of a library (dnsjava closes its selector) can fail a reconcile in
+   * that window.
+   */
   public boolean stopping() {
-    return stopping;
+    return stopping || jvmStopping();
+  }
+
+  /** Whether the JVM is already running its shutdown hooks: no new hook may be added then. */
+  public static boolean jvmStopping() {
+    Thread probe = new Thread(() -> {});
+    try {
+      Runtime.getRuntime().addShutdownHook(probe);
+      Runtime.getRuntime().removeShutdownHook(probe);
+      return false;
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 }

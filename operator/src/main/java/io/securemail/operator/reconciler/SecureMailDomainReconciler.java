@@ -228,12 +228,14 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   /**
    * Other domains' deletions and renames, for a resource waiting for a domain another one holds;
-   * and the wake-ups of TLS reports and finished compliance checks.
+   * and the wake-ups of TLS reports, finished compliance checks and failed batched writes of a
+   * domain's policy server entries.
    */
   @Override
   public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
     claims = DomainClaims.eventSource(context);
     monitor.whenVerdictReady(wakeUps::propagateEvent);
+    mtaSts.whenSiteWriteFailed((namespace, name) -> wakeUps.propagateEvent(new ResourceID(name, namespace)));
     return List.of(claims, wakeUps);
   }
 
