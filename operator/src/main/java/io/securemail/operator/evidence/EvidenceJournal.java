@@ -10,20 +10,16 @@ import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.tlsrpt.AtomicFile;
 import io.securemail.operator.tlsrpt.ReportLabels;
 import io.securemail.operator.tlsrpt.RetentionPeriod;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -62,7 +58,7 @@ public class EvidenceJournal implements ReportLabels {
 
   static final String HISTORY = ".json";
   static final String RUNS = ".runs.json";
-  static final String TEMPORARY = ".tmp";
+  static final String TEMPORARY = AtomicFile.TEMPORARY;
 
   private static final Logger LOG = Logger.getLogger(EvidenceJournal.class);
   private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -172,7 +168,7 @@ public class EvidenceJournal implements ReportLabels {
           if (!after.withCompliance(List.of()).equals(before.withCompliance(List.of()))) {
             rewrite(h, h.history, now);
           } else {
-            writeAtomically(file(namespace, name, RUNS), JSON.writeValueAsBytes(h.open()));
+            AtomicFile.write(file(namespace, name, RUNS), JSON.writeValueAsBytes(h.open()));
           }
         }
       } catch (IOException e) {
@@ -343,7 +339,7 @@ public class EvidenceJournal implements ReportLabels {
     String namespace = history.namespace();
     String name = history.name();
     DomainHistory full = history.withCompliance(merged(namespace, name, history.compliance())).bounded(bounds, now);
-    writeAtomically(file(namespace, name, HISTORY), JSON.writeValueAsBytes(full));
+    AtomicFile.write(file(namespace, name, HISTORY), JSON.writeValueAsBytes(full));
     Files.deleteIfExists(file(namespace, name, RUNS));
     ComplianceEntry last = full.compliance().isEmpty() ? null : full.compliance().get(full.compliance().size() - 1);
     h.history = full.withCompliance(last == null ? List.of() : List.of(last));
@@ -413,23 +409,6 @@ public class EvidenceJournal implements ReportLabels {
       return HexFormat.of().formatHex(digest, 0, 20);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void writeAtomically(Path target, byte[] content) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + TEMPORARY);
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 }

@@ -10,11 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -134,7 +132,7 @@ public final class ReportStore {
       }
       throw refusal;
     }
-    writeAtomically(reports.resolve(file), json);
+    AtomicFile.write(reports.resolve(file), json);
     appendIndex(entry);
     put(entry);
     if (prune() || pruned) {
@@ -267,7 +265,7 @@ public final class ReportStore {
     try (Stream<Path> files = Files.list(reports)) {
       for (Path file : files.sorted(Comparator.comparing(ReportStore::modified)).toList()) {
         String name = file.getFileName().toString();
-        if (name.endsWith(".tmp")) {
+        if (name.endsWith(AtomicFile.TEMPORARY)) {
           Files.deleteIfExists(file);
         } else if (!indexed.contains(name)) {
           recover(file);
@@ -313,24 +311,7 @@ public final class ReportStore {
     for (StoredReport entry : entries.values()) {
       text.append(JSON.writeValueAsString(entry)).append('\n');
     }
-    writeAtomically(index, text.toString().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void writeAtomically(Path target, byte[] content) throws IOException {
-    Path temp = target.resolveSibling(target.getFileName() + ".tmp");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(content);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
-      }
-      channel.force(true);
-    }
-    try {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-    }
+    AtomicFile.write(index, text.toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /** The file of a report: a hash, since a report-id is the sender's text and may hold any character. */
