@@ -32,6 +32,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
@@ -174,6 +175,33 @@ class TlsReportsTest {
     }
   }
 
+  /**
+   * A thousand reports in a row from one sender, as a broken or hostile reporter sends them: every
+   * one is answered (kept, or refused by the per-sender quota with a 429 the sender can act on),
+   * none fails the server, and another sender's report about the same domain is still kept.
+   */
+  @Test
+  @Order(3)
+  void aThousandReportsFromOneSenderDoNotCrowdOutOthers() throws Exception {
+    String before = lab.operator().metrics();
+    Map<Integer, Integer> answers = new TreeMap<>();
+    for (int i = 0; i < 1000; i++) {
+      int status = post(gzip(report("flood-" + i, DOMAIN, 1, "Flood Sender")), "application/tlsrpt+gzip").statusCode();
+      answers.merge(status, 1, Integer::sum);
+    }
+    assertThat(answers.keySet()).as("answers by status: %s", answers).containsExactlyInAnyOrder(201, 429);
+    assertThat(answers.get(429)).as("answers by status: %s", answers).isGreaterThanOrEqualTo(900);
+    String after = lab.operator().metrics();
+    assertThat(added(before, after, "securemail_tlsrpt_reports_total", "verdict=\"accepted\""))
+        .isEqualTo(answers.get(201).doubleValue());
+    assertThat(added(before, after, "securemail_tlsrpt_reports_total", "verdict=\"over_quota\""))
+        .isEqualTo(answers.get(429).doubleValue());
+
+    HttpResponse<String> other = post(gzip(report("after-the-flood", DOMAIN, 0, "Quiet Sender")),
+        "application/tlsrpt+gzip");
+    assertThat(other.statusCode()).as(other.body()).isEqualTo(201);
+  }
+
   /** A raw HTTP/1.1 request over TLS to the lab policy server, with the policy host as SNI and Host. */
   static String postTo(X509Certificate ca, String host, String method, byte[] body) throws Exception {
     return request(ca, host, method, "/tlsrpt", body);
@@ -208,7 +236,11 @@ class TlsReportsTest {
   }
 
   static String report(String id, String domain, long failed) {
-    return "{\"organization-name\":\"Lab Sender\",\"date-range\":{\"start-datetime\":\"" + START + "\","
+    return report(id, domain, failed, "Lab Sender");
+  }
+
+  static String report(String id, String domain, long failed, String organization) {
+    return "{\"organization-name\":\"" + organization + "\",\"date-range\":{\"start-datetime\":\"" + START + "\","
         + "\"end-datetime\":\"" + START.plus(Duration.ofDays(1)).minusSeconds(1) + "\"},"
         + "\"contact-info\":\"tlsrpt@sender.example\","
         + "\"report-id\":\"" + id + "\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":"
