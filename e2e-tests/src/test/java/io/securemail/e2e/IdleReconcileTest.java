@@ -83,7 +83,13 @@ class IdleReconcileTest {
         .filter(c -> "MxNotServingKey".equals(c.getReason())).isPresent()
         && Domains.condition(smd, "MtaReady").filter(c -> "Starting".equals(c.getReason())).isPresent()
         && Domains.condition(smd, "Compliant").isPresent());
-    await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
+    // The work the domain set going lands first: a policy-site change that came within the site
+    // Secret's write spacing of the previous one (the policy host's certificate, issued a moment
+    // after the domain's first entry) is written when the spacing has passed. A write repeated at
+    // every reconcile never lets this quiet period come, so the wait cannot hide one.
+    Duration quiet = Duration.ofSeconds(12); // the site Secret's 10 s write spacing, and 2 s for the audit log
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> OperatorRequests.writesIn(lab, NS, Instant.now().minus(quiet)).isEmpty());
 
     Instant since = Instant.now();
     long reconcilesBefore = reconciles("busy");
