@@ -30,8 +30,13 @@ public class CrdPresentation implements CRDPostProcessor {
 
   @Override
   public HasMetadata process(HasMetadata resource, String crdSpecVersion) {
-    if (!(resource instanceof CustomResourceDefinition crd)
-        || !crd.getSpec().getNames().getKind().equals("SecureMailDomain")) {
+    if (!(resource instanceof CustomResourceDefinition crd)) {
+      return resource;
+    }
+    if (crd.getSpec().getNames().getKind().equals("MailTransport")) {
+      return presentTransport(crd);
+    }
+    if (!crd.getSpec().getNames().getKind().equals("SecureMailDomain")) {
       return resource;
     }
     crd.getSpec().getNames().setCategories(List.of("securemail"));
@@ -51,6 +56,33 @@ public class CrdPresentation implements CRDPostProcessor {
       describe(schema, "status", "What the operator did and observed: conditions (Ready, Reconciling, Stalled and "
           + "one per part), the records and their state, the DANE rollover, the MTA-STS policy and the latest "
           + "compliance results. Written only by the operator.");
+    }
+    return crd;
+  }
+
+  static final String TRANSPORT_DESCRIPTION = "One MX fleet serving many mail domains: its MX hosts' "
+      + "certificates, DANE TLSA records and key rollover, and the TLS-enforcing MTA, once for every "
+      + "SecureMailDomain that references it (spec.transport). The transport runs its own mail domain as a "
+      + "SecureMailDomain of the same name that it owns.";
+
+  /** {@code kubectl get mtr}: Domain, MX hosts' DANE phase, attached domains, Ready, Age. */
+  private static HasMetadata presentTransport(CustomResourceDefinition crd) {
+    crd.getSpec().getNames().setCategories(List.of("securemail"));
+    for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
+      version.setAdditionalPrinterColumns(List.of(
+          column("Domain", ".spec.domain", "string", 0, "The fleet's own mail domain."),
+          column("Attached", ".status.attachedDomains", "integer", 0, "SecureMailDomains attached and routed."),
+          column("DANE", ".status.dane.phase", "string", 0, "The fleet's DANE rollover phase."),
+          column("Ready", condition("Ready", "status"), "string", 0, "Whether the fleet serves its domains."),
+          column("Age", ".metadata.creationTimestamp", "date", 0, null),
+          column("Reason", condition("Ready", "reason"), "string", 1, "Why Ready is what it is."),
+          column("Message", condition("Ready", "message"), "string", 1, "What Ready says.")));
+      JSONSchemaProps schema = version.getSchema().getOpenAPIV3Schema();
+      schema.setDescription(TRANSPORT_DESCRIPTION);
+      describe(schema, "spec", "The fleet: its own mail domain and MX hosts, certificates, DNS publication for its "
+          + "zone, DANE, the MTA it runs, and which namespaces may attach domains (attach).");
+      describe(schema, "status", "The fleet's Ready condition and DANE rollover, and its attached, not ready and "
+          + "refused domains. Written only by the operator.");
     }
     return crd;
   }

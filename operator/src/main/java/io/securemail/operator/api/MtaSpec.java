@@ -125,6 +125,14 @@ public class MtaSpec {
         + "load balancer's own setting.")
     private Boolean proxyProtocol = false;
 
+    @JsonPropertyDescription("Further mail domains this MTA receives mail for, each with its own next hop. "
+        + "Set by a MailTransport on its fleet domain, one per attached SecureMailDomain; a change reaches the "
+        + "running MTA by reload.")
+    private java.util.List<InboundRoute> routes = new java.util.ArrayList<>();
+
+    public java.util.List<InboundRoute> getRoutes() { return routes; }
+    public void setRoutes(java.util.List<InboundRoute> routes) { this.routes = routes; }
+
     public java.util.Map<String, String> getServiceAnnotations() { return serviceAnnotations; }
     public void setServiceAnnotations(java.util.Map<String, String> serviceAnnotations) {
       this.serviceAnnotations = serviceAnnotations;

@@ -17,11 +17,17 @@ public class SecureMailDomainSpec {
       + "without trailing dot, e.g. example.com.")
   private String domain;
 
-  @Required
-  @Size(min = 1, max = 16)
+  @Size(max = 16)
   @JsonPropertyDescription("The hosts that receive mail for the domain, served by the operator's MTA. "
-      + "Each gets a certificate and a DANE TLSA record and is listed in the MTA-STS policy.")
+      + "Each gets a certificate and a DANE TLSA record and is listed in the MTA-STS policy. Required unless "
+      + "spec.transport is set, and then left out: the transport's MX hosts serve the domain.")
   private List<MxHost> mx = new ArrayList<>();
+
+  @JsonPropertyDescription("Attach the domain to a MailTransport (one MX fleet for many domains) instead of "
+      + "describing its own MX hosts: the fleet's MX hosts, their TLSA records and its MTA serve the domain, "
+      + "which keeps its own MX records, MTA-STS policy, TLS-RPT record and next hop. Excludes spec.mx and "
+      + "spec.mta.")
+  private TransportRef transport;
 
   @JsonPropertyDescription("Certificates for the MX hosts and the mta-sts host, issued by cert-manager.")
   private CertificatesSpec certificates = new CertificatesSpec();
@@ -49,6 +55,8 @@ public class SecureMailDomainSpec {
   public String getDomain() { return domain; }
   public void setDomain(String domain) { this.domain = domain; }
   public List<MxHost> getMx() { return mx; }
+  public TransportRef getTransport() { return transport; }
+  public void setTransport(TransportRef transport) { this.transport = transport; }
   public void setMx(List<MxHost> mx) { this.mx = mx; }
   public CertificatesSpec getCertificates() { return certificates; }
   public void setCertificates(CertificatesSpec certificates) { this.certificates = certificates; }

@@ -52,6 +52,11 @@ public class SecureMailDomainStatus {
   @Nullable
   private TlsReportsStatus tlsReports;
 
+  @JsonPropertyDescription("The MailTransport this domain is attached to (spec.transport), and its state.")
+  // Nullable: a server-side apply that drops every field of the object leaves null behind.
+  @Nullable
+  private TransportStatus transport;
+
   public Long getObservedGeneration() { return observedGeneration; }
   public void setObservedGeneration(Long observedGeneration) { this.observedGeneration = observedGeneration; }
   public List<Condition> getConditions() { return conditions; }
@@ -70,4 +75,6 @@ public class SecureMailDomainStatus {
   public void setCompliance(ComplianceStatus compliance) { this.compliance = compliance; }
   public TlsReportsStatus getTlsReports() { return tlsReports; }
   public void setTlsReports(TlsReportsStatus tlsReports) { this.tlsReports = tlsReports; }
+  public TransportStatus getTransport() { return transport; }
+  public void setTransport(TransportStatus transport) { this.transport = transport; }
 }
