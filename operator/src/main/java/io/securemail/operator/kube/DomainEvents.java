@@ -4,13 +4,13 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.securemail.operator.api.SecureMailDomain;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
-/** Records Kubernetes events on a SecureMailDomain (core/v1 Event, shown by kubectl describe). */
+/** Records Kubernetes events on a SecureMailDomain or MailTransport (core/v1 Event, shown by kubectl describe). */
 public final class DomainEvents {
 
   private static final Logger LOG = Logger.getLogger(DomainEvents.class);
@@ -18,16 +18,16 @@ public final class DomainEvents {
   private DomainEvents() {}
 
   /** Best effort: an event that cannot be written is logged, never fails the reconcile. */
-  public static void warning(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+  public static void warning(KubernetesClient client, HasMetadata domain, String reason, String message) {
     record(client, domain, "Warning", reason, message);
   }
 
   /** A Normal event: a step worth seeing in kubectl describe (a DANE rollover transition). */
-  public static void normal(KubernetesClient client, SecureMailDomain domain, String reason, String message) {
+  public static void normal(KubernetesClient client, HasMetadata domain, String reason, String message) {
     record(client, domain, "Normal", reason, message);
   }
 
-  private static void record(KubernetesClient client, SecureMailDomain domain, String type, String reason,
+  private static void record(KubernetesClient client, HasMetadata domain, String type, String reason,
       String message) {
     var meta = domain.getMetadata();
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
