@@ -103,13 +103,25 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 # Every verb below was used by the operator in the lab, where it runs with this chart's RBAC and the
 # API server audits its calls (e2e-tests RbacAuditTest fails on a grant nobody uses).
 # The primary resource: its informer lists and watches it; the SDK patches it to add and remove
-# the finalizer. The operator never writes its spec or annotations.
+# the finalizer. The operator never writes a user's spec or annotations; it creates and
+# server-side applies one SecureMailDomain per MailTransport, the transport's fleet domain (an
+# apply that creates an object is authorized as a create too).
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains"]
-  verbs: ["list", "watch", "patch"]
+  verbs: ["list", "watch", "create", "patch"]
 # Status is written only through the status subresource, by server-side apply.
 - apiGroups: ["securemail.io"]
   resources: ["securemaildomains/status"]
+  verbs: ["patch"]
+# MailTransports, the mailtransport controller's primary resource: listed and watched, patched by
+# the SDK to add and remove the finalizer that holds a transport while domains are attached, and
+# their status written by server-side apply. (The fleet domain's owner reference does not block
+# its owner's deletion, so mailtransports/finalizers is not needed.)
+- apiGroups: ["securemail.io"]
+  resources: ["mailtransports"]
+  verbs: ["list", "watch", "patch"]
+- apiGroups: ["securemail.io"]
+  resources: ["mailtransports/status"]
   verbs: ["patch"]
 # The operator generates the MX key lineage Secrets (kubernetes.io/tls, key only; cert-manager adds
 # the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
@@ -177,7 +189,7 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 Cluster-scoped reads, needed in both modes.
 */}}
 {{- define "securemail-operator.clusterRules" -}}
-# At start the SDK checks the SecureMailDomain CRD; at run time the operator looks whether the
+# At start the SDK checks the SecureMailDomain and MailTransport CRDs; at run time the operator looks whether the
 # optional cert-manager and external-dns CRDs are installed before it touches their objects.
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
@@ -185,6 +197,15 @@ Cluster-scoped reads, needed in both modes.
 # A ClusterIssuer named by spec.certificates.issuerRef: the operator reports whether it is Ready.
 - apiGroups: ["cert-manager.io"]
   resources: ["clusterissuers"]
+  verbs: ["get"]
+# A MailTransport's spec.attach.namespaceSelector is decided on the labels of the namespaces its
+# domains are in, read by GET (no list or watch): in every namespace, or with watchNamespaces only
+# in the watched ones (the operator sees domains nowhere else).
+- apiGroups: [""]
+  resources: ["namespaces"]
+  {{- with .Values.watchNamespaces }}
+  resourceNames: {{ toJson . }}
+  {{- end }}
   verbs: ["get"]
 {{- if not .Values.operator.ownerId }}
 # Without operator.ownerId, the owner id in the DNS ownership records is derived from the UID of

@@ -5,7 +5,10 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.StringJoiner;
 
-/** Renders the CRD's spec schema as a Markdown field reference (docs/reference/securemaildomain.md). */
+/**
+ * Renders the CRD's spec schema as a Markdown field reference (docs/reference/securemaildomain.md,
+ * docs/reference/mailtransport.md).
+ */
 final class CrdReference {
 
   private static final String HEADER = "| field | type | required | default | validation | description |\n"
@@ -14,6 +17,14 @@ final class CrdReference {
   private CrdReference() {}
 
   static String render(String crdYaml) {
+    return render(crdYaml, null);
+  }
+
+  /**
+   * @param intro hand-written Markdown placed after the header, before the field tables (how the
+   *     kind behaves); null for none
+   */
+  static String render(String crdYaml, String intro) {
     CustomResourceDefinition crd = Serialization.unmarshal(crdYaml, CustomResourceDefinition.class);
     var version = crd.getSpec().getVersions().get(0);
     JSONSchemaProps root = version.getSchema().getOpenAPIV3Schema();
@@ -21,7 +32,11 @@ final class CrdReference {
         .append("# ").append(crd.getSpec().getNames().getKind()).append(" reference\n\n")
         .append("`").append(crd.getSpec().getGroup()).append('/').append(version.getName()).append("`, namespaced, ")
         .append("short name `").append(String.join("`, `", crd.getSpec().getNames().getShortNames())).append("`.\n")
-        .append("Generated from `crds/` by the build; do not edit by hand.\n\n").append(HEADER);
+        .append("Generated from `crds/` by the build; do not edit by hand.\n\n");
+    if (intro != null) {
+      out.append(intro.strip()).append("\n\n## Fields\n\n");
+    }
+    out.append(HEADER);
     walk("spec", root.getProperties().get("spec"), false, out);
     out.append("\nStatus, written by the operator only:\n\n").append(HEADER);
     walk("status", root.getProperties().get("status"), false, out);

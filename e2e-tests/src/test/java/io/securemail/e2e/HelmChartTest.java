@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.xml.sax.SAXException;
@@ -62,8 +63,10 @@ class HelmChartTest {
 
   /** Every rule the operator gets in a namespace it manages: group|resource|verb. */
   static final Set<String> NAMESPACED_RULES = rules(
-      "securemail.io|securemaildomains|list,watch,patch",
+      "securemail.io|securemaildomains|list,watch,create,patch",
       "securemail.io|securemaildomains/status|patch",
+      "securemail.io|mailtransports|list,watch,patch",
+      "securemail.io|mailtransports/status|patch",
       "|secrets|get,create,update,patch",
       "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create",
@@ -85,6 +88,12 @@ class HelmChartTest {
       "cert-manager.io|clusterissuers|get",
       "|namespaces:kube-system|get");
 
+  /**
+   * The namespaces whose labels a MailTransport's spec.attach.namespaceSelector is decided on: any,
+   * read by GET only (no list or watch of namespaces).
+   */
+  static final Set<String> NAMESPACE_LABELS_RULE = rules("|namespaces|get");
+
   /** The alerts of the chart's PrometheusRule. */
   static final List<String> ALERTS = List.of("SecureMailDomainNotCompliant", "SecureMailTlsaMismatch",
       "SecureMailCertificateExpiring", "SecureMailDaneRolloverStuck", "SecureMailMtaNotReady",
@@ -104,10 +113,11 @@ class HelmChartTest {
     assertThat(lint.isFailed()).as("helm lint --strict: %s", lint.getMessages()).isFalse();
   }
 
-  @Test
-  void chartCrdIsTheGeneratedOne() throws IOException {
-    Path source = REPO.resolve("crds").resolve(GeneratedCrdTest.CRD);
-    Path copy = CHART.resolve("crds").resolve(GeneratedCrdTest.CRD);
+  @ParameterizedTest
+  @ValueSource(strings = {GeneratedCrdTest.CRD, GeneratedCrdTest.TRANSPORT_CRD})
+  void chartCrdIsTheGeneratedOne(String crd) throws IOException {
+    Path source = REPO.resolve("crds").resolve(crd);
+    Path copy = CHART.resolve("crds").resolve(crd);
     if (GeneratedCrdTest.UPDATE) {
       Files.createDirectories(copy.getParent());
       Files.copy(source, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -188,6 +198,7 @@ class HelmChartTest {
     ClusterRole role = operatorClusterRole(render(""));
     Set<String> expected = new TreeSet<>(NAMESPACED_RULES);
     expected.addAll(CLUSTER_RULES);
+    expected.addAll(NAMESPACE_LABELS_RULE);
     assertThat(flatten(role.getRules())).isEqualTo(expected);
     assertThat(role.getRules()).allSatisfy(r -> {
       assertThat(r.getApiGroups()).doesNotContain("*");
@@ -289,7 +300,7 @@ class HelmChartTest {
         .containsEntry("SECUREMAIL_NETWORK_ALLOW_PRIVATE_TARGETS", "false")
         .doesNotContainKeys("SECUREMAIL_DNS_RESOLVERS", "SECUREMAIL_OWNER_ID",
             "QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES",
-            "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS",
+            "QUARKUS_OPERATOR_SDK_CONTROLLERS_MAILTRANSPORT_NAMESPACES", "SECUREMAIL_MTA_IMAGE_PULL_SECRETS", "SECUREMAIL_MTASTS_IMAGE_PULL_SECRETS",
             "SECUREMAIL_TENANCY_ALLOWED_DOMAINS");
 
     List<HasMetadata> set = render("""
@@ -454,11 +465,15 @@ class HelmChartTest {
         .containsExactlyInAnyOrder("team-a Role/securemail-operator -> securemail-system/securemail-operator",
             "team-b Role/securemail-operator -> securemail-system/securemail-operator");
 
-    assertThat(flatten(operatorClusterRole(objects).getRules())).isEqualTo(CLUSTER_RULES);
+    // Namespace labels (spec.attach.namespaceSelector) of the watched namespaces only.
+    Set<String> clusterRules = new TreeSet<>(CLUSTER_RULES);
+    clusterRules.addAll(rules("|namespaces:team-a|get", "|namespaces:team-b|get"));
+    assertThat(flatten(operatorClusterRole(objects).getRules())).isEqualTo(clusterRules);
     assertThat(all(objects, ClusterRole.class)).extracting(c -> c.getMetadata().getName())
         .containsExactlyInAnyOrder("securemail-operator", "securemail-operator-view", "securemail-operator-edit");
     assertThat(env(container(objects)))
-        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES", "team-a,team-b");
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_SECUREMAILDOMAIN_NAMESPACES", "team-a,team-b")
+        .containsEntry("QUARKUS_OPERATOR_SDK_CONTROLLERS_MAILTRANSPORT_NAMESPACES", "team-a,team-b");
   }
 
   @Test
@@ -690,13 +705,15 @@ class HelmChartTest {
     assertThat(view.getMetadata().getLabels()).containsEntry("rbac.authorization.k8s.io/aggregate-to-view", "true")
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
-    assertThat(flatten(view.getRules())).isEqualTo(rules("securemail.io|securemaildomains|get,list,watch"));
+    assertThat(flatten(view.getRules())).isEqualTo(rules("securemail.io|securemaildomains|get,list,watch",
+        "securemail.io|mailtransports|get,list,watch"));
     ClusterRole edit = named(objects, ClusterRole.class, "securemail-operator-edit");
     assertThat(edit.getMetadata().getLabels()).doesNotContainKey("rbac.authorization.k8s.io/aggregate-to-view")
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-edit", "true")
         .containsEntry("rbac.authorization.k8s.io/aggregate-to-admin", "true");
     assertThat(flatten(edit.getRules())).isEqualTo(
-        rules("securemail.io|securemaildomains|get,list,watch,create,update,patch,delete,deletecollection"));
+        rules("securemail.io|securemaildomains|get,list,watch,create,update,patch,delete,deletecollection",
+            "securemail.io|mailtransports|get,list,watch,create,update,patch,delete,deletecollection"));
     // For people only: no binding of the chart names them, and the operator's own roles aggregate nothing.
     assertThat(all(objects, ClusterRoleBinding.class)).extracting(b -> b.getRoleRef().getName())
         .containsExactly("securemail-operator");
@@ -865,18 +882,26 @@ class HelmChartTest {
         env(operator).get("SECUREMAIL_MTA_IMAGE"), env(operator).get("SECUREMAIL_MTASTS_IMAGE"));
     assertThat(images).allSatisfy(i -> assertThat(i.get("image")).endsWith(":" + VERSION));
 
-    // The CRD the chart installs ...
-    Map<String, Object> crd = Serialization.unmarshal(
-        Files.readString(CHART.resolve("crds").resolve(GeneratedCrdTest.CRD)), Map.class);
-    Map<?, ?> spec = (Map<?, ?>) crd.get("spec");
-    String version = (String) ((Map<?, ?>) ((List<?>) spec.get("versions")).get(0)).get("name");
+    // The CRDs the chart installs, in the order of the annotation ...
     List<Map<String, Object>> crds = Serialization.unmarshal(annotations.get("artifacthub.io/crds"), List.class);
-    assertThat(crds).singleElement().satisfies(c -> {
-      assertThat(c).containsEntry("kind", ((Map<?, ?>) spec.get("names")).get("kind"))
-          .containsEntry("version", version)
+    List<String> files = List.of(GeneratedCrdTest.CRD, GeneratedCrdTest.TRANSPORT_CRD);
+    assertThat(crds).hasSameSizeAs(files);
+    String version = null;
+    Map<?, ?> spec = null;
+    for (int i = 0; i < files.size(); i++) {
+      Map<String, Object> crd = Serialization.unmarshal(Files.readString(CHART.resolve("crds").resolve(files.get(i))),
+          Map.class);
+      Map<?, ?> crdSpec = (Map<?, ?>) crd.get("spec");
+      String crdVersion = (String) ((Map<?, ?>) ((List<?>) crdSpec.get("versions")).get(0)).get("name");
+      assertThat(crds.get(i)).containsEntry("kind", ((Map<?, ?>) crdSpec.get("names")).get("kind"))
+          .containsEntry("version", crdVersion)
           .containsEntry("name", ((Map<?, ?>) crd.get("metadata")).get("name"))
           .containsKeys("displayName", "description");
-    });
+      if (i == 0) {
+        version = crdVersion;
+        spec = crdSpec;
+      }
+    }
     // ... and its example: examples/minimal.yaml, which ExamplesTest applies to an API server.
     List<Map<String, Object>> examples = Serialization.unmarshal(annotations.get("artifacthub.io/crdsExamples"),
         List.class);
