@@ -15,7 +15,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
 import io.securemail.lab.mail.MxMount;
 import io.securemail.lab.mtasts.PolicyMount;
+import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
+import io.securemail.operator.api.AttachSpec;
 import io.securemail.operator.api.DnsSpec;
+import io.securemail.operator.api.MailTransport;
+import io.securemail.operator.api.TransportRef;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.PolicyHostSpec;
 import io.securemail.operator.api.MtaSpec;
@@ -47,6 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class RbacAuditTest {
 
   static final String NS = "rbac";
+  static final String TENANT_NS = "rbac-tenant";
   static final String DOMAIN_LABEL = "securemail.io/domain";
   static final String ZONE = "rbac.test";
   static final String MX_ADDRESS = "127.0.1.5";
@@ -158,10 +163,37 @@ class RbacAuditTest {
         .until(() -> api(client).inNamespace(NS).withName("full").get(),
             smd -> "requested".equals(smd.getStatus().getDane().getLastRequest()));
 
+    exerciseTransport();
+
     for (String name : List.of("full", "via-external-dns", "by-hand")) {
       api(client).inNamespace(NS).withName(name).delete();
     }
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inNamespace(NS).list().getItems().isEmpty());
+  }
+
+  /**
+   * A MailTransport: its finalizer and status (patch), its fleet domain (created by server-side
+   * apply), the labels of a namespace its namespaceSelector decides on (get), and its deletion.
+   */
+  static void exerciseTransport() {
+    Domains.createNamespace(client, TENANT_NS);
+    var transports = TransportTierTest.transports(client);
+    MailTransport transport = TransportTierTest.transport(NS, "fleet", "fleet." + ZONE);
+    AttachSpec attach = new AttachSpec();
+    attach.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("rbac.test/fleet", "yes").build());
+    transport.getSpec().setAttach(attach);
+    transports.resource(transport).create();
+    SecureMailDomain tenant = Domains.minimal(TENANT_NS, "tenant", "tenant." + ZONE);
+    tenant.getSpec().setMx(new java.util.ArrayList<>());
+    tenant.getSpec().setTransport(new TransportRef("fleet", NS));
+    api(client).resource(tenant).create();
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> transports.inNamespace(NS).withName("fleet").get(),
+        t -> t.getStatus() != null && t.getStatus().getRefusedDomains().contains(TENANT_NS + "/tenant")
+            && api(client).inNamespace(NS).withName("fleet").get() != null);
+    api(client).inNamespace(TENANT_NS).withName("tenant").delete();
+    transports.inNamespace(NS).withName("fleet").delete();
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> transports.inNamespace(NS).withName("fleet").get() == null
+        && api(client).inNamespace(TENANT_NS).withName("tenant").get() == null);
   }
 
   @AfterAll

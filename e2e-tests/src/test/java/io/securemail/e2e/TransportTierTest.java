@@ -215,12 +215,22 @@ class TransportTierTest {
   }
 
   static MixedOperation<MailTransport, KubernetesResourceList<MailTransport>, Resource<MailTransport>> transports() {
+    return transports(client);
+  }
+
+  static MixedOperation<MailTransport, KubernetesResourceList<MailTransport>, Resource<MailTransport>> transports(
+      KubernetesClient client) {
     return client.resources(MailTransport.class);
   }
 
   private static MailTransport transport(String name, String domain) {
+    return transport(FLEET, name, domain);
+  }
+
+  /** A valid transport: one MX host, a TLS-RPT address, manual DNS publishing, an MTA. */
+  static MailTransport transport(String namespace, String name, String domain) {
     MailTransport transport = new MailTransport();
-    transport.getMetadata().setNamespace(FLEET);
+    transport.getMetadata().setNamespace(namespace);
     transport.getMetadata().setName(name);
     MailTransportSpec spec = new MailTransportSpec();
     spec.setDomain(domain);
