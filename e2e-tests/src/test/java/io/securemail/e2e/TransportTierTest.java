@@ -88,12 +88,15 @@ class TransportTierTest {
   static void stop() {
     try {
       if (operator != null) {
+        // Transports first (their deletion waits for their domains), then every domain; a fleet domain
+        // re-applied meanwhile goes with its transport (garbage collector).
+        NAMESPACES.forEach(namespace -> transports().inNamespace(namespace).delete());
+        NAMESPACES.forEach(namespace -> api(client).inNamespace(namespace).delete());
+        await().atMost(Domains.STATUS_TIMEOUT).until(() -> transports().inAnyNamespace().list().getItems().stream()
+            .noneMatch(t -> NAMESPACES.contains(t.getMetadata().getNamespace())));
         NAMESPACES.forEach(namespace -> api(client).inNamespace(namespace).delete());
         await().atMost(Domains.STATUS_TIMEOUT).until(() -> api(client).inAnyNamespace().list().getItems().stream()
             .noneMatch(d -> NAMESPACES.contains(d.getMetadata().getNamespace())));
-        NAMESPACES.forEach(namespace -> transports().inNamespace(namespace).delete());
-        await().atMost(Domains.STATUS_TIMEOUT).until(() -> transports().inAnyNamespace().list().getItems().stream()
-            .noneMatch(t -> NAMESPACES.contains(t.getMetadata().getNamespace())));
         operator.stop();
       }
     } finally {

@@ -36,6 +36,7 @@ final class TransportDomains {
         .withNamespacesInheritedFromController()
         .withOnAddFilter(TransportDomains::concernsATransport)
         .withOnUpdateFilter((now, before) -> !relevant(now).equals(relevant(before)))
+        .withItemStore(new TransportStore())
         .withSecondaryToPrimaryMapper(domain -> {
           Set<ResourceID> transports = transportsOf(domain);
           // A SecureMailDomain in the way of a transport's fleet domain (FleetDomainConflict): its
@@ -94,13 +95,16 @@ final class TransportDomains {
     var meta = domain.getMetadata();
     Optional<Condition> ready = domain.getStatus() == null ? Optional.empty()
         : Conditions.find(domain.getStatus().getConditions(), Conditions.READY);
+    boolean references = reference(domain).isPresent();
+    // The informer's store keeps only these fields of a domain that is no fleet domain
+    // (TransportStore): the key is the same whether made from the stored copy or the whole object.
     StringBuilder key = new StringBuilder()
         .append(domain.getSpec() == null ? "" : Serialization.asJson(domain.getSpec().getTransport())).append('|')
         .append(domain.getSpec() == null ? "" : domain.getSpec().getDomain()).append('|')
-        .append(meta.getLabels() == null ? "" : meta.getLabels().get(FleetDomain.TRANSPORT_LABEL)).append('|')
+        .append(FleetDomain.isFleet(domain) ? meta.getLabels().get(FleetDomain.TRANSPORT_LABEL) : "").append('|')
         .append(meta.getDeletionTimestamp()).append('|')
-        .append(ready.map(Condition::getStatus).orElse("")).append('|')
-        .append(ready.map(Condition::getReason).orElse(""));
+        .append(references ? ready.map(Condition::getStatus).orElse("") : "").append('|')
+        .append(references ? ready.map(Condition::getReason).orElse("") : "");
     if (FleetDomain.isFleet(domain)) {
       key.append('|').append(ready.map(Condition::getMessage).orElse("")).append('|')
           .append(Serialization.asJson(domain.getStatus() == null ? null : domain.getStatus().getDane()))
