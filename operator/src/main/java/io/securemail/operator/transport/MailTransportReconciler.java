@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
@@ -17,6 +18,7 @@ import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.AppliedHash;
 import io.securemail.operator.kube.DomainEvents;
+import io.securemail.operator.kube.ReconcileError;
 import io.securemail.operator.tenancy.TenantDomains;
 import io.securemail.operator.validation.SecretLookup;
 import io.securemail.operator.validation.SpecProblem;
@@ -131,6 +133,25 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
     status.markServing(fleet, attachment);
     status.write(context);
     return UpdateControl.noUpdate();
+  }
+
+  /**
+   * An exception no step turned into a condition (an RBAC refusal, the API server refusing the
+   * fleet domain): Ready=False says what failed, and the SDK retries with backoff.
+   */
+  @Override
+  public ErrorStatusUpdateControl<MailTransport> updateErrorStatus(MailTransport transport,
+      Context<MailTransport> context, Exception e) {
+    ReconcileError error = ReconcileError.of(e);
+    try {
+      var status = new TransportStatusChange(transport, context.getClient().getKubernetesSerialization(),
+          clock.instant());
+      status.markRefused(error.reason(), error.message());
+      status.write(context);
+    } catch (RuntimeException writeFailed) {
+      // The status cannot be written either (the same outage, most likely): the retry will tell.
+    }
+    return ErrorStatusUpdateControl.noStatusUpdate();
   }
 
   /**
