@@ -276,9 +276,18 @@ class TransportTierTest {
   }
 
   private static SecureMailDomain awaitFleet(String name, Predicate<List<String>> routes) {
-    return await().atMost(QUICK).pollInterval(Duration.ofMillis(250))
-        .until(() -> api(client).inNamespace(FLEET).withName(name).get(),
-            d -> d != null && d.getSpec().getMta() != null && FleetDomain.isFleet(d) && routes.test(routes(d)));
+    try {
+      return await().atMost(QUICK).pollInterval(Duration.ofMillis(250))
+          .until(() -> api(client).inNamespace(FLEET).withName(name).get(),
+              d -> d != null && d.getSpec().getMta() != null && FleetDomain.isFleet(d) && routes.test(routes(d)));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // The routes and the transport's status as they were explain a timeout.
+      SecureMailDomain fleet = api(client).inNamespace(FLEET).withName(name).get();
+      MailTransport transport = transports().inNamespace(FLEET).withName(name).get();
+      throw new AssertionError("the fleet domain " + FLEET + "/" + name + " never had the routes expected; routes: "
+          + (fleet == null ? "(no fleet domain)" : routes(fleet)) + "; transport status: "
+          + (transport == null ? "(none)" : client.getKubernetesSerialization().asJson(transport.getStatus())), e);
+    }
   }
 
   private static MailTransport awaitTransport(String name, Predicate<MailTransport> predicate) {

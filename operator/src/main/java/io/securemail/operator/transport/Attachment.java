@@ -65,8 +65,10 @@ public record Attachment(List<InboundRoute> routes, List<String> attached, List<
     List<String> notReady = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     List<String> holding = new ArrayList<>();
+    Set<String> seen = new java.util.HashSet<>();
     List<SecureMailDomain> referencing = all.stream().filter(d -> references(d, transport))
         .filter(d -> d.getMetadata().getDeletionTimestamp() == null)
+        .filter(d -> seen.add(d.getMetadata().getUid() + "|" + DomainClaims.nameOf(d)))
         .sorted(DomainClaims.OLDEST_FIRST).toList();
     for (SecureMailDomain domain : referencing) {
       String namespace = domain.getMetadata().getNamespace();

@@ -52,6 +52,7 @@ public final class FleetDomain {
         .withOwnerReferences(ownerReference(transport))
         .build());
     domain.setSpec(specOf(transport, serialization, routes));
+    domain.setStatus(null); // the fleet domain's own controller writes it
     return domain;
   }
 

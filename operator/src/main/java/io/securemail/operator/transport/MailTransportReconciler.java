@@ -26,6 +26,8 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -118,7 +120,7 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
       return UpdateControl.noUpdate();
     }
 
-    List<SecureMailDomain> all = domains.list(d -> true).toList();
+    List<SecureMailDomain> all = everyDomain();
     events.keepOnly(all);
     Attachment attachment = Attachment.of(transport, all, tenants, labels(client)::of);
     SecureMailDomain desired = FleetDomain.desired(transport, serialization, attachment.routes());
@@ -163,8 +165,7 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
   @Override
   public DeleteControl cleanup(MailTransport transport, Context<MailTransport> context) {
     KubernetesClient client = context.getClient();
-    Attachment attachment = Attachment.of(transport, domains.list(d -> true).toList(), tenants,
-        labels(client)::of);
+    Attachment attachment = Attachment.of(transport, everyDomain(), tenants, labels(client)::of);
     if (attachment.holding().isEmpty()) {
       return DeleteControl.defaultDelete();
     }
@@ -174,6 +175,16 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
     }
     status.write(context);
     return DeleteControl.noFinalizerRemoval().rescheduleAfter(RETRY);
+  }
+
+  /**
+   * Every SecureMailDomain of the watched namespaces, each once: with several namespaces the SDK's
+   * informers may list a shared store once per namespace.
+   */
+  private List<SecureMailDomain> everyDomain() {
+    Map<String, SecureMailDomain> byUid = new LinkedHashMap<>();
+    domains.list(d -> true).forEach(d -> byUid.putIfAbsent(d.getMetadata().getUid(), d));
+    return List.copyOf(byUid.values());
   }
 
   private NamespaceLabels labels(KubernetesClient client) {

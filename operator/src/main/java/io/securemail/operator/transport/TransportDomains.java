@@ -22,7 +22,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * before an edit moved or removed its spec.transport, which must drop its route) and, for a fleet
  * domain, its transport. Only what a transport decides on counts as a change: a domain's reference,
  * mail domain, deletion and Ready status and reason; for a fleet domain also Ready's message and
- * status.dane. The bulk of status writes reconcile no transport. A domain that is neither
+ * status.dane. The bulk of status writes reconcile no transport.
+ *
+ * <p>The informer keeps whole objects: with watchNamespaces the SDK runs one informer per namespace
+ * over one item store, so a store of its own (slimmed, as the claims informer's) would be listed
+ * once per namespace and cleared by any one namespace's relist. A domain that is neither
  * referencing nor a fleet domain still reconciles a transport of its name when it is deleted.
  */
 final class TransportDomains {
@@ -36,7 +40,6 @@ final class TransportDomains {
         .withNamespacesInheritedFromController()
         .withOnAddFilter(TransportDomains::concernsATransport)
         .withOnUpdateFilter((now, before) -> !relevant(now).equals(relevant(before)))
-        .withItemStore(new TransportStore())
         .withSecondaryToPrimaryMapper(domain -> {
           Set<ResourceID> transports = transportsOf(domain);
           // A SecureMailDomain in the way of a transport's fleet domain (FleetDomainConflict): its
@@ -96,8 +99,6 @@ final class TransportDomains {
     Optional<Condition> ready = domain.getStatus() == null ? Optional.empty()
         : Conditions.find(domain.getStatus().getConditions(), Conditions.READY);
     boolean references = reference(domain).isPresent();
-    // The informer's store keeps only these fields of a domain that is no fleet domain
-    // (TransportStore): the key is the same whether made from the stored copy or the whole object.
     StringBuilder key = new StringBuilder()
         .append(domain.getSpec() == null ? "" : Serialization.asJson(domain.getSpec().getTransport())).append('|')
         .append(domain.getSpec() == null ? "" : domain.getSpec().getDomain()).append('|')

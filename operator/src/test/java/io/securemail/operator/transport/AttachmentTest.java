@@ -59,6 +59,15 @@ class AttachmentTest {
   }
 
   @Test
+  void aDomainListedTwiceIsRoutedOnce() {
+    SecureMailDomain a = attached("customer-a", "corp", "corp.example", "2026-12-01T11:00:00Z");
+    Attachment attachment = Attachment.of(allowing("customer-a"), List.of(a, a), TenantDomains.unrestricted(),
+        NO_LABELS);
+    assertThat(routes(attachment)).hasSize(1);
+    assertThat(attachment.attached()).containsExactly("customer-a/corp");
+  }
+
+  @Test
   void anUnchangedSetGivesTheSameRoutesWhateverTheOrderTheDomainsAreSeenIn() {
     List<SecureMailDomain> domains = new ArrayList<>();
     for (int i = 0; i < 10; i++) {

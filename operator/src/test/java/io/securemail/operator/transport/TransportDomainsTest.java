@@ -34,25 +34,6 @@ class TransportDomainsTest {
   }
 
   @Test
-  void theStoredCopyKeepsWhatATransportDecidesOnSoItsKeyIsTheWholeObjects() {
-    SecureMailDomain attached = Fleets.withReady(
-        Fleets.attached("customer-a", "corp", "corp.example", "2026-12-01T10:00:00Z"), "False", "Progressing");
-    attached.getMetadata().setLabels(Map.of("team", "a"));
-    SecureMailDomain slim = TransportStore.slim(attached);
-    assertThat(TransportDomains.relevant(slim)).isEqualTo(TransportDomains.relevant(attached));
-    assertThat(slim.getSpec().getTransport().getName()).isEqualTo("fleet");
-    assertThat(slim.getStatus().getConditions()).extracting(c -> c.getReason()).containsExactly("Progressing");
-
-    SecureMailDomain ordinary = Fleets.withReady(
-        Fleets.attached("customer-a", "own", "own.example", "2026-12-01T10:00:00Z"), "True", "Ready");
-    ordinary.getSpec().setTransport(null);
-    SecureMailDomain slimOrdinary = TransportStore.slim(ordinary);
-    assertThat(TransportDomains.relevant(slimOrdinary)).isEqualTo(TransportDomains.relevant(ordinary));
-    assertThat(slimOrdinary.getStatus()).isNull();
-    assertThat(slimOrdinary.getMetadata().getCreationTimestamp()).isEqualTo("2026-12-01T10:00:00Z");
-  }
-
-  @Test
   void statusWritesThatChangeNothingATransportDecidesOnAreNoNews() {
     SecureMailDomain before = Fleets.withReady(
         Fleets.attached("customer-a", "corp", "corp.example", "2026-12-01T10:00:00Z"), "True", "Ready");
