@@ -100,6 +100,11 @@ import java.util.concurrent.TimeUnit;
  * list and watch on every Secret of the namespace), the namespace's shared policy server (one
  * object for many domains, not a dependent of one), and RFC 2136 publication (not a Kubernetes
  * object; its ledger lives in status).
+ *
+ * <p>A domain attached to a MailTransport ({@code spec.transport}) is acted on as its
+ * {@link EffectiveDomain}: the fleet's MX hosts, no MTA, and the parts leave the MX hosts' keys,
+ * TLSA records and MTA to the transport's own domain. A transport that does not exist, or does not
+ * allow the namespace, is a refusal like a claimed domain: nothing is published or probed.
  */
 @Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
     @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class),
