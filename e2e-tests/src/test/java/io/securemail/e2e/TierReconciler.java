@@ -11,6 +11,7 @@ import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.mtasts.PolicyFetch;
+import io.securemail.operator.compliance.mtasts.PolicyFetcher;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.dns.OwnerId;
@@ -36,12 +37,16 @@ final class TierReconciler {
   private TierReconciler() {}
 
   static OperatorProbes probes(DnsProbe dns, FaultThreshold faults) {
+    return probes(dns, (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain
+        + "/.well-known/mta-sts.txt", "no policy host runs in the reconciler tier"), faults);
+  }
+
+  /** @param policy what a sender fetching a domain's MTA-STS policy gets */
+  static OperatorProbes probes(DnsProbe dns, PolicyFetcher policy, FaultThreshold faults) {
     return new OperatorProbes(dns,
         (host, address, port) -> new SmtpObservation(host, address.getHostAddress(), port,
             SmtpObservation.Outcome.UNREACHABLE, null, null, List.of(), "no MX runs in the reconciler tier"),
-        (domain, addresses, port) -> PolicyFetch.failed("https://mta-sts." + domain + "/.well-known/mta-sts.txt",
-            "no policy host runs in the reconciler tier"),
-        ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)), faults);
+        policy, ComplianceOptions.defaults().withTimeout(Duration.ofSeconds(2)), faults);
   }
 
   static OperatorProbes probes(DnsProbe dns) {

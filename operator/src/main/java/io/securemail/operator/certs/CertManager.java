@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The operator's side of cert-manager's API: the domain's three Certificates are planned for the
+ * The operator's side of cert-manager's API: the domain's three Certificates (only the mta-sts one
+ * for a domain attached to a MailTransport) are planned for the
  * workflow's dependents ({@link LineageACertificate}, {@link LineageBCertificate},
  * {@link MtaStsCertificate}), which apply them and watch them; what cert-manager then says about
  * them and their issuer is read back into one verdict.
@@ -43,13 +44,16 @@ public final class CertManager {
     if (domain.getSpec().getCertificates().getIssuerRef() == null) {
       return;
     }
+    DomainDependent.plan(context, MtaStsCertificate.class, CertificateManifests.mtaSts(domain));
+    if (domain.getSpec().getTransport() != null) {
+      return; // the MX hosts' lineages are the transport's
+    }
     LineageKeys a = keys.get(CertNames.LINEAGE_A);
     LineageKeys b = keys.get(CertNames.LINEAGE_B);
     DomainDependent.plan(context, LineageACertificate.class,
         CertificateManifests.lineage(domain, CertNames.LINEAGE_A, a.algorithm(), a.bits()));
     DomainDependent.plan(context, LineageBCertificate.class,
         CertificateManifests.lineage(domain, CertNames.LINEAGE_B, b.algorithm(), b.bits()));
-    DomainDependent.plan(context, MtaStsCertificate.class, CertificateManifests.mtaSts(domain));
   }
 
   /**
@@ -71,8 +75,7 @@ public final class CertManager {
     if (!issuer.ready()) {
       return issuer;
     }
-    for (String name : List.of(CertNames.lineage(domain, CertNames.LINEAGE_A),
-        CertNames.lineage(domain, CertNames.LINEAGE_B), CertNames.mtaSts(domain))) {
+    for (String name : certificates(domain)) {
       Verdict verdict = DomainDependent.observed(context, Certificate.class, name).map(CertManager::certificate)
           .orElse(new Verdict(false, "Issuing", "Certificate " + name + " is waiting for cert-manager"));
       if (!verdict.ready()) {
@@ -80,6 +83,13 @@ public final class CertManager {
       }
     }
     return Verdict.ok();
+  }
+
+  /** The domain's Certificates: an attached domain's MX hosts are the transport's, and so are their lineages. */
+  private static List<String> certificates(SecureMailDomain domain) {
+    return domain.getSpec().getTransport() != null ? List.of(CertNames.mtaSts(domain))
+        : List.of(CertNames.lineage(domain, CertNames.LINEAGE_A), CertNames.lineage(domain, CertNames.LINEAGE_B),
+            CertNames.mtaSts(domain));
   }
 
   /** Whether the spec's issuer exists and says it is Ready (cert-manager's own Ready condition). */

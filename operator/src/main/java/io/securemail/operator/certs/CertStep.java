@@ -22,6 +22,16 @@ public record CertStep(List<String> tlsaSpkis, DaneStatus dane, String stuck, St
   /** CertificatesReady's reason while the certificates are issued but no MX endpoint serves the key yet. */
   public static final String MX_NOT_SERVING_KEY = "MxNotServingKey";
 
+  /**
+   * A domain attached to MailTransport {@code transport}: its only certificate is the mta-sts
+   * host's; the MX hosts' keys, certificates, TLSA records and DANE rollover are the transport's
+   * (status.transport.danePhase shows the rollover), so there is no status.dane and no TLSA to publish.
+   */
+  public static CertStep servedByTransport(String transport, Duration poll) {
+    return new CertStep(List.of(), null, null, "The mta-sts certificate is issued; the MX hosts' keys, certificates "
+        + "and TLSA records are MailTransport " + transport + "'s", null, poll, false);
+  }
+
   /** The CertificatesReady condition, given what cert-manager says. */
   CertOutcome judged(CertManager.Verdict certificates) {
     if (!certificates.ready()) {

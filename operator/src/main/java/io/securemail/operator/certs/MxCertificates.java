@@ -77,6 +77,10 @@ public class MxCertificates {
    * one step of the rollover. What cert-manager says is added by {@link #judge} afterwards.
    */
   public CertStep reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context) {
+    if (domain.getSpec().getTransport() != null) {
+      CertManager.plan(domain, context, Map.of());
+      return CertStep.servedByTransport(transportOf(domain), poll);
+    }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     Map<String, LineageKeys> keys = new HashMap<>();
     keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_A));
@@ -269,5 +273,11 @@ public class MxCertificates {
 
   private static String lastRequest(DaneStatus previous) {
     return previous == null ? null : previous.getLastRequest();
+  }
+
+  /** The MailTransport serving an attached domain, as namespace/name. */
+  private static String transportOf(SecureMailDomain domain) {
+    var ref = domain.getSpec().getTransport();
+    return ref.namespaceOr(domain.getMetadata().getNamespace()) + "/" + ref.getName();
   }
 }

@@ -34,8 +34,10 @@ final class CaaRecords {
     if (issuers.isEmpty() || spec.getDns().getProvider() == DnsSpec.Provider.EXTERNAL_DNS) {
       return List.of();
     }
-    List<String> names = new ArrayList<>(spec.getMx().stream().map(mx -> mx.getHost().toLowerCase() + ".")
-        .sorted().distinct().toList());
+    // An attached domain requests no certificate for its MX hosts: they are the transport's, whose own
+    // domain publishes their CAA records.
+    List<String> names = new ArrayList<>(spec.getTransport() != null ? List.of()
+        : spec.getMx().stream().map(mx -> mx.getHost().toLowerCase() + ".").sorted().distinct().toList());
     if (sts.policyHost() != null && sts.policyHost().getCname() == null) {
       names.add("mta-sts." + spec.getDomain().toLowerCase() + ".");
     }

@@ -25,7 +25,8 @@ public final class DesiredRecords {
 
   /**
    * @param tlsaSpkis the keys whose DANE TLSA records (3 1 1) every MX host gets, as the rollover
-   *     decided them (empty: none, e.g. before the MX serves the key or with DANE disabled)
+   *     decided them (empty: none, e.g. before the MX serves the key, with DANE disabled, or for a
+   *     domain attached to a MailTransport, whose MX hosts' TLSA records are the transport's)
    */
   public static List<DnsRecord> of(SecureMailDomainSpec spec, List<String> tlsaSpkis) {
     return of(spec, tlsaSpkis, MtaStsRecords.NONE);

@@ -37,6 +37,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class MtaDeployment {
 
+  /** MtaReady's reason for a domain attached to a MailTransport, whose MTA receives its mail. */
+  public static final String SERVED_BY_TRANSPORT = "ServedByTransport";
 
   private final MtaSettings settings;
   private final ServedKeys probe;
@@ -171,6 +173,11 @@ public class MtaDeployment {
 
   /** spec.mta is not set: nothing of ours runs (the workflow removed an MTA of the operator's from before). */
   private static MtaOutcome notManaged(SecureMailDomain domain) {
+    if (domain.getSpec().getTransport() != null) {
+      return new MtaOutcome("True", SERVED_BY_TRANSPORT, "The domain's mail is received by the MTA of MailTransport "
+          + transportOf(domain) + " at its MX hosts " + String.join(", ", CertificateManifests.mxHosts(domain))
+          + "; the domain runs no MTA of its own", null);
+    }
     return new MtaOutcome("True", "NotManaged", "spec.mta is not set: the MX hosts are served by an MTA this "
         + "operator does not run; it must serve Secret " + CertNames.serving(domain) + " and reload it when it changes", null);
   }
@@ -181,4 +188,10 @@ public class MtaDeployment {
     return serving.hasKey() && serving.certificate() != null ? Optional.of(serving.spki()) : Optional.empty();
   }
 
+
+  /** The MailTransport serving an attached domain, as namespace/name. */
+  private static String transportOf(SecureMailDomain domain) {
+    var ref = domain.getSpec().getTransport();
+    return ref.namespaceOr(domain.getMetadata().getNamespace()) + "/" + ref.getName();
+  }
 }

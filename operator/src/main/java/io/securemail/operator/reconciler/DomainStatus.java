@@ -14,6 +14,7 @@ import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
 import io.securemail.operator.api.TlsReportsStatus;
+import io.securemail.operator.api.TransportStatus;
 import io.securemail.operator.dns.DnsOutcome;
 import io.securemail.operator.dns.DnsPublication;
 import io.securemail.operator.kube.Conditions;
@@ -105,6 +106,14 @@ final class DomainStatus {
     parts.stream().filter(PartStatus::stalled).findFirst().ifPresentOrElse(
         stalled -> progress(stalled.reason(), stalled.condition() + ": " + stalled.message()),
         () -> progress(null, null));
+  }
+
+  /**
+   * status.transport: the MailTransport the domain references and what it depends on of it (null: it
+   * has MX hosts of its own).
+   */
+  void markTransport(TransportStatus transport) {
+    next.setTransport(transport);
   }
 
   /** What received TLS reports say (docs/tls-reports.md); null while none about the domain was kept. */

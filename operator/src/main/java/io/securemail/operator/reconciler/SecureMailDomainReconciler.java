@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
+import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CaaIssuance;
 import io.securemail.operator.certs.CertManagerInstalled;
@@ -39,6 +40,10 @@ import io.securemail.operator.dns.ExternalDnsInstalled;
 import io.securemail.operator.dns.ManualProviderSelected;
 import io.securemail.operator.dns.ZoneSnippetConfigMap;
 import io.securemail.operator.evidence.EvidenceJournal;
+import io.securemail.operator.fleet.AttachedTransport;
+import io.securemail.operator.fleet.EffectiveDomain;
+import io.securemail.operator.fleet.TransportResolver;
+import io.securemail.operator.fleet.TransportWatch;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
 import io.securemail.operator.kube.PartStatus;
@@ -95,6 +100,11 @@ import java.util.concurrent.TimeUnit;
  * list and watch on every Secret of the namespace), the namespace's shared policy server (one
  * object for many domains, not a dependent of one), and RFC 2136 publication (not a Kubernetes
  * object; its ledger lives in status).
+ *
+ * <p>A domain attached to a MailTransport ({@code spec.transport}) is acted on as its
+ * {@link EffectiveDomain}: the fleet's MX hosts, no MTA, and the parts leave the MX hosts' keys,
+ * TLSA records and MTA to the transport's own domain. A transport that does not exist, or does not
+ * allow the namespace, is a refusal like a claimed domain: nothing is published or probed.
  */
 @Workflow(explicitInvocation = true, handleExceptionsInReconciler = true, dependents = {
     @Dependent(type = ZoneSnippetConfigMap.class, reconcilePrecondition = ManualProviderSelected.class),
@@ -144,6 +154,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   /** Null: every target allowed, unchecked (a test's stand-in network). */
   private NetworkTargets targets;
   private InformerEventSource<SecureMailDomain, SecureMailDomain> claims;
+  /** The MailTransports domains attach to, as the informer has them (none before the event sources exist). */
+  private TransportResolver transports = new TransportResolver(id -> Optional.empty());
   private ReportedDomains reported = new ReportedDomains();
   /** Null: no TLS reports (a test's reconciler); status.tlsReports stays as it is. */
   private ReportReceiver reports;
@@ -228,15 +240,18 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
 
   /**
    * Other domains' deletions and renames, for a resource waiting for a domain another one holds;
+   * the MailTransports, whose changes reconcile the domains attached to them ({@link TransportWatch});
    * and the wake-ups of TLS reports, finished compliance checks and failed batched writes of a
    * domain's policy server entries.
    */
   @Override
   public List<EventSource<?, SecureMailDomain>> prepareEventSources(EventSourceContext<SecureMailDomain> context) {
     claims = DomainClaims.eventSource(context);
+    InformerEventSource<MailTransport, SecureMailDomain> transportInformer = TransportWatch.eventSource(context);
+    transports = new TransportResolver(transportInformer::get);
     monitor.whenVerdictReady(wakeUps::propagateEvent);
     mtaSts.whenSiteWriteFailed((namespace, name) -> wakeUps.propagateEvent(new ResourceID(name, namespace)));
-    return List.of(claims, wakeUps);
+    return List.of(claims, transportInformer, wakeUps);
   }
 
   @Override
@@ -262,36 +277,44 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
     }
 
+    Optional<AttachedTransport> attachment = transports.resolve(domain, client);
+    status.markTransport(attachment.map(AttachedTransport::status).orElse(null));
+    if (attachment.isPresent() && !attachment.get().attached()) {
+      return refuse(domain, context, status, attachment.get().reason(), attachment.get().message());
+    }
     Optional<NetworkTargets.Refusal> refused = targets == null ? Optional.empty() : targets.refusal(domain.getSpec());
     if (refused.isPresent()) {
       return refuse(domain, context, status, refused.get().reason(), refused.get().message()
           + ". Nothing is published or probed for this resource until it changes.");
     }
     reported.saw(domain);
+    // What the parts act on: an attached domain seen with the fleet's MX hosts and no MTA of its own.
+    SecureMailDomain acting = attachment.map(a -> EffectiveDomain.of(domain, a.transport(),
+        client.getKubernetesSerialization())).orElse(domain);
 
-    CertStep rollover = certificates.reconcile(domain, client, context);
-    MtaStsOutcome sts = mtaSts.reconcile(domain, client, context, clock.instant());
-    CaaIssuance caa = CaaIssuance.of(domain, client);
-    List<DnsRecord> desired = DesiredRecords.of(domain.getSpec(), rollover.tlsaSpkis(), sts.records(), caa.published());
+    CertStep rollover = certificates.reconcile(acting, client, context);
+    MtaStsOutcome sts = mtaSts.reconcile(acting, client, context, clock.instant());
+    CaaIssuance caa = CaaIssuance.of(acting, client);
+    List<DnsRecord> desired = DesiredRecords.of(acting.getSpec(), rollover.tlsaSpkis(), sts.records(), caa.published());
     DesiredRecords.putIn(context, desired);
-    DnsPublication.plan(domain, context, desired);
-    mta.plan(domain, context);
+    DnsPublication.plan(acting, context, desired);
+    mta.plan(acting, context);
     WorkflowReconcileResult workflow = context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     throwUnclaimedFailures(workflow);
 
     Instant now = clock.instant();
-    CertOutcome certs = certificates.judge(rollover, domain, client, context, workflow);
-    DnsOutcome published = dns.reconcile(domain, client, desired, workflow, (ledger, to) ->
+    CertOutcome certs = certificates.judge(rollover, acting, client, context, workflow);
+    DnsOutcome published = dns.reconcile(acting, client, desired, workflow, (ledger, to) ->
         new DomainStatus(domain, client.getKubernetesSerialization(), now).keepLedger(certs.dane(), ledger, to)
             .write(context));
-    MtaStsOutcome.Observed announced = sts.observe(published.records(), domain, now);
-    MtaOutcome mtaOutcome = mta.reconcile(domain, client, context, workflow,
+    MtaStsOutcome.Observed announced = sts.observe(published.records(), acting, now);
+    MtaOutcome mtaOutcome = mta.reconcile(acting, client, context, workflow,
         Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now);
     List<PartStatus> parts = List.of(certs.part(domain, now), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
     status.markPublishedTo(published.publishedTo());
-    ComplianceOutcome compliance = monitor.reconcile(domain, caa.expected());
+    ComplianceOutcome compliance = monitor.reconcile(acting, caa.expected());
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     if (journal != null && !stopping.getAsBoolean()) {
@@ -300,7 +323,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
         journal.sweep((namespace, name) -> context.getPrimaryCache().get(new ResourceID(name, namespace)).isPresent());
       }
       // Before the report summary, so a report's labels see this reconcile's changes.
-      journal.record(domain, status.next(), compliance.ran());
+      journal.record(acting, status.next(), compliance.ran());
     }
     if (reports != null) {
       status.markTlsReports(reports.status(domain));

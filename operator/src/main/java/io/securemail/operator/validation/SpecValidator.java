@@ -55,6 +55,7 @@ public final class SpecValidator {
     List<SpecProblem> problems = new ArrayList<>();
     String zone = writableZone(spec.getDns());
     checkDomain(spec, zone, problems);
+    checkMxOrTransport(spec, problems);
     checkMx(spec, zone, problems);
     checkCertificates(spec, problems);
     checkDane(spec.getDane(), problems);
@@ -148,9 +149,35 @@ public final class SpecValidator {
     }
   }
 
+  /**
+   * A domain describes its own MX hosts or references a MailTransport, whose MX hosts and MTA serve
+   * it: exactly one of spec.mx and spec.transport (the schema cannot say so without CEL), and no
+   * MTA of its own beside the transport's.
+   */
+  private static void checkMxOrTransport(SecureMailDomainSpec spec, List<SpecProblem> problems) {
+    boolean mx = spec.getMx() != null && !spec.getMx().isEmpty();
+    if (spec.getTransport() == null) {
+      if (!mx) {
+        problems.add(new SpecProblem("spec.mx", "is required (at least one MX host) unless spec.transport names "
+            + "the MailTransport whose MX hosts serve the domain"));
+      }
+      return;
+    }
+    if (mx) {
+      problems.add(new SpecProblem("spec.mx", "must be left out when spec.transport is set: the MX hosts of "
+          + "MailTransport " + spec.getTransport().getName() + " serve the domain (give exactly one of spec.mx and "
+          + "spec.transport)"));
+    }
+    if (spec.getMta() != null) {
+      problems.add(new SpecProblem("spec.mta", "must not be set with spec.transport: the MTA of MailTransport "
+          + spec.getTransport().getName() + " receives the domain's mail (spec.transport.deliverTo names where it "
+          + "goes next)"));
+    }
+  }
+
   private static void checkMx(SecureMailDomainSpec spec, String zone, List<SpecProblem> problems) {
     Map<String, Integer> seen = new HashMap<>();
-    List<MxHost> mx = spec.getMx();
+    List<MxHost> mx = spec.getMx() == null ? List.of() : spec.getMx();
     for (int i = 0; i < mx.size(); i++) {
       String host = mx.get(i).getHost();
       Integer first = seen.putIfAbsent(host, i);
@@ -220,7 +247,7 @@ public final class SpecValidator {
       }
     }
     if (!patterns.isEmpty()) {
-      List<MxHost> mx = spec.getMx();
+      List<MxHost> mx = spec.getMx() == null ? List.of() : spec.getMx();
       for (int i = 0; i < mx.size(); i++) {
         String host = mx.get(i).getHost();
         if (patterns.stream().filter(Objects::nonNull).noneMatch(p -> CertificateNames.matches(p, host))) {
@@ -287,7 +314,8 @@ public final class SpecValidator {
     // mail to any other address never passes through it.
     if (spec.getMta() == null) {
       problems.add(new SpecProblem("spec.tlsRpt.receive.mail", "needs spec.mta: report mail is received through "
-          + "the MTA the operator runs for the domain"));
+          + "the MTA the operator runs for the domain" + (spec.getTransport() == null ? ""
+          : ", and a domain attached to a MailTransport has none (its mail goes to spec.transport.deliverTo)")));
       return;
     }
     String domain = spec.getDomain() == null ? "" : spec.getDomain().toLowerCase(java.util.Locale.ROOT);
