@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * lines: {@link #DOMAINS} (main.cf {@code relay_domains}, after the domain itself) and
  * {@link #TRANSPORT} (main.cf {@code transport_maps}). Both are {@code texthash}: "similar results
  * as hash: files, except that you don't need to run the postmap(1) command before you can use the
- * file, and that texthash: does not detect changes after the file is read" (Postfix
- * DATABASE_README, postconf(5) "texthash"). Every Postfix daemon reads them when it starts, so the
+ * file, and that it does not detect changes after the file is read" (Postfix
+ * DATABASE_README and postconf(1), lookup table types). Every Postfix daemon reads them when it starts, so the
  * reload the MTA container does after each ConfigMap swap applies a change; the mounted ConfigMap
  * is read-only, where postmap could not write a .db file anyway.
  *
