@@ -10,6 +10,7 @@ import io.securemail.lab.support.VolumeDirectory;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.securemail.operator.api.InboundRoute;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.mta.MtaManifests;
@@ -49,7 +50,7 @@ import org.testcontainers.containers.GenericContainer;
  * ConfigMap it renders, and the TLS directory is laid out as the kubelet mounts a Secret. A Pod's
  * emptyDirs and its queue volume are host directories here, as on a node. The MTA must greet and
  * take mail over STARTTLS with the mounted certificate, serve TLS 1.3 with the bsi-tr-03108 suites
- * only, serve a replaced Secret without a restart,
+ * only, serve a replaced Secret without a restart, apply a route added to the ConfigMap by reload,
  * and stop cleanly on SIGTERM with the mail it holds still on the queue volume. What each of the
  * Pod's capabilities is for is shown by {@link MtaCapabilitiesTest}.
  */
@@ -60,6 +61,8 @@ class MtaImageTest {
   static final String DOMAIN = "image.test";
 
   static PodSpec pod;
+  static MtaSettings settings;
+  static MtaContainers.Volumes volumes;
   static VolumeDirectory tls;
   static Path queue;
   static GenericContainer<?> postfix;
@@ -70,9 +73,9 @@ class MtaImageTest {
   @BeforeAll
   static void start(Lab lab) throws Exception {
     SecureMailDomain domain = domain();
-    MtaSettings settings = MtaContainers.settings(lab);
+    settings = MtaContainers.settings(lab);
     pod = MtaContainers.pod(domain, settings);
-    MtaContainers.Volumes volumes = MtaContainers.Volumes.in(MtaContainers.workDir("mta-image"));
+    volumes = MtaContainers.Volumes.in(MtaContainers.workDir("mta-image"));
     volumes.config().writeText(MtaManifests.configMap(domain, settings).getData());
     tls = volumes.tls();
     caKey = LabPki.generateEcdsa();
@@ -152,8 +155,57 @@ class MtaImageTest {
         .contains("postfix/master[" + master + "]: reload");
   }
 
+  /**
+   * A route added to spec.mta.inbound.routes (a domain attached to the fleet): the ConfigMap
+   * changes, the StatefulSet does not (no rollout); the kubelet's {@code ..data} swap of the
+   * configuration volume makes the entrypoint reload Postfix, whose port 25 then relays the routed
+   * domain. Same container, same master process, the queued message still on the queue volume.
+   */
   @Test
   @Order(4)
+  void aRouteAddedByAConfigMapSwapIsAppliedByReloadWithoutARestart() throws Exception {
+    String routedDomain = "routed." + DOMAIN;
+    SecureMailDomain routed = domain();
+    routed.getSpec().getMta().getInbound().setRoutes(new java.util.ArrayList<>(List.of(
+        new InboundRoute(routedDomain, "smtp:[127.0.0.1]:2541", MtaSpec.HopTls.ENCRYPT))));
+    var before = MtaManifests.configMap(domain(), settings);
+    var after = MtaManifests.configMap(routed, settings);
+    assertThat(after.getData()).isNotEqualTo(before.getData());
+    assertThat(MtaManifests.statefulSet(routed, settings, MtaManifests.configHash(after)))
+        .as("the StatefulSet with the route: unchanged, so the Pods are not rolled")
+        .isEqualTo(MtaManifests.statefulSet(domain(), settings, MtaManifests.configHash(before)));
+
+    var unrouted = Mtas.swaks(postfix.getHost(), port(), "alice@sender.example", "bob@" + routedDomain,
+        Mtas.uniqueSubject("before the route"));
+    assertThat(unrouted.output()).as("swaks transcript").containsPattern("<[~*]\\* +554 5\\.7\\.1 .*Relay access denied");
+
+    long master = masterPid();
+    InspectContainerResponse started = inspect();
+    // By queue id: the queue manager a reload starts may move a message between queue directories.
+    List<String> queuedBefore = queueIds();
+    String reloaded = "postfix/master[" + master + "]: reload";
+    long reloadsBefore = postfix.getLogs().lines().filter(l -> l.contains(reloaded)).count();
+    volumes.config().writeText(after.getData());
+    await("the entrypoint to reload Postfix after the configuration swap").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> postfix.getLogs().lines().filter(l -> l.contains(reloaded)).count() > reloadsBefore);
+    assertThat(postfix.getLogs()).contains("securemail-mta: reload: " + PostfixLayout.POD_CONFIG_DIR + " was updated");
+    assertThat(masterPid()).as("Postfix's master (reloaded, not restarted)").isEqualTo(master);
+    assertThat(inspect().getState().getStartedAt()).isEqualTo(started.getState().getStartedAt());
+    assertThat(inspect().getRestartCount()).isZero();
+    assertThat(queuedBefore).as("the message queued by the first test").isNotEmpty();
+    assertThat(queueIds()).as("the queued message, through the table change").isEqualTo(queuedBefore);
+
+    // Now relayed: its next hop (nothing listens there) is asked about bob, cannot answer, and the
+    // sender is told to retry, where before the route it was refused for good.
+    var routedNow = Mtas.swaks(postfix.getHost(), port(), "alice@sender.example", "bob@" + routedDomain,
+        Mtas.uniqueSubject("after the route"));
+    assertThat(routedNow.output()).as("swaks transcript").containsPattern("<[~*]\\* +450 4\\.\\d\\.\\d <bob@"
+        + java.util.regex.Pattern.quote(routedDomain) + ">: Recipient address rejected");
+  }
+
+  @Test
+  @Order(5)
   void sigtermStopsPostfixCleanlyWithinTheGracePeriodAndKeepsTheQueue() throws Exception {
     long grace = pod.getTerminationGracePeriodSeconds();
     Instant asked = Instant.now();
@@ -221,6 +273,10 @@ class MtaImageTest {
       }
     }
     return files;
+  }
+
+  static List<String> queueIds() throws IOException {
+    return queuedMessages().stream().map(p -> p.getFileName().toString()).sorted().toList();
   }
 
   static String greeting() throws IOException {

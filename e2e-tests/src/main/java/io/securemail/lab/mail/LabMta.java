@@ -85,9 +85,10 @@ public final class LabMta implements AutoCloseable {
 
   private final Path dir;
   private final String address;
-  private final SecureMailDomainSpec spec;
+  private volatile SecureMailDomainSpec spec;
   private final PostfixLayout layout;
-  private final PostfixFiles files;
+  private final ReportReceiver reportReceiver;
+  private volatile PostfixFiles files;
   private final VolumeDirectory tls;
   private final Path resolvConf;
   private final Path postfix;
@@ -108,6 +109,7 @@ public final class LabMta implements AutoCloseable {
         // The listeners are named in master.cf (127.0.3.x is routed to lo without being listed on
         // it, which inet_interfaces would require); see PostfixServer.
         "loopback-only", tlsPolicyMap);
+    this.reportReceiver = reportReceiver;
     this.files = PostfixConfig.render(spec, layout, reportReceiver);
   }
 
@@ -167,6 +169,40 @@ public final class LabMta implements AutoCloseable {
     for (Map.Entry<String, String> file : files.byName().entrySet()) {
       Files.writeString(dir.resolve("etc").resolve(file.getKey()), file.getValue());
     }
+  }
+
+  /**
+   * Plays the operator and the kubelet for a changed spec (e.g. spec.mta.inbound.routes): renders
+   * the configuration again, puts each file that changed in place by rename (a reader sees the old
+   * file or the new one, never half of one), removes files no longer rendered, then, if Postfix
+   * runs, reloads it as the Pod's reloader does after a ConfigMap swap. No restart: the master
+   * process and the queue stay.
+   */
+  public synchronized void reconfigure(SecureMailDomainSpec newSpec) throws IOException {
+    PostfixFiles rendered = PostfixConfig.render(newSpec, layout, reportReceiver);
+    Path etc = configDir();
+    for (Map.Entry<String, String> file : rendered.byName().entrySet()) {
+      Path target = etc.resolve(file.getKey());
+      Path next = etc.resolve("." + file.getKey() + ".next");
+      Files.writeString(next, file.getValue());
+      Files.move(next, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+    for (String name : files.byName().keySet()) {
+      if (!rendered.byName().containsKey(name)) {
+        Files.deleteIfExists(etc.resolve(name));
+      }
+    }
+    this.spec = newSpec;
+    this.files = rendered;
+    if (isRunning()) {
+      reload();
+    }
+  }
+
+  /** The pid of Postfix's master process (its pid file in the queue directory), while it runs. */
+  public long masterPid() throws IOException {
+    return Long.parseLong(Files.readString(queueDir().resolve("pid").resolve("master.pid")).strip());
   }
 
   // --- the MX certificate, as a mounted Secret ---

@@ -173,9 +173,16 @@ public final class MtaManifests {
         && !SubmissionTables.digests(mta).isEmpty();
   }
 
-  /** The hash of everything the Pods read from the ConfigMap. */
+  /**
+   * The hash of what the Pods read from the ConfigMap, except the routing tables of
+   * spec.mta.inbound.routes ({@link InboundRoutes#RELOAD_ONLY}): a route added or removed reaches
+   * the running Postfix by reload alone and must not roll the Pods (a fleet's routes change with
+   * every domain attached or detached). Everything else changes the Pod template as before.
+   */
   public static String configHash(ConfigMap configMap) {
-    return ContentDigest.of(new java.util.TreeMap<>(configMap.getData()).toString());
+    java.util.TreeMap<String, String> hashed = new java.util.TreeMap<>(configMap.getData());
+    hashed.keySet().removeAll(InboundRoutes.RELOAD_ONLY);
+    return ContentDigest.of(hashed.toString());
   }
 
   private static Container postfix(MtaSettings settings) {

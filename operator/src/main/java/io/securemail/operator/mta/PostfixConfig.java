@@ -6,6 +6,7 @@ import io.securemail.operator.api.SecureMailDomainSpec;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Renders Postfix's main.cf and master.cf for a domain's MTA: a pure function of the spec and the
@@ -51,6 +52,9 @@ public final class PostfixConfig {
         postlog   unix-dgram n  -       n       -       1       postlogd
         """;
 
+  /** texthash table of check_recipient_mx_access: the MTA's own MX host names ({@link #ownMx}). */
+  public static final String OWN_MX = "inbound_own_mx";
+
   /** The application name Postfix passes to OpenSSL (tls_config_name), which openssl.cnf maps to its settings. */
   static final String OPENSSL_APPLICATION = "postfix";
 
@@ -71,10 +75,42 @@ public final class PostfixConfig {
       throw new IllegalArgumentException("spec.mta is not set: the operator runs no MTA for this domain");
     }
     Map<String, String> reportTables = TlsRptMailRoutes.render(spec, receiver);
-    return new PostfixFiles(mainCf(spec, mta, layout) + TlsRptMailRoutes.mainCf(reportTables, layout),
+    Map<String, String> tables = new TreeMap<>(InboundRoutes.render(spec));
+    tables.put(OWN_MX, ownMx(spec));
+    return new PostfixFiles(mainCf(spec, mta, layout, reportTables) + TlsRptMailRoutes.mainCf(reportTables, layout),
         masterCf(mta, layout) + TlsRptMailRoutes.masterCf(reportTables),
         OutboundHeaderChecks.render(hostname(spec), mta.getOutbound().getAllowedNetworks()), opensslCnf(mta),
-        SubmissionTables.render(spec), reportTables);
+        SubmissionTables.render(spec), reportTables, tables);
+  }
+
+  /**
+   * transport_maps: the TLS report addresses first (when the operator receives report mail), then
+   * the routes. Postfix searches every table for the full address before any for the domain
+   * (transport(5), TABLE SEARCH ORDER); the report addresses are of the MTA's own domain, which
+   * has no route, so the two never compete anyway.
+   */
+  private static String transportMaps(Map<String, String> reportTables, PostfixLayout layout) {
+    String routes = InboundRoutes.transportMap(layout);
+    return reportTables.isEmpty() ? routes : TlsRptMailRoutes.transportMap(layout) + ", " + routes;
+  }
+
+  /**
+   * The access table of check_recipient_mx_access: this MTA's MX host names (spec.mx), each with
+   * the temporary refusal for a domain that names one of them as MX but is not (or no longer)
+   * routed here. RFC 3463 X.4.4 "unable to route" is "useful only as a persistent transient error".
+   */
+  static String ownMx(SecureMailDomainSpec spec) {
+    StringBuilder out = new StringBuilder("""
+        # Rendered by securemail-operator: this MTA's MX hosts. Mail for a domain that is neither the
+        # MTA's own nor routed, but whose MX record names one of them, is deferred (450), not refused.
+        """);
+    List<String> hosts = spec.getMx() == null ? List.of()
+        : spec.getMx().stream().map(m -> m.getHost().toLowerCase(Locale.ROOT)).distinct().sorted().toList();
+    for (String host : hosts) {
+      out.append(host).append(" 450 4.4.4 this host does not (or no longer) receive mail for this domain; "
+          + "retry later, when its MX records name its current servers\n");
+    }
+    return out.toString();
   }
 
   /** The name the MTA greets with: spec.mta.hostname, else the first MX host. */
@@ -83,7 +119,8 @@ public final class PostfixConfig {
     return name.toLowerCase(Locale.ROOT);
   }
 
-  private static String mainCf(SecureMailDomainSpec spec, MtaSpec mta, PostfixLayout layout) {
+  private static String mainCf(SecureMailDomainSpec spec, MtaSpec mta, PostfixLayout layout,
+      Map<String, String> reportTables) {
     TlsProfileSettings tls = TlsProfileSettings.of(mta.getTlsProfile());
     MtaSpec.OutboundSpec outbound = mta.getOutbound();
     boolean dane = Boolean.TRUE.equals(outbound.getDane());
@@ -112,15 +149,23 @@ public final class PostfixConfig {
         alias_maps =
         alias_database =
 
-        # Inbound: mail for the domain is relayed to the mail store. Port 25 relays nothing else
-        # (mynetworks is empty here; only the submission service sets it), and no subdomain of the
-        # domain: relay_domains and access tables match names exactly (Postfix's default lets a
-        # parent domain match its subdomains).
+        # Inbound: mail for the domain is relayed to the mail store, mail for each domain of
+        # spec.mta.inbound.routes to that route's next hop (the inbound_domains and
+        # inbound_transport tables: texthash, re-read at each reload, no postmap). Port 25 relays
+        # nothing else (mynetworks is empty here; only the submission service sets it), and no
+        # subdomain of these domains: relay_domains and access tables match names exactly
+        # (Postfix's default lets a parent domain match its subdomains).
         mynetworks =
-        relay_domains = %1$s
+        relay_domains = %8$s
         relay_transport = %7$s
+        transport_maps = %9$s
         parent_domain_matches_subdomains = debug_peer_list, fast_flush_domains, mynetworks, permit_mx_backup_networks, qmqpd_authorized_clients
-        smtpd_relay_restrictions = reject_unauth_destination
+        # Another domain whose MX record still names this MTA (a route just removed, while senders
+        # hold the old MX record; or one whose records were published before its route) is
+        # refused with 450 (RFC 5321 section 4.2.1: transient, the sender keeps the message and
+        # retries, and finds the domain's new MX, or its route, by then). Any other domain: 554
+        # 5.7.1 relay access denied (section 4.2.1: permanent), this host never takes its mail.
+        smtpd_relay_restrictions = permit_auth_destination, check_recipient_mx_access texthash:%10$s, reject_unauth_destination
         smtpd_helo_required = yes
         disable_vrfy_command = yes
 
@@ -136,7 +181,9 @@ public final class PostfixConfig {
         unverified_recipient_tempfail_action = defer_if_permit
 
         """.formatted(domain, profileName(mta), hostname(spec), layout.queueDir(), layout.dataDir(),
-        layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo())));
+        layout.inetInterfaces(), relayTransport(mta.getInbound().getDeliverTo()),
+        InboundRoutes.relayDomains(spec, layout), transportMaps(reportTables, layout),
+        layout.configFile(OWN_MX)));
     if (Boolean.TRUE.equals(mta.getInbound().getProxyProtocol())) {
       out.append("""
           # The load balancer sends the PROXY protocol header (v1 or v2) first: the client's real
@@ -289,6 +336,7 @@ public final class PostfixConfig {
     String storeTls = mta.getInbound().getDeliverToTls() == HopTls.MAY ? "may" : "encrypt";
     boolean strip = Boolean.TRUE.equals(mta.getOutbound().getStripInternalHeaders());
     out.append(INTERNAL_SERVICES);
+    out.append(InboundRoutes.masterCf());
     out.append("""
         # Outbound to the internet: DANE and MTA-STS as main.cf says.
         smtp      unix  -       -       n       -       -       smtp

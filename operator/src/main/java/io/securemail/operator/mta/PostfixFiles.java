@@ -15,13 +15,17 @@ import java.util.TreeMap;
  *     senders), none while submission is closed
  * @param reportTables the lookup tables that route TLS report mail to the operator's receiver
  *     ({@link TlsRptMailRoutes}), by file name; none unless spec.tlsRpt.receive.mail is on
+ * @param routingTables the inbound routing tables by file name, always present: the routes of
+ *     spec.mta.inbound.routes ({@link InboundRoutes}) and the MTA's own MX hosts ({@link PostfixConfig#ownMx})
  */
 public record PostfixFiles(String mainCf, String masterCf, String outboundHeaderChecks, String opensslCnf,
-    Map<String, String> submissionTables, Map<String, String> reportTables) {
+    Map<String, String> submissionTables, Map<String, String> reportTables,
+    Map<String, String> routingTables) {
 
   public PostfixFiles {
     submissionTables = Map.copyOf(submissionTables);
     reportTables = Map.copyOf(reportTables);
+    routingTables = Map.copyOf(routingTables);
   }
 
   public static final String MAIN_CF = "main.cf";
@@ -40,6 +44,7 @@ public record PostfixFiles(String mainCf, String masterCf, String outboundHeader
     }
     files.putAll(submissionTables);
     files.putAll(reportTables);
+    files.putAll(routingTables);
     return files;
   }
 }

@@ -137,13 +137,18 @@ public final class TlsRptMailRoutes {
     StringBuilder out = new StringBuilder("""
 
         # TLS reports (RFC 8460) mailed to the domain's rua addresses go to the operator's report
-        # receiver (the tlsrpt service in master.cf) instead of the mail store.
-        transport_maps = texthash:%s
-        """.formatted(layout.configFile(TRANSPORT_TABLE)));
+        # receiver (the tlsrpt service in master.cf) instead of the mail store: %s is the first
+        # table of transport_maps.
+        """.formatted(TRANSPORT_TABLE));
     if (tables.containsKey(BCC_TABLE)) {
       out.append("recipient_bcc_maps = texthash:%s\n".formatted(layout.configFile(BCC_TABLE)));
     }
     return out.toString();
+  }
+
+  /** The transport_maps entry of {@link #TRANSPORT_TABLE}, for main.cf (PostfixConfig lists it first). */
+  static String transportMap(PostfixLayout layout) {
+    return "texthash:" + layout.configFile(TRANSPORT_TABLE);
   }
 
   /** The master.cf entry of {@link #TRANSPORT}; empty when {@link #render} renders none. */

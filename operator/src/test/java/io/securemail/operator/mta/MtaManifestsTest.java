@@ -25,7 +25,7 @@ class MtaManifestsTest {
     ConfigMap config = MtaManifests.configMap(domain, SETTINGS);
     assertThat(config.getMetadata().getName()).isEqualTo("example-com-mta");
     assertThat(config.getData()).containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "openssl.cnf",
-        "unbound.conf");
+        "unbound.conf", "inbound_domains", "inbound_transport", "inbound_own_mx");
     PostfixFiles files = PostfixConfig.render(domain.getSpec(), PostfixLayout.pod());
     assertThat(config.getData().get("main.cf")).isEqualTo(files.mainCf());
     // The ConfigMap is mounted at the configuration directory: main.cf names openssl.cnf there.
@@ -40,7 +40,8 @@ class MtaManifestsTest {
     SecureMailDomain domain = MtaFixtures.domain();
     domain.getSpec().getMta().setTlsProfile(MtaSpec.TlsProfile.MOZILLA_INTERMEDIATE);
     assertThat(MtaManifests.configMap(domain, SETTINGS).getData())
-        .containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "unbound.conf");
+        .containsOnlyKeys("main.cf", "master.cf", "outbound_header_checks", "unbound.conf", "inbound_domains",
+            "inbound_transport", "inbound_own_mx");
   }
 
   @Test

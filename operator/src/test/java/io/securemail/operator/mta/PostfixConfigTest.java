@@ -123,11 +123,12 @@ class PostfixConfigTest {
   @Test
   void relaysOnlyTheDomainToTheMailStore() {
     Map<String, String> main = params(render(MtaFixtures.domain()).mainCf());
-    assertThat(main).containsEntry("relay_domains", "example.com")
+    assertThat(main).containsEntry("relay_domains", "example.com, texthash:/etc/securemail/postfix/inbound_domains")
         .containsEntry("relay_transport", "lmtp:[dovecot.mail.svc.cluster.local]:24")
         .containsEntry("mynetworks", "")
         .containsEntry("mydestination", "")
-        .containsEntry("smtpd_relay_restrictions", "reject_unauth_destination")
+        .containsEntry("smtpd_relay_restrictions", "permit_auth_destination, "
+            + "check_recipient_mx_access texthash:/etc/securemail/postfix/inbound_own_mx, reject_unauth_destination")
         .containsEntry("myhostname", "mx1.example.com");
   }
 
@@ -185,7 +186,8 @@ class PostfixConfigTest {
             + SubmissionTables.CLIENT_KEYS + ", check_client_access regexp:" + dir + SubmissionTables.UNCERTIFIED
             + ", reject");
     // Port 25 keeps its own restrictions: the submission ones are only master.cf overrides.
-    assertThat(main).containsEntry("smtpd_relay_restrictions", "reject_unauth_destination")
+    assertThat(main).containsEntry("smtpd_relay_restrictions", "permit_auth_destination, "
+            + "check_recipient_mx_access texthash:" + dir + PostfixConfig.OWN_MX + ", reject_unauth_destination")
         .doesNotContainKey("smtpd_client_restrictions").doesNotContainKey("smtpd_sender_restrictions")
         .doesNotContainKey("smtpd_tls_ask_ccert");
 

@@ -54,7 +54,8 @@ class TlsRptMailRoutesTest {
         .as("only the address of the domain; the https: and foreign destinations are not the MTA's")
         .containsExactly(Map.entry("tls-reports@example.com", ROUTE));
     Map<String, String> main = params(files.mainCf());
-    assertThat(main).containsEntry("transport_maps", "texthash:/etc/securemail/postfix/tlsrpt_transport")
+    assertThat(main).containsEntry("transport_maps", "texthash:/etc/securemail/postfix/tlsrpt_transport, "
+            + "texthash:/etc/securemail/postfix/inbound_transport")
         .doesNotContainKey("recipient_bcc_maps")
         // Everything else of the domain still goes to the mail store.
         .containsEntry("relay_transport", "lmtp:[dovecot.mail.svc.cluster.local]:24");
@@ -75,7 +76,8 @@ class TlsRptMailRoutesTest {
         Map.entry("tls-reports@example.com", "securemail-tlsrpt-copy@example.com"),
         Map.entry("tlsrpt+mx@example.com", "securemail-tlsrpt-copy@example.com"));
     assertThat(params(files.mainCf()))
-        .containsEntry("transport_maps", "texthash:/etc/securemail/postfix/tlsrpt_transport")
+        .containsEntry("transport_maps", "texthash:/etc/securemail/postfix/tlsrpt_transport, "
+            + "texthash:/etc/securemail/postfix/inbound_transport")
         .containsEntry("recipient_bcc_maps", "texthash:/etc/securemail/postfix/tlsrpt_bcc");
   }
 
