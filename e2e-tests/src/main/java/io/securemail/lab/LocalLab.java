@@ -307,9 +307,8 @@ public final class LocalLab {
   }
 
   static List<String> checkCommand(Lab lab, String domain) {
-    return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar").toString(), "check", domain,
-        "--resolver", lab.dns().resolverAddress() + ":" + lab.dns().resolverPort(), "--dnssec", "resolver",
+    return OperatorCommand.of(lab, "check", domain, "--resolver",
+        lab.dns().resolverAddress() + ":" + lab.dns().resolverPort(), "--dnssec", "resolver",
         "--ca-file", lab.issuer().caCertificateFile().toString());
   }
 

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
+import io.securemail.lab.OperatorCommand;
 import io.securemail.operator.mtasts.PolicyServer;
 import io.securemail.operator.mtasts.PolicySite;
 import io.securemail.lab.mail.PostfixServer;
@@ -1010,11 +1011,7 @@ class ComplianceFaultsTest {
           arguments.addAll(List.of("--trust-anchor", anchor.toString()));
         }
         long started = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-jar", lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar").toString(),
-            "check"));
-        command.addAll(arguments);
-        ManagedProcess.Completed run = ManagedProcess.run(command);
+        ManagedProcess.Completed run = ManagedProcess.run(OperatorCommand.of(lab, "check", arguments));
         System.out.printf("[faults] check %s --profile %s --dnssec %s: exit %d in %.1f s%n", domain, profile, dnssec,
             run.exitCode(), (System.nanoTime() - started) / 1e9);
         assertThat(run.exitCode()).as(run.output()).isIn(0, 1);

@@ -9,14 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
+import io.securemail.lab.OperatorCommand;
 import io.securemail.lab.mail.PostfixServer;
 import io.securemail.lab.mail.MxMount;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.ComplianceStatus;
 import io.securemail.operator.api.SecureMailDomain;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -122,7 +121,8 @@ class ComplianceTest {
 
   @Test
   void theCheckCommandSaysItCannotCheckWhenTheResolverDoesNotAnswer() throws Exception {
-    var result = ManagedProcess.run(command(ZONE, "--resolver", "127.0.53.9:53", "--timeout", "2"));
+    var result = ManagedProcess.run(
+        OperatorCommand.of(lab, "check", ZONE, "--resolver", "127.0.53.9:53", "--timeout", "2"));
     assertThat(result.exitCode()).as(result.output()).isEqualTo(2);
   }
 
@@ -141,15 +141,8 @@ class ComplianceTest {
   }
 
   static ManagedProcess.Completed check(String domain) throws Exception {
-    return ManagedProcess.run(command(domain, "--resolver", lab.dns().resolverAddress() + ":" + lab.dns().resolverPort(),
-        "--dnssec", "resolver", "--ca-file", lab.issuer().caCertificateFile().toString(), "--json"));
-  }
-
-  static List<String> command(String... arguments) {
-    Path jar = lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "check"));
-    command.addAll(List.of(arguments));
-    return command;
+    return ManagedProcess.run(OperatorCommand.of(lab, "check", domain, "--resolver",
+        lab.dns().resolverAddress() + ":" + lab.dns().resolverPort(), "--dnssec", "resolver",
+        "--ca-file", lab.issuer().caCertificateFile().toString(), "--json"));
   }
 }

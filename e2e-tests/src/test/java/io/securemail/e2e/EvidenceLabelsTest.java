@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.Lab;
+import io.securemail.lab.OperatorCommand;
 import io.securemail.lab.mail.MxMount;
 import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.DaneStatus;
@@ -19,7 +20,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -154,14 +154,16 @@ class EvidenceLabelsTest {
     // The evidence command renders what the operator serves, as a person reads it: the rollover with
     // the keys it switched between, and the labelled report failure.
     String url = lab.operator().url("/evidence/" + NS + "/" + NAME);
-    ManagedProcess.Completed markdown = ManagedProcess.run(evidence("--from", url, "--format", "markdown"));
+    ManagedProcess.Completed markdown =
+        ManagedProcess.run(OperatorCommand.of(lab, "evidence", "--from", url, "--format", "markdown"));
     assertThat(markdown.exitCode()).as(markdown.output()).isZero();
     assertThat(markdown.output()).contains(ZONE, LABEL, switching.getNextSpkiSha256());
-    ManagedProcess.Completed html = ManagedProcess.run(evidence("--from", url, "--format", "html"));
+    ManagedProcess.Completed html =
+        ManagedProcess.run(OperatorCommand.of(lab, "evidence", "--from", url, "--format", "html"));
     assertThat(html.exitCode()).as(html.output()).isZero();
     assertThat(html.output()).contains("<html", LABEL);
     ManagedProcess.Completed missing = ManagedProcess.run(
-        evidence("--from", lab.operator().url("/evidence/" + NS + "/no-such-domain")));
+        OperatorCommand.of(lab, "evidence", "--from", lab.operator().url("/evidence/" + NS + "/no-such-domain")));
     assertThat(missing.exitCode()).as(missing.output()).isEqualTo(4);
 
     // The history goes with the domain.
@@ -209,15 +211,6 @@ class EvidenceLabelsTest {
         .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/tlsrpt+json")
         .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** The {@code evidence} command of the operator's jar, as a user runs it. */
-  static List<String> evidence(String... arguments) {
-    Path jar = lab.repoDir().resolve("operator/target/quarkus-app/quarkus-run.jar");
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar.toString(), "evidence"));
-    command.addAll(List.of(arguments));
-    return command;
   }
 
   static HttpResponse<String> get(String path) throws IOException, InterruptedException {

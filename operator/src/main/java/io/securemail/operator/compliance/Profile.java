@@ -24,6 +24,15 @@ public enum Profile {
     return id;
   }
 
+  /**
+   * The public name of a profile an evidence document names: documents written before the journal
+   * named profiles as {@code spec.compliance.profile} does say {@code bsi} for {@code bsi-tr-03108}.
+   * Any other name stays as it is (null included): a later version's profile is not this one's to rename.
+   */
+  public static String publicName(String name) {
+    return "bsi".equals(name) ? BSI_TR_03108.id : name;
+  }
+
   /** DNSSEC and DANE are requirements rather than recommendations. */
   public boolean requiresDane() {
     return this == BSI_TR_03108;

@@ -15,9 +15,10 @@ import io.securemail.operator.api.Rfc2136Spec;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -40,16 +41,23 @@ public class DnsPublication {
   private final OwnerId ownerId;
   private final String resolverText;
   private final MeterRegistry meters;
+  private final Clock clock;
 
+  @Inject
   public DnsPublication(OperatorProbes probes,
       @ConfigProperty(name = "securemail.dns.timeout", defaultValue = "5s") Duration timeout,
       OwnerId ownerId,
       MeterRegistry meters) {
+    this(probes, timeout, ownerId, meters, Clock.systemUTC());
+  }
+
+  DnsPublication(OperatorProbes probes, Duration timeout, OwnerId ownerId, MeterRegistry meters, Clock clock) {
     this.publisher = new Rfc2136Publisher(timeout, probes.targets());
     this.probes = probes;
     this.ownerId = ownerId;
     this.resolverText = probes.resolverText();
     this.meters = meters;
+    this.clock = clock;
   }
 
   /**
@@ -172,7 +180,7 @@ public class DnsPublication {
       return new DnsOutcome(records, toStatus(ledger, null), to, "False", "NotYetObserved", todo + seen + " of "
           + desired.size() + " records are visible through resolver " + resolverText + ".",
           provider == DnsSpec.Provider.RFC2136 ? Backoff.PROPAGATION_POLL
-              : Backoff.awaitingPublication(Conditions.since(domain, DnsOutcome.CONDITION, "False"), Instant.now()));
+              : Backoff.awaitingPublication(Conditions.since(domain, DnsOutcome.CONDITION, "False"), clock.instant()));
     }
     var insecure = DnssecRequirement.insecure(observations, Boolean.TRUE.equals(spec.getDane().getEnabled()));
     if (insecure.isPresent()) {

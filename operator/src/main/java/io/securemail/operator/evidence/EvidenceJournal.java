@@ -10,6 +10,7 @@ import io.securemail.operator.api.MtaStsStatus;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.tlsrpt.AtomicFile;
 import io.securemail.operator.tlsrpt.ReportLabels;
 import io.securemail.operator.tlsrpt.RetentionPeriod;
@@ -321,9 +322,9 @@ public class EvidenceJournal implements ReportLabels {
     return List.copyOf(hosts);
   }
 
-  /** bsi or rfc, as the evidence document names profiles. */
+  /** The profile as status names it (rfc when it does not say), the name the evidence document gives it. */
   static String profile(String id) {
-    return id != null && id.startsWith("bsi") ? "bsi" : "rfc";
+    return id == null ? Profile.RFC.id() : Profile.publicName(id);
   }
 
   private static List<CheckEntry> checks(ComplianceStatus status) {

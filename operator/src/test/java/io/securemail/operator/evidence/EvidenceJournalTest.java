@@ -60,7 +60,7 @@ class EvidenceJournalTest {
     assertThat(entries).hasSize(2);
     assertThat(entries.get(0)).extracting(ComplianceEntry::time, ComplianceEntry::lastTime, ComplianceEntry::runs,
         ComplianceEntry::profile, ComplianceEntry::compliant)
-        .containsExactly(T0, T0.plus(Duration.ofMinutes(10)), 3L, "bsi", true);
+        .containsExactly(T0, T0.plus(Duration.ofMinutes(10)), 3L, "bsi-tr-03108", true);
     assertThat(entries.get(0).checks()).singleElement().extracting(CheckEntry::message)
         .isEqualTo("dane.match: 38 days left");
     assertThat(entries.get(1)).extracting(ComplianceEntry::time, ComplianceEntry::runs, ComplianceEntry::compliant)
@@ -96,6 +96,26 @@ class EvidenceJournalTest {
     restarted.record(domain, next(domain, compliance("pass", "ok")), true);
     assertThat(restarted.history("mail", "example").orElseThrow().compliance()).singleElement()
         .extracting(ComplianceEntry::runs).isEqualTo(4L);
+  }
+
+  @Test
+  void aJournalThatNamedTheProfileBsiGoesOnWithTheSameEntryAfterAnUpgrade() throws Exception {
+    SecureMailDomain domain = domain("mx1.example.org");
+    run(domain, compliance("pass", "ok"));
+    clock.advance(Duration.ofMinutes(5));
+    run(domain, compliance("pass", "ok"));
+    // The files as an operator before the profile's public name wrote them.
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.writeString(file, Files.readString(file).replace("\"bsi-tr-03108\"", "\"bsi\""));
+      }
+    }
+
+    EvidenceJournal upgraded = journal(JournalBounds.DEFAULT_MAX_ENTRIES, JournalBounds.DEFAULT_MAX_AGE);
+    clock.advance(Duration.ofMinutes(5));
+    upgraded.record(domain, next(domain, compliance("pass", "ok")), true);
+    assertThat(upgraded.history("mail", "example").orElseThrow().compliance()).singleElement()
+        .extracting(ComplianceEntry::runs, ComplianceEntry::profile).containsExactly(3L, "bsi-tr-03108");
   }
 
   @Test

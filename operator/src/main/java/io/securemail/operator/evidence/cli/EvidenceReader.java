@@ -3,6 +3,7 @@ package io.securemail.operator.evidence.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.securemail.operator.compliance.Profile;
 import io.securemail.operator.evidence.cli.EvidenceDocument.Compliance;
 import io.securemail.operator.evidence.cli.EvidenceDocument.MtaSts;
 import io.securemail.operator.evidence.cli.EvidenceDocument.Mx;
@@ -72,7 +73,9 @@ final class EvidenceReader {
     if (runs < 1) {
       throw JsonFields.notEvidence(entry.path("runs") + " is 0: an entry is at least one run");
     }
-    return new Compliance(time, lastTime, runs, entry.optionalText("profile"), compliant, checks);
+    // An operator before the journal named profiles as the spec does wrote bsi for bsi-tr-03108.
+    return new Compliance(time, lastTime, runs, Profile.publicName(entry.optionalText("profile")), compliant,
+        checks);
   }
 
   private static Verdict verdict(JsonFields check) throws ExportFailure {

@@ -24,7 +24,7 @@ class EvidencePageTest {
         + "| 8640 of 8640 (100.0 %) | 100.0 % of 29 d 23 h | — | — | TLS reports |");
     assertThat(markdown).contains("| Detecting security incidents | none | — | — | — | — "
         + "| TLS reports, DANE key rollovers, MTA-STS policy changes, MX changes |");
-    assertThat(markdown).contains("| 2026-11-05T12:00:00Z | 2026-11-05T12:25:00Z | 6 | bsi | fail "
+    assertThat(markdown).contains("| 2026-11-05T12:00:00Z | 2026-11-05T12:25:00Z | 6 | bsi-tr-03108 | fail "
         + "| 1 fail, 2 pass; fail dane.match mx1.example.org\\[192.0.2.25\\]: TLSA 3 1 1 for "
         + "\\_25.\\_tcp.mx1.example.org does not match");
     assertThat(markdown).contains("### mx1.example.org\n");
@@ -79,7 +79,7 @@ class EvidencePageTest {
     assertThat(html).contains("<tr><td>Obligatory encryption with DANE</td><td>dane.tlsa, dane.match, dane.rollover"
         + "</td><td>8634 of 8640 (99.9 %)</td>");
     assertThat(html).contains("<h3>mx2.example.org</h3>");
-    assertThat(html).contains("<td>6</td><td>bsi</td><td class=\"fail\">fail</td>");
+    assertThat(html).contains("<td>6</td><td>bsi-tr-03108</td><td class=\"fail\">fail</td>");
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.securemail.operator.evidence.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,27 @@ class EvidenceReaderTest {
     assertThat(document.reports().get(0).policies().get(0).failureTypes()).containsEntry("validation-failure", 3L);
     assertThat(document.reports().get(0).policies().get(0).labels())
         .containsExactly("reported during Switching of mx1.example.org");
+  }
+
+  @Test
+  void theProfileIsNamedAsTheSpecNamesItWhetherTheDocumentSaysBsiOrBsiTr03108() throws Exception {
+    EvidenceDocument document = EvidenceReader.read("""
+        {"schemaVersion": 1, "domain": "example.org", "compliance": [
+          {"time": "2026-11-01T00:00:00Z", "runs": 2, "profile": "bsi", "checks": [
+            {"id": "dane.match", "subject": "mx1.example.org", "status": "pass"}]},
+          {"time": "2026-11-02T00:00:00Z", "runs": 3, "profile": "bsi-tr-03108", "checks": [
+            {"id": "dane.match", "subject": "mx1.example.org", "status": "pass"}]},
+          {"time": "2026-11-03T00:00:00Z", "runs": 1, "profile": "rfc", "checks": [
+            {"id": "dane.match", "subject": "mx1.example.org", "status": "pass"}]}]}
+        """);
+    assertThat(document.compliance()).extracting(EvidenceDocument.Compliance::profile)
+        .containsExactly("bsi-tr-03108", "bsi-tr-03108", "rfc");
+
+    // The runs before and after an upgrade are one stretch of the same results in the export.
+    EvidenceExport export = EvidenceMapping.map(document, SampleEvidence.EXPORTED_AT, SampleEvidence.TOOL);
+    assertThat(export.areas()).filteredOn(a -> a.id().equals("dane")).singleElement()
+        .satisfies(area -> assertThat(area.entries()).extracting(EvidenceExport.AreaEntry::profile,
+            EvidenceExport.AreaEntry::runs).containsExactly(tuple("bsi-tr-03108", 5L), tuple("rfc", 1L)));
   }
 
   @Test
