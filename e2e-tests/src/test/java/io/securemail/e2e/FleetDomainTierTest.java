@@ -137,6 +137,17 @@ class FleetDomainTierTest {
       assertThat(t.getDanePhase()).isEqualTo("Stable");
     });
 
+    // The fleet is not Ready (say its MTA lost a replica): neither is the domain, whose mail it receives.
+    writeStatus(PROVIDER, "fleet", "False", "Stable");
+    SecureMailDomain waiting = awaitSoon(CUSTOMER, "shop",
+        d -> condition(d, "MtaReady").map(c -> c.getReason().equals("TransportNotReady")).orElse(false));
+    assertThat(condition(waiting, "MtaReady").orElseThrow().getMessage()).contains("MailTransport " + PROVIDER
+        + "/fleet is not Ready");
+    assertThat(condition(waiting, "Ready").orElseThrow().getStatus()).isEqualTo("False");
+    assertThat(waiting.getStatus().getTransport().getReady()).isFalse();
+    writeStatus(PROVIDER, "fleet", "True", "Stable");
+    awaitSoon(CUSTOMER, "shop", d -> condition(d, "Ready").map(c -> c.getStatus().equals("True")).orElse(false));
+
     // The fleet's rollover begins: the domain shows it within seconds (the transport's informer).
     writeStatus(PROVIDER, "fleet", "True", "PrePublishing");
     awaitSoon(CUSTOMER, "shop", d -> "PrePublishing".equals(d.getStatus().getTransport().getDanePhase()));

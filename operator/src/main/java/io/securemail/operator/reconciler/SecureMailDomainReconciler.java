@@ -308,8 +308,8 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
         new DomainStatus(domain, client.getKubernetesSerialization(), now).keepLedger(certs.dane(), ledger, to)
             .write(context));
     MtaStsOutcome.Observed announced = sts.observe(published.records(), acting, now);
-    MtaOutcome mtaOutcome = mta.reconcile(acting, client, context, workflow,
-        Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now);
+    MtaOutcome mtaOutcome = servedBy(attachment, mta.reconcile(acting, client, context, workflow,
+        Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now));
     List<PartStatus> parts = List.of(certs.part(domain, now), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
@@ -413,6 +413,27 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       }
     }
   }
+
+  /**
+   * An attached domain's mail is received by the fleet's MTA: while the transport is not Ready
+   * (its MX certificates, TLSA records or MTA), neither is the domain, so a GitOps tool waiting on
+   * the domain's Ready waits for the fleet too. The transport's Ready changing reconciles the
+   * domain ({@code TransportWatch}), so no poll is needed.
+   */
+  static MtaOutcome servedBy(Optional<AttachedTransport> attachment, MtaOutcome own) {
+    if (attachment.isEmpty() || !own.ready()) {
+      return own;
+    }
+    var transport = attachment.get().status();
+    if (Boolean.TRUE.equals(transport.getReady())) {
+      return own;
+    }
+    return new MtaOutcome(Conditions.FALSE, TRANSPORT_NOT_READY, "MailTransport " + transport.getName()
+        + " is not Ready, and its MTA receives this domain's mail: see its status", null);
+  }
+
+  /** MtaReady's reason while the domain's transport is not Ready. */
+  public static final String TRANSPORT_NOT_READY = "TransportNotReady";
 
   private static Duration earliest(Duration a, Duration b) {
     return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
