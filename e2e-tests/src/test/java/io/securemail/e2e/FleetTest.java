@@ -203,7 +203,7 @@ class FleetTest {
     mta.getInbound().setDeliverTo(DEFAULT_HOP);
     mta.getOutbound().setMtaSts(false); // outbound mail is not this test's
     spec.setMta(mta);
-    spec.getCompliance().setInterval("30s");
+    spec.getCompliance().setInterval("1m");
     AttachSpec attach = new AttachSpec();
     attach.setNamespaces(List.of(LISTED.namespace()));
     attach.setNamespaceSelector(new LabelSelectorBuilder().withMatchLabels(CUSTOMER_LABEL).build());
@@ -227,7 +227,7 @@ class FleetTest {
     spec.setMtaSts(mtaSts(tenant.policyAddress()));
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + tenant.dnsName(name))));
     spec.setDns(rfc2136(tenant.zone()));
-    spec.getCompliance().setInterval("30s");
+    spec.getCompliance().setInterval("1m");
     smd.setSpec(spec);
     return smd;
   }
