@@ -172,7 +172,7 @@ final class FleetBenchmark {
     Duration toConfigMap = null;
     Duration toMta = null;
     Duration toReady = null;
-    Instant addDeadline = addedAt.plus(Duration.ofMinutes(5));
+    Instant addDeadline = addedAt.plus(Duration.ofMinutes(3));
     String dnsName = added + "." + ZONE;
     while (Instant.now().isBefore(addDeadline) && (toConfigMap == null || toMta == null || toReady == null)) {
       Thread.sleep(100);
@@ -203,11 +203,11 @@ final class FleetBenchmark {
     table.add(new Figure("operator JVM heap used when all Ready", OperatorFootprint.mib(footprint.heapUsedBytes()),
         "<= 256 MiB", footprint.heapUsedBytes() <= 256L << 20));
     table.add(new Figure("a domain added to the converged fleet: its route in the MTA's ConfigMap", toConfigMap == null
-        ? "not within 5 min" : ScaleBenchmark.seconds(toConfigMap), "seconds", toConfigMap != null
+        ? "not within 3 min" : ScaleBenchmark.seconds(toConfigMap), "seconds", toConfigMap != null
         && toConfigMap.toSeconds() < 10));
-    table.add(new Figure("... its route in the running MTA (reloaded)", toMta == null ? "not within 5 min"
+    table.add(new Figure("... its route in the running MTA (reloaded)", toMta == null ? "not within 3 min"
         : ScaleBenchmark.seconds(toMta), "", null));
-    table.add(new Figure("... the domain Ready", toReady == null ? "not within 5 min"
+    table.add(new Figure("... the domain Ready", toReady == null ? "not within 3 min"
         : ScaleBenchmark.seconds(toReady), "", null));
     Map<String, Long> byTarget = OperatorWrites.countBy(converging, ApiWrite::target);
     details.add("Writes until all Ready, by resource: " + byTarget.entrySet().stream()
