@@ -3,10 +3,14 @@ package io.securemail.bench;
 import java.util.List;
 import java.util.stream.IntStream;
 
-/** Where the benchmark's domains live: all in one namespace, or ten to a namespace. */
+/**
+ * Where the benchmark's domains live: all in one namespace, or ten to a namespace; or, for
+ * {@code transport}, all attached to one MailTransport ({@link FleetBenchmark}).
+ */
 public enum Layout {
   ONE_NAMESPACE("one-namespace"),
-  SPREAD("spread");
+  SPREAD("spread"),
+  TRANSPORT("transport");
 
   private final String id;
 
@@ -24,7 +28,7 @@ public enum Layout {
         return layout;
       }
     }
-    throw new IllegalArgumentException("bench.layout must be one-namespace or spread, not " + id);
+    throw new IllegalArgumentException("bench.layout must be one-namespace, spread or transport, not " + id);
   }
 
   /** The namespaces of {@code domains} domains. */

@@ -54,6 +54,10 @@ public final class ScaleBenchmark {
     Layout layout = Layout.of(System.getProperty("bench.layout", "one-namespace"));
     Path repo = Path.of(System.getProperty("securemail.repo.dir", ".")).toAbsolutePath().normalize();
     Duration timeout = Duration.ofSeconds(Long.parseLong(System.getProperty("bench.timeout", "1800")));
+    if (layout == Layout.TRANSPORT) {
+      new FleetBenchmark(count, repo, timeout).run();
+      return;
+    }
     new ScaleBenchmark(count, layout, repo, timeout).run();
   }
 

@@ -48,6 +48,10 @@ public final class Lab implements AutoCloseable {
       "replicas.test",
       // A TLS report labelled with the rollover it overlaps (EvidenceLabelsTest).
       "evidence.test",
+      // One MX fleet (a MailTransport) and its customers' domains in three zones (FleetTest).
+      "fleet.test", "fleet-a.test", "fleet-b.test", "fleet-c.test",
+      // The MX fleet benchmark's customer domains (-Pbenchmark -Dbench.layout=transport).
+      "fleetbench.test",
       // Destinations for outbound mail (not a domain the operator manages): see OutboundZone.
       OutboundZone.ZONE);
 

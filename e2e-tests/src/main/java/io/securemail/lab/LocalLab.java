@@ -5,12 +5,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.lab.dns.ZoneUpdates;
+import io.securemail.lab.mail.FleetMta;
 import io.securemail.lab.mail.LabMta;
 import io.securemail.lab.mail.MailStoreSink;
 import io.securemail.lab.mail.PostfixServer;
 import io.securemail.lab.mail.TlsPolicyStack;
 import io.securemail.lab.mtasts.PolicyServers;
 import io.securemail.lab.support.ManagedProcess;
+import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomain;
 import java.io.IOException;
@@ -95,6 +97,14 @@ public final class LocalLab {
     try (InputStream in = Files.newInputStream(example)) {
       items = client.load(in).items();
     }
+    // The same TSIG Secret in every other namespace the example uses (a fleet's customers have theirs).
+    for (String namespace : items.stream().map(i -> Objects.requireNonNullElse(i.getMetadata().getNamespace(),
+        "default")).filter(n -> !n.equals("default")).distinct().toList()) {
+      client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+          .withName(namespace).endMetadata().build()).serverSideApply();
+      client.secrets().inNamespace(namespace).resource(new SecretBuilder().withNewMetadata().withName("lab-tsig")
+          .endMetadata().withStringData(Map.of("secret", lab.dns().tsigSecret())).build()).serverSideApply();
+    }
     if (onNode) {
       lab.suspendOperator();
       List<String> watched = items.stream().map(i -> Objects.requireNonNullElse(i.getMetadata().getNamespace(), "default"))
@@ -107,6 +117,17 @@ public final class LocalLab {
     for (HasMetadata item : items) {
       String namespace = Objects.requireNonNullElse(item.getMetadata().getNamespace(), "default");
       SecureMailDomain domain = null;
+      if ("MailTransport".equals(item.getKind()) && !onNode) {
+        MailTransport transport = client.getKubernetesSerialization().convertValue(item, MailTransport.class);
+        transport.getMetadata().setNamespace(namespace);
+        serveFleet(lab, transport, work, started);
+        // Its fleet domain, which the operator makes, is followed like any domain.
+        SecureMailDomain fleetDomain = new SecureMailDomain();
+        fleetDomain.getMetadata().setNamespace(namespace);
+        fleetDomain.getMetadata().setName(transport.getMetadata().getName());
+        fleetDomain.setSpec(transport.getSpec());
+        domains.add(fleetDomain);
+      }
       if ("SecureMailDomain".equals(item.getKind())) {
         domain = client.getKubernetesSerialization().convertValue(item, SecureMailDomain.class);
         domain.getMetadata().setNamespace(namespace);
@@ -142,6 +163,14 @@ public final class LocalLab {
    */
   private static void serve(Lab lab, SecureMailDomain domain, Path work, List<AutoCloseable> started)
       throws IOException {
+    if (domain.getSpec().getTransport() != null) {
+      // Attached to a fleet: its MX hosts are the fleet's; it has a policy host and a next hop of its own.
+      if (domain.getSpec().getTransport().getDeliverTo() != null) {
+        startMailStore(domain.getSpec().getTransport().getDeliverTo(), started);
+      }
+      mountPolicyServer(lab, domain.getMetadata().getNamespace(), domain.getSpec().getMtaSts());
+      return;
+    }
     String namespace = domain.getMetadata().getNamespace();
     List<MxHost> mx = domain.getSpec().getMx();
     boolean ours = domain.getSpec().getMta() != null;
@@ -163,10 +192,64 @@ public final class LocalLab {
     if (ours) {
       runMta(lab, domain, work, started);
     }
-    String policyAddress = PolicyServers.ADDRESSES.get(0);
+    mountPolicyServer(lab, namespace, domain.getSpec().getMtaSts());
+  }
+
+  /** The namespaces with a policy server, by address. */
+  private static final Map<String, String> POLICY_SERVERS = new HashMap<>();
+
+  /**
+   * The namespace's policy server, once: on the address its spec.mtaSts.policyHost names if that is
+   * a lab policy server address still free, else on the next free one.
+   */
+  private static void mountPolicyServer(Lab lab, String namespace, io.securemail.operator.api.MtaStsSpec sts)
+      throws IOException {
+    if (POLICY_SERVERS.containsValue(namespace)) {
+      return;
+    }
+    String wanted = sts == null || sts.getPolicyHost() == null || sts.getPolicyHost().getAddresses().isEmpty() ? null
+        : sts.getPolicyHost().getAddresses().get(0);
+    String policyAddress = wanted != null && PolicyServers.ADDRESSES.contains(wanted)
+        && !POLICY_SERVERS.containsKey(wanted) ? wanted : PolicyServers.ADDRESSES.stream()
+        .filter(a -> !POLICY_SERVERS.containsKey(a)).findFirst().orElseThrow();
+    POLICY_SERVERS.put(policyAddress, namespace);
     lab.policyServers().mount(lab.client(), namespace, policyAddress);
     step("MTA-STS policy server of namespace %s on %s:443 (point spec.mtaSts.policyHost at it)", namespace,
         policyAddress);
+  }
+
+  /**
+   * A MailTransport's fleet: each MX host an address record and a Postfix of its own (the first
+   * two lab MTA addresses), run from the configuration the operator renders for the fleet domain
+   * and reloaded when its routes change ({@link FleetMta}); the default next hop's mail store; the
+   * namespace's policy server.
+   */
+  private static void serveFleet(Lab lab, MailTransport transport, Path work, List<AutoCloseable> started)
+      throws IOException {
+    String namespace = transport.getMetadata().getNamespace();
+    String name = transport.getMetadata().getName();
+    List<MxHost> mx = transport.getSpec().getMx();
+    List<String> addresses = new ArrayList<>();
+    for (int i = 0; i < mx.size() && i < 2; i++) {
+      String host = mx.get(i).getHost();
+      String address = LabMta.ADDRESSES.get(i);
+      String zone = Lab.ZONES.stream().filter(z -> host.endsWith("." + z)).findFirst().orElse(null);
+      if (zone == null) {
+        step("MX host %s is outside the lab's zones: no listener for it", host);
+        continue;
+      }
+      ZoneUpdates.add(lab.dns(), zone, host + ". 300 IN A " + address);
+      addresses.add(address);
+      step("fleet MX %s: A %s, the fleet's MTA on %s:25", host, address, address);
+    }
+    if (transport.getSpec().getMta() != null && transport.getSpec().getMta().getInbound().getDeliverTo() != null) {
+      startMailStore(transport.getSpec().getMta().getInbound().getDeliverTo(), started);
+    }
+    started.add(FleetMta.follow(lab.client(), namespace, name, addresses, work.resolve("fleet-" + name),
+        lab.issuer().caCertificateFile(), lab.dns().resolvConf()));
+    step("the fleet's MTA (StatefulSet %s/%s-mta): Postfix on %s rendered from the fleet domain %s/%s, reloaded "
+        + "when an attached domain's route changes", namespace, name, addresses, namespace, name);
+    mountPolicyServer(lab, namespace, transport.getSpec().getMtaSts());
   }
 
   /**
@@ -216,9 +299,12 @@ public final class LocalLab {
    *
    * @return false when deliverTo names no address (nothing started)
    */
+  /** The next hops a mail store runs for. */
+  private static final Set<String> MAIL_STORES = java.util.Collections.synchronizedSet(new HashSet<>());
+
   static boolean startMailStore(String deliverTo, List<AutoCloseable> started) throws IOException {
     var matcher = NEXT_HOP.matcher(deliverTo);
-    if (!matcher.matches()) {
+    if (!matcher.matches() || !MAIL_STORES.add(deliverTo)) {
       return false;
     }
     var protocol = "lmtp".equals(matcher.group(1)) ? MailStoreSink.Protocol.LMTP : MailStoreSink.Protocol.SMTP;
@@ -316,6 +402,28 @@ public final class LocalLab {
     String kubectl = "kubectl --kubeconfig " + lab.controlPlane().kubeconfig();
     String ns = domain.getMetadata().getNamespace();
     String name = domain.getMetadata().getName();
+    if (domain.getSpec().getTransport() != null) {
+      var ref = domain.getSpec().getTransport();
+      System.out.printf("""
+          [lab] %1$s is served by MailTransport %2$s/%3$s (docs/fleet.md):
+            Its view of the fleet:   %4$s -n %5$s get smd %6$s -o jsonpath='{.status.transport}'
+            The fleet:               %4$s get mtr -A
+            Roll the fleet's key:    %4$s -n %2$s annotate --overwrite mtr %3$s securemail.io/dane-rollover=$(date +%%s)
+                                     (one rollover for every attached domain; no record of theirs changes)
+            Send mail to the domain: swaks --server %7$s --to postmaster@%1$s --tls
+          """, domain.getSpec().getDomain(), ref.namespaceOr(ns), ref.getName(), kubectl, ns, name,
+          LabMta.ADDRESSES.get(0));
+      return;
+    }
+    if (lab.client().resources(MailTransport.class).inNamespace(ns).withName(name).get() != null) {
+      System.out.printf("""
+          [lab] %1$s/%2$s is the fleet domain of MailTransport %1$s/%2$s, which writes its spec:
+            The fleet:               %3$s get mtr -A
+            Its routes:              %3$s -n %1$s get smd %2$s -o jsonpath='{.spec.mta.inbound.routes}'
+            Roll the fleet's key:    %3$s -n %1$s annotate --overwrite mtr %2$s securemail.io/dane-rollover=$(date +%%s)
+          """, ns, name, kubectl);
+      return;
+    }
     String mx = domain.getSpec().getMx().get(0).getHost();
     System.out.printf("""
         [lab] What to try next (in another terminal):

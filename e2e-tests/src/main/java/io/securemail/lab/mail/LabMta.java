@@ -94,6 +94,9 @@ public final class LabMta implements AutoCloseable {
   private final Path postfix;
   private ManagedProcess process;
   private SharedIndexInformer<Secret> secretInformer;
+  /** While the mount is paused: the Secret the kubelet stand-in has not written yet, if any. */
+  private boolean mountPaused;
+  private Secret heldSecret;
 
   private LabMta(Path dir, String address, SecureMailDomainSpec spec, Path caFile, Path resolvConf, Path postfix,
       String tlsPolicyMap, ReportReceiver reportReceiver) throws IOException {
@@ -251,7 +254,29 @@ public final class LabMta implements AutoCloseable {
     });
   }
 
+  /**
+   * The kubelet stand-in stops writing the mounted Secret until {@link #resumeMount()}: the MTA
+   * keeps serving what it has, as a Pod whose volume sync lags does.
+   */
+  public synchronized void pauseMount() {
+    mountPaused = true;
+  }
+
+  /** Writes the Secret as it is now, if it changed while paused, and mounts every later change again. */
+  public synchronized void resumeMount() {
+    mountPaused = false;
+    if (heldSecret != null) {
+      Secret secret = heldSecret;
+      heldSecret = null;
+      mounted(secret);
+    }
+  }
+
   private synchronized void mounted(Secret secret) {
+    if (mountPaused) {
+      heldSecret = secret;
+      return;
+    }
     Map<String, byte[]> data = new LinkedHashMap<>();
     if (secret.getData() != null) {
       secret.getData().forEach((key, value) -> data.put(key, Base64.getDecoder().decode(value)));

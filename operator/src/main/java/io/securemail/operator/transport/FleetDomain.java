@@ -8,6 +8,7 @@ import io.securemail.operator.api.InboundRoute;
 import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.kube.Labels;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +50,25 @@ public final class FleetDomain {
     SecureMailDomain domain = new SecureMailDomain();
     domain.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
         .withLabels(Map.of(Labels.MANAGED_BY, Labels.OPERATOR, TRANSPORT_LABEL, meta.getName()))
+        .withAnnotations(carried(transport))
         .withOwnerReferences(ownerReference(transport))
         .build());
     domain.setSpec(specOf(transport, serialization, routes));
     domain.setStatus(null); // the fleet domain's own controller writes it
     return domain;
+  }
+
+  /**
+   * The annotations a user puts on the transport that its fleet domain acts on: a rollover request
+   * ({@value MxCertificates#ROLLOVER_ANNOTATION}) is made on the transport, since the fleet domain's
+   * metadata is the transport's to write; the fleet domain's reconcile then runs the one rollover
+   * that serves every attached domain (docs/fleet.md). Removed from the fleet domain when removed
+   * from the transport, which asks for nothing (a request is acted on once per value).
+   */
+  static Map<String, String> carried(MailTransport transport) {
+    Map<String, String> annotations = transport.getMetadata().getAnnotations();
+    String rollover = annotations == null ? null : annotations.get(MxCertificates.ROLLOVER_ANNOTATION);
+    return rollover == null ? Map.of() : Map.of(MxCertificates.ROLLOVER_ANNOTATION, rollover);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -43,7 +44,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>Generation-aware (the SDK's default): the transport's own status writes and metadata changes
  * are no news; what is news comes from its domains, through {@link TransportDomains}.
  */
-@ControllerConfiguration(name = MailTransportReconciler.NAME,
+@ControllerConfiguration(name = MailTransportReconciler.NAME, generationAwareEventProcessing = false,
+    informer = @Informer(onUpdateFilter = TransportUpdates.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 10, timeUnit = TimeUnit.MINUTES))
 public class MailTransportReconciler implements Reconciler<MailTransport>, Cleaner<MailTransport> {
 

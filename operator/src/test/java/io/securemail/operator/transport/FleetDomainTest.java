@@ -9,6 +9,7 @@ import io.securemail.operator.api.InboundRoute;
 import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.certs.MxCertificates;
 import io.securemail.operator.kube.AppliedHash;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -54,6 +55,38 @@ class FleetDomainTest {
     String other = AppliedHash.stamp(JSON, FleetDomain.desired(transport, JSON, List.of()));
     assertThat(again).isEqualTo(first);
     assertThat(other).isNotEqualTo(first);
+  }
+
+  @Test
+  void aRolloverRequestedOnTheTransportIsCarriedToItsFleetDomainAndNothingElse() {
+    MailTransport transport = transport();
+    String before = AppliedHash.stamp(JSON, FleetDomain.desired(transport, JSON, List.of()));
+    transport.getMetadata().setAnnotations(java.util.Map.of(MxCertificates.ROLLOVER_ANNOTATION, "2026-12-07",
+        "kubectl.kubernetes.io/last-applied-configuration", "{}"));
+
+    SecureMailDomain fleet = FleetDomain.desired(transport, JSON, List.of());
+
+    assertThat(fleet.getMetadata().getAnnotations()).containsExactly(
+        java.util.Map.entry(MxCertificates.ROLLOVER_ANNOTATION, "2026-12-07"));
+    assertThat(AppliedHash.stamp(JSON, fleet)).as("a new request is applied to the fleet domain").isNotEqualTo(before);
+  }
+
+  @Test
+  void theTransportControllerHearsOfAnnotationsButNotOfItsOwnStatusWrites() {
+    MailTransport before = transport();
+    before.getMetadata().setGeneration(3L);
+    MailTransport statusWritten = JSON.clone(before);
+    statusWritten.setStatus(new io.securemail.operator.api.MailTransportStatus());
+    statusWritten.getStatus().setAttachedDomains(7);
+    MailTransport annotated = JSON.clone(before);
+    annotated.getMetadata().setAnnotations(java.util.Map.of(MxCertificates.ROLLOVER_ANNOTATION, "now"));
+    MailTransport edited = JSON.clone(before);
+    edited.getMetadata().setGeneration(4L);
+
+    TransportUpdates filter = new TransportUpdates();
+    assertThat(filter.accept(statusWritten, before)).isFalse();
+    assertThat(filter.accept(annotated, before)).isTrue();
+    assertThat(filter.accept(edited, before)).isTrue();
   }
 
   @Test

@@ -1,0 +1,227 @@
+package io.securemail.e2e;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * What a DANE sender sees when it delivers to a domain served by a shared MX fleet, sampled on a
+ * fixed period for each of a few domains, written independently of the operator's code: the
+ * domain's MX set, then for each MX host its address and its TLSA set at {@code _25._tcp.<mx>} as
+ * the validating resolver returns them (only with the AD bit do they count, RFC 7672 section 2.2),
+ * and the key the host serves on port 25 after STARTTLS. A sample is a mismatch when DANE would
+ * fail for that domain: an MX answer or TLSA set that does not validate, no TLSA record at a fleet
+ * host that always has some, or TLSA records none of which is the served key (RFC 7672 section
+ * 2.2.2: a sender then must not deliver).
+ */
+final class FleetDaneSampler implements AutoCloseable {
+
+  record Sample(long atMillis, String domain, String mx, String phase, String servedSpki, Set<String> tlsa,
+      boolean secure, String error) {
+
+    boolean probed() {
+      return error == null;
+    }
+
+    boolean matches() {
+      return secure && !tlsa.isEmpty() && tlsa.contains(servedSpki);
+    }
+  }
+
+  private final List<Sample> samples = new ArrayList<>();
+  private final List<String> domains;
+  private final Supplier<String> phase;
+  private final SimpleResolver resolver;
+  private final ScheduledExecutorService timer;
+
+  /**
+   * @param domains the mail domains to deliver to
+   * @param phase the fleet's DANE phase now, recorded with each sample
+   */
+  FleetDaneSampler(List<String> domains, Supplier<String> phase, String resolverAddress, int resolverPort)
+      throws Exception {
+    this.domains = List.copyOf(domains);
+    this.phase = phase;
+    this.resolver = new SimpleResolver(InetAddress.getByName(resolverAddress));
+    resolver.setPort(resolverPort);
+    resolver.setTimeout(Duration.ofSeconds(2));
+    this.timer = Executors.newScheduledThreadPool(domains.size());
+  }
+
+  FleetDaneSampler start(Duration period) {
+    for (String domain : domains) {
+      timer.scheduleAtFixedRate(() -> sample(domain), 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return this;
+  }
+
+  synchronized List<Sample> samples() {
+    return List.copyOf(samples);
+  }
+
+  /**
+   * Prints how the samples fell by domain and phase and asserts what a sender would notice: no
+   * sample where DANE failed, and at most one in fifty where port 25 or DNS did not answer at all.
+   *
+   * @return the probed samples
+   */
+  List<Sample> assertDaneNeverFailed(String what) {
+    List<Sample> all = samples();
+    List<Sample> probed = all.stream().filter(Sample::probed).toList();
+    System.out.printf("[fleet] %s sampled %d times (%d probed); by domain and phase: %s%n", what, all.size(),
+        probed.size(), probed.stream().collect(Collectors.groupingBy(s -> s.domain() + " " + s.phase(),
+            java.util.TreeMap::new, Collectors.counting())));
+    org.assertj.core.api.Assertions.assertThat(probed.stream().filter(s -> !s.matches()).toList())
+        .as("samples where DANE would fail").isEmpty();
+    org.assertj.core.api.Assertions.assertThat(all.size() - probed.size())
+        .as("samples where port 25 or DNS did not answer: %s",
+            all.stream().filter(s -> !s.probed()).map(Sample::error).distinct().toList())
+        .isLessThanOrEqualTo(all.size() / 50);
+    return probed;
+  }
+
+  private void sample(String domain) {
+    long at = System.currentTimeMillis();
+    String now = null;
+    try {
+      now = phase.get();
+      Message mx = query(domain, Type.MX);
+      boolean mxSecure = secure(mx);
+      List<String> hosts = mx.getSection(Section.ANSWER).stream().filter(r -> r instanceof MXRecord)
+          .map(r -> ((MXRecord) r).getTarget().toString(true)).sorted().toList();
+      if (hosts.isEmpty()) {
+        throw new IllegalStateException("no MX record for " + domain + " (rcode " + Rcode.string(mx.getRcode()) + ")");
+      }
+      for (String host : hosts) {
+        Message a = query(host, Type.A);
+        String address = a.getSection(Section.ANSWER).stream().filter(r -> r instanceof ARecord)
+            .map(r -> ((ARecord) r).getAddress().getHostAddress()).findFirst()
+            .orElseThrow(() -> new IllegalStateException("no address for " + host));
+        Message answer = query("_25._tcp." + host, Type.TLSA);
+        Set<String> tlsa = new TreeSet<>();
+        for (Record r : answer.getSection(Section.ANSWER)) {
+          if (r instanceof TLSARecord t && t.getCertificateUsage() == 3 && t.getSelector() == 1
+              && t.getMatchingType() == 1) {
+            tlsa.add(HexFormat.of().formatHex(t.getCertificateAssociationData()));
+          }
+        }
+        String served = servedSpki(address);
+        record(new Sample(at, domain, host, now, served, tlsa, mxSecure && secure(a) && secure(answer), null));
+      }
+    } catch (Exception e) {
+      record(new Sample(at, domain, null, now, null, Set.of(), false, e.toString()));
+    }
+  }
+
+  private Message query(String name, int type) throws Exception {
+    Message query = Message.newQuery(Record.newRecord(Name.fromString(name.endsWith(".") ? name : name + "."), type,
+        DClass.IN));
+    query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
+    query.getHeader().setFlag(Flags.AD);
+    return resolver.send(query);
+  }
+
+  private static boolean secure(Message answer) {
+    return answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AD);
+  }
+
+  private synchronized void record(Sample sample) {
+    samples.add(sample);
+  }
+
+  /** The phases seen, by domain. */
+  Map<String, Set<String>> phasesByDomain() {
+    return samples().stream().filter(Sample::probed).collect(Collectors.groupingBy(Sample::domain,
+        Collectors.mapping(s -> String.valueOf(s.phase()), Collectors.toCollection(TreeSet::new))));
+  }
+
+  private static String servedSpki(String address) throws Exception {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(address, 25), 2000);
+      socket.setSoTimeout(2000);
+      var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      var out = socket.getOutputStream();
+      reply(in);
+      out.write("EHLO sampler.test\r\n".getBytes(StandardCharsets.US_ASCII));
+      reply(in);
+      out.write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
+      String go = reply(in);
+      if (!go.startsWith("220")) {
+        throw new IllegalStateException("STARTTLS refused: " + go);
+      }
+      SSLContext tls = SSLContext.getInstance("TLS");
+      tls.init(null, new TrustManager[] {new AnyChain()}, null);
+      try (SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, address, 25, true)) {
+        secured.startHandshake();
+        X509Certificate leaf = (X509Certificate) secured.getSession().getPeerCertificates()[0];
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
+      }
+    }
+  }
+
+  private static String reply(BufferedReader in) throws Exception {
+    String line;
+    do {
+      line = in.readLine();
+      if (line == null) {
+        throw new IllegalStateException("connection closed");
+      }
+    } while (line.length() > 3 && line.charAt(3) == '-');
+    return line;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    timer.shutdown();
+    timer.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  /** DANE-EE (usage 3) authenticates the key alone; PKIX is not this sampler's question. */
+  private static final class AnyChain implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
