@@ -114,21 +114,13 @@ final class DaneSampler implements AutoCloseable {
       SecureMailDomain smd = Domains.api(client).inNamespace(namespace).withName(name).get();
       phase = smd == null || smd.getStatus() == null || smd.getStatus().getDane() == null ? null
           : smd.getStatus().getDane().getPhase();
-      String served = servedSpki();
+      String served = servedSpki(address);
       Message query = Message.newQuery(Record.newRecord(Name.fromString("_25._tcp." + mxHost + "."), Type.TLSA,
           DClass.IN));
       query.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
       query.getHeader().setFlag(Flags.AD);
       Message answer = resolver.send(query);
-      Set<String> tlsa = new TreeSet<>();
-      for (Record r : answer.getSection(Section.ANSWER)) {
-        if (r instanceof TLSARecord t && t.getCertificateUsage() == 3 && t.getSelector() == 1
-            && t.getMatchingType() == 1) {
-          tlsa.add(HexFormat.of().formatHex(t.getCertificateAssociationData()));
-        }
-      }
-      boolean secure = answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AD);
-      record(new Sample(at, phase, served, tlsa, secure, null));
+      record(new Sample(at, phase, served, daneEeSpkis(answer), secure(answer), null));
     } catch (Exception e) {
       record(new Sample(at, phase, null, Set.of(), false, e.toString()));
     }
@@ -138,7 +130,25 @@ final class DaneSampler implements AutoCloseable {
     samples.add(sample);
   }
 
-  private String servedSpki() throws Exception {
+  /** The SPKI SHA-256 digests of the answer's DANE-EE SPKI SHA-256 (3 1 1) TLSA records. */
+  static Set<String> daneEeSpkis(Message answer) {
+    Set<String> tlsa = new TreeSet<>();
+    for (Record r : answer.getSection(Section.ANSWER)) {
+      if (r instanceof TLSARecord t && t.getCertificateUsage() == 3 && t.getSelector() == 1
+          && t.getMatchingType() == 1) {
+        tlsa.add(HexFormat.of().formatHex(t.getCertificateAssociationData()));
+      }
+    }
+    return tlsa;
+  }
+
+  /** Whether the validating resolver answered and vouched for the answer (AD). */
+  static boolean secure(Message answer) {
+    return answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AD);
+  }
+
+  /** The SHA-256 of the key the SMTP server at {@code address} serves after STARTTLS. */
+  static String servedSpki(String address) throws Exception {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(address, 25), 2000);
       socket.setSoTimeout(2000);

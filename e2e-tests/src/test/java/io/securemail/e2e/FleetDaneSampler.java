@@ -1,16 +1,8 @@
 package io.securemail.e2e;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,10 +12,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
@@ -36,7 +24,6 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -121,7 +108,7 @@ final class FleetDaneSampler implements AutoCloseable {
     try {
       now = phase.get();
       Message mx = query(domain, Type.MX);
-      boolean mxSecure = secure(mx);
+      boolean mxSecure = DaneSampler.secure(mx);
       List<String> hosts = mx.getSection(Section.ANSWER).stream().filter(r -> r instanceof MXRecord)
           .map(r -> ((MXRecord) r).getTarget().toString(true)).sorted().toList();
       if (hosts.isEmpty()) {
@@ -133,15 +120,9 @@ final class FleetDaneSampler implements AutoCloseable {
             .map(r -> ((ARecord) r).getAddress().getHostAddress()).findFirst()
             .orElseThrow(() -> new IllegalStateException("no address for " + host));
         Message answer = query("_25._tcp." + host, Type.TLSA);
-        Set<String> tlsa = new TreeSet<>();
-        for (Record r : answer.getSection(Section.ANSWER)) {
-          if (r instanceof TLSARecord t && t.getCertificateUsage() == 3 && t.getSelector() == 1
-              && t.getMatchingType() == 1) {
-            tlsa.add(HexFormat.of().formatHex(t.getCertificateAssociationData()));
-          }
-        }
-        String served = servedSpki(address);
-        record(new Sample(at, domain, host, now, served, tlsa, mxSecure && secure(a) && secure(answer), null));
+        String served = DaneSampler.servedSpki(address);
+        record(new Sample(at, domain, host, now, served, DaneSampler.daneEeSpkis(answer),
+            mxSecure && DaneSampler.secure(a) && DaneSampler.secure(answer), null));
       }
     } catch (Exception e) {
       record(new Sample(at, domain, null, now, null, Set.of(), false, e.toString()));
@@ -156,9 +137,6 @@ final class FleetDaneSampler implements AutoCloseable {
     return resolver.send(query);
   }
 
-  private static boolean secure(Message answer) {
-    return answer.getRcode() == Rcode.NOERROR && answer.getHeader().getFlag(Flags.AD);
-  }
 
   private synchronized void record(Sample sample) {
     samples.add(sample);
@@ -170,58 +148,9 @@ final class FleetDaneSampler implements AutoCloseable {
         Collectors.mapping(s -> String.valueOf(s.phase()), Collectors.toCollection(TreeSet::new))));
   }
 
-  private static String servedSpki(String address) throws Exception {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(address, 25), 2000);
-      socket.setSoTimeout(2000);
-      var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-      var out = socket.getOutputStream();
-      reply(in);
-      out.write("EHLO sampler.test\r\n".getBytes(StandardCharsets.US_ASCII));
-      reply(in);
-      out.write("STARTTLS\r\n".getBytes(StandardCharsets.US_ASCII));
-      String go = reply(in);
-      if (!go.startsWith("220")) {
-        throw new IllegalStateException("STARTTLS refused: " + go);
-      }
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, new TrustManager[] {new AnyChain()}, null);
-      try (SSLSocket secured = (SSLSocket) tls.getSocketFactory().createSocket(socket, address, 25, true)) {
-        secured.startHandshake();
-        X509Certificate leaf = (X509Certificate) secured.getSession().getPeerCertificates()[0];
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(leaf.getPublicKey().getEncoded()));
-      }
-    }
-  }
-
-  private static String reply(BufferedReader in) throws Exception {
-    String line;
-    do {
-      line = in.readLine();
-      if (line == null) {
-        throw new IllegalStateException("connection closed");
-      }
-    } while (line.length() > 3 && line.charAt(3) == '-');
-    return line;
-  }
-
   @Override
   public void close() throws InterruptedException {
     timer.shutdown();
     timer.awaitTermination(5, TimeUnit.SECONDS);
-  }
-
-  /** DANE-EE (usage 3) authenticates the key alone; PKIX is not this sampler's question. */
-  private static final class AnyChain implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }
