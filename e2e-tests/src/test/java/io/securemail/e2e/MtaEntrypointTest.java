@@ -145,6 +145,16 @@ class MtaEntrypointTest {
       size[0] = now;
       return quiet;
     });
+    // With maillog_file, Postfix's programs log through postlogd, which the master starts on demand
+    // and which a reload ends. The stop's line is sent to it just before the master is signalled: a
+    // postlogd not yet started again would go down with the master, the line unread. A session,
+    // once its own line is written, shows that postlogd runs.
+    long connects = Files.readString(entrypoint.log()).lines().filter(l -> l.contains("postfix/smtpd[")
+        && l.contains(": connect from")).count();
+    assertThat(greeting()).startsWith("220");
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> Files.readString(entrypoint.log()).lines().filter(l -> l.contains("postfix/smtpd[")
+            && l.contains(": connect from")).count() > connects);
     ProcessHandle.of(entrypoint.pid()).orElseThrow().destroy(); // SIGTERM to the entrypoint alone, as the kubelet sends
     await().atMost(Duration.ofSeconds(30)).until(() -> !entrypoint.isAlive());
     assertThat(ProcessHandle.of(master).map(ProcessHandle::isAlive)).isIn(Optional.empty(), Optional.of(false));

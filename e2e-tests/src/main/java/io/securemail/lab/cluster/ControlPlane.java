@@ -35,6 +35,7 @@ public final class ControlPlane implements AutoCloseable {
   private static final List<String> MUTATING_VERBS = List.of("POST", "PUT", "PATCH", "DELETE", "APPLY", "CREATE", "UPDATE");
 
   static final String AUDIT_LOG = "audit.log";
+  static final int AUDIT_LOG_MAX_MB = 100_000;
 
   private final List<ManagedProcess> processes;
   private final Path kubeconfig;
@@ -138,6 +139,9 @@ public final class ControlPlane implements AutoCloseable {
           "--profiling=false",
           "--audit-policy-file=" + auditPolicy,
           "--audit-log-path=" + workDir.resolve(AUDIT_LOG),
+          // One file for the whole run: the API server rotates at 100 MB by default, and the tests
+          // that read the log (RbacAuditTest: every call of the run) would see only its tail.
+          "--audit-log-maxsize=" + AUDIT_LOG_MAX_MB,
           "--audit-log-format=json"),
           Map.of(), workDir.resolve("kube-apiserver.log"));
       started.add(apiServer);
