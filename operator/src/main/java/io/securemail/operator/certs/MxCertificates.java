@@ -13,6 +13,7 @@ import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.compliance.dns.DnssecState;
 import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.RecordLookup;
+import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.kube.DomainEvents;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -148,7 +149,7 @@ public class MxCertificates {
         && (after.phase() == RolloverPhase.Switching || after.phase() == RolloverPhase.Retiring);
     status.setLastRequest(handled ? requestValue(domain) : lastRequest(previous));
     boolean stuck = waiting != null && waiting.contains("stuck since");
-    Duration retry = retryAfter(after, waiting, now);
+    Duration retry = retryAfter(after, waiting, now, poll);
     return new CertStep(decision.tlsaSpkis(), status, stuck ? waiting : null, "MX lineages a and b and the mta-sts "
         + "certificate are issued. DANE " + after.phase() + (waiting == null ? "" : ": " + waiting), retry, poll, true);
   }
@@ -164,13 +165,19 @@ public class MxCertificates {
 
   /**
    * A rollover step, or a due rollover that waits, is re-checked every poll interval. Initial is
-   * polled only at first: when the MTA picks up the key it does so within seconds, and a domain
-   * whose MX is not ours yet may wait for days.
+   * polled at that pace only at first (an MTA that is up picks up the key within seconds); then
+   * with a delay that grows with the wait, at most {@link Backoff#MAX}: an MTA that answers late (a
+   * certificate issued behind a thousand others, a slow image pull) is noticed within minutes
+   * rather than at the next resync, and a domain whose MX is not ours yet, which may wait for days,
+   * costs one probe of each MX address every few minutes.
    */
-  private Duration retryAfter(RolloverState state, String waiting, Instant now) {
+  static Duration retryAfter(RolloverState state, String waiting, Instant now, Duration poll) {
     if (state.phase() == RolloverPhase.Initial) {
-      boolean fresh = now.isBefore(state.phaseSince().plus(poll.multipliedBy(INITIAL_POLLS)));
-      return fresh ? poll : null;
+      Duration waited = Duration.between(state.phaseSince(), now);
+      if (waited.compareTo(poll.multipliedBy(INITIAL_POLLS)) < 0) {
+        return poll;
+      }
+      return waited.compareTo(Backoff.MAX) > 0 ? Backoff.MAX : waited;
     }
     // Stable: poll until the next key's TLSA has been seen (its age counts from then), and while a
     // due rollover waits; otherwise nothing changes until the schedule or a request says so.
