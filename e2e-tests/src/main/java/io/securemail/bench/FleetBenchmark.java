@@ -93,8 +93,9 @@ final class FleetBenchmark {
       try (OperatorProcess operator = OperatorProcess.start(repo.resolve("operator"), lab.rbac().kubeconfig(),
               work.resolve("operator-bench.log"), properties, jvm, ChartJvm.environment(repo));
           FleetMta fleet = FleetMta.follow(client, PROVIDER_NS, TRANSPORT, MX_ADDRESSES, work.resolve("fleet"),
-              lab.issuer().caCertificateFile(), lab.dns().resolvConf())) {
-        measure(lab, client, operator, fleet, writes);
+              lab.issuer().caCertificateFile(), lab.dns().resolvConf());
+          DomainWatch watch = DomainWatch.start(client)) {
+        measure(lab, client, operator, fleet, watch, writes);
         details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's "
             + "audit log, requests of " + lab.rbac().user() + " only; DNS updates counted by the lab's Knot.");
       }
@@ -116,7 +117,7 @@ final class FleetBenchmark {
     lab.policyServers().mount(client, NS, POLICY);
   }
 
-  private void measure(Lab lab, KubernetesClient client, OperatorProcess operator, FleetMta fleet,
+  private void measure(Lab lab, KubernetesClient client, OperatorProcess operator, FleetMta fleet, DomainWatch watch,
       OperatorWrites writes) throws Exception {
     log("creating the transport and " + count + " domains");
     long dnsBefore = lab.dns().updatesReceived();
@@ -133,12 +134,7 @@ final class FleetBenchmark {
     Instant lastLog = Instant.now();
     while (Instant.now().isBefore(deadline)) {
       Thread.sleep(2000);
-      try {
-        ready = readyCount(client);
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        log("the list of domains was not answered (" + e.getMessage() + "); asking again");
-        continue;
-      }
+      ready = watch.count(d -> NS.equals(d.getMetadata().getNamespace()) && isReady(d));
       if (allRouted == null && routedCount(client) >= count) {
         allRouted = Instant.now();
         log("every domain routed in the fleet MTA's ConfigMap after "
@@ -279,11 +275,6 @@ final class FleetBenchmark {
     rfc2136.setTsigSecretRef(new SecretKeyRef("tsig", "secret"));
     dns.setRfc2136(rfc2136);
     return dns;
-  }
-
-  private int readyCount(KubernetesClient client) {
-    return (int) client.resources(SecureMailDomain.class).inNamespace(NS).list().getItems().stream()
-        .filter(FleetBenchmark::isReady).count();
   }
 
   private static boolean isReady(SecureMailDomain smd) {

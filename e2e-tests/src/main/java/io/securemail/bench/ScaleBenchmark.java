@@ -106,6 +106,14 @@ public final class ScaleBenchmark {
       throws Exception {
     // 1. Converging: every domain created, until each has status for its generation and no write for 15 s.
     log("creating " + count + " domains");
+    try (DomainWatch watch = DomainWatch.start(client)) {
+      return measure(lab, client, rbac, domains, writes, operator, properties, jvm, watch);
+    }
+  }
+
+  private OperatorProcess measure(Lab lab, KubernetesClient client, ChartRbac rbac, BenchDomains domains,
+      OperatorWrites writes, OperatorProcess operator, Map<String, String> properties, List<String> jvm,
+      DomainWatch watch) throws Exception {
     Instant start = Instant.now();
     domains.create(client);
     log("created in " + seconds(Duration.between(start, Instant.now())) + "; waiting for status and " + QUIET.toSeconds()
@@ -118,17 +126,7 @@ public final class ScaleBenchmark {
       Thread.sleep(1000);
       writes.refresh();
       Instant now = Instant.now();
-      try {
-        done = domains.withStatusForGeneration(client);
-      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-        // A list of every domain that the busy API server did not answer in time says nothing about
-        // the operator: the next poll asks again, and the last count stands meanwhile.
-        log("the list of domains was not answered (" + e.getMessage() + "); asking again");
-        if (now.isAfter(deadline)) {
-          break;
-        }
-        continue;
-      }
+      done = domains.withStatusForGeneration(watch);
       if (done == count && allStatus == null) {
         allStatus = now;
       } else if (done < count) {

@@ -11,6 +11,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.securemail.operator.kube.DomainDependent;
+import io.securemail.operator.kube.RecentReads;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
@@ -101,12 +102,14 @@ public final class CertManager {
     List<IssuerCondition> conditions;
     String what;
     if (ref.getKind() == IssuerRef.Kind.CLUSTER_ISSUER) {
-      ClusterIssuer issuer = client.resources(ClusterIssuer.class).withName(ref.getName()).get();
+      ClusterIssuer issuer = RecentReads.SHARED.get(new RecentReads.Key("ClusterIssuer", null, ref.getName()),
+          () -> client.resources(ClusterIssuer.class).withName(ref.getName()).get());
       what = "ClusterIssuer " + ref.getName();
       conditions = issuer == null ? null : issuer.getStatus() == null ? List.of() : issuer.getStatus().getConditions();
     } else {
-      Issuer issuer = client.resources(Issuer.class).inNamespace(domain.getMetadata().getNamespace())
-          .withName(ref.getName()).get();
+      String namespace = domain.getMetadata().getNamespace();
+      Issuer issuer = RecentReads.SHARED.get(new RecentReads.Key("Issuer", namespace, ref.getName()),
+          () -> client.resources(Issuer.class).inNamespace(namespace).withName(ref.getName()).get());
       what = "Issuer " + domain.getMetadata().getNamespace() + "/" + ref.getName();
       conditions = issuer == null ? null : issuer.getStatus() == null ? List.of() : issuer.getStatus().getConditions();
     }

@@ -2,6 +2,7 @@ package io.securemail.operator.dns;
 
 import io.securemail.operator.kube.Backoff;
 import io.securemail.operator.kube.Conditions;
+import io.securemail.operator.kube.RecentReads;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -243,7 +244,9 @@ public class DnsPublication {
     String server = where == null ? rfc2136.getServer() : where.getServer();
     String zone = where == null ? rfc2136.getZone() : where.getZone();
     var ref = rfc2136.getTsigSecretRef();
-    Secret secret = client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(ref.getName()).get();
+    String namespace = domain.getMetadata().getNamespace();
+    Secret secret = RecentReads.SHARED.get(new RecentReads.Key("Secret", namespace, ref.getName()),
+        () -> client.secrets().inNamespace(namespace).withName(ref.getName()).get());
     String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
     if (encoded == null) {
       throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()

@@ -79,11 +79,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -263,7 +261,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return refuse(domain, context, status, unclaimed.get().reason(), unclaimed.get().message());
     }
     List<SpecProblem> problems = new ArrayList<>(SpecValidator.validate(domain.getSpec(),
-        secretsIn(client, domain.getMetadata().getNamespace()), minMaxAge));
+        SecretLookup.inNamespace(client, domain.getMetadata().getNamespace()), minMaxAge));
     problems.addAll(ingressAnnotations.problems(domain.getSpec()));
 
     if (!problems.isEmpty()) {
@@ -485,18 +483,5 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     return context.getPrimaryCache().list(domain.getMetadata().getNamespace())
         .noneMatch(other -> !uid.equals(other.getMetadata().getUid())
             && other.getMetadata().getDeletionTimestamp() == null);
-  }
-
-  private static SecretLookup secretsIn(KubernetesClient client, String namespace) {
-    return name -> {
-      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-      if (secret == null) {
-        return Optional.empty();
-      }
-      Set<String> keys = new HashSet<>();
-      Optional.ofNullable(secret.getData()).ifPresent(d -> keys.addAll(d.keySet()));
-      Optional.ofNullable(secret.getStringData()).ifPresent(d -> keys.addAll(d.keySet()));
-      return Optional.of(keys);
-    };
   }
 }

@@ -1,6 +1,5 @@
 package io.securemail.operator.transport;
 
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,12 +25,10 @@ import io.securemail.operator.validation.SpecProblem;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -99,8 +96,8 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
     String namespace = transport.getMetadata().getNamespace();
     String name = transport.getMetadata().getName();
 
-    List<SpecProblem> problems = TransportValidator.validate(transport, serialization, secretsIn(client, namespace),
-        minMaxAge);
+    List<SpecProblem> problems = TransportValidator.validate(transport, serialization,
+        SecretLookup.inNamespace(client, namespace), minMaxAge);
     if (!problems.isEmpty()) {
       if (status.markInvalid(problems)) {
         DomainEvents.warning(client, transport, TransportStatusChange.INVALID_SPEC, status.readyMessage());
@@ -196,18 +193,5 @@ public class MailTransportReconciler implements Reconciler<MailTransport>, Clean
       namespaces = current;
     }
     return current;
-  }
-
-  private static SecretLookup secretsIn(KubernetesClient client, String namespace) {
-    return name -> {
-      Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
-      if (secret == null) {
-        return Optional.empty();
-      }
-      Set<String> keys = new HashSet<>();
-      Optional.ofNullable(secret.getData()).ifPresent(d -> keys.addAll(d.keySet()));
-      Optional.ofNullable(secret.getStringData()).ifPresent(d -> keys.addAll(d.keySet()));
-      return Optional.of(keys);
-    };
   }
 }
