@@ -229,6 +229,45 @@ class FleetDomainTierTest {
     assertThat(client.configMaps().inNamespace(CUSTOMER).withName("nowhere-dns-records").get()).isNull();
   }
 
+  /**
+   * An attached domain's own spec.mtaSts.mxPatterns must cover the fleet's MX hosts, which change
+   * with the transport, not with the domain: a host outside them is InvalidSpec naming the
+   * patterns and the host, and what was published stays as it was until the patterns cover it.
+   */
+  @Test
+  void mxPatternsThatMissAFleetHostAreInvalidAndPublishNothingNew() {
+    MailTransport fleet = transport(CUSTOMER, "patterned", FLEET_MX);
+    client.resource(fleet).create();
+    writeStatus(CUSTOMER, "patterned", "True", "Stable");
+    SecureMailDomain smd = attachedDomain(CUSTOMER, "patterns", "patterns.fleet-tier.example", "patterned", null);
+    smd.getSpec().getMtaSts().setMxPatterns(List.of("*.fleet-provider.example"));
+    api(client).resource(smd).create();
+    SecureMailDomain covered = awaitStatus(client, CUSTOMER, "patterns", Domains.ready("True", "Ready"));
+    assertThat(covered.getStatus().getMtaSts().getMx()).containsExactly("*.fleet-provider.example");
+
+    // The fleet grows by a host of another provider's zone: the domain's patterns do not cover it.
+    client.resources(MailTransport.class).inNamespace(CUSTOMER).withName("patterned").edit(t -> {
+      t.getSpec().getMx().add(new MxHost("mx3.backup-provider.example", 30));
+      return t;
+    });
+    SecureMailDomain invalid = awaitSoon(CUSTOMER, "patterns",
+        d -> condition(d, "Ready").map(c -> "InvalidSpec".equals(c.getReason())).orElse(false));
+    assertThat(condition(invalid, "Ready").orElseThrow().getMessage()).contains("spec.mtaSts.mxPatterns",
+        "MailTransport " + CUSTOMER + "/patterned's MX host mx3.backup-provider.example matches none of "
+            + "[*.fleet-provider.example]");
+    assertThat(invalid.getStatus().getRecords()).as("no MX record for the uncovered host")
+        .noneMatch(r -> r.getValue().contains("mx3.backup-provider.example"));
+    assertThat(warnings(CUSTOMER, "patterns")).contains("InvalidSpec");
+
+    api(client).inNamespace(CUSTOMER).withName("patterns").edit(d -> {
+      d.getSpec().getMtaSts().setMxPatterns(List.of("*.fleet-provider.example", "mx3.backup-provider.example"));
+      return d;
+    });
+    SecureMailDomain grown = awaitSoon(CUSTOMER, "patterns", d -> d.getStatus().getRecords().stream()
+        .anyMatch(r -> r.getType().equals("MX") && r.getValue().equals("30 mx3.backup-provider.example.")));
+    assertThat(grown.getStatus().getMtaSts().getMx()).contains("mx3.backup-provider.example");
+  }
+
   static MailTransport transport(String namespace, String name, List<String> mx) {
     MailTransport transport = new MailTransport();
     transport.getMetadata().setNamespace(namespace);

@@ -17,6 +17,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One MTA-STS policy server of the lab: nginx with the operator's own configuration on one loopback
@@ -31,6 +34,9 @@ import java.util.TreeMap;
  */
 public final class PolicyMount implements AutoCloseable {
 
+  /** How long changes of the shards are gathered before the directory is written. */
+  static final long COALESCE_MILLIS = 200;
+
   private final PolicyServers servers;
   private final KubernetesClient client;
   private final String namespace;
@@ -39,9 +45,15 @@ public final class PolicyMount implements AutoCloseable {
   private final VolumeDirectory site;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final Map<String, Map<String, byte[]>> shards = new TreeMap<>();
+  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread thread = new Thread(r, "lab-policy-mount-writer");
+    thread.setDaemon(true);
+    return thread;
+  });
   private ManagedProcess nginx;
   private boolean paused;
   private boolean closed;
+  private boolean writeScheduled;
 
   PolicyMount(PolicyServers servers, KubernetesClient client, String namespace, String address, Path dir)
       throws IOException {
@@ -84,6 +96,16 @@ public final class PolicyMount implements AutoCloseable {
     } else {
       shards.put(secret, files);
     }
+    if (!paused && !closed && !writeScheduled) {
+      // Changes that come together are written together, as the kubelet syncs a volume (each write
+      // is the whole directory: at a thousand domains, one per shard change fell behind by minutes).
+      writeScheduled = true;
+      writer.schedule(this::writeScheduledChanges, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private synchronized void writeScheduledChanges() {
+    writeScheduled = false;
     if (!paused && !closed) {
       write();
     }
@@ -199,6 +221,7 @@ public final class PolicyMount implements AutoCloseable {
       informer.close();
     }
     informers.clear();
+    writer.shutdownNow();
   }
 
   /** Stops following the objects and stops nginx. */

@@ -24,6 +24,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.AppliedHash;
 import io.securemail.operator.kube.ContentDigest;
 import io.securemail.operator.kube.Labels;
+import io.securemail.operator.kube.RecentReads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -220,7 +221,10 @@ public final class PolicyServer {
     String host = domain.getSpec().getDomain();
     SiteWrites.Shard shard = new SiteWrites.Shard(namespace, PolicySite.secretName(host));
     String failed = siteWrites.takeFailure(id);
-    Secret live = client.secrets().inNamespace(namespace).withName(shard.name()).get();
+    // Shared for a moment by the namespace's domains (a shard holds many domains' entries, and each
+    // reconcile of each of them read it whole); forgotten when the operator writes it.
+    Secret live = RecentReads.SHARED.get(shardKey(shard),
+        () -> client.secrets().inNamespace(namespace).withName(shard.name()).get());
     Map<String, String> present = new LinkedHashMap<>();
     if (live != null && live.getData() != null) {
       live.getData().forEach((key, value) -> {
@@ -266,6 +270,15 @@ public final class PolicyServer {
   /** Writes a shard's changed keys (RFC 7386 merge patch: null removes) and its sole owner; creates it when missing. */
   private static void writeShard(KubernetesClient client, SiteWrites.Shard shard, Map<String, String> data,
       OwnerReference owner) {
+    try {
+      patchOrCreateShard(client, shard, data, owner);
+    } finally {
+      RecentReads.SHARED.forget(shardKey(shard)); // the next reconcile reads what was written
+    }
+  }
+
+  private static void patchOrCreateShard(KubernetesClient client, SiteWrites.Shard shard, Map<String, String> data,
+      OwnerReference owner) {
     var serialization = client.getKubernetesSerialization();
     Map<String, Object> metadata = new LinkedHashMap<>();
     if (owner != null) {
@@ -308,6 +321,10 @@ public final class PolicyServer {
       // Created meanwhile (a write of an earlier process): the keys go in by patch after all.
       secret.patch(merge, serialization.asJson(patch));
     }
+  }
+
+  private static RecentReads.Key shardKey(SiteWrites.Shard shard) {
+    return new RecentReads.Key("Secret", shard.namespace(), shard.name());
   }
 
   private static boolean ownedOnlyBy(HasMetadata object, OwnerReference owner) {

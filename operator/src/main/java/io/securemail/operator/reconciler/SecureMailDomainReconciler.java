@@ -265,14 +265,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     problems.addAll(ingressAnnotations.problems(domain.getSpec()));
 
     if (!problems.isEmpty()) {
-      if (status.markInvalid(problems)) {
-        DomainEvents.warning(client, domain, DomainStatus.INVALID_SPEC, status.readyMessage());
-      }
-      UpdateControl<SecureMailDomain> control = status.write(context);
-      metrics.record(domain, status.next());
-      monitor.notChecked(domain);
-      boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
-      return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
+      return invalid(domain, context, status, problems);
     }
 
     Optional<AttachedTransport> attachment = transports.resolve(domain, client);
@@ -289,6 +282,14 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     // What the parts act on: an attached domain seen with the fleet's MX hosts and no MTA of its own.
     SecureMailDomain acting = attachment.map(a -> EffectiveDomain.of(domain, a.transport(),
         client.getKubernetesSerialization())).orElse(domain);
+    if (attachment.isPresent()) {
+      // The fleet's MX hosts change without this domain's spec changing: checked here, once known.
+      List<SpecProblem> outside = SpecValidator.mxOutsidePatterns(acting.getSpec(),
+          "MailTransport " + attachment.get().id() + "'s MX host ");
+      if (!outside.isEmpty()) {
+        return invalid(domain, context, status, outside);
+      }
+    }
 
     CertStep rollover = certificates.reconcile(acting, client, context);
     MtaStsOutcome sts = mtaSts.reconcile(acting, client, context, clock.instant());
@@ -341,6 +342,22 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
    * Ready=False with {@code reason}, a Warning event when that is news, and nothing else: no
    * object, record, policy or probe for this resource.
    */
+  /**
+   * Ready=False/InvalidSpec naming every problem, with a Warning event when it is news; nothing is
+   * published or changed. A missing TSIG Secret is looked for again: Secrets are not watched.
+   */
+  private UpdateControl<SecureMailDomain> invalid(SecureMailDomain domain, Context<SecureMailDomain> context,
+      DomainStatus status, List<SpecProblem> problems) {
+    if (status.markInvalid(problems)) {
+      DomainEvents.warning(context.getClient(), domain, DomainStatus.INVALID_SPEC, status.readyMessage());
+    }
+    UpdateControl<SecureMailDomain> control = status.write(context);
+    metrics.record(domain, status.next());
+    monitor.notChecked(domain);
+    boolean waitsForSecret = problems.stream().anyMatch(p -> p.field().startsWith("spec.dns.rfc2136.tsigSecretRef"));
+    return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
+  }
+
   private UpdateControl<SecureMailDomain> refuse(SecureMailDomain domain, Context<SecureMailDomain> context,
       DomainStatus status, String reason, String message) {
     reported.forget(domain);

@@ -232,6 +232,35 @@ public final class SpecValidator {
     }
   }
 
+  /**
+   * MX hosts that no pattern of spec.mtaSts.mxPatterns matches: senders enforcing the policy would
+   * refuse to deliver to them (RFC 8461 section 4.1). None when the spec gives no patterns (the
+   * policy then lists the MX hosts themselves).
+   *
+   * @param whose how the problem names a host that is not the spec's own (an attached domain's
+   *     hosts are its transport's, and the problem is then the domain's patterns); null for spec.mx
+   */
+  public static List<SpecProblem> mxOutsidePatterns(SecureMailDomainSpec spec, String whose) {
+    List<String> patterns = spec.getMtaSts().getMxPatterns() == null ? List.of() : spec.getMtaSts().getMxPatterns();
+    List<MxHost> mx = spec.getMx() == null ? List.of() : spec.getMx();
+    List<SpecProblem> problems = new ArrayList<>();
+    if (patterns.isEmpty()) {
+      return problems;
+    }
+    for (int i = 0; i < mx.size(); i++) {
+      String host = mx.get(i).getHost();
+      if (patterns.stream().filter(Objects::nonNull).noneMatch(p -> CertificateNames.matches(p, host))) {
+        problems.add(whose == null
+            ? new SpecProblem("spec.mx[" + i + "].host", host + " matches no pattern of spec.mtaSts.mxPatterns: "
+                + "senders enforcing the policy would refuse to deliver to it")
+            : new SpecProblem("spec.mtaSts.mxPatterns", whose + host + " matches none of " + patterns
+                + ": senders enforcing the policy would refuse to deliver to it; add a pattern for it (or remove "
+                + "spec.mtaSts.mxPatterns, so that the policy lists the fleet's hosts)"));
+      }
+    }
+    return problems;
+  }
+
   private static void checkMtaSts(SecureMailDomainSpec spec, long minMaxAge, List<SpecProblem> problems) {
     MtaStsSpec sts = spec.getMtaSts();
     if (sts.getMaxAge() != null && sts.getMaxAge() < minMaxAge) {
@@ -246,15 +275,8 @@ public final class SpecValidator {
             + "\" is not a host name or a *.domain pattern (RFC 8461 section 4.1)"));
       }
     }
-    if (!patterns.isEmpty()) {
-      List<MxHost> mx = spec.getMx() == null ? List.of() : spec.getMx();
-      for (int i = 0; i < mx.size(); i++) {
-        String host = mx.get(i).getHost();
-        if (patterns.stream().filter(Objects::nonNull).noneMatch(p -> CertificateNames.matches(p, host))) {
-          problems.add(new SpecProblem("spec.mx[" + i + "].host", host + " matches no pattern of "
-              + "spec.mtaSts.mxPatterns: senders enforcing the policy would refuse to deliver to it"));
-        }
-      }
+    if (spec.getTransport() == null) {
+      problems.addAll(mxOutsidePatterns(spec, null));
     }
     PolicyHostSpec host = sts.getPolicyHost();
     if (host != null) {

@@ -408,6 +408,22 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aTransportsMxHostOutsideTheDomainsPatternsIsNamedWithThePatterns() {
+    SecureMailDomainSpec spec = spec("example.com", "mx1.fleet.example", "mx.backup.example");
+    spec.getMtaSts().setMxPatterns(List.of("*.fleet.example"));
+
+    assertThat(SpecValidator.mxOutsidePatterns(spec, "MailTransport p/fleet's MX host ")).singleElement()
+        .satisfies(p -> {
+          assertThat(p.field()).isEqualTo("spec.mtaSts.mxPatterns");
+          assertThat(p.message()).startsWith("MailTransport p/fleet's MX host mx.backup.example matches none of "
+              + "[*.fleet.example]");
+        });
+    spec.getMtaSts().setMxPatterns(List.of());
+    assertThat(SpecValidator.mxOutsidePatterns(spec, "MailTransport p/fleet's MX host ")).as("no patterns: the "
+        + "policy lists the hosts").isEmpty();
+  }
+
+  @Test
   void thePolicyHostNeedsAddressesOrACnameAndRealAddresses() {
     SecureMailDomainSpec spec = minimal();
     var host = new io.securemail.operator.api.PolicyHostSpec();
