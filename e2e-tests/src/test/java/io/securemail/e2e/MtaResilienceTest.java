@@ -201,9 +201,15 @@ class MtaResilienceTest {
         }
         KeyPair key = LabPki.generateEcdsa();
         X509Certificate next = certificate(key, "mx." + domain);
+        // Postfix's reload asks each running smtpd to exit; one that is idle may still accept one
+        // more connection before it notices, with the certificate it loaded (postfix master(8)).
+        // The newer certificate counts as served once those processes are gone.
+        List<ProcessHandle> before = smtpds(mta.masterPid());
         client.secrets().inNamespace(NS).resource(tlsSecret(next, key)).update();
         await("certificate " + step + " served to a new connection").atMost(Duration.ofSeconds(10))
             .pollInterval(Duration.ofMillis(50)).until(() -> Mtas.startTls("127.0.3.4", 25).certificate().equals(next));
+        await("the smtpd processes of before the reload to exit").atMost(Duration.ofSeconds(30))
+            .pollInterval(Duration.ofMillis(50)).until(() -> before.stream().noneMatch(ProcessHandle::isAlive));
         certificates.add(next);
         servedSince.add(System.nanoTime());
       }
@@ -243,5 +249,11 @@ class MtaResilienceTest {
     await("the queue to be empty after postqueue -f").atMost(DELIVERED).pollInterval(Duration.ofMillis(250))
         .until(mta::queue, List::isEmpty);
     assertThat(store.messages()).as("messages at the store after the flush").hasSize(subjects.size());
+  }
+
+  /** The smtpd processes Postfix's master runs now. */
+  static List<ProcessHandle> smtpds(long masterPid) {
+    return ProcessHandle.of(masterPid).stream().flatMap(ProcessHandle::children)
+        .filter(p -> p.info().command().map(c -> c.endsWith("/smtpd")).orElse(false)).toList();
   }
 }
