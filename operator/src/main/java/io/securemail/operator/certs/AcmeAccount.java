@@ -8,7 +8,6 @@ import io.fabric8.certmanager.api.model.v1.IssuerStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.SecureMailDomain;
-import io.securemail.operator.kube.RecentReads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,14 +39,11 @@ public record AcmeAccount(String server, String accountUri, List<String> methods
     IssuerSpec spec;
     IssuerStatus status;
     if (ref.getKind() == IssuerRef.Kind.CLUSTER_ISSUER) {
-      ClusterIssuer issuer = RecentReads.SHARED.get(new RecentReads.Key("ClusterIssuer", null, ref.getName()),
-          () -> client.resources(ClusterIssuer.class).withName(ref.getName()).get());
+      ClusterIssuer issuer = Issuers.clusterIssuer(client, ref.getName());
       spec = issuer == null ? null : issuer.getSpec();
       status = issuer == null ? null : issuer.getStatus();
     } else {
-      String namespace = domain.getMetadata().getNamespace();
-      Issuer issuer = RecentReads.SHARED.get(new RecentReads.Key("Issuer", namespace, ref.getName()),
-          () -> client.resources(Issuer.class).inNamespace(namespace).withName(ref.getName()).get());
+      Issuer issuer = Issuers.issuer(client, domain.getMetadata().getNamespace(), ref.getName());
       spec = issuer == null ? null : issuer.getSpec();
       status = issuer == null ? null : issuer.getStatus();
     }

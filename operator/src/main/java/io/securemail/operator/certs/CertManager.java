@@ -11,7 +11,6 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.WorkflowReconcileResult;
 import io.securemail.operator.kube.DomainDependent;
-import io.securemail.operator.kube.RecentReads;
 import java.util.Map;
 import java.util.List;
 import java.util.Optional;
@@ -102,14 +101,11 @@ public final class CertManager {
     List<IssuerCondition> conditions;
     String what;
     if (ref.getKind() == IssuerRef.Kind.CLUSTER_ISSUER) {
-      ClusterIssuer issuer = RecentReads.SHARED.get(new RecentReads.Key("ClusterIssuer", null, ref.getName()),
-          () -> client.resources(ClusterIssuer.class).withName(ref.getName()).get());
+      ClusterIssuer issuer = Issuers.clusterIssuer(client, ref.getName());
       what = "ClusterIssuer " + ref.getName();
       conditions = issuer == null ? null : issuer.getStatus() == null ? List.of() : issuer.getStatus().getConditions();
     } else {
-      String namespace = domain.getMetadata().getNamespace();
-      Issuer issuer = RecentReads.SHARED.get(new RecentReads.Key("Issuer", namespace, ref.getName()),
-          () -> client.resources(Issuer.class).inNamespace(namespace).withName(ref.getName()).get());
+      Issuer issuer = Issuers.issuer(client, domain.getMetadata().getNamespace(), ref.getName());
       what = "Issuer " + domain.getMetadata().getNamespace() + "/" + ref.getName();
       conditions = issuer == null ? null : issuer.getStatus() == null ? List.of() : issuer.getStatus().getConditions();
     }

@@ -244,9 +244,7 @@ public class DnsPublication {
     String server = where == null ? rfc2136.getServer() : where.getServer();
     String zone = where == null ? rfc2136.getZone() : where.getZone();
     var ref = rfc2136.getTsigSecretRef();
-    String namespace = domain.getMetadata().getNamespace();
-    Secret secret = RecentReads.SHARED.get(new RecentReads.Key("Secret", namespace, ref.getName()),
-        () -> client.secrets().inNamespace(namespace).withName(ref.getName()).get());
+    Secret secret = RecentReads.secret(client, domain.getMetadata().getNamespace(), ref.getName());
     String encoded = secret == null || secret.getData() == null ? null : secret.getData().get(ref.getKey());
     if (encoded == null) {
       throw new DnsFailure(DnsFailure.Reason.TsigRejected, "TSIG secret " + ref.getName() + "/" + ref.getKey()

@@ -1,5 +1,7 @@
 package io.securemail.operator.kube;
 
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -59,6 +61,16 @@ public final class RecentReads {
     }
     answers.put(key, new Answer(Optional.ofNullable(value), now));
     return value;
+  }
+
+  /** A Secret of {@code namespace} as {@link #SHARED} has it, or null when it does not exist. */
+  public static Secret secret(KubernetesClient client, String namespace, String name) {
+    return SHARED.get(secretKey(namespace, name), () -> client.secrets().inNamespace(namespace).withName(name).get());
+  }
+
+  /** The key {@link #secret} reads a Secret under, to {@link #forget} it once the operator wrote it. */
+  public static Key secretKey(String namespace, String name) {
+    return new Key("Secret", namespace, name);
   }
 
   /** Forgets {@code key}'s answer: the operator changed the object itself. */

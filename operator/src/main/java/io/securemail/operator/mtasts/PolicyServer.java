@@ -223,8 +223,7 @@ public final class PolicyServer {
     String failed = siteWrites.takeFailure(id);
     // Shared for a moment by the namespace's domains (a shard holds many domains' entries, and each
     // reconcile of each of them read it whole); forgotten when the operator writes it.
-    Secret live = RecentReads.SHARED.get(shardKey(shard),
-        () -> client.secrets().inNamespace(namespace).withName(shard.name()).get());
+    Secret live = RecentReads.secret(client, namespace, shard.name());
     Map<String, String> present = new LinkedHashMap<>();
     if (live != null && live.getData() != null) {
       live.getData().forEach((key, value) -> {
@@ -273,7 +272,8 @@ public final class PolicyServer {
     try {
       patchOrCreateShard(client, shard, data, owner);
     } finally {
-      RecentReads.SHARED.forget(shardKey(shard)); // the next reconcile reads what was written
+      // The next reconcile reads what was written.
+      RecentReads.SHARED.forget(RecentReads.secretKey(shard.namespace(), shard.name()));
     }
   }
 
@@ -321,10 +321,6 @@ public final class PolicyServer {
       // Created meanwhile (a write of an earlier process): the keys go in by patch after all.
       secret.patch(merge, serialization.asJson(patch));
     }
-  }
-
-  private static RecentReads.Key shardKey(SiteWrites.Shard shard) {
-    return new RecentReads.Key("Secret", shard.namespace(), shard.name());
   }
 
   private static boolean ownedOnlyBy(HasMetadata object, OwnerReference owner) {

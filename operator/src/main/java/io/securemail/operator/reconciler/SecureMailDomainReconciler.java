@@ -339,10 +339,6 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
   }
 
   /**
-   * Ready=False with {@code reason}, a Warning event when that is news, and nothing else: no
-   * object, record, policy or probe for this resource.
-   */
-  /**
    * Ready=False/InvalidSpec naming every problem, with a Warning event when it is news; nothing is
    * published or changed. A missing TSIG Secret is looked for again: Secrets are not watched.
    */
@@ -358,6 +354,10 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     return waitsForSecret ? control.rescheduleAfter(MISSING_REFERENCE_RETRY) : control;
   }
 
+  /**
+   * Ready=False with {@code reason}, a Warning event when that is news, and nothing else: no
+   * object, record, policy or probe for this resource.
+   */
   private UpdateControl<SecureMailDomain> refuse(SecureMailDomain domain, Context<SecureMailDomain> context,
       DomainStatus status, String reason, String message) {
     reported.forget(domain);

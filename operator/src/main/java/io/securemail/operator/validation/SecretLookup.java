@@ -19,8 +19,7 @@ public interface SecretLookup {
    */
   static SecretLookup inNamespace(KubernetesClient client, String namespace) {
     return name -> {
-      Secret secret = RecentReads.SHARED.get(new RecentReads.Key("Secret", namespace, name),
-          () -> client.secrets().inNamespace(namespace).withName(name).get());
+      Secret secret = RecentReads.secret(client, namespace, name);
       if (secret == null) {
         return Optional.empty();
       }
