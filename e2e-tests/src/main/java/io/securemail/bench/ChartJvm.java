@@ -23,17 +23,25 @@ final class ChartJvm {
 
   private ChartJvm() {}
 
-  static List<String> options(Path repo) {
-    long limitMib = FALLBACK_LIMIT_MIB;
-    List<String> options = new ArrayList<>();
+  /** The chart's resources.limits.memory, in MiB. */
+  static long limitMib(Path repo) {
     try {
       String values = Files.readString(repo.resolve("helm/securemail-operator/values.yaml"));
-      String dockerfile = Files.readString(repo.resolve("operator/src/main/docker/Dockerfile"));
       Matcher limit = Pattern.compile("(?m)^resources:\\s*\\n(?:[ \\t].*\\n)*?\\s+limits:\\s*\\n\\s+memory:\\s*(\\d+)Mi")
           .matcher(values);
-      if (limit.find()) {
-        limitMib = Long.parseLong(limit.group(1));
-      }
+      return limit.find() ? Long.parseLong(limit.group(1)) : FALLBACK_LIMIT_MIB;
+    } catch (IOException e) {
+      System.err.println("[bench] the chart's memory limit not read (" + e.getMessage() + "); " + FALLBACK_LIMIT_MIB
+          + " MiB");
+      return FALLBACK_LIMIT_MIB;
+    }
+  }
+
+  static List<String> options(Path repo) {
+    long limitMib = limitMib(repo);
+    List<String> options = new ArrayList<>();
+    try {
+      String dockerfile = Files.readString(repo.resolve("operator/src/main/docker/Dockerfile"));
       // Every -XX option of the image's entrypoint, and its settings of the JDK's thread pools, as given.
       Matcher xx = Pattern.compile("\"(-XX:[^\"]+|-Djava\\.util\\.concurrent\\.[^\"]+)\"").matcher(dockerfile);
       while (xx.find()) {
@@ -41,12 +49,25 @@ final class ChartJvm {
       }
     } catch (IOException | RuntimeException e) {
       System.err.println("[bench] chart JVM settings not read (" + e.getMessage() + "); the image's defaults");
-      options = new ArrayList<>(List.of("-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError",
+      options = new ArrayList<>(List.of("-XX:MaxRAMPercentage=50.0", "-XX:+ExitOnOutOfMemoryError",
           "-XX:-UsePerfData"));
     }
     options.add(0, "-XX:MaxRAM=" + limitMib + "m");
     options.add("-Djava.util.logging.manager=org.jboss.logmanager.LogManager");
     return options;
+  }
+
+  /**
+   * {@link #options} and, from system property {@code bench.jvm.extra}, options for looking inside
+   * (e.g. {@code -XX:NativeMemoryTracking=summary}); not the chart's, so the table prints them.
+   */
+  static List<String> optionsWithExtra(Path repo) {
+    List<String> jvm = new ArrayList<>(options(repo));
+    String extra = System.getProperty("bench.jvm.extra", "").trim();
+    if (!extra.isEmpty()) {
+      jvm.addAll(List.of(extra.split("\\s+")));
+    }
+    return jvm;
   }
 
   /** The image's environment (its ENV lines), which the JVM and the C library read too. */

@@ -76,7 +76,7 @@ final class FleetBenchmark {
     Path work = repo.resolve("e2e-tests/target/benchmark-lab");
     ScaleBenchmark.deleteTree(work);
     Files.createDirectories(work);
-    List<String> jvm = ChartJvm.options(repo);
+    List<String> jvm = ChartJvm.optionsWithExtra(repo);
     try (Lab lab = Lab.start(repo, work, Map.of(), Lab.Mode.PROCESSES);
         MailStoreSink store = new MailStoreSink("store.fleetbench.test").listen(MailStoreSink.Protocol.LMTP, STORE,
             STORE_PORT)) {
@@ -95,7 +95,7 @@ final class FleetBenchmark {
           FleetMta fleet = FleetMta.follow(client, PROVIDER_NS, TRANSPORT, MX_ADDRESSES, work.resolve("fleet"),
               lab.issuer().caCertificateFile(), lab.dns().resolvConf());
           DomainWatch watch = DomainWatch.start(client)) {
-        measure(lab, client, operator, fleet, watch, writes);
+        measure(lab, client, operator, fleet, watch, writes, jvm);
         details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's "
             + "audit log, requests of " + lab.rbac().user() + " only; DNS updates counted by the lab's Knot.");
       }
@@ -118,9 +118,12 @@ final class FleetBenchmark {
   }
 
   private void measure(Lab lab, KubernetesClient client, OperatorProcess operator, FleetMta fleet, DomainWatch watch,
-      OperatorWrites writes) throws Exception {
+      OperatorWrites writes, List<String> jvm) throws Exception {
     log("creating the transport and " + count + " domains");
     long dnsBefore = lab.dns().updatesReceived();
+    String listVersion = client.genericKubernetesResources("securemail.io/v1alpha1", "SecureMailDomain")
+        .inAnyNamespace().list().getMetadata().getResourceVersion();
+    StatusChanges statusChanges = new StatusChanges(client, List.of(), listVersion);
     Instant start = Instant.now();
     client.resources(MailTransport.class).resource(transport(lab)).create();
     for (int i = 0; i < count; i++) {
@@ -153,12 +156,15 @@ final class FleetBenchmark {
       }
     }
     Instant end = allReady == null ? Instant.now() : allReady;
+    statusChanges.close();
     writes.refresh();
     List<ApiWrite> converging = writes.between(start, end.plusMillis(1));
     long dnsUpdates = lab.dns().updatesReceived() - dnsBefore;
     PrometheusText metrics = PrometheusText.parse(operator.metrics());
     OperatorFootprint footprint = OperatorFootprint.of(operator.pid(), metrics);
     OperatorWork work = OperatorWork.of(metrics);
+    List<String> nativeMemory = NativeMemory.tracked(jvm) ? NativeMemory.committed(operator.pid(),
+        lab.workDir().resolve("native-memory.txt")) : List.of();
 
     // A domain added to the converged fleet: until its route is in the MTA's ConfigMap, runs in the
     // MTA (reloaded), and until the domain is Ready.
@@ -184,6 +190,11 @@ final class FleetBenchmark {
       }
     }
 
+    Path histogram = lab.workDir().resolve("heap-histogram.txt");
+    List<String> heapTop = HeapHistogram.top(operator.pid(), histogram, 12);
+    long liveHeap = HeapHistogram.liveBytes(histogram);
+    long limitMib = ChartJvm.limitMib(repo);
+
     table.add(new Figure("time until every domain is Ready (and the transport)", allReady == null
         ? "not within " + ScaleBenchmark.seconds(timeout) + " (" + ready + "/" + count + ")"
         : ScaleBenchmark.seconds(Duration.between(start, allReady)), "", null));
@@ -196,8 +207,14 @@ final class FleetBenchmark {
         String.format("%.2f", (double) dnsUpdates / count), "", null));
     table.add(new Figure("operator resident memory (VmRSS) when all Ready", OperatorFootprint.mib(
         footprint.residentBytes()), "<= 256 MiB", footprint.residentBytes() <= 256L << 20));
-    table.add(new Figure("operator JVM heap used when all Ready", OperatorFootprint.mib(footprint.heapUsedBytes()),
+    table.add(new Figure("operator peak resident memory (VmHWM), against the chart's limit of " + limitMib + " MiB",
+        OperatorFootprint.mib(footprint.peakResidentBytes()), "< " + limitMib + " MiB",
+        footprint.peakResidentBytes() < limitMib << 20));
+    table.add(new Figure("operator JVM heap used when all Ready (of " + OperatorFootprint.mib(
+        footprint.heapCommittedBytes()) + " committed)", OperatorFootprint.mib(footprint.heapUsedBytes()),
         "<= 256 MiB", footprint.heapUsedBytes() <= 256L << 20));
+    table.add(new Figure("operator live heap after a full collection, at the end", liveHeap < 0 ? "not read"
+        : OperatorFootprint.mib(liveHeap), "", null));
     table.add(new Figure("a domain added to the converged fleet: its route in the MTA's ConfigMap", toConfigMap == null
         ? "not within 3 min" : ScaleBenchmark.seconds(toConfigMap), "seconds", toConfigMap != null
         && toConfigMap.toSeconds() < 10));
@@ -209,7 +226,18 @@ final class FleetBenchmark {
     details.add("Writes until all Ready, by resource: " + byTarget.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("none") + ".");
     details.add("The operator's work until all Ready: " + work.describe(count) + ".");
+    details.add("Status fields changed until all Ready (each update compared with the one before it; "
+        + "fields that changed in at most " + count / 10 + " updates left out): " + statusChanges.changes().entrySet()
+        .stream().filter(e -> Long.parseLong(e.getValue().split(" ", 2)[0]) > count / 10)
+        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining("; "))
+        + "; updates that changed nothing in the status: " + statusChanges.updatesWithoutStatusChange() + ".");
     details.add("The fleet MTA applied route changes by " + fleet.reloads() + " reloads (no restart).");
+    if (!nativeMemory.isEmpty()) {
+      details.add("Committed memory by the JVM's native memory tracking when all Ready (all in native-memory.txt): "
+          + String.join("; ", nativeMemory) + ".");
+    }
+    details.add("Live heap by class at the end (the 12 largest; instances, bytes, class; all in "
+        + "heap-histogram.txt): " + String.join("; ", heapTop) + ".");
   }
 
   static String name(int i) {

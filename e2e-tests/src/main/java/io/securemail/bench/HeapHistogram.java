@@ -27,4 +27,12 @@ final class HeapHistogram {
     return Files.readAllLines(file).stream().filter(l -> l.matches("\\s*\\d+:\\s+\\d+.*")).limit(top)
         .map(l -> l.trim().replaceAll("\\s+", " ")).toList();
   }
+
+  /** The live heap the histogram in {@code file} counted (its "Total" line), or -1 when it has none. */
+  static long liveBytes(Path file) throws IOException {
+    // "Total   1234567   89012345"
+    return Files.readAllLines(file).stream().map(String::trim).filter(l -> l.startsWith("Total"))
+        .map(l -> l.split("\\s+")).filter(f -> f.length >= 3).mapToLong(f -> Long.parseLong(f[2]))
+        .findFirst().orElse(-1);
+  }
 }

@@ -65,12 +65,7 @@ public final class ScaleBenchmark {
     Path work = repo.resolve("e2e-tests/target/benchmark-lab");
     deleteTree(work);
     Files.createDirectories(work);
-    List<String> jvm = new java.util.ArrayList<>(ChartJvm.options(repo));
-    // Options for looking inside, e.g. -XX:StartFlightRecording=...; not the chart's, so printed with the table.
-    String extra = System.getProperty("bench.jvm.extra", "").trim();
-    if (!extra.isEmpty()) {
-      jvm.addAll(List.of(extra.split("\\s+")));
-    }
+    List<String> jvm = ChartJvm.optionsWithExtra(repo);
     BenchDomains domains = new BenchDomains(count, layout);
     try (NxdomainResolver resolver = NxdomainResolver.start();
         Lab lab = Lab.start(repo, work, Map.of(), Lab.Mode.CONTROL_PLANE)) {
@@ -248,6 +243,10 @@ public final class ScaleBenchmark {
         footprint.residentBytes()), "<= 256 MiB", footprint.residentBytes() <= 256L << 20));
     table.add(new Figure("operator JVM heap used after converging", OperatorFootprint.mib(footprint.heapUsedBytes()),
         "<= 256 MiB", footprint.heapUsedBytes() <= 256L << 20));
+    long limitMib = ChartJvm.limitMib(repo);
+    table.add(new Figure("operator peak resident memory (VmHWM), against the chart's limit of " + limitMib + " MiB",
+        OperatorFootprint.mib(footprint.peakResidentBytes()), "< " + limitMib + " MiB",
+        footprint.peakResidentBytes() < limitMib << 20));
     double seriesPerDomain = (double) series.aboutDomains() / count;
     table.add(new Figure("Prometheus series per domain (" + series.aboutDomains() + " about domains, "
         + series.total() + " in all)", String.format("%.1f", seriesPerDomain), "<= 20", seriesPerDomain <= 20));
@@ -283,11 +282,12 @@ public final class ScaleBenchmark {
     details.add(String.format("Operator memory after converging: resident %s; heap used %s of %s committed; "
         + "non-heap used %s; %d live threads.", OperatorFootprint.mib(footprint.residentBytes()),
         OperatorFootprint.mib(footprint.heapUsedBytes()),
-        OperatorFootprint.mib((long) metrics.sum("jvm_memory_committed_bytes", "area", "heap")),
+        OperatorFootprint.mib(footprint.heapCommittedBytes()),
         OperatorFootprint.mib((long) metrics.sum("jvm_memory_used_bytes", "area", "nonheap")),
         (long) metrics.series().stream().filter(x -> x.name().equals("jvm_threads_live_threads"))
             .mapToDouble(PrometheusText.Series::value).sum()));
-    details.add("Live heap by class after converging (the 12 largest; instances, bytes, class; all in "
+    details.add("Live heap after converging: " + OperatorFootprint.mib(HeapHistogram.liveBytes(
+        lab.workDir().resolve("heap-histogram.txt"))) + ". By class (the 12 largest; instances, bytes, class; all in "
         + "heap-histogram.txt): " + String.join("; ", heapTop) + ".");
     details.add("Top metric names by series about domains: " + format(series.topNames()) + ".");
     details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's audit"

@@ -58,6 +58,9 @@ class ChartOnNodeTest {
 
   static final String RELEASE_NS = "securemail-node";
   static final String NS = "node-mail";
+  /** A second watched namespace: the chart's watchNamespaces lists both. */
+  static final String NS_B = "node-mail-b";
+  static final String OTHER = "other";
   static final String NAME = "node";
   static final String ZONE = "node.test";
   static final String MX = "mx1." + ZONE;
@@ -76,7 +79,7 @@ class ChartOnNodeTest {
     lab = l;
     client = l.client();
     lab.suspendOperator();
-    chart = ChartInstall.install(lab, RELEASE_NS, List.of(NS));
+    chart = ChartInstall.install(lab, RELEASE_NS, List.of(NS, NS_B));
 
     storePort = Ports.free();
     store = new MailStoreSink("node-store").listen(MailStoreSink.Protocol.SMTP, PodNetwork.NODE_ADDRESS, storePort);
@@ -86,6 +89,11 @@ class ChartOnNodeTest {
   @AfterAll
   static void uninstall() throws Exception {
     try {
+      if (client != null && api(client).inNamespace(NS_B).withName(OTHER).get() != null) {
+        api(client).inNamespace(NS_B).withName(OTHER).delete();
+        await("the other namespace's domain's cleanup").atMost(Duration.ofMinutes(2))
+            .until(() -> api(client).inNamespace(NS_B).withName(OTHER).get() == null);
+      }
       if (client != null && api(client).inNamespace(NS).withName(NAME).get() != null) {
         api(client).inNamespace(NS).withName(NAME).delete();
         await("the domain's cleanup by the operator Pod").atMost(Duration.ofMinutes(2))
@@ -241,6 +249,21 @@ class ChartOnNodeTest {
     assertThat(received.header("Received")).anySatisfy(h -> assertThat(h).containsPattern("TLSv1\\.[23]"));
   }
 
+  /**
+   * The chart watches two namespaces, which the operator watches through one informer each: a
+   * domain of the second is reconciled as one of the first (its Certificates issued and seen).
+   */
+  @Test
+  @Order(1)
+  void aDomainOfTheSecondWatchedNamespaceIsReconciled() {
+    SecureMailDomain other = Domains.minimal(NS_B, OTHER, "other.test");
+    other.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(other).create();
+    SecureMailDomain seen = Domains.awaitStatus(client, NS_B, OTHER, s -> condition(s, "CertificatesReady")
+        .filter(c -> c.getMessage() != null && c.getMessage().contains("are issued")).isPresent());
+    assertThat(condition(seen, "CertificatesReady").orElseThrow().getReason()).isEqualTo("MxNotServingKey");
+  }
+
   @Test
   @Order(4)
   void aRolloverCompletesThroughTheKubeletWhileTheOperatorPodIsReplaced() throws Exception {
@@ -263,6 +286,11 @@ class ChartOnNodeTest {
           p -> p != null && !p.getMetadata().getName().equals(old.getMetadata().getName()) && ready(p));
       // The new leader labels its Pod: the report Service follows it.
       awaitReportServiceOn(successor);
+      // The successor watches both namespaces again: the second namespace's domain is still seen
+      // with its Certificates issued, as the rollover below needs the first namespace's.
+      holdsFor(Duration.ofSeconds(15), () -> assertThat(condition(
+          api(client).inNamespace(NS_B).withName(OTHER).get(), "CertificatesReady").orElseThrow().getMessage())
+          .as("the second namespace's domain after the restart").contains("are issued"));
       SecureMailDomain after = await("the rollover completed with the MTA serving the new key")
           .atMost(ROLLOVER_TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(this::current,
               s -> "Stable".equals(s.getStatus().getDane().getPhase())
@@ -275,6 +303,15 @@ class ChartOnNodeTest {
       // The old key's TLSA is gone: what is published is the new current key and a fresh next key.
       await("the old key's TLSA withdrawn").atMost(Duration.ofSeconds(60)).until(() -> LabDns.served(lab.dns(),
           "_25._tcp." + MX + ".", org.xbill.DNS.Type.TLSA).stream().noneMatch(t -> t.toLowerCase().endsWith(before)));
+    }
+  }
+
+  /** Asserts at every sample during the whole period. */
+  private static void holdsFor(Duration period, Runnable assertion) throws InterruptedException {
+    long end = System.nanoTime() + period.toNanos();
+    while (System.nanoTime() < end) {
+      assertion.run();
+      Thread.sleep(500);
     }
   }
 

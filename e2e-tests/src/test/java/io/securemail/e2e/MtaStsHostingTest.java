@@ -145,8 +145,33 @@ class MtaStsHostingTest {
     assertThat(condition(ready, "Ready").orElseThrow().getMessage()).contains("MTA-STS policy served");
   }
 
+  /**
+   * cert-manager renews the policy host's certificate: the policy server serves the new one (the
+   * operator reads the certificate's Secret again because the Certificate's revision moved), and
+   * senders go on fetching the policy.
+   */
   @Test
   @Order(1)
+  void aRenewedPolicyHostCertificateIsServed() throws Exception {
+    String certificate = NAME + "-mta-sts";
+    int issued = lab.issuer().issuances(NS, certificate);
+    String before = siteCertificate(ZONE);
+    assertThat(before).as("the certificate the policy server holds").isEqualTo(secretCertificate());
+
+    lab.issuer().renew(NS, certificate);
+
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .until(() -> lab.issuer().issuances(NS, certificate) > issued);
+    String renewed = secretCertificate();
+    assertThat(renewed).isNotEqualTo(before);
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(siteCertificate(ZONE)).isEqualTo(renewed));
+    await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
+        .untilAsserted(() -> assertThat(fetch().ok()).isTrue());
+  }
+
+  @Test
+  @Order(2)
   void aSecondDomainInTheNamespaceSharesThePolicyServer() throws Exception {
     String two = "two." + ZONE;
     long pid = policyServer.pid();
@@ -174,7 +199,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void aModeChangeIsAnnouncedOnlyAfterTheNewPolicyIsServed() throws Exception {
     String before = txtIds().get(0);
     PolicyDocument enforce = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1), MAX_AGE);
@@ -196,7 +221,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void aNewMxHostEntersThePolicyBeforeTheMxRecordSet() throws Exception {
     PolicyDocument both = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1, MX2), MAX_AGE);
     policyServer.pause();
@@ -217,7 +242,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void aRemovedMxHostLeavesTheMxRecordSetFirstAndThePolicyAfterMaxAge() throws Exception {
     PolicyDocument both = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1, MX2), MAX_AGE);
     PolicyDocument one = PolicyDocument.of(MtaStsSpec.Mode.ENFORCE, List.of(MX1), MAX_AGE);
@@ -243,7 +268,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void badMaxAgeAndRuaAreRejectedAndChangeNothingPublished() throws Exception {
     String published = txtIds().get(0);
 
@@ -268,7 +293,7 @@ class MtaStsHostingTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void modeNoneServesANonePolicyForMaxAgeThenRemovesPolicyAndRecord() throws Exception {
     PolicyDocument none = PolicyDocument.of(MtaStsSpec.Mode.NONE, List.of(MX1), MAX_AGE);
 
@@ -299,6 +324,20 @@ class MtaStsHostingTest {
     String base64 = site == null || site.getData() == null ? null
         : site.getData().get(PolicyServerConfig.policyFile(domain));
     return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  /** The certificate the domain's site Secret holds for its policy host, or null. */
+  private static String siteCertificate(String domain) {
+    Secret site = client.secrets().inNamespace(NS).withName(PolicySite.secretName(domain)).get();
+    String base64 = site == null || site.getData() == null ? null
+        : site.getData().get(PolicyServerConfig.certificateFile(domain));
+    return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+  }
+
+  /** The certificate cert-manager wrote into the policy host's Secret. */
+  private static String secretCertificate() {
+    Secret secret = client.secrets().inNamespace(NS).withName(NAME + "-mta-sts-tls").get();
+    return new String(Base64.getDecoder().decode(secret.getData().get("tls.crt")), StandardCharsets.UTF_8);
   }
 
   /** Waits until status says the policy is served and announced, and the sender's fetch agrees. */

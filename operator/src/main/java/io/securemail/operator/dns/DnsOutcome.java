@@ -22,9 +22,14 @@ public record DnsOutcome(List<DnsRecordStatus> records, List<DnsRecordStatus> le
     return "True".equals(status);
   }
 
+  /** Everything is published, but not every record is visible through the resolver yet. */
+  public boolean onItsWay() {
+    return "NotYetObserved".equals(reason);
+  }
+
   /** A failure the user must act on (wrong key, unreachable server), as opposed to waiting. */
   public boolean failed() {
-    return !published() && !"NotYetObserved".equals(reason);
+    return !published() && !onItsWay();
   }
 
   /**

@@ -4,11 +4,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.Labels;
-import io.securemail.operator.kube.SharedFieldsStore;
+import io.securemail.operator.kube.DomainDependent;
 
 /**
  * The manual provider's output: a ConfigMap holding the records as a zone-file snippet. Owned by
@@ -18,8 +17,8 @@ import io.securemail.operator.kube.SharedFieldsStore;
  */
 @KubernetesDependent(createResourceOnlyIfNotExistingWithSSA = false,
     informer = @Informer(labelSelector = Labels.MANAGED_BY_SELECTOR + "," + Labels.PART + "="
-        + Labels.PART_DNS_RECORDS, itemStore = SharedFieldsStore.class))
-public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<ConfigMap, SecureMailDomain> {
+        + Labels.PART_DNS_RECORDS))
+public class ZoneSnippetConfigMap extends DomainDependent<ConfigMap> {
 
   public static final String DATA_KEY = "records.zone";
 
@@ -29,6 +28,11 @@ public class ZoneSnippetConfigMap extends CRUDKubernetesDependentResource<Config
 
   public static String nameFor(SecureMailDomain domain) {
     return domain.getMetadata().getName() + "-dns-records";
+  }
+
+  @Override
+  protected String name(SecureMailDomain domain) {
+    return nameFor(domain);
   }
 
   @Override

@@ -12,7 +12,9 @@ import io.securemail.operator.compliance.Report;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code securemail_compliance_last_check_timestamp_seconds} (namespace and name only): when the
  *       last check of the domain completed, 0 while none has since the operator started.
  * </ul>
+ * For a domain on a MailTransport, the results about the fleet's MX hosts and their certificates
+ * have no series of the domain: the transport's own domain exports them, once for the fleet.
  * A result that disappears (an MX host removed) takes its series with it. A check that could not
  * run takes the verdict series (check status, compliant) with it too: a gauge keeps its last value
  * for as long as it exists, so a verdict nobody renews would look current, and a domain whose
@@ -61,14 +65,15 @@ final class ComplianceMetrics {
     Tags tags = Tags.of("namespace", domain.getMetadata().getNamespace(), "name", domain.getMetadata().getName(),
         "domain", report.domain());
     List<String> keys = new ArrayList<>();
+    Set<String> fleetHosts = fleetHosts(domain);
     for (CheckResult r : report.checks()) {
       // A skipped check said nothing (it did not apply, or what it needed was missing): no verdict, no series.
-      if (r.status() != CheckStatus.skip) {
+      if (r.status() != CheckStatus.skip && !aboutFleetHost(r, fleetHosts)) {
         keys.add(set(CHECK_STATUS, tags.and("check", r.id(), "subject", r.subject()), value(r.status())));
       }
     }
     keys.add(set(COMPLIANT, tags, report.compliant() ? 1 : 0));
-    for (MxObservation mx : observation.mxHosts()) {
+    for (MxObservation mx : fleetHosts.isEmpty() ? observation.mxHosts() : List.<MxObservation>of()) {
       for (SmtpObservation smtp : mx.smtp()) {
         if (smtp.tls() != null && !smtp.tls().chain().isEmpty()) {
           keys.add(set(CERTIFICATE_EXPIRY, tags.and("subject", smtp.subject()),
@@ -134,6 +139,39 @@ final class ComplianceMetrics {
     if (removed != null) {
       meters.remove(removed.gauge());
     }
+  }
+
+  /**
+   * The MX hosts of a domain on a MailTransport (empty for any other domain). Their endpoints, keys
+   * and TLSA records are the fleet's: the transport's own domain, checked like any other, exports
+   * their series once, where a thousand attached domains would export the same a thousand times.
+   */
+  private static Set<String> fleetHosts(SecureMailDomain domain) {
+    if (domain.getSpec() == null || domain.getSpec().getTransport() == null || domain.getSpec().getMx() == null) {
+      return Set.of();
+    }
+    Set<String> hosts = new HashSet<>();
+    domain.getSpec().getMx().forEach(mx -> hosts.add(hostName(mx.getHost())));
+    return hosts;
+  }
+
+  /**
+   * Whether a result is about one of the fleet's MX hosts (the host, or an endpoint "host[address]")
+   * rather than about the attached domain. mtasts.mx names an MX host but judges the domain's own
+   * policy, which must list it.
+   */
+  static boolean aboutFleetHost(CheckResult result, Set<String> fleetHosts) {
+    if (fleetHosts.isEmpty() || result.subject() == null || "mtasts.mx".equals(result.id())) {
+      return false;
+    }
+    String subject = result.subject();
+    int bracket = subject.indexOf('[');
+    return fleetHosts.contains(hostName(bracket < 0 ? subject : subject.substring(0, bracket)));
+  }
+
+  private static String hostName(String name) {
+    String host = name == null ? "" : name.toLowerCase(Locale.ROOT);
+    return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
   private static long value(CheckStatus status) {

@@ -1,5 +1,6 @@
 package io.securemail.operator.mtasts;
 
+import io.fabric8.certmanager.api.model.v1.Certificate;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -43,6 +45,8 @@ public class MtaStsHosting {
   private final Function<SecureMailDomain, DnsProbe> resolver;
   private final int httpsPort;
   private final Duration poll;
+  /** Per domain uid: the mta-sts Certificate's issuance whose certificate and key the policy server holds. */
+  private final Map<String, String> issuanceServed = new ConcurrentHashMap<>();
 
   /** Without TLS reports passed on by the policy servers. */
   public MtaStsHosting(OperatorProbes probes, String image, int replicas, String serviceType, Duration poll,
@@ -92,9 +96,9 @@ public class MtaStsHosting {
       // Planned before anything can fail: an unplanned Ingress is one the workflow deletes.
       DomainDependent.plan(context, PolicyIngress.class, PolicyIngress.desired(domain, ingress));
     }
-    PolicyServer.TlsPair tls = tlsPair(client, domain);
+    boolean haveCertificate;
     try {
-      server.apply(client, domain, plan.target(), tls);
+      haveCertificate = serveCertificate(client, domain, context, plan);
     } catch (KubernetesClientException e) {
       PolicyStep unchanged = plan.settle(null, e.getMessage(), now);
       return new MtaStsOutcome(spec, unchanged, "PolicyServerNotUpdated", "The policy server's objects in namespace "
@@ -111,12 +115,52 @@ public class MtaStsHosting {
         PolicyServerConfig.HTTPS_PORT);
     String waitingFor = fetch.ok() ? "it serves other content (a previous policy, until the server's volume is "
         + "updated)" : fetch.failure();
-    if (tls == null && !fetch.ok()) {
+    if (!haveCertificate && !fetch.ok()) {
       waitingFor = "no certificate for mta-sts." + spec.getDomain() + " yet (Secret " + CertNames.mtaStsSecret(domain)
           + ", see CertificatesReady); " + waitingFor;
     }
     PolicyStep step = plan.settle(fetch.ok() ? fetch.body() : null, fetch.failure(), now);
     return new MtaStsOutcome(spec, step, null, null, waitingFor, step.retryAfter(poll, now));
+  }
+
+  /**
+   * Hands the policy server the domain's policy, and its certificate and key as cert-manager last
+   * issued them. The certificate's Secret is read only for an issuance the server does not hold yet
+   * (a Certificate's status.revision moves with each one), and not before the first: a thousand
+   * domains' reconciles would otherwise each read a Secret that changes every few weeks, or does
+   * not exist yet. Whether a certificate is served.
+   */
+  private boolean serveCertificate(KubernetesClient client, SecureMailDomain domain, Context<SecureMailDomain> context,
+      PolicyPlan plan) {
+    String uid = domain.getMetadata().getUid();
+    Optional<Certificate> certificate = DomainDependent.observed(context, Certificate.class, CertNames.mtaSts(domain));
+    String issuance = certificate.map(MtaStsHosting::issuance).orElse(null);
+    if (certificate.isPresent() && issuance == null) {
+      // Not issued yet: cert-manager has written nothing to read (asked for, the Secret answered
+      // 404 at every reconcile of every new domain). What the server holds stays.
+      return server.apply(client, domain, plan.target(), null);
+    }
+    if (issuance != null && issuance.equals(issuanceServed.get(uid))) {
+      if (server.apply(client, domain, plan.target(), null)) {
+        return true;
+      }
+      // The server lost the entries (its Secret deleted or edited by hand): from the Secret again.
+      issuanceServed.remove(uid);
+    }
+    PolicyServer.TlsPair tls = tlsPair(client, domain);
+    if (server.apply(client, domain, plan.target(), tls) && tls != null && issuance != null && uid != null) {
+      issuanceServed.put(uid, issuance);
+    }
+    return tls != null;
+  }
+
+  /** One issuance of a Certificate (null before the first): it, its revision and the end of its validity. */
+  private static String issuance(Certificate certificate) {
+    var status = certificate.getStatus();
+    if (status == null || status.getRevision() == null) {
+      return null;
+    }
+    return certificate.getMetadata().getUid() + "/" + status.getRevision() + "/" + status.getNotAfter();
   }
 
   /**
@@ -143,6 +187,7 @@ public class MtaStsHosting {
    * @param lastInNamespace no other domain of the namespace remains (none that is not being deleted)
    */
   public void forget(SecureMailDomain domain, KubernetesClient client, boolean lastInNamespace) {
+    issuanceServed.remove(domain.getMetadata().getUid());
     server.forget(client, domain);
     if (lastInNamespace) {
       server.remove(client, domain.getMetadata().getNamespace());

@@ -132,11 +132,14 @@ public final class PolicyServer {
    * Makes the namespace's server serve {@code policy} (null: none) for the domain with {@code tls}
    * (null: keep what it has, e.g. while cert-manager renews; a withdrawn policy removes both).
    * Nothing is written that is already as desired.
+   *
+   * @return whether the server's entries held a certificate and key for the domain before this call:
+   *     {@code tls} itself when given, any when not
    */
-  public void apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
+  public boolean apply(KubernetesClient client, SecureMailDomain domain, PolicyDocument policy, TlsPair tls) {
     this.client = client;
     OwnerReference owner = server(client, domain.getMetadata().getNamespace());
-    applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
+    return applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
   }
 
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
@@ -214,7 +217,7 @@ public final class PolicyServer {
    * they are when {@code tls} is null and the policy stays). Untouched when already as wanted; with
    * other domains' changes of the same shard when several come at once ({@link SiteWrites}).
    */
-  private void applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
+  private boolean applyEntries(KubernetesClient client, SecureMailDomain domain, String policy, TlsPair tls,
       OwnerReference owner) {
     String namespace = domain.getMetadata().getNamespace();
     String id = namespace + "/" + domain.getMetadata().getName();
@@ -232,6 +235,7 @@ public final class PolicyServer {
         }
       });
     }
+    boolean certificateHeld = PolicySite.holdsCertificate(present, host, tls);
     Map<String, String> changes = new LinkedHashMap<>();
     if (owner == null) {
       // The domain is being deleted: its keys go, whoever wrote them (an earlier object of the same
@@ -244,7 +248,7 @@ public final class PolicyServer {
         Thread.currentThread().interrupt();
         throw new KubernetesClientException("interrupted before the policy server's entries were removed");
       }
-      return;
+      return false;
     }
     if (policy == null) {
       present.keySet().forEach(key -> changes.put(key, null));
@@ -258,12 +262,13 @@ public final class PolicyServer {
     // A shard of an earlier server (another owner): it goes with this one.
     boolean reown = policy != null && live != null && !ownedOnlyBy(live, owner);
     if (changes.isEmpty() && !reown) {
-      return;
+      return certificateHeld;
     }
     siteWrites.submit(shard, id, changes, owner);
     if (failed != null) {
       throw new KubernetesClientException("Secret " + shard.name() + ": " + failed);
     }
+    return certificateHeld && policy != null;
   }
 
   /** Writes a shard's changed keys (RFC 7386 merge patch: null removes) and its sole owner; creates it when missing. */

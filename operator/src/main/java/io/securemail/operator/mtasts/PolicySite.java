@@ -71,6 +71,19 @@ public final class PolicySite {
     return data;
   }
 
+  /**
+   * Whether {@code present} (a shard's data) holds a certificate and key for the domain: those of
+   * {@code tls} when given, any when not.
+   */
+  public static boolean holdsCertificate(Map<String, String> present, String domain, PolicyServer.TlsPair tls) {
+    String certificate = present.get(PolicyServerConfig.certificateFile(domain));
+    String key = present.get(PolicyServerConfig.keyFile(domain));
+    if (certificate == null || key == null) {
+      return false;
+    }
+    return tls == null || certificate.equals(encode(tls.certificate())) && key.equals(encode(tls.key()));
+  }
+
   private static String encode(String text) {
     return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }

@@ -46,6 +46,7 @@ import io.securemail.operator.fleet.TransportResolver;
 import io.securemail.operator.fleet.TransportWatch;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.monitor.ComplianceOutcome;
+import io.securemail.operator.monitor.FirstCheck;
 import io.securemail.operator.kube.PartStatus;
 import io.securemail.operator.kube.Planned;
 import io.securemail.operator.mta.MtaConfigMap;
@@ -313,7 +314,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
         mtaOutcome.part());
     status.markAccepted(certs.dane(), published.records(), published.ledger(), announced.status(), parts);
     status.markPublishedTo(published.publishedTo());
-    ComplianceOutcome compliance = monitor.reconcile(acting, caa.expected());
+    ComplianceOutcome compliance = FirstCheck.waiting(domain, published.onItsWay(),
+            attachment.map(AttachedTransport::status).orElse(null))
+        .orElseGet(() -> monitor.reconcile(acting, caa.expected()));
     status.markCompliance(compliance);
     compliance.transitions().forEach(t -> ComplianceEvents.record(client, domain, t));
     if (journal != null && !stopping.getAsBoolean()) {

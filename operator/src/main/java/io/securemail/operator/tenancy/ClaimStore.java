@@ -1,10 +1,9 @@
 package io.securemail.operator.tenancy;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.kube.SlimStore;
 
 /**
  * The claims informer's cache: of each SecureMailDomain only what a claim is decided on (name,
@@ -12,15 +11,10 @@ import io.securemail.operator.api.SecureMailDomainSpec;
  * holds every resource whole; a second whole copy, status and all, would double the operator's
  * memory per domain for a few fields.
  */
-final class ClaimStore extends BasicItemStore<SecureMailDomain> {
+final class ClaimStore extends SlimStore<SecureMailDomain> {
 
   ClaimStore() {
-    super(Cache::metaNamespaceKeyFunc);
-  }
-
-  @Override
-  public SecureMailDomain put(String key, SecureMailDomain domain) {
-    return super.put(key, slim(domain));
+    super(ClaimStore::slim);
   }
 
   static SecureMailDomain slim(SecureMailDomain domain) {

@@ -7,6 +7,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.kube.Conditions;
+import io.securemail.operator.kube.InformerStores;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Locale;
@@ -72,10 +73,11 @@ public final class DomainClaims {
         .withNamespacesInheritedFromController()
         .withOnAddFilter(added -> false)
         .withOnUpdateFilter((now, before) -> !domainOf(now).equals(domainOf(before)))
-        .withSecondaryToPrimaryMapper(changed -> waiting(changed, context.getPrimaryCache().list()))
-        .withItemStore(new ClaimStore())
-        .build();
-    return new InformerEventSource<>(config, context);
+        .withSecondaryToPrimaryMapper(changed -> waiting(changed, context.getPrimaryCache().list()));
+    if (InformerStores.oneInformer(context)) {
+      config.withItemStore(new ClaimStore());
+    }
+    return new InformerEventSource<>(config.build(), context);
   }
 
   /** The resources to look again when {@code changed} was deleted or renamed its domain. */

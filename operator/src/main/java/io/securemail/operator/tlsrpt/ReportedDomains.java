@@ -1,6 +1,8 @@
 package io.securemail.operator.tlsrpt;
 
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.SecureMailDomainSpec;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +25,7 @@ public class ReportedDomains {
     }
     String name = StoredReport.domainName(resource.getSpec().getDomain());
     if (resource.getSpec().getTlsRpt() != null && resource.getMetadata().getDeletionTimestamp() == null) {
-      byDomain.put(name, resource);
+      byDomain.put(name, slim(resource));
     } else {
       forget(resource);
     }
@@ -44,6 +46,24 @@ public class ReportedDomains {
   /** The resource managing a domain's reports, if any. */
   public Optional<SecureMailDomain> managing(String domain) {
     return domain == null ? Optional.empty() : Optional.ofNullable(byDomain.get(StoredReport.domainName(domain)));
+  }
+
+  /**
+   * What a report needs of its resource: who it is (for its events, metrics and journal) and its
+   * mail domain. Not the whole resource: that is in the controller's cache already, status and all,
+   * and a second copy of every domain cost a quarter of the live heap at a thousand domains.
+   */
+  static SecureMailDomain slim(SecureMailDomain resource) {
+    var meta = resource.getMetadata();
+    SecureMailDomain slim = new SecureMailDomain();
+    slim.setMetadata(new ObjectMetaBuilder().withName(meta.getName()).withNamespace(meta.getNamespace())
+        .withUid(meta.getUid()).withResourceVersion(meta.getResourceVersion()).withGeneration(meta.getGeneration())
+        .build());
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain(resource.getSpec().getDomain());
+    spec.setTlsRpt(resource.getSpec().getTlsRpt());
+    slim.setSpec(spec);
+    return slim;
   }
 
   private static boolean sameResource(SecureMailDomain a, SecureMailDomain b) {

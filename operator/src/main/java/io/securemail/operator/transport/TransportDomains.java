@@ -10,6 +10,7 @@ import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TransportRef;
 import io.securemail.operator.kube.Conditions;
+import io.securemail.operator.kube.InformerStores;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
@@ -24,10 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * mail domain, deletion and Ready status and reason; for a fleet domain also Ready's message and
  * status.dane. The bulk of status writes reconcile no transport.
  *
- * <p>The informer keeps whole objects: with watchNamespaces the SDK runs one informer per namespace
- * over one item store, so a store of its own (slimmed, as the claims informer's) would be listed
- * once per namespace and cleared by any one namespace's relist. A domain that is neither
- * referencing nor a fleet domain still reconciles a transport of its name when it is deleted.
+ * <p>The informer keeps each domain slimmed to what a transport reads ({@link TransportDomainStore})
+ * when it is one informer; with several watched namespaces, whole objects ({@link InformerStores}).
+ * A domain that is neither referencing nor a fleet domain still reconciles a transport of its name
+ * when it is deleted.
  */
 final class TransportDomains {
 
@@ -49,9 +50,11 @@ final class TransportDomains {
             transports.add(sameName);
           }
           return transports;
-        })
-        .build();
-    return new InformerEventSource<>(config, context);
+        });
+    if (InformerStores.oneInformer(context)) {
+      config.withItemStore(new TransportDomainStore());
+    }
+    return new InformerEventSource<>(config.build(), context);
   }
 
   /** The transports to reconcile when {@code domain} was added, changed or deleted. */

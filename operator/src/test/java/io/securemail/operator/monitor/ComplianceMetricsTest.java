@@ -8,13 +8,19 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.securemail.operator.api.SecureMailDomain;
+import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.SecureMailDomainSpec;
+import io.securemail.operator.api.TransportRef;
+import io.securemail.operator.compliance.CheckResult;
+import io.securemail.operator.compliance.CheckStatus;
 import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.ComplianceOptions;
 import io.securemail.operator.compliance.FakeWorld;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -136,6 +142,52 @@ class ComplianceMetricsTest {
     assertThat(monitor.reconcile(domain()).conditionStatus()).as("checked again at once").isEqualTo("True");
     assertThat(verdictSeries()).isPositive();
     assertThat(lastCheck()).isEqualTo(T0.plusSeconds(30).getEpochSecond());
+  }
+
+  /**
+   * A domain on a MailTransport: the fleet's MX endpoints are the transport's own domain's to
+   * export, once; the attached domain keeps its verdict and the series about its own names.
+   */
+  @Test
+  void aDomainOnAFleetLeavesTheSeriesOfTheFleetsHostsToTheFleet() {
+    ComplianceMonitor monitor = monitor(registry);
+    SecureMailDomain attached = domain();
+    attached.getSpec().setTransport(new TransportRef("fleet", "provider"));
+    attached.getSpec().setMx(List.of(new MxHost("mx1.example.com", 10)));
+
+    monitor.reconcile(attached);
+
+    assertThat(registry.get(ComplianceMetrics.COMPLIANT).tag("domain", "example.com").gauge().value()).isEqualTo(1);
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).gauges()).isNotEmpty()
+        .filteredOn(g -> g.getId().getTag("subject").startsWith("mx1.example.com"))
+        .as("about the fleet's host, only whether the domain's own policy lists it")
+        .allSatisfy(g -> assertThat(g.getId().getTag("check")).isEqualTo("mtasts.mx"));
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tags("check", "dns.mx", "subject", "example.com")
+        .gauge()).isNotNull();
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tags("check", "dane.match").gauges()).isEmpty();
+    assertThat(registry.find(ComplianceMetrics.CERTIFICATE_EXPIRY).gauges()).isEmpty();
+
+    // The same domain on its own MX hosts exports them.
+    monitor.forget(attached);
+    monitor.reconcile(domain());
+    assertThat(registry.find(ComplianceMetrics.CHECK_STATUS).tags("check", "dane.match").gauges()).isNotEmpty();
+    assertThat(registry.find(ComplianceMetrics.CERTIFICATE_EXPIRY).gauges()).isNotEmpty();
+  }
+
+  @Test
+  void aResultIsTheFleetsWhenItsSubjectIsAFleetHostOrOneOfItsEndpoints() {
+    Set<String> fleet = Set.of("mx1.fleet.test");
+    assertThat(ComplianceMetrics.aboutFleetHost(result("dane.match", "mx1.fleet.test[127.0.3.20]"), fleet)).isTrue();
+    assertThat(ComplianceMetrics.aboutFleetHost(result("dnssec.mx", "MX1.fleet.test."), fleet)).isTrue();
+    assertThat(ComplianceMetrics.aboutFleetHost(result("mtasts.mx", "mx1.fleet.test"), fleet))
+        .as("whether the domain's own policy lists the host").isFalse();
+    assertThat(ComplianceMetrics.aboutFleetHost(result("cert.caa", "mta-sts.example.com"), fleet)).isFalse();
+    assertThat(ComplianceMetrics.aboutFleetHost(result("dane.match", "mx1.fleet.test[127.0.3.20]"), Set.of()))
+        .isFalse();
+  }
+
+  private static CheckResult result(String id, String subject) {
+    return new CheckResult(id, subject, CheckStatus.pass, "");
   }
 
   @Test

@@ -47,6 +47,23 @@ class PolicySiteTest {
     assertThat(PolicySite.isEntryOf("mta-sts.sub.example.com.txt", "example.com")).isFalse();
   }
 
+  /**
+   * What lets a reconcile skip reading the certificate's Secret: the shard already holds a
+   * certificate and key for the domain, the very ones when they are given.
+   */
+  @Test
+  void aShardHoldsTheCertificateOnlyWithBothItsCertificateAndItsKey() {
+    var tls = new PolicyServer.TlsPair("-----BEGIN CERTIFICATE-----", "-----BEGIN PRIVATE KEY-----");
+    Map<String, String> held = PolicySite.entries("example.com", "version: STSv1\r\n", tls);
+    assertThat(PolicySite.holdsCertificate(held, "example.com", tls)).isTrue();
+    assertThat(PolicySite.holdsCertificate(held, "example.com", null)).isTrue();
+    assertThat(PolicySite.holdsCertificate(held, "example.com",
+        new PolicyServer.TlsPair("-----BEGIN CERTIFICATE----- renewed", tls.key()))).isFalse();
+    assertThat(PolicySite.holdsCertificate(held, "other.example.com", null)).isFalse();
+    assertThat(PolicySite.holdsCertificate(PolicySite.entries("example.com", "version: STSv1\r\n", null),
+        "example.com", null)).isFalse();
+  }
+
   /** The Pod mounts every shard, each optional, as one directory: a new domain changes no Pod. */
   @Test
   void thePodMountsEveryShardAsOneDirectory() {
