@@ -154,7 +154,8 @@ public final class ComplianceEngine {
     return addresses;
   }
 
-  static String normalize(String name) {
+  /** A DNS name as the checks compare names: trimmed, lower case, without the root's dot. */
+  public static String normalize(String name) {
     String n = name.trim().toLowerCase(Locale.ROOT);
     return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
   }

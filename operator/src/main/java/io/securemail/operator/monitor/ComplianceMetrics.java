@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.compliance.CheckResult;
 import io.securemail.operator.compliance.CheckStatus;
+import io.securemail.operator.compliance.ComplianceEngine;
 import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.MxObservation;
 import io.securemail.operator.compliance.Report;
@@ -14,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -151,7 +151,8 @@ final class ComplianceMetrics {
       return Set.of();
     }
     Set<String> hosts = new HashSet<>();
-    domain.getSpec().getMx().forEach(mx -> hosts.add(hostName(mx.getHost())));
+    domain.getSpec().getMx().stream().filter(mx -> mx.getHost() != null)
+        .forEach(mx -> hosts.add(ComplianceEngine.normalize(mx.getHost())));
     return hosts;
   }
 
@@ -166,12 +167,7 @@ final class ComplianceMetrics {
     }
     String subject = result.subject();
     int bracket = subject.indexOf('[');
-    return fleetHosts.contains(hostName(bracket < 0 ? subject : subject.substring(0, bracket)));
-  }
-
-  private static String hostName(String name) {
-    String host = name == null ? "" : name.toLowerCase(Locale.ROOT);
-    return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    return fleetHosts.contains(ComplianceEngine.normalize(bracket < 0 ? subject : subject.substring(0, bracket)));
   }
 
   private static long value(CheckStatus status) {
