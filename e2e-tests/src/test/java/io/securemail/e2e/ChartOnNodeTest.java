@@ -430,17 +430,7 @@ class ChartOnNodeTest {
 
   /** Runs a command in a container through the API server and the kubelet, as kubectl exec does. */
   static String exec(Pod pod, String container, String... command) throws IOException {
-    var out = new java.io.ByteArrayOutputStream();
-    try (var watch = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-        .inContainer(container).writingOutput(out).writingError(out).exec(command)) {
-      watch.exitCode().get(60, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("exec " + String.join(" ", command) + " in " + container + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-    return out.toString();
+    return PodExec.run(client, pod, container, command);
   }
 
   /** Linux capability numbers (linux/capability.h) by name, for reading /proc/PID/status. */

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.xbill.DNS.ARecord;
@@ -38,8 +39,12 @@ import org.xbill.DNS.Type;
  */
 final class FleetDaneSampler implements AutoCloseable {
 
-  record Sample(long atMillis, String domain, String mx, String phase, String servedSpki, Set<String> tlsa,
-      boolean secure, String error) {
+  /**
+   * @param phase the fleet's DANE phase when the sample was taken
+   * @param shownPhase the phase the domain's own status showed then (status.transport.danePhase)
+   */
+  record Sample(long atMillis, String domain, String mx, String phase, String shownPhase, String servedSpki,
+      Set<String> tlsa, boolean secure, String error) {
 
     boolean probed() {
       return error == null;
@@ -53,17 +58,20 @@ final class FleetDaneSampler implements AutoCloseable {
   private final List<Sample> samples = new ArrayList<>();
   private final List<String> domains;
   private final Supplier<String> phase;
+  private final Function<String, String> shownPhase;
   private final SimpleResolver resolver;
   private final ScheduledExecutorService timer;
 
   /**
    * @param domains the mail domains to deliver to
    * @param phase the fleet's DANE phase now, recorded with each sample
+   * @param shownPhase the phase a domain's status shows now, by mail domain, recorded with its samples
    */
-  FleetDaneSampler(List<String> domains, Supplier<String> phase, String resolverAddress, int resolverPort)
-      throws Exception {
+  FleetDaneSampler(List<String> domains, Supplier<String> phase, Function<String, String> shownPhase,
+      String resolverAddress, int resolverPort) throws Exception {
     this.domains = List.copyOf(domains);
     this.phase = phase;
+    this.shownPhase = shownPhase;
     this.resolver = new SimpleResolver(InetAddress.getByName(resolverAddress));
     resolver.setPort(resolverPort);
     resolver.setTimeout(Duration.ofSeconds(2));
@@ -105,8 +113,10 @@ final class FleetDaneSampler implements AutoCloseable {
   private void sample(String domain) {
     long at = System.currentTimeMillis();
     String now = null;
+    String shown = null;
     try {
       now = phase.get();
+      shown = shownPhase.apply(domain);
       Message mx = query(domain, Type.MX);
       boolean mxSecure = DaneSampler.secure(mx);
       List<String> hosts = mx.getSection(Section.ANSWER).stream().filter(r -> r instanceof MXRecord)
@@ -121,11 +131,11 @@ final class FleetDaneSampler implements AutoCloseable {
             .orElseThrow(() -> new IllegalStateException("no address for " + host));
         Message answer = query("_25._tcp." + host, Type.TLSA);
         String served = DaneSampler.servedSpki(address);
-        record(new Sample(at, domain, host, now, served, DaneSampler.daneEeSpkis(answer),
+        record(new Sample(at, domain, host, now, shown, served, DaneSampler.daneEeSpkis(answer),
             mxSecure && DaneSampler.secure(a) && DaneSampler.secure(answer), null));
       }
     } catch (Exception e) {
-      record(new Sample(at, domain, null, now, null, Set.of(), false, e.toString()));
+      record(new Sample(at, domain, null, now, shown, null, Set.of(), false, e.toString()));
     }
   }
 
@@ -140,12 +150,6 @@ final class FleetDaneSampler implements AutoCloseable {
 
   private synchronized void record(Sample sample) {
     samples.add(sample);
-  }
-
-  /** The phases seen, by domain. */
-  Map<String, Set<String>> phasesByDomain() {
-    return samples().stream().filter(Sample::probed).collect(Collectors.groupingBy(Sample::domain,
-        Collectors.mapping(s -> String.valueOf(s.phase()), Collectors.toCollection(TreeSet::new))));
   }
 
   @Override

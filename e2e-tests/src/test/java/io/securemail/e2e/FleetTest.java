@@ -13,7 +13,8 @@ import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.securemail.lab.Lab;
-import io.securemail.lab.mail.FleetMta;
+import io.securemail.lab.cluster.LabNode;
+import io.securemail.lab.cluster.PodNetwork;
 import io.securemail.lab.mail.MailStoreSink;
 import io.securemail.lab.mail.MailStoreSink.Protocol;
 import io.securemail.lab.mtasts.PolicyMount;
@@ -57,9 +58,10 @@ import org.xbill.DNS.Type;
 
 /**
  * One MX fleet for many domains, the way a mail provider hosts: a MailTransport for the provider's
- * own domain fleet.test with two MX hosts (mx1 and mx2, each a real Postfix run from the
- * configuration the operator renders for the fleet, routes included), and 50 customer domains
- * referencing it from three namespaces, each customer zone its own signed zone at the lab's Knot:
+ * own domain fleet.test with two MX hosts (mx1 and mx2, both pointing at the Service of the fleet's
+ * MTA: the operator's StatefulSet, two Pods of the project's MTA image on the lab's node, routes
+ * included), and 50 customer domains referencing it from three namespaces, each customer zone its
+ * own signed zone at the lab's Knot:
  *
  * <ul>
  *   <li>{@code fleet-a} (20 domains) is listed in the transport's spec.attach.namespaces;
@@ -83,8 +85,8 @@ class FleetTest {
   static final String PROVIDER_ZONE = "fleet.test";
   static final String MX1 = "mx1." + PROVIDER_ZONE;
   static final String MX2 = "mx2." + PROVIDER_ZONE;
-  static final String MX1_ADDRESS = "127.0.3.20";
-  static final String MX2_ADDRESS = "127.0.3.24";
+  /** The fleet's StatefulSet, Service and ConfigMap (the fleet domain's name, then -mta). */
+  static final String MTA = TRANSPORT + "-mta";
   static final String PROVIDER_POLICY_ADDRESS = "127.0.2.4";
   /** The label on a namespace that the transport's namespaceSelector admits. */
   static final Map<String, String> CUSTOMER_LABEL = Map.of("mail.example/provider", "fleet");
@@ -106,21 +108,24 @@ class FleetTest {
   static final Tenant REFUSED = new Tenant("fleet-c", "fleet-c.test", 10, false, "127.0.2.7");
   static final List<Tenant> TENANTS = List.of(LISTED, SELECTED, REFUSED);
 
-  /** The mail stores: the transport's default next hop and three customers' own. */
-  static final String STORE_ADDRESS = "127.0.3.13";
-  static final String OTHER_STORE_ADDRESS = "127.0.3.14";
+  /**
+   * The mail stores: the transport's default next hop and three customers' own, on the node
+   * address, where the MTA's Pods reach the machine.
+   */
+  static final String STORE_ADDRESS = PodNetwork.NODE_ADDRESS;
   static final String DEFAULT_HOP = "lmtp:[" + STORE_ADDRESS + "]:2610";
   static final Map<String, String> OWN_HOPS = Map.of(
       "fleet-a/d01", "lmtp:[" + STORE_ADDRESS + "]:2611",
-      "fleet-a/d02", "smtp:[" + OTHER_STORE_ADDRESS + "]:2612",
-      "fleet-b/d01", "smtp:[" + OTHER_STORE_ADDRESS + "]:2613");
+      "fleet-a/d02", "smtp:[" + STORE_ADDRESS + "]:2612",
+      "fleet-b/d01", "smtp:[" + STORE_ADDRESS + "]:2613");
 
   static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
   static final Duration ROLLOVER_TIMEOUT = Duration.ofMinutes(4);
 
   static Lab lab;
   static KubernetesClient client;
-  static FleetMta fleet;
+  /** The MTA Service's address, where the fleet's MX host names point. */
+  static String mtaAddress;
   static Instant created;
   static final List<AutoCloseable> closeables = new ArrayList<>();
   /** The mail stores by next hop. */
@@ -132,24 +137,19 @@ class FleetTest {
 
   @BeforeAll
   static void fleetAndCustomers(Lab l) throws Exception {
-    // The fleet's MTA here is two lab Postfixes (FleetMta), which also play the StatefulSet
-    // controller for the fleet's StatefulSet. A lab with its node runs the real StatefulSet
-    // controller, which reports the fleet's Pods (unscheduled outside the node's namespaces)
-    // instead, so the transport could never be Ready there.
-    org.junit.jupiter.api.Assumptions.assumeTrue(LabExtension.mode() == Lab.Mode.PROCESSES,
-        "FleetTest needs the lab without its node: -Dsecuremail.lab.mode=PROCESSES (docs/fleet.md)");
+    // The fleet's MTA runs as the operator makes it: a StatefulSet of the project's MTA image,
+    // its Pods on the lab's node.
+    org.junit.jupiter.api.Assumptions.assumeTrue(LabExtension.mode() == Lab.Mode.WITH_NODE,
+        "FleetTest runs the fleet's MTA on the lab's node (the default lab mode)");
     lab = l;
     client = l.client();
-    Domains.createNamespace(client, PROVIDER_NS);
+    LabNode.optIn(client, PROVIDER_NS);
     Domains.tsigSecret(client, PROVIDER_NS, "tsig", lab.dns().tsigSecret());
     for (Tenant tenant : TENANTS) {
       client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(tenant.namespace())
           .withLabels(tenant == SELECTED ? CUSTOMER_LABEL : Map.of()).endMetadata().build()).serverSideApply();
       Domains.tsigSecret(client, tenant.namespace(), "tsig", lab.dns().tsigSecret());
     }
-    // The provider's zone names the MX hosts; their addresses are the MTA's (its Service's, in a cluster).
-    LabDns.addForeign(lab.dns(), PROVIDER_ZONE, List.of(MX1 + ". 30 IN A " + MX1_ADDRESS,
-        MX2 + ". 30 IN A " + MX2_ADDRESS));
     closeables.add(lab.policyServers().mount(client, PROVIDER_NS, PROVIDER_POLICY_ADDRESS));
     closeables.add(lab.policyServers().mount(client, LISTED.namespace(), LISTED.policyAddress()));
     closeables.add(lab.policyServers().mount(client, SELECTED.namespace(), SELECTED.policyAddress()));
@@ -162,12 +162,16 @@ class FleetTest {
       stores.put(hop, store);
       closeables.add(store);
     }
-    fleet = FleetMta.follow(client, PROVIDER_NS, TRANSPORT, List.of(MX1_ADDRESS, MX2_ADDRESS),
-        lab.workDir().resolve("fleet"), lab.issuer().caCertificateFile(), lab.dns().resolvConf());
-    closeables.add(fleet);
-
     created = Instant.now();
     transports().resource(transport()).create();
+    // As the provider does once: both MX host names point at the MTA's Service (a load balancer's
+    // address, in a cluster that has them).
+    mtaAddress = await("the fleet MTA's Service").atMost(Duration.ofMinutes(2)).until(() -> {
+      var service = client.services().inNamespace(PROVIDER_NS).withName(MTA).get();
+      return service == null ? null : service.getSpec().getClusterIP();
+    }, Objects::nonNull);
+    LabDns.addForeign(lab.dns(), PROVIDER_ZONE, List.of(MX1 + ". 30 IN A " + mtaAddress,
+        MX2 + ". 30 IN A " + mtaAddress));
     for (Tenant tenant : TENANTS) {
       for (String name : tenant.names()) {
         api(client).resource(customer(tenant, name)).create();
@@ -207,6 +211,7 @@ class FleetTest {
     MtaSpec mta = new MtaSpec();
     mta.setReplicas(2);
     mta.getInbound().setDeliverTo(DEFAULT_HOP);
+    mta.getInbound().setServiceType("ClusterIP");
     mta.getOutbound().setMtaSts(false); // outbound mail is not this test's
     spec.setMta(mta);
     spec.getCompliance().setInterval("1m");
@@ -297,8 +302,11 @@ class FleetTest {
       assertThat(LabDns.served(lab.dns(), domain + ".", Type.MX)).as("MX of " + domain)
           .containsExactlyInAnyOrder("10 " + MX1 + ".", "20 " + MX2 + ".");
     }
-    assertThat(fleet.routedDomains()).as("the routes the fleet's MTA runs with")
-        .containsExactlyElementsOf(allowedNames);
+    // The kubelet brings a ConfigMap change into the Pods' volume at its next sync of each Pod.
+    List<String> mtaPods = await("every allowed domain routed in each MTA Pod's configuration")
+        .atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(FleetTest::mtaPods,
+            pods -> pods.size() == 2 && pods.stream().allMatch(pod -> allowedNames.equals(routedIn(pod))));
+    System.out.printf("[fleet] routes of %d domains in MTA Pods %s%n", allowedNames.size(), mtaPods);
 
     MailTransport transport = transports().inNamespace(PROVIDER_NS).withName(TRANSPORT).get();
     assertThat(transportCondition(transport, "Ready")).get().extracting(Condition::getStatus).isEqualTo("True");
@@ -385,20 +393,17 @@ class FleetTest {
   @Order(2)
   void mailForEachDomainReachesItsOwnNextHopOverTls() throws Exception {
     awaitAllowedReadyAndCompliant();
-    Map<String, String> sends = new LinkedHashMap<>();
-    sends.put("fleet-a/d01", MX1_ADDRESS);
-    sends.put("fleet-a/d02", MX2_ADDRESS);
-    sends.put("fleet-b/d01", MX1_ADDRESS);
-    sends.put("fleet-b/d05", MX2_ADDRESS); // no own next hop: the transport's
-    for (var send : sends.entrySet()) {
-      String[] ref = send.getKey().split("/");
+    // fleet-b/d05 has no own next hop: the transport's. Each message goes to the MTA's Service,
+    // which hands the connection to one of its two Pods.
+    for (String send : List.of("fleet-a/d01", "fleet-a/d02", "fleet-b/d01", "fleet-b/d05")) {
+      String[] ref = send.split("/");
       Tenant tenant = ref[0].equals(LISTED.namespace()) ? LISTED : SELECTED;
       String recipient = "bob@" + tenant.dnsName(ref[1]);
-      String hop = OWN_HOPS.getOrDefault(send.getKey(), DEFAULT_HOP);
-      String subject = Mtas.uniqueSubject("fleet " + send.getKey());
-      ManagedProcess.Completed sent = Mtas.swaks(send.getValue(), 25, "alice@sender.example", recipient, subject,
+      String hop = OWN_HOPS.getOrDefault(send, DEFAULT_HOP);
+      String subject = Mtas.uniqueSubject("fleet " + send);
+      ManagedProcess.Completed sent = Mtas.swaks(mtaAddress, 25, "alice@sender.example", recipient, subject,
           "--tls");
-      assertThat(sent.exitCode()).as("swaks to " + recipient + " at " + send.getValue() + ":\n" + sent.output())
+      assertThat(sent.exitCode()).as("swaks to " + recipient + " at " + mtaAddress + ":\n" + sent.output())
           .isZero();
       MailStoreSink.Message message = await("mail for " + recipient + " at " + hop).atMost(Mtas.DELIVERY)
           .pollInterval(Duration.ofMillis(100)).until(() -> stores.get(hop).first(m -> m.headers().contains(subject)),
@@ -413,7 +418,7 @@ class FleetTest {
       }
     }
     // A refused domain's mail is not the fleet's to take.
-    ManagedProcess.Completed refused = Mtas.swaks(MX1_ADDRESS, 25, "alice@sender.example",
+    ManagedProcess.Completed refused = Mtas.swaks(mtaAddress, 25, "alice@sender.example",
         "bob@" + REFUSED.dnsName("d01"), Mtas.uniqueSubject("fleet refused"), "--tls");
     assertThat(refused.output()).as("swaks transcript").containsPattern("554 5\\.7\\.1 .*Relay access denied");
   }
@@ -431,28 +436,18 @@ class FleetTest {
     }
     List<String> sampled = List.of(LISTED.dnsName("d01"), LISTED.dnsName("d07"), SELECTED.dnsName("d13"));
     try (var sampler = new FleetDaneSampler(sampled, () -> Objects.toString(fleetDane() == null ? null
-        : fleetDane().getPhase()), lab.dns().resolverAddress(), lab.dns().resolverPort()).start(Duration.ofMillis(200))) {
-      // The kubelet stand-in holds the new key back from both MTAs until every sampler, and the
-      // customers' status, have seen the switch: on a fast machine Postfix picks it up in well
-      // under a second.
-      fleet.pauseMounts();
-      try {
-        transports().inNamespace(PROVIDER_NS).withName(TRANSPORT).edit(t -> {
-          Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(t.getMetadata().getAnnotations(),
-              Map.of()));
-          annotations.put("securemail.io/dane-rollover", "requested");
-          t.getMetadata().setAnnotations(annotations);
-          return t;
-        });
-        awaitFleetPhase("Switching", ROLLOVER_TIMEOUT);
-        await("every sampled domain probed while Switching").atMost(Duration.ofSeconds(10))
-            .until(() -> sampler.phasesByDomain(), p -> sampled.stream()
-                .allMatch(d -> p.getOrDefault(d, Set.of()).contains("Switching")));
-        await("the sampled domains' status.transport.danePhase to say Switching").atMost(Duration.ofSeconds(30))
-            .until(() -> sampled.stream().allMatch(d -> "Switching".equals(danePhaseOf(d))));
-      } finally {
-        fleet.resumeMounts();
-      }
+        : fleetDane().getPhase()), FleetTest::danePhaseOf, lab.dns().resolverAddress(), lab.dns().resolverPort())
+        .start(Duration.ofMillis(200))) {
+      transports().inNamespace(PROVIDER_NS).withName(TRANSPORT).edit(t -> {
+        Map<String, String> annotations = new HashMap<>(Objects.requireNonNullElse(t.getMetadata().getAnnotations(),
+            Map.of()));
+        annotations.put("securemail.io/dane-rollover", "requested");
+        t.getMetadata().setAnnotations(annotations);
+        return t;
+      });
+      // Switching lasts until the kubelet has put the new key into both Pods' volume (at its next
+      // sync of each Pod, within about a minute) and each Postfix serves it.
+      awaitFleetPhase("Switching", ROLLOVER_TIMEOUT);
       DaneStatus after = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
           .until(FleetTest::fleetDane, d -> d != null && "Stable".equals(d.getPhase())
               && before.getNextSpkiSha256().equals(d.getCurrentSpkiSha256()));
@@ -468,6 +463,9 @@ class FleetTest {
       for (String domain : sampled) {
         assertThat(probed.stream().filter(s -> s.domain().equals(domain)).map(FleetDaneSampler.Sample::phase)
             .collect(Collectors.toSet())).as("phases sampled for " + domain).contains("Stable", "Switching");
+        assertThat(probed.stream().filter(s -> s.domain().equals(domain)).map(FleetDaneSampler.Sample::shownPhase)
+            .collect(Collectors.toSet())).as(domain + "'s status.transport.danePhase while sampled")
+            .contains("Stable", "Switching");
         assertThat(probed.stream().filter(s -> s.domain().equals(domain)).map(FleetDaneSampler.Sample::mx)
             .collect(Collectors.toSet())).as("MX hosts sampled for " + domain).containsExactlyInAnyOrder(MX1, MX2);
       }
@@ -556,6 +554,31 @@ class FleetTest {
   static Set<String> publishedTlsa(String mx) throws Exception {
     return LabDns.served(lab.dns(), "_25._tcp." + mx + ".", Type.TLSA).stream()
         .map(v -> v.replaceFirst("^3 1 1 ", "").toLowerCase()).collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The names of the fleet MTA's Pods that are ready. */
+  static List<String> mtaPods() {
+    return client.pods().inNamespace(PROVIDER_NS).withLabels(Map.of("app.kubernetes.io/instance", MTA)).list()
+        .getItems().stream().filter(pod -> pod.getStatus() != null && pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                && "True".equals(c.getStatus())))
+        .map(pod -> pod.getMetadata().getName()).sorted().toList();
+  }
+
+  /**
+   * The domains a Pod's Postfix relays besides the fleet's own: its relay_domains table as the
+   * kubelet put it into the Pod's configuration volume.
+   */
+  static Set<String> routedIn(String pod) {
+    String table;
+    try {
+      table = PodExec.run(client, client.pods().inNamespace(PROVIDER_NS).withName(pod).get(), "postfix", "cat",
+          io.securemail.operator.mta.PostfixLayout.POD_CONFIG_DIR + "/" + io.securemail.operator.mta.InboundRoutes.DOMAINS);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return table.lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .map(l -> l.split("\\s+")[0]).collect(Collectors.toCollection(TreeSet::new));
   }
 
   static long soaSerial(String zone) throws Exception {
