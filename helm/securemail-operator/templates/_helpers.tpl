@@ -127,10 +127,12 @@ wider than the code in operator/src/main/java needs: see helm/README.md for each
 # the certificate), copies the served lineage into the serving Secret the MTA mounts, writes the
 # MTA-STS policy server's site Secrets (policy, certificate and key of each domain), and reads the
 # TSIG key Secret of an RFC 2136 domain.
-# Its Secrets go with the domain through owner references (the garbage collector deletes them).
+# Its Secrets go with the domain through owner references (the garbage collector deletes them);
+# a domain that attaches to a MailTransport has its MX key Secrets deleted by the operator (delete
+# destroys no more than update already could).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get", "create", "update", "patch"]
+  verbs: ["get", "create", "update", "patch", "delete"]
 # The manual DNS provider's zone-file snippet (a dependent with its own informer that the SDK
 # updates in place, deleted when the provider changes), and the MTA-STS policy server's nginx
 # configuration: the owner of the server's other objects, deleted with the namespace's last domain.

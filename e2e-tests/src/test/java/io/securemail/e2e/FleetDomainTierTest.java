@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -266,6 +267,42 @@ class FleetDomainTierTest {
     SecureMailDomain grown = awaitSoon(CUSTOMER, "patterns", d -> d.getStatus().getRecords().stream()
         .anyMatch(r -> r.getType().equals("MX") && r.getValue().equals("30 mx3.backup-provider.example.")));
     assertThat(grown.getStatus().getMtaSts().getMx()).contains("mx3.backup-provider.example");
+  }
+
+  /**
+   * A domain with an MX host of its own attaches to a transport: the keys of the host it no longer
+   * has (both lineages' Secrets and the serving Secret) are deleted, with its MX Certificates.
+   */
+  @Test
+  void aDomainThatAttachesDeletesTheKeysOfItsOwnMxHost() {
+    client.resource(transport(CUSTOMER, "joined", FLEET_MX)).create();
+    writeStatus(CUSTOMER, "joined", "True", "Stable");
+    SecureMailDomain own = Domains.minimal(CUSTOMER, "mover", "mover.fleet-tier.example");
+    own.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(own).create();
+    awaitStatus(client, CUSTOMER, "mover", d -> d.getStatus() != null && d.getStatus().getDane() != null
+        && condition(d, "CertificatesReady").isPresent());
+    List<String> keys = List.of("mover-mx-a", "mover-mx-b", "mover-mx-tls");
+    assertThat(secretNames(CUSTOMER)).as("its own MX host's keys").contains("mover-mx-a", "mover-mx-b");
+
+    api(client).inNamespace(CUSTOMER).withName("mover").edit(d -> {
+      d.getSpec().setMx(new ArrayList<>());
+      d.getSpec().setTransport(new TransportRef("joined", null));
+      return d;
+    });
+    // status.dane stays until the keys are gone; then the DANE rollover is the fleet's alone.
+    awaitSoon(CUSTOMER, "mover", d -> d.getStatus().getTransport() != null
+        && Boolean.TRUE.equals(d.getStatus().getTransport().getAttached())
+        && Objects.equals(d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration())
+        && d.getStatus().getDane() == null);
+    assertThat(secretNames(CUSTOMER)).as("the keys of the MX host it no longer has").doesNotContainAnyElementsOf(keys);
+    assertThat(client.resources(Certificate.class).inNamespace(CUSTOMER).withLabel("securemail.io/domain", "mover")
+        .list().getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("mover-mta-sts");
+  }
+
+  static List<String> secretNames(String namespace) {
+    return client.secrets().inNamespace(namespace).list().getItems().stream().map(s -> s.getMetadata().getName())
+        .toList();
   }
 
   static MailTransport transport(String namespace, String name, List<String> mx) {

@@ -67,7 +67,7 @@ class HelmChartTest {
       "securemail.io|securemaildomains/status|patch",
       "securemail.io|mailtransports|list,watch,patch",
       "securemail.io|mailtransports/status|patch",
-      "|secrets|get,create,update,patch",
+      "|secrets|get,create,update,patch,delete",
       "|configmaps|get,list,watch,create,update,patch,delete",
       "|events|create",
       "apps|deployments|get,create,patch",

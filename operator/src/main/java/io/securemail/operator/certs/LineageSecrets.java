@@ -12,6 +12,7 @@ import io.securemail.operator.kube.OwnerReferences;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -43,6 +44,19 @@ public final class LineageSecrets {
       return keys;
     }
     return regenerate(client, domain, lineage);
+  }
+
+  /**
+   * Deletes both lineages' Secrets and the serving Secret: the private keys of MX hosts the domain
+   * no longer has (it attached to a MailTransport, whose fleet has its own). Whether all three are
+   * gone afterwards (one written again meanwhile, by a cert-manager still issuing, is not).
+   */
+  public static boolean deleteAll(KubernetesClient client, SecureMailDomain domain) {
+    List<String> names = List.of(CertNames.lineage(domain, CertNames.LINEAGE_A),
+        CertNames.lineage(domain, CertNames.LINEAGE_B), CertNames.serving(domain));
+    var secrets = client.secrets().inNamespace(domain.getMetadata().getNamespace());
+    names.forEach(name -> secrets.withName(name).delete());
+    return names.stream().allMatch(name -> secrets.withName(name).get() == null);
   }
 
   /** A fresh key in the lineage's Secret, and no certificate, so cert-manager issues one for it. */

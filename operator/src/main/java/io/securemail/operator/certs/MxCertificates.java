@@ -160,7 +160,15 @@ public class MxCertificates {
    */
   public CertOutcome judge(CertStep step, SecureMailDomain domain, KubernetesClient client,
       Context<SecureMailDomain> context, WorkflowReconcileResult workflow) {
-    return step.judged(CertManager.verdict(domain, client, context, workflow));
+    CertOutcome outcome = step.judged(CertManager.verdict(domain, client, context, workflow));
+    DaneStatus own = domain.getStatus() == null ? null : domain.getStatus().getDane();
+    if (domain.getSpec().getTransport() != null && own != null && !LineageSecrets.deleteAll(client, domain)) {
+      // It had MX hosts of its own until it attached. Their keys go once the workflow has deleted
+      // their Certificates (before, cert-manager would write a deleted Secret again); status.dane
+      // stays until they are gone, so that the next reconcile looks again.
+      return new CertOutcome(outcome.tlsaSpkis(), own, outcome.status(), outcome.reason(), outcome.message(), poll);
+    }
+    return outcome;
   }
 
   /**
