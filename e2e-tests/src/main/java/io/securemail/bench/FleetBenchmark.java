@@ -74,11 +74,21 @@ final class FleetBenchmark {
 
   void run() throws Exception {
     Path work = repo.resolve("e2e-tests/target/benchmark-lab");
+    List<ProcessHandle> leftBehind = FleetMta.leftBehind(work.resolve("fleet"));
     ScaleBenchmark.deleteTree(work);
     Files.createDirectories(work);
     List<String> jvm = ChartJvm.optionsWithExtra(repo);
-    try (Lab lab = Lab.start(repo, work, Map.of(), Lab.Mode.PROCESSES);
-        MailStoreSink store = new MailStoreSink("store.fleetbench.test").listen(MailStoreSink.Protocol.LMTP, STORE,
+    try (Lab lab = Lab.start(repo, work, Map.of(), Lab.Mode.PROCESSES)) {
+      // The lab lock is this run's now: a Postfix of the last run still on the MX addresses was left
+      // by a run that was killed.
+      FleetMta.stop(leftBehind);
+      run(lab, work, jvm);
+    }
+    table.publish("MX fleet benchmark", details, repo, repo.resolve("e2e-tests/target/benchmark.md"));
+  }
+
+  private void run(Lab lab, Path work, List<String> jvm) throws Exception {
+    try (MailStoreSink store = new MailStoreSink("store.fleetbench.test").listen(MailStoreSink.Protocol.LMTP, STORE,
             STORE_PORT)) {
       // The lab's operator gives way to one with the chart's JVM settings, as in the scale benchmark.
       lab.suspendOperator();
@@ -100,7 +110,6 @@ final class FleetBenchmark {
             + "audit log, requests of " + lab.rbac().user() + " only; DNS updates counted by the lab's Knot.");
       }
     }
-    table.publish("MX fleet benchmark", details, repo, repo.resolve("e2e-tests/target/benchmark.md"));
   }
 
   private void prepare(Lab lab, KubernetesClient client) throws Exception {

@@ -6,9 +6,15 @@ import io.securemail.operator.api.InboundRoute;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -117,6 +123,46 @@ public final class FleetMta implements AutoCloseable {
     if (set != null && running && (set.getStatus() == null || set.getStatus().getObservedGeneration() == null
         || set.getStatus().getObservedGeneration() < set.getMetadata().getGeneration())) {
       mtas.get(0).reportStatefulSetReady(client, namespace, name + "-mta");
+    }
+  }
+
+  /**
+   * The Postfix masters still running from a FleetMta in {@code dir} whose JVM was killed before it
+   * could stop them: each master's pid file is in its queue directory. Read before {@code dir} is
+   * cleared; stopped by {@link #stop(List)} once the lab lock is held, so that they cannot be
+   * another run's.
+   */
+  public static List<ProcessHandle> leftBehind(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<ProcessHandle> masters = new ArrayList<>();
+    try (Stream<Path> mtas = Files.list(dir)) {
+      for (Path mta : mtas.toList()) {
+        Path pidFile = mta.resolve("queue").resolve("pid").resolve("master.pid");
+        String pid = Files.isRegularFile(pidFile) ? Files.readString(pidFile).strip() : "";
+        Optional<ProcessHandle> master = pid.matches("[0-9]+") ? ProcessHandle.of(Long.parseLong(pid))
+            : Optional.empty();
+        master.filter(p -> p.info().command().map(c -> c.endsWith("/master")).orElse(false))
+            .ifPresent(masters::add);
+      }
+    }
+    return masters;
+  }
+
+  /** Stops Postfix masters (those of {@link #leftBehind}); each finishes its children first. */
+  public static void stop(List<ProcessHandle> masters) throws IOException {
+    for (ProcessHandle master : masters) {
+      System.out.printf("[lab] stopping the fleet Postfix a killed run left behind (pid %d)%n", master.pid());
+      master.destroy();
+      try {
+        master.onExit().get(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      } catch (ExecutionException | TimeoutException e) {
+        throw new IOException("the fleet Postfix a killed run left behind (pid " + master.pid() + ") does not stop", e);
+      }
     }
   }
 
