@@ -184,6 +184,11 @@ final class ConnectionRelay implements AutoCloseable {
     try {
       // Loopback: the connect completes at once, so the one thread need not wait for it in the selector.
       server = SocketChannel.open(targets.get(listen));
+      // Every write is passed on at once, as a direct connection would carry it: a relay holding
+      // back small writes until the other side's ACK (Nagle) would add its own delay to whoever
+      // is measured through it.
+      client.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
+      server.setOption(java.net.StandardSocketOptions.TCP_NODELAY, true);
       client.configureBlocking(false);
       server.configureBlocking(false);
       Pair pair = new Pair(listen, client, server);

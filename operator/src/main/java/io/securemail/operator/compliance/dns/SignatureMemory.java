@@ -26,9 +26,9 @@ import java.util.Map;
  * The JCA picks a provider for such a call when the key is given ("delayed provider selection"),
  * taking the first whose {@code SupportedKeyClasses} admit the key. This provider's services admit
  * only {@link RememberingEcKey}, so every other signature of the JVM (TLS, the Kubernetes client,
- * certificate chains) is verified by the JDK's provider exactly as before; and for the zone keys it
- * asks the JDK's provider too, once per distinct signature and data. Verification only: it signs
- * nothing.
+ * certificate chains) is verified by the JDK's provider exactly as before; the zone keys'
+ * signatures are verified once per distinct signature and data, by {@link ZoneKeyVerifier}.
+ * Verification only: it signs nothing.
  */
 final class SignatureMemory extends Provider {
 
@@ -58,7 +58,7 @@ final class SignatureMemory extends Provider {
     }
   }
 
-  /** One verification: remembered, or the JDK's with the wrapped key. */
+  /** One verification: remembered, or made by the key's {@link ZoneKeyVerifier} (the JDK's where it has none). */
   static final class Remembering extends SignatureSpi {
     private final String algorithm;
     private RememberingEcKey remembering;
@@ -127,6 +127,16 @@ final class SignatureMemory extends Provider {
       if (remembering.verified().contains(digest)) {
         return true;
       }
+      ZoneKeyVerifier fast = remembering.verifier();
+      Boolean verdict = fast == null ? null : fast.verify(algorithm, signed, signature);
+      boolean valid = verdict != null ? verdict : jdkVerifies(signed, signature);
+      if (valid) {
+        remembering.verified().add(digest);
+      }
+      return valid;
+    }
+
+    private boolean jdkVerifies(byte[] signed, byte[] signature) throws SignatureException {
       Signature jdk = jdk();
       try {
         jdk.initVerify(remembering.key());
@@ -134,11 +144,7 @@ final class SignatureMemory extends Provider {
         throw new SignatureException(e);
       }
       jdk.update(signed);
-      boolean valid = jdk.verify(signature);
-      if (valid) {
-        remembering.verified().add(digest);
-      }
-      return valid;
+      return jdk.verify(signature);
     }
 
     private String digest(byte[] key, byte[] signed, byte[] signature) throws SignatureException {
