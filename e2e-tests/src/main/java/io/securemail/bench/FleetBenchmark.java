@@ -10,7 +10,6 @@ import io.securemail.lab.mail.FleetMta;
 import io.securemail.lab.mail.MailStoreSink;
 import io.securemail.lab.cluster.OperatorProcess;
 import io.securemail.operator.api.AttachSpec;
-import io.securemail.operator.api.DnsSpec;
 import io.securemail.operator.api.IssuerRef;
 import io.securemail.operator.api.MailTransport;
 import io.securemail.operator.api.MailTransportSpec;
@@ -18,8 +17,6 @@ import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
-import io.securemail.operator.api.Rfc2136Spec;
-import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.api.TlsRptSpec;
@@ -263,7 +260,7 @@ final class FleetBenchmark {
     spec.getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
     spec.setMtaSts(mtaSts(PROVIDER_POLICY));
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + PROVIDER_ZONE)));
-    spec.setDns(dns(lab, PROVIDER_ZONE));
+    spec.setDns(lab.dns().rfc2136(PROVIDER_ZONE, "tsig"));
     MtaSpec mta = new MtaSpec();
     mta.getInbound().setDeliverTo("lmtp:[" + STORE + "]:" + STORE_PORT);
     mta.getOutbound().setMtaSts(false);
@@ -287,7 +284,7 @@ final class FleetBenchmark {
     spec.getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
     spec.setMtaSts(mtaSts(POLICY));
     spec.setTlsRpt(new TlsRptSpec(List.of("mailto:tls-reports@" + dnsName)));
-    spec.setDns(dns(lab, ZONE));
+    spec.setDns(lab.dns().rfc2136(ZONE, "tsig"));
     smd.setSpec(spec);
     return smd;
   }
@@ -299,19 +296,6 @@ final class FleetBenchmark {
     host.setAddresses(List.of(address));
     sts.setPolicyHost(host);
     return sts;
-  }
-
-  private static DnsSpec dns(Lab lab, String zone) {
-    DnsSpec dns = new DnsSpec();
-    dns.setProvider(DnsSpec.Provider.RFC2136);
-    dns.setManageMx(true);
-    Rfc2136Spec rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer(lab.dns().authoritativeAddress() + ":" + lab.dns().authoritativePort());
-    rfc2136.setZone(zone + ".");
-    rfc2136.setTsigKeyName(lab.dns().tsigKeyName());
-    rfc2136.setTsigSecretRef(new SecretKeyRef("tsig", "secret"));
-    dns.setRfc2136(rfc2136);
-    return dns;
   }
 
   private static boolean isReady(SecureMailDomain smd) {

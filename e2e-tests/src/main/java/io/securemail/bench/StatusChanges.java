@@ -109,7 +109,10 @@ final class StatusChanges implements AutoCloseable {
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         JsonNode element = node.get(i);
-        String id = element.has("type") ? element.get("type").asText()
+        // Conditions by type, records by type and name (a domain has several TXT records), others by name.
+        String id = element.has("type") && element.has("name")
+            ? element.get("type").asText() + " " + element.get("name").asText()
+            : element.has("type") ? element.get("type").asText()
             : element.has("name") ? element.get("name").asText() : String.valueOf(i);
         flatten(path + "[" + id + "]", element, fields);
       }

@@ -288,7 +288,7 @@ class ChartOnNodeTest {
       awaitReportServiceOn(successor);
       // The successor watches both namespaces again: the second namespace's domain is still seen
       // with its Certificates issued, as the rollover below needs the first namespace's.
-      holdsFor(Duration.ofSeconds(15), () -> assertThat(condition(
+      Holds.during(Duration.ofSeconds(15), () -> assertThat(condition(
           api(client).inNamespace(NS_B).withName(OTHER).get(), "CertificatesReady").orElseThrow().getMessage())
           .as("the second namespace's domain after the restart").contains("are issued"));
       SecureMailDomain after = await("the rollover completed with the MTA serving the new key")
@@ -303,15 +303,6 @@ class ChartOnNodeTest {
       // The old key's TLSA is gone: what is published is the new current key and a fresh next key.
       await("the old key's TLSA withdrawn").atMost(Duration.ofSeconds(60)).until(() -> LabDns.served(lab.dns(),
           "_25._tcp." + MX + ".", org.xbill.DNS.Type.TLSA).stream().noneMatch(t -> t.toLowerCase().endsWith(before)));
-    }
-  }
-
-  /** Asserts at every sample during the whole period. */
-  private static void holdsFor(Duration period, Runnable assertion) throws InterruptedException {
-    long end = System.nanoTime() + period.toNanos();
-    while (System.nanoTime() < end) {
-      assertion.run();
-      Thread.sleep(500);
     }
   }
 

@@ -30,8 +30,6 @@ import io.securemail.operator.api.MtaSpec;
 import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.MxHost;
 import io.securemail.operator.api.PolicyHostSpec;
-import io.securemail.operator.api.Rfc2136Spec;
-import io.securemail.operator.api.SecretKeyRef;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.TlsRptSpec;
 import io.securemail.operator.api.TransportRef;
@@ -254,16 +252,8 @@ class FleetTest {
   }
 
   static DnsSpec rfc2136(String zone) {
-    DnsSpec dns = new DnsSpec();
-    dns.setProvider(DnsSpec.Provider.RFC2136);
+    DnsSpec dns = lab.dns().rfc2136(zone, "tsig");
     dns.setTtl(30);
-    dns.setManageMx(true);
-    var rfc2136 = new Rfc2136Spec();
-    rfc2136.setServer(lab.dns().authoritativeAddress() + ":" + lab.dns().authoritativePort());
-    rfc2136.setZone(zone + ".");
-    rfc2136.setTsigKeyName(lab.dns().tsigKeyName());
-    rfc2136.setTsigSecretRef(new SecretKeyRef("tsig", "secret"));
-    dns.setRfc2136(rfc2136);
     return dns;
   }
 

@@ -213,7 +213,7 @@ class MtaStsHostingTest {
         smd -> enforce.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
     assertThat(condition(waiting, "MtaStsPolicyServed").orElseThrow().getReason()).isEqualTo("PolicyNotServed");
     assertThat(waiting.getStatus().getMtaSts().getPolicyId()).isEqualTo(before);
-    holdsFor(Duration.ofSeconds(6), () -> assertThat(txtIds()).containsExactly(before));
+    Holds.during(Duration.ofSeconds(6), () -> assertThat(txtIds()).containsExactly(before));
 
     policyServer.resume();
     awaitServed(enforce);
@@ -231,7 +231,7 @@ class MtaStsHostingTest {
       return smd;
     });
     awaitDomain("the two-host policy awaited", smd -> both.id().equals(smd.getStatus().getMtaSts().getDesiredPolicyId()));
-    holdsFor(Duration.ofSeconds(6), () -> assertThat(mxHosts()).containsExactly(MX1));
+    Holds.during(Duration.ofSeconds(6), () -> assertThat(mxHosts()).containsExactly(MX1));
 
     policyServer.resume();
     await().atMost(Domains.STATUS_TIMEOUT).pollInterval(Duration.ofMillis(250))
@@ -281,7 +281,7 @@ class MtaStsHostingTest {
     String message = condition(invalid, "Ready").orElseThrow().getMessage();
     assertThat(message).contains("spec.mtaSts.maxAge: 2 s is below the minimum of 5 s")
         .contains("spec.tlsRpt.rua[0]: \"tls-reports@" + ZONE + "\" is not a mailto: address or https: URL");
-    holdsFor(Duration.ofSeconds(4), () -> assertThat(txtIds()).containsExactly(published));
+    Holds.during(Duration.ofSeconds(4), () -> assertThat(txtIds()).containsExactly(published));
 
     edit(smd -> {
       smd.getSpec().getMtaSts().setMaxAge(MAX_AGE);
@@ -320,17 +320,18 @@ class MtaStsHostingTest {
 
   /** The policy the domain's site Secret holds, or null. */
   private static String sitePolicy(String domain) {
-    Secret site = client.secrets().inNamespace(NS).withName(PolicySite.secretName(domain)).get();
-    String base64 = site == null || site.getData() == null ? null
-        : site.getData().get(PolicyServerConfig.policyFile(domain));
-    return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    return siteEntry(domain, PolicyServerConfig.policyFile(domain));
   }
 
   /** The certificate the domain's site Secret holds for its policy host, or null. */
   private static String siteCertificate(String domain) {
+    return siteEntry(domain, PolicyServerConfig.certificateFile(domain));
+  }
+
+  /** One entry of the site Secret that holds the domain's files, decoded; null when there is none. */
+  private static String siteEntry(String domain, String file) {
     Secret site = client.secrets().inNamespace(NS).withName(PolicySite.secretName(domain)).get();
-    String base64 = site == null || site.getData() == null ? null
-        : site.getData().get(PolicyServerConfig.certificateFile(domain));
+    String base64 = site == null || site.getData() == null ? null : site.getData().get(file);
     return base64 == null ? null : new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
   }
 
@@ -391,16 +392,4 @@ class MtaStsHostingTest {
   }
 
   /** Asserts the condition at every sample during the whole period (an ordering, not a final state). */
-  private static void holdsFor(Duration period, ThrowingAssertion assertion) throws Exception {
-    Instant end = Instant.now().plus(period);
-    while (Instant.now().isBefore(end)) {
-      assertion.run();
-      Thread.sleep(250);
-    }
-  }
-
-  @FunctionalInterface
-  interface ThrowingAssertion {
-    void run() throws Exception;
-  }
 }

@@ -291,6 +291,24 @@ public final class DnsLab implements AutoCloseable {
     return PORT;
   }
 
+  /**
+   * spec.dns of a domain that publishes {@code zone} to this lab's Knot by RFC 2136, MX records
+   * included, signed with the TSIG key the domain's namespace holds in Secret {@code secret}
+   * (key {@code secret}, see {@link #tsigSecret()}).
+   */
+  public io.securemail.operator.api.DnsSpec rfc2136(String zone, String secret) {
+    var dns = new io.securemail.operator.api.DnsSpec();
+    dns.setProvider(io.securemail.operator.api.DnsSpec.Provider.RFC2136);
+    dns.setManageMx(true);
+    var rfc2136 = new io.securemail.operator.api.Rfc2136Spec();
+    rfc2136.setServer(authoritativeAddress() + ":" + authoritativePort());
+    rfc2136.setZone(zone + ".");
+    rfc2136.setTsigKeyName(tsigKeyName());
+    rfc2136.setTsigSecretRef(new io.securemail.operator.api.SecretKeyRef(secret, "secret"));
+    dns.setRfc2136(rfc2136);
+    return dns;
+  }
+
   /** The name of the TSIG key that may update every lab zone. */
   public String tsigKeyName() {
     return TSIG_KEY_NAME;

@@ -119,8 +119,9 @@ public final class FleetMta implements AutoCloseable {
     }
     lastSpec = rendered;
     StatefulSet set = client.apps().statefulSets().inNamespace(namespace).withName(name + "-mta").get();
-    boolean running = mtas.stream().allMatch(LabMta::isRunning);
-    if (set != null && running && (set.getStatus() == null || set.getStatus().getObservedGeneration() == null
+    // Ready as a StatefulSet is once every Pod is: every Postfix greets, not only the first one.
+    boolean greeting = mtas.stream().allMatch(m -> m.isRunning() && m.listeners().stream().allMatch(LabMta::greets));
+    if (set != null && greeting && (set.getStatus() == null || set.getStatus().getObservedGeneration() == null
         || set.getStatus().getObservedGeneration() < set.getMetadata().getGeneration())) {
       mtas.get(0).reportStatefulSetReady(client, namespace, name + "-mta");
     }

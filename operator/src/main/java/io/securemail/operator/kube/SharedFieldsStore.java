@@ -3,8 +3,6 @@ package io.securemail.operator.kube;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
-import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * objects, as an unmodifiable map; only subtrees naming an object by uid (an owner reference's
  * key) are the object's own. The shapes are few, so what is shared stays small.
  */
-public class SharedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> {
+public class SharedFieldsStore<R extends HasMetadata> extends SlimStore<R> {
 
   /** Each distinct subtree, once. Keys are values: a map is found by its contents. */
   private static final Map<Map<String, Object>, Map<String, Object>> SHAPES = new ConcurrentHashMap<>();
@@ -29,11 +27,11 @@ public class SharedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> 
   private static final int MAX_SHAPES = 100_000;
 
   public SharedFieldsStore() {
-    super(Cache::metaNamespaceKeyFunc);
+    super(SharedFieldsStore::shareManagedFields);
   }
 
-  @Override
-  public R put(String key, R object) {
+  /** The object, its managed fields' trees replaced by the shared ones. */
+  static <R extends HasMetadata> R shareManagedFields(R object) {
     if (object.getMetadata() != null && object.getMetadata().getManagedFields() != null) {
       for (ManagedFieldsEntry entry : object.getMetadata().getManagedFields()) {
         FieldsV1 fields = entry.getFieldsV1();
@@ -44,7 +42,7 @@ public class SharedFieldsStore<R extends HasMetadata> extends BasicItemStore<R> 
         }
       }
     }
-    return super.put(key, object);
+    return object;
   }
 
   @SuppressWarnings("unchecked")
