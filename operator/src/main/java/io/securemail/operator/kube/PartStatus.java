@@ -53,11 +53,24 @@ public record PartStatus(String condition, String status, String reason, String 
    * neither hammered nor noticed late.
    */
   public PartStatus backedOff(SecureMailDomain domain, Instant now) {
+    return backedOff(domain, null, now);
+  }
+
+  /**
+   * The same, with the wait counted from {@code changed} instead when that is later: what is waited
+   * for was changed then (its new state has not been looked at long), so it is looked at again
+   * soon, not at the pace of the wait before.
+   */
+  public PartStatus backedOff(SecureMailDomain domain, Instant changed, Instant now) {
     if (ok() || retryAfter == null) {
       return this;
     }
+    Instant since = Conditions.since(domain, condition, status);
+    if (since != null && changed != null && changed.isAfter(since)) {
+      since = changed;
+    }
     return new PartStatus(condition, status, reason, message, summary, failed, stalled,
-        Backoff.next(retryAfter, Conditions.since(domain, condition, status), now));
+        Backoff.next(retryAfter, since, now));
   }
 
   private static String sentence(String message) {

@@ -17,6 +17,7 @@ import io.securemail.operator.certs.MtaBackends;
 import io.securemail.operator.certs.ServedKeys;
 import io.securemail.operator.compliance.dns.DnsProbe;
 import io.securemail.operator.kube.Backoff;
+import io.securemail.operator.kube.Conditions;
 import io.securemail.operator.observe.OperatorProbes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -133,6 +134,18 @@ public class MtaDeployment {
     return served(domain, client, name, wanted, notReadySince, now);
   }
 
+  /**
+   * Whether this is the first look at the MX endpoints since every replica became ready: MtaReady
+   * said the replicas were starting (or had no certificate to serve), or nothing yet. A failure
+   * then says little (an answer the probes kept from before the MTA was up, a Service still gaining
+   * its endpoints), so the next look is one poll away, not a backoff grown over the whole start.
+   */
+  static boolean firstLookSinceStart(SecureMailDomain domain) {
+    String before = domain.getStatus() == null ? null : Conditions.find(domain.getStatus().getConditions(),
+        MtaOutcome.CONDITION).map(io.fabric8.kubernetes.api.model.Condition::getReason).orElse(null);
+    return before == null || "Starting".equals(before) || "CertificateNotIssued".equals(before);
+  }
+
   /** Whether the dependent is one of the MTA's, whose write failures this part reports. */
   public static boolean owns(Object dependent) {
     return dependent instanceof MtaConfigMap || dependent instanceof MtaService || dependent instanceof MtaStatefulSet
@@ -157,15 +170,16 @@ public class MtaDeployment {
     }
     ServedKeys.Result seen = probe.probe(dns.apply(domain), CertificateManifests.mxHosts(domain),
         MtaBackends.of(client, domain));
+    Instant failingSince = firstLookSinceStart(domain) ? null : notReadySince;
     if (!seen.failures().isEmpty()) {
       return new MtaOutcome("False", "MxUnreachable", replicas + " replicas ready, but not every MX endpoint answered "
-          + "STARTTLS: " + seen.summary(), Backoff.next(poll, notReadySince, now));
+          + "STARTTLS: " + seen.summary(), Backoff.next(poll, failingSince, now));
     }
     Set<String> served = seen.servedSpkis();
     if (!served.equals(Set.of(expected.get()))) {
       return new MtaOutcome("False", "StaleCertificate", "MX endpoints serve key(s) " + served + " but Secret "
           + CertNames.serving(domain) + " holds " + expected.get() + ": the MTA has not (yet) reloaded its certificate",
-          Backoff.next(poll, notReadySince, now));
+          Backoff.next(poll, failingSince, now));
     }
     return new MtaOutcome("True", "Ready", replicas + " replica(s) of StatefulSet " + name + " ready; every MX "
         + "endpoint and MTA Pod (" + seen.endpoints().size() + ") serves the current key", null);

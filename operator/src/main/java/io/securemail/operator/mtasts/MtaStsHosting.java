@@ -104,11 +104,11 @@ public class MtaStsHosting {
       return new MtaStsOutcome(spec, unchanged, "PolicyServerNotUpdated", "The policy server's objects in namespace "
           + domain.getMetadata().getNamespace() + " could not be written: "
           + (e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage())
-          + "; the published policy stays as it was", null, poll);
+          + "; the published policy stays as it was", null, poll, null);
     }
     if (plan.target() == null) {
       PolicyStep step = plan.settle(null, null, now);
-      return new MtaStsOutcome(spec, step, null, null, null, step.retryAfter(poll, now));
+      return new MtaStsOutcome(spec, step, null, null, null, step.retryAfter(poll, now), null);
     }
     PolicyFetch fetch = PolicyBackends.judge(fetch(domain), spec.getDomain(),
         PolicyBackends.of(client, domain.getMetadata().getNamespace(), PolicyServer.podSelector()), fetcher,
@@ -120,7 +120,8 @@ public class MtaStsHosting {
           + ", see CertificatesReady); " + waitingFor;
     }
     PolicyStep step = plan.settle(fetch.ok() ? fetch.body() : null, fetch.failure(), now);
-    return new MtaStsOutcome(spec, step, null, null, waitingFor, step.retryAfter(poll, now));
+    return new MtaStsOutcome(spec, step, null, null, waitingFor, step.retryAfter(poll, now),
+        server.entriesChangedAt(domain));
   }
 
   /**

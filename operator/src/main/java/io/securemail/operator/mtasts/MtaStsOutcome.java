@@ -9,6 +9,7 @@ import io.securemail.operator.api.MtaStsSpec;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import io.securemail.operator.dns.MtaStsRecords;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -19,9 +20,11 @@ import java.util.List;
  *     published before stays published
  * @param failureReason why the server could not be updated (with {@code failureMessage}), or null
  * @param waitingFor why the policy is not served, in words a mail admin can act on
+ * @param serverChanged when the policy server was last handed a change of this domain's entries
+ *     (null: not by this process), from which a wait for it to serve them is counted
  */
 public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String failureReason, String failureMessage,
-    String waitingFor, Duration retryAfter) {
+    String waitingFor, Duration retryAfter, Instant serverChanged) {
 
   public static final String CONDITION = "MtaStsPolicyServed";
 
@@ -40,12 +43,14 @@ public record MtaStsOutcome(SecureMailDomainSpec spec, PolicyStep step, String f
    */
   public Observed observe(List<DnsRecordStatus> records, SecureMailDomain domain, java.time.Instant now) {
     PolicyStep seen = step.withTxtObserved(txtSeen(records), now);
-    MtaStsOutcome outcome = new MtaStsOutcome(spec, seen, failureReason, failureMessage, waitingFor, retryAfter);
+    MtaStsOutcome outcome = new MtaStsOutcome(spec, seen, failureReason, failureMessage, waitingFor, retryAfter,
+        serverChanged);
     Condition condition = outcome.condition(records);
     PartStatus part = PartStatus.of(CONDITION, condition.status(), condition.reason(), condition.message(),
         retryAfter, "MTA-STS policy served.", "the MTA-STS policy");
-    // A policy server that stays unreachable is asked less and less often, as a failing DNS server is.
-    return new Observed(seen.status(), step.served() ? part : part.backedOff(domain, now));
+    // A policy server that stays unreachable is asked less and less often, as a failing DNS server is;
+    // the wait counts from the last change handed to it (a certificate issued late, a new policy).
+    return new Observed(seen.status(), step.served() ? part : part.backedOff(domain, serverChanged, now));
   }
 
   /** status.mtaSts and MtaStsPolicyServed after the observation. */

@@ -111,6 +111,10 @@ public final class PolicyServer {
   private final Clock clock;
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  /** Per domain (namespace/name): the last change of its entries handed to the server, and when. */
+  private final Map<String, Handed> entriesChanged = new ConcurrentHashMap<>();
+
+  private record Handed(Map<String, String> changes, Instant at) {}
   private final SiteWrites siteWrites;
 
   /** The reconciles' client (one for the operator), which the background writes of the site Secrets use too. */
@@ -140,6 +144,22 @@ public final class PolicyServer {
     this.client = client;
     OwnerReference owner = server(client, domain.getMetadata().getNamespace());
     return applyEntries(client, domain, policy == null ? null : policy.text(), tls, owner);
+  }
+
+  /**
+   * When this process last handed the server a change of the domain's entries (its policy or its
+   * certificate), or null when it has not.
+   */
+  public Instant entriesChangedAt(SecureMailDomain domain) {
+    Handed last = entriesChanged.get(domain.getMetadata().getNamespace() + "/" + domain.getMetadata().getName());
+    return last == null ? null : last.at();
+  }
+
+  /** Map.copyOf refuses null values, which a merge patch uses to remove a key. */
+  private static Map<String, String> nullsAsEmpty(Map<String, String> changes) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    changes.forEach((key, value) -> copy.put(key, value == null ? "" : value));
+    return copy;
   }
 
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
@@ -248,6 +268,7 @@ public final class PolicyServer {
         Thread.currentThread().interrupt();
         throw new KubernetesClientException("interrupted before the policy server's entries were removed");
       }
+      entriesChanged.remove(id);
       return false;
     }
     if (policy == null) {
@@ -265,6 +286,10 @@ public final class PolicyServer {
       return certificateHeld;
     }
     siteWrites.submit(shard, id, changes, owner);
+    // The same changes again (a write still waiting, or failing) are no news: the wait goes on.
+    Map<String, String> handed = Map.copyOf(nullsAsEmpty(changes));
+    entriesChanged.compute(id, (k, last) -> last != null && last.changes().equals(handed) ? last
+        : new Handed(handed, clock.instant()));
     if (failed != null) {
       throw new KubernetesClientException("Secret " + shard.name() + ": " + failed);
     }
