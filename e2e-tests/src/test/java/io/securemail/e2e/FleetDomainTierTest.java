@@ -285,7 +285,7 @@ class FleetDomainTierTest {
     List<String> keys = List.of("mover-mx-a", "mover-mx-b", "mover-mx-tls");
     assertThat(secretNames(CUSTOMER)).as("its own MX host's keys").contains("mover-mx-a", "mover-mx-b");
 
-    api(client).inNamespace(CUSTOMER).withName("mover").edit(d -> {
+    Domains.edit(client, CUSTOMER, "mover", d -> {
       d.getSpec().setMx(new ArrayList<>());
       d.getSpec().setTransport(new TransportRef("joined", null));
       return d;

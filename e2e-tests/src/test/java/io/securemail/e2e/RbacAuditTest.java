@@ -91,6 +91,10 @@ class RbacAuditTest {
     mta.getInbound().setDeliverTo("smtp:[mailstore.internal]:25");
     manual.getSpec().setMta(mta);
     api(client).resource(manual).create();
+    // MX hosts of its own for now; it moves to a fleet below, and the keys of its old hosts go.
+    SecureMailDomain mover = Domains.minimal(NS, "mover", "mover." + ZONE);
+    mover.getSpec().getCertificates().setIssuerRef(new IssuerRef("lab-ca", IssuerRef.Kind.CLUSTER_ISSUER));
+    api(client).resource(mover).create();
 
     Domains.awaitStatus(client, NS, "full", smd -> condition(smd, "MtaStsPolicyServed")
         .filter(c -> "True".equals(c.getStatus())).isPresent()
@@ -183,6 +187,16 @@ class RbacAuditTest {
     attach.setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("rbac.test/fleet", "yes").build());
     transport.getSpec().setAttach(attach);
     transports.resource(transport).create();
+    // A domain of the transport's own namespace moves to it: the Secrets of its old MX keys are deleted.
+    Domains.awaitStatus(client, NS, "mover", smd -> smd.getStatus().getDane() != null);
+    Domains.edit(client, NS, "mover", d -> {
+      d.getSpec().setMx(new java.util.ArrayList<>());
+      d.getSpec().setTransport(new TransportRef("fleet", null));
+      return d;
+    });
+    await().atMost(Domains.STATUS_TIMEOUT).until(() -> client.secrets().inNamespace(NS).withName("mover-mx-a").get() == null
+        && client.secrets().inNamespace(NS).withName("mover-mx-b").get() == null);
+    api(client).inNamespace(NS).withName("mover").delete();
     SecureMailDomain tenant = Domains.minimal(TENANT_NS, "tenant", "tenant." + ZONE);
     tenant.getSpec().setMx(new java.util.ArrayList<>());
     tenant.getSpec().setTransport(new TransportRef("fleet", NS));
@@ -193,7 +207,8 @@ class RbacAuditTest {
     api(client).inNamespace(TENANT_NS).withName("tenant").delete();
     transports.inNamespace(NS).withName("fleet").delete();
     await().atMost(Domains.STATUS_TIMEOUT).until(() -> transports.inNamespace(NS).withName("fleet").get() == null
-        && api(client).inNamespace(TENANT_NS).withName("tenant").get() == null);
+        && api(client).inNamespace(TENANT_NS).withName("tenant").get() == null
+        && api(client).inNamespace(NS).withName("mover").get() == null);
   }
 
   @AfterAll
