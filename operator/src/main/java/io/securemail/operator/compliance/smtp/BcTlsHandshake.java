@@ -10,6 +10,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Hashtable;
 import java.util.List;
 import java.util.Vector;
 import org.bouncycastle.tls.AlertDescription;
@@ -55,10 +56,37 @@ final class BcTlsHandshake {
    * by the server for what was offered, not for what it chose.
    */
   static final class Progress {
+    private final boolean stopAtChoice;
     private volatile boolean suiteChosen;
+    private volatile boolean endedAtChoice;
+    private volatile ProtocolVersion version;
+    private volatile int suite;
+
+    /** A handshake that goes as far as it can. */
+    Progress() {
+      this(false);
+    }
+
+    /**
+     * @param stopAtChoice end the handshake as soon as the ServerHello has named a version and suite:
+     *     enough to know what the server accepts, without the key exchange and certificates
+     */
+    Progress(boolean stopAtChoice) {
+      this.stopAtChoice = stopAtChoice;
+    }
 
     boolean suiteChosen() {
       return suiteChosen;
+    }
+
+    /**
+     * What the server chose, when the handshake was ended at its choice ({@link #Progress(boolean)}),
+     * else null.
+     */
+    TlsSession choice() {
+      return endedAtChoice && version != null
+          ? new TlsSession(versionName(version), CipherSuites.name(suite), List.of())
+          : null;
     }
   }
 
@@ -113,11 +141,34 @@ final class BcTlsHandshake {
       this.progress = progress;
     }
 
+    @Override
+    public void notifyServerVersion(ProtocolVersion serverVersion) throws IOException {
+      super.notifyServerVersion(serverVersion);
+      progress.version = serverVersion;
+    }
+
     /** Called once the ServerHello's suite is known to be one this client offered. */
     @Override
     public void notifySelectedCipherSuite(int selectedCipherSuite) {
       super.notifySelectedCipherSuite(selectedCipherSuite);
+      progress.suite = selectedCipherSuite;
       progress.suiteChosen = true;
+    }
+
+    /**
+     * The last step of reading the ServerHello. A server that named one of the offered suites has
+     * accepted it (RFC 5246 section 7.4.1.3: the suite "selected by the server from the list in
+     * ClientHello.cipher_suites"); when that is all the caller asks, the handshake ends here with
+     * {@code user_canceled} (section 7.2.2: cancelled for a reason that is no protocol failure),
+     * sparing both sides the key exchange, the certificates and the Finished messages.
+     */
+    @Override
+    public void processServerExtensions(Hashtable serverExtensions) throws IOException {
+      super.processServerExtensions(serverExtensions);
+      if (progress.stopAtChoice && progress.suiteChosen) {
+        progress.endedAtChoice = true;
+        throw new TlsFatalAlert(AlertDescription.user_canceled, "ended at the server's choice of suite");
+      }
     }
 
     org.bouncycastle.tls.TlsClientContext context() {

@@ -28,7 +28,8 @@ import org.bouncycastle.tls.ProtocolVersion;
  *       and suites are a subset, is refused alone as well. A {@code protocol_version} alert says
  *       the server supports no version up to the highest offered, so offers with a lower highest
  *       version are refused too.
- *   <li>When the handshake completes with version V and suite S, the offer that holds S and V is
+ *   <li>When the server chooses version V and suite S (its ServerHello, after which the probe ends
+ *       the handshake; a completed handshake says the same), the offer that holds S and V is
  *       accepted, with exactly V and S: alone it leads to the same version and S is still the
  *       server's first choice among its suites (the joint list keeps each offer's order). Offers
  *       with the same highest version that do not include V are refused (alone, the server would

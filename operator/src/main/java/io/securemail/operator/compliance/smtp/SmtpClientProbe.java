@@ -165,7 +165,9 @@ public final class SmtpClientProbe implements SmtpProbe {
       }
       step = "TLS handshake";
       BcTlsHandshake.Established tls;
-      BcTlsHandshake.Progress progress = new BcTlsHandshake.Progress();
+      // A weak offer only asks what the server chooses: its ServerHello says that, and the handshake
+      // ends there (BcTlsHandshake.Progress); the connection then ends without QUIT, as TLS is gone.
+      BcTlsHandshake.Progress progress = new BcTlsHandshake.Progress(!full);
       try {
         tls = connection.startTls(mxHost, versions, suites, progress);
       } catch (SocketTimeoutException e) {
@@ -173,6 +175,10 @@ public final class SmtpClientProbe implements SmtpProbe {
             + " did not complete within " + (connection.stepBoundByConversation() ? overallText() : seconds()),
             progress.suiteChosen(), e);
       } catch (IOException e) {
+        if (progress.choice() != null) {
+          connection.closeAfterAbort();
+          return new Session(Outcome.TLS_OK, banner, progress.choice(), "");
+        }
         return new Session(Outcome.HANDSHAKE_FAILED, banner, null, "the TLS handshake with " + where + " failed: "
             + BcTlsHandshake.describe(e), progress.suiteChosen(), e);
       }

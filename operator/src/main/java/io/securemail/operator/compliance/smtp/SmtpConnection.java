@@ -4,6 +4,7 @@ import io.securemail.operator.compliance.net.DeadlineInputStream;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -111,7 +112,20 @@ final class SmtpConnection implements Closeable {
       // RFC 3207 section 4.2 / CVE-2011-0411: nothing may be buffered from before the handshake.
       throw new IOException("the server sent data after its STARTTLS reply (command injection risk)");
     }
-    BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(network), socket.getOutputStream(),
+    // The TLS layer gets a stream it cannot close: when a handshake fails, Bouncy Castle closes what
+    // it was given, and this connection decides how the socket ends (closeAfterAbort).
+    OutputStream unclosable = new FilterOutputStream(socket.getOutputStream()) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+    BcTlsHandshake.Established tls = BcTlsHandshake.connect(deadlined(network), unclosable,
         serverName, versions, suites, progress);
     in = new BufferedInputStream(deadlined(tls.protocol().getInputStream()));
     out = tls.protocol().getOutputStream();
@@ -182,6 +196,33 @@ final class SmtpConnection implements Closeable {
 
   private static String abbreviate(String s) {
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  /**
+   * Ends a connection whose TLS handshake this client cut short: a FIN after its alert, then what
+   * the server still sends (the rest of its flight) is read and dropped until it closes its side
+   * too, within one step's time and the byte budget. Closing with those bytes unread would reset
+   * the connection instead, and the server's side could still be open when the next conversation
+   * with the address begins.
+   */
+  void closeAfterAbort() {
+    try {
+      startStep();
+      socket.shutdownOutput();
+      InputStream rest = deadlined(network);
+      byte[] dropped = new byte[4096];
+      while (rest.read(dropped) >= 0) {
+        // until the server's FIN
+      }
+    } catch (IOException e) {
+      // No FIN in time, too much, or a reset: the socket is closed all the same.
+    } finally {
+      try {
+        socket.close();
+      } catch (IOException e) {
+        // closed anyway
+      }
+    }
   }
 
   @Override

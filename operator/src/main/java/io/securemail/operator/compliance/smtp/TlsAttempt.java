@@ -1,8 +1,9 @@
 package io.securemail.operator.compliance.smtp;
 
 /**
- * One deliberate offer of something weak, to see whether the server accepts it: the handshake
- * completing means accepted; an alert or a closed connection during the handshake means refused.
+ * One deliberate offer of something weak, to see whether the server accepts it: a ServerHello naming
+ * an offered suite means accepted (RFC 5246 section 7.4.1.3; the handshake is ended there); an
+ * alert or a closed connection in reply to the ClientHello means refused.
  */
 public record TlsAttempt(TlsOffer offer, Result result, String negotiated, String detail) {
 

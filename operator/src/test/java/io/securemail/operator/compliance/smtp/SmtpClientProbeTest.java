@@ -99,6 +99,11 @@ class SmtpClientProbeTest {
       assertThat(results(observation)).containsEntry(TlsOffer.TLS_1_1, TlsAttempt.Result.ACCEPTED)
           .containsEntry(TlsOffer.CBC, TlsAttempt.Result.ACCEPTED)
           .containsEntry(TlsOffer.STATIC_RSA, TlsAttempt.Result.REFUSED);
+      // An accepted weak offer ends at the server's choice: only the normal offer's handshake
+      // completes and says QUIT over TLS, though the server accepted four weak offers too.
+      assertThat(observation.attempts()).filteredOn(a -> a.result() == TlsAttempt.Result.ACCEPTED).hasSize(4);
+      assertThat(server.received).filteredOn("HANDSHAKE COMPLETE"::equals).hasSize(1);
+      assertThat(server.received).filteredOn("TLS QUIT"::equals).hasSize(1);
     }
     // Nothing was loosened for the rest of the JVM.
     assertThat(Security.getProperty("jdk.tls.disabledAlgorithms")).isEqualTo(disabled);

@@ -154,6 +154,13 @@ public final class TestSmtpServer implements AutoCloseable {
       super(new BcTlsCrypto(new SecureRandom()));
     }
 
+    /** Recorded, so that a test sees which handshakes went all the way. */
+    @Override
+    public void notifyHandshakeComplete() throws IOException {
+      super.notifyHandshakeComplete();
+      received.add("HANDSHAKE COMPLETE");
+    }
+
     @Override
     protected ProtocolVersion[] getSupportedVersions() {
       return versions;
