@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -212,10 +213,14 @@ public final class LabIssuer implements AutoCloseable {
 
   private void wake() {
     if (wakePending.compareAndSet(false, true)) {
-      worker.execute(() -> {
-        wakePending.set(false);
-        syncAll();
-      });
+      try {
+        worker.execute(() -> {
+          wakePending.set(false);
+          syncAll();
+        });
+      } catch (RejectedExecutionException e) {
+        // Closed: an informer's last event arrived after the worker stopped; there is nothing to issue.
+      }
     }
   }
 
@@ -332,14 +337,15 @@ public final class LabIssuer implements AutoCloseable {
 
   @Override
   public void close() {
+    // The informers first, so that no new event wakes a worker that is stopping.
+    for (SharedIndexInformer<?> informer : informers) {
+      informer.close();
+    }
     worker.shutdownNow();
     try {
       worker.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-    for (SharedIndexInformer<?> informer : informers) {
-      informer.close();
     }
   }
 

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The lab's container engine: Debian's Docker daemon (docker.io), started by the lab on its own
@@ -124,16 +123,7 @@ public final class ContainerEngine implements AutoCloseable {
       if (orphan.isEmpty()) {
         throw new IllegalStateException("a Docker daemon answers on " + socket + " and its pid is unknown: stop it first");
       }
-      System.err.println("[lab] stopping the Docker daemon a killed lab left behind (pid " + pid + ")");
-      orphan.get().destroy();
-      try {
-        orphan.get().onExit().get(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        throw new IllegalStateException("the Docker daemon a killed lab left (pid " + pid + ") does not stop", e);
-      }
+      ManagedProcess.stopLeftBehind(orphan.get(), "the Docker daemon a killed lab left behind", Duration.ofSeconds(60));
     }
     Files.deleteIfExists(socket);
   }

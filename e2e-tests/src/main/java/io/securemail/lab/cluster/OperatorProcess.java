@@ -16,10 +16,14 @@ public final class OperatorProcess implements AutoCloseable {
 
   private final ManagedProcess process;
   private final int httpPort;
+  /** Stops the operator when this JVM ends without closing it (a benchmark stopped with SIGTERM). */
+  private final Thread stopOnExit;
 
   private OperatorProcess(ManagedProcess process, int httpPort) {
     this.process = process;
     this.httpPort = httpPort;
+    this.stopOnExit = new Thread(process::close, "stop-operator-on-exit");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
   }
 
   /**
@@ -58,7 +62,12 @@ public final class OperatorProcess implements AutoCloseable {
     env.put("KUBECONFIG", kubeconfig.toString());
     ManagedProcess process = ManagedProcess.start("operator", command, env, log);
     OperatorProcess operator = new OperatorProcess(process, httpPort);
-    process.awaitReady(Duration.ofSeconds(90), () -> HttpProbe.ok(operator.url("/q/health/ready")));
+    try {
+      process.awaitReady(Duration.ofSeconds(90), () -> HttpProbe.ok(operator.url("/q/health/ready")));
+    } catch (RuntimeException e) {
+      operator.close();
+      throw e;
+    }
     return operator;
   }
 
@@ -94,11 +103,21 @@ public final class OperatorProcess implements AutoCloseable {
 
   /** SIGTERM; the exit code when the JVM stopped by itself within {@code grace}, else empty (killed). */
   public java.util.OptionalInt terminate(Duration grace) {
+    forgetOnExit();
     return process.terminate(grace);
   }
 
   @Override
   public void close() {
+    forgetOnExit();
     process.close();
+  }
+
+  private void forgetOnExit() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // The JVM is ending: the hook runs (or ran) and stops the process too.
+    }
   }
 }

@@ -2,18 +2,17 @@ package io.securemail.lab.mail;
 
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.securemail.lab.support.ManagedProcess;
 import io.securemail.operator.api.InboundRoute;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -154,16 +153,7 @@ public final class FleetMta implements AutoCloseable {
   /** Stops Postfix masters (those of {@link #leftBehind}); each finishes its children first. */
   public static void stop(List<ProcessHandle> masters) throws IOException {
     for (ProcessHandle master : masters) {
-      System.out.printf("[lab] stopping the fleet Postfix a killed run left behind (pid %d)%n", master.pid());
-      master.destroy();
-      try {
-        master.onExit().get(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      } catch (ExecutionException | TimeoutException e) {
-        throw new IOException("the fleet Postfix a killed run left behind (pid " + master.pid() + ") does not stop", e);
-      }
+      ManagedProcess.stopLeftBehind(master, "the fleet Postfix a killed run left behind", Duration.ofSeconds(30));
     }
   }
 

@@ -7,7 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -160,6 +162,25 @@ public final class ManagedProcess implements AutoCloseable {
   }
 
   /** Looks for a program on PATH and in the sbin directories, which a non-login PATH often lacks. */
+  /**
+   * Stops a server a killed lab left behind, which no {@link ManagedProcess} holds any more: SIGTERM,
+   * so that it ends its own children, then up to {@code grace} for it to exit.
+   *
+   * @param what the server, for the messages ("the Docker daemon a killed lab left behind")
+   */
+  public static void stopLeftBehind(ProcessHandle process, String what, Duration grace) throws IOException {
+    System.err.printf("[lab] stopping %s (pid %d)%n", what, process.pid());
+    process.destroy();
+    try {
+      process.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException(what + " (pid " + process.pid() + ") does not stop within " + grace.toSeconds() + " s", e);
+    }
+  }
+
   public static Optional<Path> find(String name) {
     String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
     return Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"))

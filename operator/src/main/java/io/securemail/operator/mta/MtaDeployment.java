@@ -1,5 +1,6 @@
 package io.securemail.operator.mta;
 
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
@@ -142,7 +143,7 @@ public class MtaDeployment {
    */
   static boolean firstLookSinceStart(SecureMailDomain domain) {
     String before = domain.getStatus() == null ? null : Conditions.find(domain.getStatus().getConditions(),
-        MtaOutcome.CONDITION).map(io.fabric8.kubernetes.api.model.Condition::getReason).orElse(null);
+        MtaOutcome.CONDITION).map(Condition::getReason).orElse(null);
     return before == null || "Starting".equals(before) || "CertificateNotIssued".equals(before);
   }
 

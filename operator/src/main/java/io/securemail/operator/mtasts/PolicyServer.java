@@ -155,13 +155,6 @@ public final class PolicyServer {
     return last == null ? null : last.at();
   }
 
-  /** Map.copyOf refuses null values, which a merge patch uses to remove a key. */
-  private static Map<String, String> nullsAsEmpty(Map<String, String> changes) {
-    Map<String, String> copy = new LinkedHashMap<>();
-    changes.forEach((key, value) -> copy.put(key, value == null ? "" : value));
-    return copy;
-  }
-
   /** Removes the domain's policy and certificate from the server (the domain is being deleted). */
   public void forget(KubernetesClient client, SecureMailDomain domain) {
     this.client = client;
@@ -287,7 +280,8 @@ public final class PolicyServer {
     }
     siteWrites.submit(shard, id, changes, owner);
     // The same changes again (a write still waiting, or failing) are no news: the wait goes on.
-    Map<String, String> handed = Map.copyOf(nullsAsEmpty(changes));
+    // A plain copy: a null value is a removed key (the merge patch's), and must compare as one.
+    Map<String, String> handed = new LinkedHashMap<>(changes);
     entriesChanged.compute(id, (k, last) -> last != null && last.changes().equals(handed) ? last
         : new Handed(handed, clock.instant()));
     if (failed != null) {
