@@ -161,7 +161,6 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
-  /** Looks for a program on PATH and in the sbin directories, which a non-login PATH often lacks. */
   /**
    * Stops a server a killed lab left behind, which no {@link ManagedProcess} holds any more: SIGTERM,
    * so that it ends its own children, then up to {@code grace} for it to exit.
@@ -181,6 +180,7 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** Looks for a program on PATH and in the sbin directories, which a non-login PATH often lacks. */
   public static Optional<Path> find(String name) {
     String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
     return Stream.concat(Stream.of(path.split(":")), Stream.of("/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"))

@@ -27,7 +27,11 @@ class DaemonThreadsTest {
         release.await();
         return null;
       })).toList();
-      Thread.sleep(200);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (seen.size() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(100); // a fourth thread, were there one, would have started by now
       assertThat(seen).hasSize(3).allSatisfy(t -> {
         assertThat(t.isDaemon()).isTrue();
         assertThat(t.getName()).matches("check-[123]");
