@@ -20,6 +20,7 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -180,8 +181,7 @@ public class DnsPublication {
           ? "Publish the records of ConfigMap " + ZoneSnippetConfigMap.nameFor(domain) + " in the zone. " : published;
       return new DnsOutcome(records, toStatus(ledger, null), to, "False", "NotYetObserved", todo + seen + " of "
           + desired.size() + " records are visible through resolver " + resolverText + ".",
-          provider == DnsSpec.Provider.RFC2136 ? Backoff.PROPAGATION_POLL
-              : Backoff.awaitingPublication(Conditions.since(domain, DnsOutcome.CONDITION, "False"), clock.instant()));
+          lookAgainIn(provider, Conditions.since(domain, DnsOutcome.CONDITION, "False"), clock.instant()));
     }
     var insecure = DnssecRequirement.insecure(observations, Boolean.TRUE.equals(spec.getDane().getEnabled()));
     if (insecure.isPresent()) {
@@ -190,6 +190,25 @@ public class DnsPublication {
     return new DnsOutcome(records, toStatus(ledger, null), to, "True", "Published", published + "All "
         + desired.size() + " records are served through resolver " + resolverText
         + DnssecRequirement.summary(observations) + ".", null);
+  }
+
+  /**
+   * When records not all visible yet are looked for again (the reconcile backs the answer off with
+   * the time DnsPublished has been False, {@link io.securemail.operator.kube.PartStatus#backedOff}).
+   * Sent by the operator (RFC 2136), they are on their way: at the propagation pace. external-dns
+   * publishes on its own interval (a minute by default): at that pace for a minute, then with
+   * backoff. A person publishing the zone snippet takes minutes, not seconds: with backoff from the
+   * start (10 s, then as long as the wait has lasted, at most 5 minutes), so a thousand domains
+   * applied at once do not each come back every 5 s for a minute to find nothing.
+   *
+   * @param waitingSince since when the records have not all been visible (null: just now)
+   */
+  static Duration lookAgainIn(DnsSpec.Provider provider, Instant waitingSince, Instant now) {
+    return switch (provider) {
+      case RFC2136 -> Backoff.PROPAGATION_POLL;
+      case EXTERNAL_DNS -> Backoff.awaitingPublication(waitingSince, now);
+      case MANUAL -> Backoff.FIRST_FAILURE_RETRY;
+    };
   }
 
   /** Records that DNSSEC keeps from counting as published: a person must fix the zone; retried with backoff. */

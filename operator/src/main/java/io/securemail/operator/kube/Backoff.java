@@ -31,11 +31,11 @@ public final class Backoff {
   }
 
   /**
-   * When to look again for records someone else publishes (a person, from the zone snippet;
-   * external-dns, from the DNSEndpoint): at the propagation pace for a minute, then as a failure is
-   * retried ({@link #next}: 10 s, doubling with the wait, at most 5 minutes). Records nobody has
-   * published yet are no news every 5 s, and a thousand domains waiting for a person must not each
-   * look that often for ever.
+   * When to look again for records a program publishes on its own interval (external-dns, from the
+   * DNSEndpoint): at the propagation pace for a minute, then as a failure is retried ({@link #next}:
+   * 10 s, doubling with the wait, at most 5 minutes). Records nobody has published yet are no news
+   * every 5 s, and a thousand domains waiting must not each look that often for ever. Records a
+   * person publishes are looked for as a failure is retried from the start.
    *
    * @param waitingSince since when the records have not all been visible (null: just now)
    */

@@ -373,9 +373,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     return control;
   }
 
-  /** Every SecureMailDomain the operator sees: the claims informer's view, which hears of a deletion first. */
-  private Stream<SecureMailDomain> all(Context<SecureMailDomain> context) {
-    return claims != null ? claims.list(d -> true) : context.getPrimaryCache().list();
+  /**
+   * The SecureMailDomains that name the same domain: the claims informer's view, which hears of a
+   * deletion first, by its index.
+   */
+  private Stream<SecureMailDomain> naming(SecureMailDomain domain, Context<SecureMailDomain> context) {
+    return claims != null ? DomainClaims.naming(claims, domain) : context.getPrimaryCache().list();
   }
 
   /**
@@ -388,7 +391,7 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       return Optional.of(new NetworkTargets.Refusal(DomainClaims.NOT_ALLOWED, "spec.domain: " + notAllowed.get()
           + ". Nothing is published for this resource."));
     }
-    return DomainClaims.heldByOther(domain, all(context), tenants).map(holder -> new NetworkTargets.Refusal(
+    return DomainClaims.heldByOther(domain, naming(domain, context), tenants).map(holder -> new NetworkTargets.Refusal(
         DomainClaims.CLAIMED, "spec.domain " + domain.getSpec().getDomain() + " is claimed by SecureMailDomain "
             + DomainClaims.nameOf(holder) + " (created " + holder.getMetadata().getCreationTimestamp() + "), the "
             + "oldest resource naming it. This one publishes nothing until that one is deleted or names another "

@@ -10,10 +10,13 @@ import io.securemail.operator.kube.Conditions;
 import io.securemail.operator.kube.InformerStores;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,6 +28,9 @@ import java.util.stream.Stream;
  * resource being deleted keeps its claim until it is gone, so what it withdraws is its own.
  */
 public final class DomainClaims {
+
+  /** The claims source's index: a resource under the domain it names, lower case, without a final dot. */
+  static final String INDEX = "securemail-domain";
 
   /** Ready's reason on a resource that names a domain another resource holds. */
   public static final String CLAIMED = "DomainClaimed";
@@ -65,19 +71,43 @@ public final class DomainClaims {
    * domain is reconciled as soon as the holder is deleted or moves to another domain, not at the
    * next resync. Only deletions and changes of spec.domain count: status writes, the bulk of the
    * updates, trigger nothing.
+   *
+   * <p>No domain reads another through this source, so it keeps no index of which domains each
+   * domain relates to: without a primary-to-secondary mapper the SDK keeps one by calling the
+   * secondary-to-primary mapper on every add and update before any filter, and {@link #waiting}
+   * looks at every domain, so each status write of one domain cost a pass over all of them.
    */
   public static InformerEventSource<SecureMailDomain, SecureMailDomain> eventSource(
       EventSourceContext<SecureMailDomain> context) {
-    var config = InformerEventSourceConfiguration.from(SecureMailDomain.class, SecureMailDomain.class)
+    var config = configuration(() -> context.getPrimaryCache().list());
+    if (InformerStores.oneInformer(context)) {
+      config.withItemStore(new ClaimStore());
+    }
+    var source = new InformerEventSource<>(config.build(), context);
+    source.addIndexers(Map.of(INDEX, domain -> List.of(domainOf(domain))));
+    return source;
+  }
+
+  /**
+   * The resources of {@code claims} (the source {@link #eventSource} made) that name the same domain
+   * as {@code domain}, found by index: who holds a domain is asked on every reconcile, and a pass
+   * over every domain each time would make the work grow with the square of their number.
+   */
+  public static Stream<SecureMailDomain> naming(InformerEventSource<SecureMailDomain, SecureMailDomain> claims,
+      SecureMailDomain domain) {
+    return claims.byIndex(INDEX, domainOf(domain)).stream();
+  }
+
+  /** The source's configuration, given every domain the controller sees. */
+  static InformerEventSourceConfiguration.Builder<SecureMailDomain> configuration(
+      Supplier<Stream<SecureMailDomain>> all) {
+    return InformerEventSourceConfiguration.from(SecureMailDomain.class, SecureMailDomain.class)
         .withName("domain-claims")
         .withNamespacesInheritedFromController()
         .withOnAddFilter(added -> false)
         .withOnUpdateFilter((now, before) -> !domainOf(now).equals(domainOf(before)))
-        .withSecondaryToPrimaryMapper(changed -> waiting(changed, context.getPrimaryCache().list()));
-    if (InformerStores.oneInformer(context)) {
-      config.withItemStore(new ClaimStore());
-    }
-    return new InformerEventSource<>(config.build(), context);
+        .withSecondaryToPrimaryMapper(changed -> waiting(changed, all.get()))
+        .withPrimaryToSecondaryMapper(domain -> Set.of());
   }
 
   /** The resources to look again when {@code changed} was deleted or renamed its domain. */

@@ -73,6 +73,32 @@ class DomainClaimsTest {
         .as("gone: the younger one holds it").isEmpty();
   }
 
+  /**
+   * A status write of one domain must not look at every other: the SDK calls the secondary-to-primary
+   * mapper on every add and update, before any filter, to keep an index, unless the source has a
+   * primary-to-secondary mapper. With one, only a deletion or a renamed domain reaches the mapper.
+   */
+  @Test
+  void aStatusWriteOfOneDomainLooksAtNoOther() {
+    java.util.concurrent.atomic.AtomicInteger looks = new java.util.concurrent.atomic.AtomicInteger();
+    var config = DomainClaims.configuration(() -> {
+      looks.incrementAndGet();
+      return Stream.of(OLDER, YOUNGER);
+    }).build();
+    SecureMailDomain written = smd("team-a", "mail", "example.com", "2026-01-02T10:00:00Z");
+    written.setStatus(new SecureMailDomainStatus());
+
+    assertThat(config.getPrimaryToSecondaryMapper()).as("no index of related domains is kept").isNotNull();
+    assertThat(config.getPrimaryToSecondaryMapper().toSecondaryResourceIDs(YOUNGER)).isEmpty();
+    assertThat(config.getInformerConfig().getOnUpdateFilter().accept(written, YOUNGER)).isFalse();
+    assertThat(config.getInformerConfig().getOnAddFilter().accept(YOUNGER)).isFalse();
+    assertThat(looks).hasValue(0);
+
+    assertThat(config.getSecondaryToPrimaryMapper().toPrimaryResourceIDs(OLDER))
+        .containsExactly(ResourceID.fromResource(YOUNGER));
+    assertThat(looks).hasValue(1);
+  }
+
   @Test
   void aDeletionWakesTheResourcesNamingTheDomainAndThoseWaitingForAnother() {
     SecureMailDomain unrelated = smd("team-c", "mail", "example.org", "2026-01-03T10:00:00Z");
