@@ -32,18 +32,21 @@ public final class LineageSecrets {
     return client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(name).get();
   }
 
+  /** The key Secrets of {@code domain} as one reconcile reads them. */
+  public static SecretReads readsFor(KubernetesClient client, SecureMailDomain domain) {
+    return new SecretReads(client, domain.getMetadata().getNamespace());
+  }
+
   /**
    * The lineage's keys; a missing Secret (or one without a readable key) gets a fresh key. An
    * existing key is never replaced here: only {@link #regenerate} does that, when the rollover says.
    */
-  public static LineageKeys ensure(KubernetesClient client, SecureMailDomain domain, String lineage) {
-    String name = CertNames.lineage(domain, lineage);
-    Secret secret = get(client, domain, name);
-    LineageKeys keys = LineageKeys.of(secret);
+  public static LineageKeys ensure(SecretReads secrets, SecureMailDomain domain, String lineage) {
+    LineageKeys keys = LineageKeys.of(secrets.get(CertNames.lineage(domain, lineage)));
     if (keys.hasKey()) {
       return keys;
     }
-    return regenerate(client, domain, lineage);
+    return regenerate(secrets, domain, lineage);
   }
 
   /**
@@ -51,25 +54,24 @@ public final class LineageSecrets {
    * no longer has (it attached to a MailTransport, whose fleet has its own). Whether all three are
    * gone afterwards (one written again meanwhile, by a cert-manager still issuing, is not).
    */
-  public static boolean deleteAll(KubernetesClient client, SecureMailDomain domain) {
+  public static boolean deleteAll(SecretReads secrets, SecureMailDomain domain) {
     List<String> names = List.of(CertNames.lineage(domain, CertNames.LINEAGE_A),
         CertNames.lineage(domain, CertNames.LINEAGE_B), CertNames.serving(domain));
-    var secrets = client.secrets().inNamespace(domain.getMetadata().getNamespace());
-    names.forEach(name -> secrets.withName(name).delete());
-    return names.stream().allMatch(name -> secrets.withName(name).get() == null);
+    names.forEach(secrets::delete);
+    return names.stream().allMatch(name -> secrets.get(name) == null);
   }
 
   /** A fresh key in the lineage's Secret, and no certificate, so cert-manager issues one for it. */
-  public static LineageKeys regenerate(KubernetesClient client, SecureMailDomain domain, String lineage) {
+  public static LineageKeys regenerate(SecretReads secrets, SecureMailDomain domain, String lineage) {
     CertificatesSpec spec = domain.getSpec().getCertificates();
     var pair = KeyPairs.generate(spec.getKeyAlgorithm(), spec.getRsaKeySize());
     Map<String, String> data = new LinkedHashMap<>();
     data.put(LineageKeys.TLS_KEY, encode(KeyPairs.toPem(pair.getPrivate())));
     data.put(LineageKeys.TLS_CRT, "");
     String name = CertNames.lineage(domain, lineage);
-    Secret existing = get(client, domain, name);
+    Secret existing = secrets.get(name);
     if (existing == null) {
-      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(new SecretBuilder()
+      secrets.create(new SecretBuilder()
           .withNewMetadata()
             .withName(name).withNamespace(domain.getMetadata().getNamespace())
             .withLabels(Labels.forDomain(domain))
@@ -77,10 +79,10 @@ public final class LineageSecrets {
           .endMetadata()
           .withType("kubernetes.io/tls")
           .withData(data)
-          .build()).create();
+          .build());
     } else {
       existing.setData(data);
-      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(existing).update();
+      secrets.update(existing);
     }
     return new LineageKeys(Tlsa.spkiSha256(pair.getPublic()), KeyPairs.algorithmOf(pair.getPublic()),
         KeyPairs.bitsOf(pair.getPublic()), null, false);
@@ -90,8 +92,8 @@ public final class LineageSecrets {
    * The lineage whose key the serving Secret holds now (its lineage annotation, confirmed by the
    * key), or null when there is no serving Secret or it holds neither lineage's key.
    */
-  static String servedLineage(KubernetesClient client, SecureMailDomain domain, Map<String, LineageKeys> keys) {
-    Secret serving = get(client, domain, CertNames.serving(domain));
+  static String servedLineage(SecretReads secrets, SecureMailDomain domain, Map<String, LineageKeys> keys) {
+    Secret serving = secrets.get(CertNames.serving(domain));
     if (serving == null || serving.getMetadata().getAnnotations() == null) {
       return null;
     }
@@ -109,8 +111,8 @@ public final class LineageSecrets {
    *
    * @return true when the serving Secret was written
    */
-  public static boolean serve(KubernetesClient client, SecureMailDomain domain, String lineage, String expectedSpki) {
-    Secret source = get(client, domain, CertNames.lineage(domain, lineage));
+  public static boolean serve(SecretReads secrets, SecureMailDomain domain, String lineage, String expectedSpki) {
+    Secret source = secrets.get(CertNames.lineage(domain, lineage));
     LineageKeys keys = LineageKeys.of(source);
     if (!keys.certificateMatchesKey() || !keys.spki().equals(expectedSpki)) {
       return false;
@@ -123,7 +125,7 @@ public final class LineageSecrets {
       }
     }
     String name = CertNames.serving(domain);
-    Secret existing = get(client, domain, name);
+    Secret existing = secrets.get(name);
     if (existing != null && Objects.equals(existing.getData(), data)) {
       return false;
     }
@@ -138,7 +140,7 @@ public final class LineageSecrets {
         .withData(data)
         .build();
     if (existing == null) {
-      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(serving).create();
+      secrets.create(serving);
     } else {
       existing.setData(data);
       Map<String, String> annotations = new LinkedHashMap<>();
@@ -147,7 +149,7 @@ public final class LineageSecrets {
       }
       annotations.put(LINEAGE_ANNOTATION, lineage);
       existing.getMetadata().setAnnotations(annotations);
-      client.secrets().inNamespace(domain.getMetadata().getNamespace()).resource(existing).update();
+      secrets.update(existing);
     }
     return true;
   }

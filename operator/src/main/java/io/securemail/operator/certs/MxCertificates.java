@@ -83,20 +83,21 @@ public class MxCertificates {
       return CertStep.servedByTransport(transportOf(domain), poll);
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    SecretReads secrets = LineageSecrets.readsFor(client, domain);
     Map<String, LineageKeys> keys = new HashMap<>();
-    keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_A));
-    keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(client, domain, CertNames.LINEAGE_B));
+    keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(secrets, domain, CertNames.LINEAGE_A));
+    keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(secrets, domain, CertNames.LINEAGE_B));
 
     DaneStatus previous = domain.getStatus() == null ? null : domain.getStatus().getDane();
     String servedLineage = previous == null || previous.getPhase() == null
-        ? LineageSecrets.servedLineage(client, domain, keys) : null;
+        ? LineageSecrets.servedLineage(secrets, domain, keys) : null;
     RolloverState state = DaneStates.restore(previous, keys, now, servedLineage);
     DaneSpec dane = domain.getSpec().getDane();
     if (!Boolean.TRUE.equals(dane.getEnabled())) {
       CertManager.plan(domain, context, keys);
-      return disabled(domain, client, state, previous);
+      return disabled(domain, client, secrets, state, previous);
     }
-    state = replaceMismatchedKeys(domain, client, state, keys);
+    state = replaceMismatchedKeys(domain, secrets, state, keys);
     CertManager.plan(domain, context, keys);
 
     List<String> hosts = CertificateManifests.mxHosts(domain);
@@ -119,11 +120,11 @@ public class MxCertificates {
 
     String regenerate = decision.regenerateLineage();
     if (regenerate != null && isRetiredKey(keys.get(regenerate), decision.state())) {
-      LineageSecrets.regenerate(client, domain, regenerate);
+      LineageSecrets.regenerate(secrets, domain, regenerate);
     }
     RolloverState after = decision.state();
     String expected = after.phase() == RolloverPhase.Switching ? after.nextSpki() : after.servingSpki();
-    LineageSecrets.serve(client, domain, decision.serveLineage(), expected);
+    LineageSecrets.serve(secrets, domain, decision.serveLineage(), expected);
     if (decision.event() != null) {
       DomainEvents.normal(client, domain, "DaneRollover", decision.event());
     }
@@ -162,7 +163,7 @@ public class MxCertificates {
       Context<SecureMailDomain> context, WorkflowReconcileResult workflow) {
     CertOutcome outcome = step.judged(CertManager.verdict(domain, client, context, workflow));
     DaneStatus own = domain.getStatus() == null ? null : domain.getStatus().getDane();
-    if (domain.getSpec().getTransport() != null && own != null && !LineageSecrets.deleteAll(client, domain)) {
+    if (domain.getSpec().getTransport() != null && own != null && !LineageSecrets.deleteAll(LineageSecrets.readsFor(client, domain), domain)) {
       // It had MX hosts of its own until it attached. Their keys go once the workflow has deleted
       // their Certificates (before, cert-manager would write a deleted Secret again); status.dane
       // stays until they are gone, so that the next reconcile looks again.
@@ -198,7 +199,7 @@ public class MxCertificates {
    * any lineage before TLSA is published, the next lineage while Stable (its TLSA is swapped and
    * ages again). The serving key changes only by rollover.
    */
-  private static RolloverState replaceMismatchedKeys(SecureMailDomain domain, KubernetesClient client,
+  private static RolloverState replaceMismatchedKeys(SecureMailDomain domain, SecretReads secrets,
       RolloverState state, Map<String, LineageKeys> keys) {
     var certs = domain.getSpec().getCertificates();
     List<String> replaceable = switch (state.phase()) {
@@ -209,7 +210,7 @@ public class MxCertificates {
     boolean replaced = false;
     for (String lineage : replaceable) {
       if (!keys.get(lineage).matches(certs.getKeyAlgorithm(), certs.getRsaKeySize())) {
-        keys.put(lineage, LineageSecrets.regenerate(client, domain, lineage));
+        keys.put(lineage, LineageSecrets.regenerate(secrets, domain, lineage));
         replaced = true;
       }
     }
@@ -234,15 +235,15 @@ public class MxCertificates {
         .allMatch(o -> o.observed() && o.dnssec() == DnssecState.secure);
   }
 
-  private CertStep disabled(SecureMailDomain domain, KubernetesClient client, RolloverState state,
-      DaneStatus previous) {
+  private CertStep disabled(SecureMailDomain domain, KubernetesClient client, SecretReads secrets,
+      RolloverState state, DaneStatus previous) {
     boolean wasPublishing = previous != null && previous.getPhase() != null
         && !RolloverPhase.Initial.name().equals(previous.getPhase()) && !DaneStates.DISABLED.equals(previous.getPhase());
     if (wasPublishing) {
       DomainEvents.warning(client, domain, "DaneDisabled", "spec.dane.enabled is false: the TLSA records are "
           + "withdrawn; DANE-validating senders fall back to MTA-STS or opportunistic TLS");
     }
-    LineageSecrets.serve(client, domain, state.servingLineage(), state.servingSpki());
+    LineageSecrets.serve(secrets, domain, state.servingLineage(), state.servingSpki());
     DaneStatus status = DaneStates.toStatus(state, null);
     status.setLastRequest(lastRequest(previous));
     status.setPhase(DaneStates.DISABLED);
