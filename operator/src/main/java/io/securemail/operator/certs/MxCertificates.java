@@ -163,7 +163,8 @@ public class MxCertificates {
       Context<SecureMailDomain> context, WorkflowReconcileResult workflow) {
     CertOutcome outcome = step.judged(CertManager.verdict(domain, client, context, workflow));
     DaneStatus own = domain.getStatus() == null ? null : domain.getStatus().getDane();
-    if (domain.getSpec().getTransport() != null && own != null && !LineageSecrets.deleteAll(LineageSecrets.readsFor(client, domain), domain)) {
+    if (domain.getSpec().getTransport() != null && own != null
+        && !LineageSecrets.deleteAll(LineageSecrets.readsFor(client, domain), domain)) {
       // It had MX hosts of its own until it attached. Their keys go once the workflow has deleted
       // their Certificates (before, cert-manager would write a deleted Secret again); status.dane
       // stays until they are gone, so that the next reconcile looks again.

@@ -50,11 +50,6 @@ public final class SecretReads {
     read.remove(name);
   }
 
-  /** Asks the API server again on the next read, whatever was read or written before. */
-  void forget(String name) {
-    read.remove(name);
-  }
-
   private Secret remember(Secret stored) {
     read.put(stored.getMetadata().getName(), Optional.of(stored));
     return stored;
