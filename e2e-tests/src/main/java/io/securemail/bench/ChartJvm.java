@@ -42,8 +42,10 @@ final class ChartJvm {
     List<String> options = new ArrayList<>();
     try {
       String dockerfile = Files.readString(repo.resolve("operator/src/main/docker/Dockerfile"));
-      // Every -XX option of the image's entrypoint, and its settings of the JDK's thread pools, as given.
-      Matcher xx = Pattern.compile("\"(-XX:[^\"]+|-Djava\\.util\\.concurrent\\.[^\"]+)\"").matcher(dockerfile);
+      // Every -XX option of the image's entrypoint, and its settings of the JDK's thread pools, as given
+      // (JDK_JAVA_OPTIONS, an ENV line before it, reaches the JVM through environment()).
+      String entrypoint = dockerfile.substring(dockerfile.indexOf("ENTRYPOINT"));
+      Matcher xx = Pattern.compile("\"(-XX:[^\"]+|-Djava\\.util\\.concurrent\\.[^\"]+)\"").matcher(entrypoint);
       while (xx.find()) {
         options.add(xx.group(1));
       }
@@ -70,11 +72,20 @@ final class ChartJvm {
     return jvm;
   }
 
+  /**
+   * The options as the operator's JVM gets them: the image's JDK_JAVA_OPTIONS, which the java
+   * launcher puts before its command line, then the command line's.
+   */
+  static String described(Path repo, List<String> jvm) {
+    String launcher = environment(repo).getOrDefault("JDK_JAVA_OPTIONS", "");
+    return (launcher.isBlank() ? "" : launcher + " (JDK_JAVA_OPTIONS) ") + String.join(" ", jvm);
+  }
+
   /** The image's environment (its ENV lines), which the JVM and the C library read too. */
   static Map<String, String> environment(Path repo) {
     Map<String, String> env = new LinkedHashMap<>();
     try {
-      Matcher line = Pattern.compile("(?m)^ENV ([A-Z_][A-Z0-9_]*)=(\\S+)").matcher(
+      Matcher line = Pattern.compile("(?m)^ENV ([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\\S+)").matcher(
           Files.readString(repo.resolve("operator/src/main/docker/Dockerfile")));
       while (line.find()) {
         env.put(line.group(1), line.group(2).replaceAll("^['\"]|['\"]$", ""));

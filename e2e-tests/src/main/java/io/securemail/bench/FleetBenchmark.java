@@ -103,7 +103,7 @@ final class FleetBenchmark {
               lab.issuer().caCertificateFile(), lab.dns().resolvConf());
           DomainWatch watch = DomainWatch.start(client)) {
         measure(lab, client, operator, fleet, watch, writes, jvm);
-        details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's "
+        details.add("Operator JVM options: " + ChartJvm.described(repo, jvm) + "; writes counted from the API server's "
             + "audit log, requests of " + lab.rbac().user() + " only; DNS updates counted by the lab's Knot.");
       }
     }

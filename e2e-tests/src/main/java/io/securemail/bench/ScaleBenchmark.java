@@ -290,7 +290,7 @@ public final class ScaleBenchmark {
         lab.workDir().resolve("heap-histogram.txt"))) + ". By class (the 12 largest; instances, bytes, class; all in "
         + "heap-histogram.txt): " + String.join("; ", heapTop) + ".");
     details.add("Top metric names by series about domains: " + format(series.topNames()) + ".");
-    details.add("Operator JVM options: " + String.join(" ", jvm) + "; writes counted from the API server's audit"
+    details.add("Operator JVM options: " + ChartJvm.described(repo, jvm) + "; writes counted from the API server's audit"
         + " log, requests of " + rbac.user() + " only.");
     return operator;
   }

@@ -2,12 +2,8 @@ package io.securemail.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.securemail.operator.kube.SmallApiServer;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,37 +23,25 @@ class LeaderRoleTest {
   private static final String OLD = "securemail-operator-7d9f-vwxyz";
 
   private final List<String> calls = new CopyOnWriteArrayList<>();
-  private HttpServer api;
+  private SmallApiServer api;
   private KubernetesClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    api.createContext("/", exchange -> {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      String query = exchange.getRequestURI().getRawQuery();
-      calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath()
-          + (query == null ? "" : "?" + java.net.URLDecoder.decode(query, StandardCharsets.UTF_8))
-          + (body.isEmpty() ? "" : " " + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body));
-      String name = exchange.getRequestURI().getPath().replaceFirst(".*/", "");
-      String answer = name.equals("pods")
+  void start() {
+    api = SmallApiServer.start(NS, request -> {
+      calls.add(request.method() + " " + request.path() + (request.query().isEmpty() ? "" : "?" + request.query())
+          + (request.body().isEmpty() ? "" : " " + request.contentType() + " " + request.body()));
+      String name = request.path().replaceFirst(".*/", "");
+      return SmallApiServer.Answer.ok(name.equals("pods")
           ? "{\"apiVersion\":\"v1\",\"kind\":\"PodList\",\"metadata\":{},\"items\":[" + pod(SELF) + "," + pod(OLD) + "]}"
-          : pod(name);
-      byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
+          : pod(name));
     });
-    api.start();
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-        .withMasterUrl("http://127.0.0.1:" + api.getAddress().getPort()).withNamespace(NS).build()).build();
+    client = api.client();
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    api.stop(0);
+    api.close();
   }
 
   private static String pod(String name) {

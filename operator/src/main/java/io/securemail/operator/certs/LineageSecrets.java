@@ -28,11 +28,10 @@ public final class LineageSecrets {
 
   private LineageSecrets() {}
 
-  public static Secret get(KubernetesClient client, SecureMailDomain domain, String name) {
-    return client.secrets().inNamespace(domain.getMetadata().getNamespace()).withName(name).get();
-  }
-
-  /** The key Secrets of {@code domain} as one reconcile reads them. */
+  /**
+   * The key Secrets of {@code domain} as one reconcile reads them: made once per reconcile and given
+   * to each of its parts that reads them (the certificates step, the MTA's check of the served key).
+   */
   public static SecretReads readsFor(KubernetesClient client, SecureMailDomain domain) {
     return new SecretReads(client, domain.getMetadata().getNamespace());
   }

@@ -77,13 +77,13 @@ public class MxCertificates {
    * Before the workflow runs: the lineages' keys, the Certificates planned for the workflow, and
    * one step of the rollover. What cert-manager says is added by {@link #judge} afterwards.
    */
-  public CertStep reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context) {
+  public CertStep reconcile(SecureMailDomain domain, KubernetesClient client, SecretReads secrets,
+      Context<SecureMailDomain> context) {
     if (domain.getSpec().getTransport() != null) {
       CertManager.plan(domain, context, Map.of());
       return CertStep.servedByTransport(transportOf(domain), poll);
     }
     Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-    SecretReads secrets = LineageSecrets.readsFor(client, domain);
     Map<String, LineageKeys> keys = new HashMap<>();
     keys.put(CertNames.LINEAGE_A, LineageSecrets.ensure(secrets, domain, CertNames.LINEAGE_A));
     keys.put(CertNames.LINEAGE_B, LineageSecrets.ensure(secrets, domain, CertNames.LINEAGE_B));
@@ -159,12 +159,12 @@ public class MxCertificates {
    * After the workflow: cert-manager's verdict on the issuer and the Certificates (as the informer
    * has them) joined with the rollover's step into the CertificatesReady condition.
    */
-  public CertOutcome judge(CertStep step, SecureMailDomain domain, KubernetesClient client,
+  public CertOutcome judge(CertStep step, SecureMailDomain domain, KubernetesClient client, SecretReads secrets,
       Context<SecureMailDomain> context, WorkflowReconcileResult workflow) {
     CertOutcome outcome = step.judged(CertManager.verdict(domain, client, context, workflow));
     DaneStatus own = domain.getStatus() == null ? null : domain.getStatus().getDane();
     if (domain.getSpec().getTransport() != null && own != null
-        && !LineageSecrets.deleteAll(LineageSecrets.readsFor(client, domain), domain)) {
+        && !LineageSecrets.deleteAll(secrets, domain)) {
       // It had MX hosts of its own until it attached. Their keys go once the workflow has deleted
       // their Certificates (before, cert-manager would write a deleted Secret again); status.dane
       // stays until they are gone, so that the next reconcile looks again.

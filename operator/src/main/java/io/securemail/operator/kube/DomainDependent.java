@@ -52,8 +52,8 @@ public abstract class DomainDependent<R extends HasMetadata>
 
   /**
    * The SDK's informer event source, as the SDK builds it, except that starting it again does
-   * nothing ({@link StartedOnceInformerEventSource}) and the cached objects' managed fields share
-   * their structure ({@link SharedFieldsStore}, when the namespaces allow it: {@link InformerStores}).
+   * nothing ({@link StartedOnceInformerEventSource}). The cached objects' managed fields share their
+   * structure as the client reads them ({@link SharedFields}).
    */
   @Override
   protected InformerEventSource<R, SecureMailDomain> createEventSource(EventSourceContext<SecureMailDomain> context) {
@@ -61,9 +61,6 @@ public abstract class DomainDependent<R extends HasMetadata>
     getSecondaryToPrimaryMapper(context).ifPresent(builder::withSecondaryToPrimaryMapper);
     builder.withName(name());
     configuration().map(KubernetesDependentResourceConfig::informerConfig).ifPresent(builder::updateFrom);
-    if (InformerStores.oneInformer(context)) {
-      builder.withItemStore(new SharedFieldsStore<>());
-    }
     var source = new StartedOnceInformerEventSource<R, SecureMailDomain>(builder.build(), context);
     setEventSource(source);
     return source;

@@ -4,8 +4,8 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import java.util.Set;
 
 /**
- * When an informer may keep its objects in a store of the operator's own (slimmed, or sharing
- * structure between objects): only when the controller's namespaces make it one informer, all
+ * When an informer may keep its objects in a store of the operator's own (slimmed to the fields its
+ * reader needs): only when the controller's namespaces make it one informer, all
  * namespaces or a single one.
  *
  * <p>With several namespaces listed (the chart's {@code watchNamespaces}), the SDK runs one

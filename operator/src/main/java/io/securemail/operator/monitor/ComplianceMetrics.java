@@ -11,6 +11,7 @@ import io.securemail.operator.compliance.DomainObservation;
 import io.securemail.operator.compliance.MxObservation;
 import io.securemail.operator.compliance.Report;
 import io.securemail.operator.compliance.smtp.SmtpObservation;
+import io.securemail.operator.observe.DomainSeriesRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,13 +52,13 @@ final class ComplianceMetrics {
 
   private record Series(String name, Gauge gauge, AtomicLong value) {}
 
-  private final MeterRegistry meters;
+  private final DomainSeriesRegistry meters;
   private final Map<String, Series> series = new ConcurrentHashMap<>();
   /** Per domain, the keys of the series its last report set (not the last-check timestamp). */
   private final Map<String, List<String>> byDomain = new ConcurrentHashMap<>();
 
   ComplianceMetrics(MeterRegistry meters) {
-    this.meters = meters;
+    this.meters = new DomainSeriesRegistry(meters);
   }
 
   /** A completed check: its results replace the domain's series, and it is the domain's last check. */
@@ -129,7 +130,7 @@ final class ComplianceMetrics {
     series.computeIfAbsent(key, k -> {
       AtomicLong holder = new AtomicLong(value);
       return new Series(name, Gauge.builder(name, holder, AtomicLong::get).tags(tags).strongReference(true)
-          .register(meters), holder);
+          .register(meters.get()), holder);
     });
     return key;
   }
@@ -137,7 +138,7 @@ final class ComplianceMetrics {
   private void drop(String key) {
     Series removed = series.remove(key);
     if (removed != null) {
-      meters.remove(removed.gauge());
+      meters.get().remove(removed.gauge());
     }
   }
 

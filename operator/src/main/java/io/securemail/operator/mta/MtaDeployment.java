@@ -13,7 +13,7 @@ import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.certs.CertNames;
 import io.securemail.operator.certs.CertificateManifests;
 import io.securemail.operator.certs.LineageKeys;
-import io.securemail.operator.certs.LineageSecrets;
+import io.securemail.operator.certs.SecretReads;
 import io.securemail.operator.certs.MtaBackends;
 import io.securemail.operator.certs.ServedKeys;
 import io.securemail.operator.compliance.dns.DnsProbe;
@@ -106,8 +106,8 @@ public class MtaDeployment {
    *
    * @param notReadySince when MtaReady last turned False (null: it is not False), for the backoff
    */
-  public MtaOutcome reconcile(SecureMailDomain domain, KubernetesClient client, Context<SecureMailDomain> context,
-      WorkflowReconcileResult workflow, Instant notReadySince, Instant now) {
+  public MtaOutcome reconcile(SecureMailDomain domain, KubernetesClient client, SecretReads secrets,
+      Context<SecureMailDomain> context, WorkflowReconcileResult workflow, Instant notReadySince, Instant now) {
     Optional<String> failed = writeFailure(workflow);
     if (domain.getSpec().getMta() == null) {
       return failed.map(why -> new MtaOutcome("False", "MtaNotRemoved", "spec.mta was removed, but the MTA's "
@@ -132,7 +132,7 @@ public class MtaDeployment {
           + " ready" + (observed ? ", " + updated + " up to date" : " (the StatefulSet controller has not yet seen the change)"),
           Backoff.next(poll, notReadySince, now));
     }
-    return served(domain, client, name, wanted, notReadySince, now);
+    return served(domain, client, secrets, name, wanted, notReadySince, now);
   }
 
   /**
@@ -162,9 +162,9 @@ public class MtaDeployment {
   }
 
   /** All replicas are ready: does every MX endpoint serve the serving Secret's key? */
-  private MtaOutcome served(SecureMailDomain domain, KubernetesClient client, String name, int replicas,
-      Instant notReadySince, Instant now) {
-    Optional<String> expected = servingSpki(client, domain);
+  private MtaOutcome served(SecureMailDomain domain, KubernetesClient client, SecretReads secrets, String name,
+      int replicas, Instant notReadySince, Instant now) {
+    Optional<String> expected = servingSpki(secrets, domain);
     if (expected.isEmpty()) {
       return new MtaOutcome("False", "CertificateNotIssued", "Secret " + CertNames.serving(domain)
           + " holds no certificate and key yet; the MTA has nothing to serve", Backoff.next(poll, notReadySince, now));
@@ -197,9 +197,12 @@ public class MtaDeployment {
         + "operator does not run; it must serve Secret " + CertNames.serving(domain) + " and reload it when it changes", null);
   }
 
-  /** The key of the serving Secret, once it holds that key and a certificate. */
-  private static Optional<String> servingSpki(KubernetesClient client, SecureMailDomain domain) {
-    LineageKeys serving = LineageKeys.of(LineageSecrets.get(client, domain, CertNames.serving(domain)));
+  /**
+   * The key of the serving Secret, once it holds that key and a certificate: as the certificates
+   * step of the same reconcile read or wrote it, without asking the API server again.
+   */
+  static Optional<String> servingSpki(SecretReads secrets, SecureMailDomain domain) {
+    LineageKeys serving = LineageKeys.of(secrets.get(CertNames.serving(domain)));
     return serving.hasKey() && serving.certificate() != null ? Optional.of(serving.spki()) : Optional.empty();
   }
 

@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
+import io.securemail.operator.observe.DomainSeriesRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -39,13 +40,13 @@ public class ConditionMetrics {
   static final List<String> CONDITIONS = List.of(Conditions.READY, CertOutcome.CONDITION, DnsOutcome.CONDITION,
       MtaStsOutcome.CONDITION, MtaOutcome.CONDITION, ComplianceOutcome.CONDITION, Conditions.STALLED);
 
-  private final MeterRegistry meters;
+  private final DomainSeriesRegistry meters;
   private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
   private final Map<String, Gauge> gauges = new ConcurrentHashMap<>();
 
   @Inject
   public ConditionMetrics(MeterRegistry meters) {
-    this.meters = meters;
+    this.meters = new DomainSeriesRegistry(meters);
   }
 
   void record(SecureMailDomain domain, SecureMailDomainStatus status) {
@@ -70,7 +71,8 @@ public class ConditionMetrics {
     String key = name + tags;
     values.computeIfAbsent(key, k -> {
       AtomicLong holder = new AtomicLong(value);
-      gauges.put(k, Gauge.builder(name, holder, AtomicLong::get).tags(tags).strongReference(true).register(meters));
+      gauges.put(k, Gauge.builder(name, holder, AtomicLong::get).tags(tags).strongReference(true)
+          .register(meters.get()));
       return holder;
     }).set(value);
   }
@@ -80,7 +82,7 @@ public class ConditionMetrics {
     values.remove(key);
     Gauge gauge = gauges.remove(key);
     if (gauge != null) {
-      meters.remove(gauge);
+      meters.get().remove(gauge);
     }
   }
 

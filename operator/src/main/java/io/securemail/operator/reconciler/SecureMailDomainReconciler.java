@@ -28,8 +28,10 @@ import io.securemail.operator.certs.CertOutcome;
 import io.securemail.operator.certs.CertStep;
 import io.securemail.operator.certs.LineageACertificate;
 import io.securemail.operator.certs.LineageBCertificate;
+import io.securemail.operator.certs.LineageSecrets;
 import io.securemail.operator.certs.MtaStsCertificate;
 import io.securemail.operator.certs.MxCertificates;
+import io.securemail.operator.certs.SecretReads;
 import io.securemail.operator.dns.DesiredRecords;
 import io.securemail.operator.dns.DnsRecord;
 import io.securemail.operator.dns.DnsFailure;
@@ -292,7 +294,9 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
       }
     }
 
-    CertStep rollover = certificates.reconcile(acting, client, context);
+    // The key Secrets, read once for the certificates step and the MTA's check of the key it serves.
+    SecretReads keySecrets = LineageSecrets.readsFor(client, acting);
+    CertStep rollover = certificates.reconcile(acting, client, keySecrets, context);
     MtaStsOutcome sts = mtaSts.reconcile(acting, client, context, clock.instant());
     CaaIssuance caa = CaaIssuance.of(acting, client);
     List<DnsRecord> desired = DesiredRecords.of(acting.getSpec(), rollover.tlsaSpkis(), sts.records(), caa.published());
@@ -303,12 +307,12 @@ public class SecureMailDomainReconciler implements Reconciler<SecureMailDomain>,
     throwUnclaimedFailures(workflow);
 
     Instant now = clock.instant();
-    CertOutcome certs = certificates.judge(rollover, acting, client, context, workflow);
+    CertOutcome certs = certificates.judge(rollover, acting, client, keySecrets, context, workflow);
     DnsOutcome published = dns.reconcile(acting, client, desired, workflow, (ledger, to) ->
         new DomainStatus(domain, client.getKubernetesSerialization(), now).keepLedger(certs.dane(), ledger, to)
             .write(context));
     MtaStsOutcome.Observed announced = sts.observe(published.records(), acting, now);
-    MtaOutcome mtaOutcome = servedBy(attachment, mta.reconcile(acting, client, context, workflow,
+    MtaOutcome mtaOutcome = servedBy(attachment, mta.reconcile(acting, client, keySecrets, context, workflow,
         Conditions.since(domain, MtaOutcome.CONDITION, Conditions.FALSE), now));
     List<PartStatus> parts = List.of(certs.part(domain, now), published.part().backedOff(domain, now), announced.part(),
         mtaOutcome.part());

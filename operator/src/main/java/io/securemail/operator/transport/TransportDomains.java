@@ -92,7 +92,7 @@ final class TransportDomains {
     return Optional.of(new ResourceID(ref.getName(), ref.namespaceOr(domain.getMetadata().getNamespace())));
   }
 
-  private static boolean concernsATransport(SecureMailDomain domain) {
+  static boolean concernsATransport(SecureMailDomain domain) {
     return reference(domain).isPresent() || FleetDomain.isFleet(domain);
   }
 

@@ -3,21 +3,16 @@ package io.securemail.operator.certs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainSpec;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.securemail.operator.kube.SecretsByName;
+import io.securemail.operator.kube.SmallApiServer;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,66 +27,21 @@ class SecretReadsTest {
   private static final String NS = "mail";
   private static final String PATH = "/api/v1/namespaces/" + NS + "/secrets";
 
-  private final List<String> calls = new CopyOnWriteArrayList<>();
-  private final Map<String, String> stored = new ConcurrentHashMap<>();
-  /** Names whose update the server refuses with 409 Conflict. */
-  private final Map<String, Boolean> conflicting = new ConcurrentHashMap<>();
-  private HttpServer api;
+  private final SecretsByName api = new SecretsByName(NS);
+  private final List<String> calls = api.calls;
+  private final Map<String, String> stored = api.stored;
+  private SmallApiServer server;
   private KubernetesClient client;
 
   @BeforeEach
-  void start() throws Exception {
-    api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    api.createContext("/", exchange -> {
-      String method = exchange.getRequestMethod();
-      String path = exchange.getRequestURI().getPath();
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      calls.add(method + " " + path);
-      String name = path.equals(PATH) ? body.replaceFirst("(?s).*\"name\"\\s*:\\s*\"([^\"]+)\".*", "$1")
-          : path.substring(PATH.length() + 1);
-      int code;
-      String answer;
-      switch (method) {
-        case "GET" -> {
-          answer = stored.get(name);
-          code = answer == null ? 404 : 200;
-        }
-        case "POST", "PUT" -> {
-          if (conflicting.containsKey(name)) {
-            code = 409;
-            answer = null;
-          } else {
-            answer = body.replaceFirst("\"metadata\"\\s*:\\s*\\{", "\"metadata\":{\"resourceVersion\":\"" + calls.size() + "\",");
-            stored.put(name, answer);
-            code = method.equals("POST") ? 201 : 200;
-          }
-        }
-        case "DELETE" -> {
-          answer = stored.remove(name);
-          code = answer == null ? 404 : 200;
-        }
-        default -> {
-          code = 405;
-          answer = null;
-        }
-      }
-      byte[] bytes = (answer != null ? answer : "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\","
-          + "\"code\":" + code + "}").getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", "application/json");
-      exchange.sendResponseHeaders(code, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
-    api.start();
-    client = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-        .withMasterUrl("http://127.0.0.1:" + api.getAddress().getPort()).withRequestRetryBackoffLimit(0).build())
-        .build();
+  void start() {
+    server = SmallApiServer.start(NS, api);
+    client = server.client();
   }
 
   @AfterEach
   void stop() {
-    client.close();
-    api.stop(0);
+    server.close();
   }
 
   private static SecureMailDomain domain() {
@@ -143,7 +93,7 @@ class SecretReadsTest {
     SecretReads secrets = new SecretReads(client, NS);
     Secret read = secrets.get("s");
     read.setData(Map.of("k", "djI="));
-    conflicting.put("s", true);
+    api.conflicting.add("s");
 
     assertThatThrownBy(() -> secrets.update(read)).isInstanceOf(KubernetesClientException.class);
     assertThat(secrets.get("s").getData()).as("what the server holds, not the refused change")

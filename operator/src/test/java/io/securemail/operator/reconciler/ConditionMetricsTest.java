@@ -5,6 +5,7 @@ import io.securemail.operator.kube.Conditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.securemail.operator.api.SecureMailDomain;
 import io.securemail.operator.api.SecureMailDomainStatus;
@@ -53,5 +54,27 @@ class ConditionMetricsTest {
     metrics.remove(domain());
     assertThat(registry.find("securemail.condition.status").gauges()).isEmpty();
     assertThat(registry.find("securemail.dane.rollover.stuck").gauges()).isEmpty();
+  }
+
+  /**
+   * With only the exporting registry behind the application's composite (Quarkus with Prometheus),
+   * the series are in the exporter, without the composite's wrapper, and go from there too.
+   */
+  @Test
+  void seriesGoToTheOneRegistryThatExportsThem() {
+    CompositeMeterRegistry composite = new CompositeMeterRegistry();
+    SimpleMeterRegistry exporter = new SimpleMeterRegistry();
+    composite.add(exporter);
+    ConditionMetrics viaComposite = new ConditionMetrics(composite);
+    SecureMailDomainStatus status = new SecureMailDomainStatus();
+    status.setConditions(Conditions.with(null, "Ready", "True", "Ready", "ok", 1, NOW));
+
+    viaComposite.record(domain(), status);
+    assertThat(exporter.get("securemail.condition.status").tags("namespace", "mail", "name", "example-com",
+        "condition", "Ready").gauge().value()).isEqualTo(1);
+    assertThat(composite.getMeters()).as("no wrapper per series in the composite").isEmpty();
+
+    viaComposite.remove(domain());
+    assertThat(exporter.find("securemail.condition.status").gauges()).isEmpty();
   }
 }

@@ -54,4 +54,33 @@ class TransportDomainStoreTest {
     assertThat(kept.getStatus().getCompliance()).isNull();
     assertThat(domain.getMetadata().getManagedFields()).as("the informer's object is left as it came").hasSize(1);
   }
+
+  /** Of a domain no transport serves, only what decides who holds its mail domain is kept. */
+  @Test
+  void aDomainOfNoTransportIsKeptAsItsMailDomainOnly() {
+    SecureMailDomain domain = new SecureMailDomain();
+    domain.getMetadata().setNamespace("customers");
+    domain.getMetadata().setName("own-mx");
+    domain.getMetadata().setUid("uid-2");
+    domain.getMetadata().setCreationTimestamp("2026-12-07T10:00:00Z");
+    SecureMailDomainSpec spec = new SecureMailDomainSpec();
+    spec.setDomain("own-mx.example");
+    domain.setSpec(spec);
+    SecureMailDomainStatus status = new SecureMailDomainStatus();
+    status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus("True").withReason("Ready")
+        .build()));
+    status.setDane(new DaneStatus());
+    domain.setStatus(status);
+
+    TransportDomainStore store = new TransportDomainStore();
+    store.put("customers/own-mx", domain);
+    SecureMailDomain kept = store.get("customers/own-mx");
+
+    assertThat(kept.getStatus()).isNull();
+    assertThat(kept.getSpec().getDomain()).isEqualTo("own-mx.example");
+    assertThat(kept.getSpec().getTransport()).isNull();
+    assertThat(kept.getMetadata().getCreationTimestamp()).isEqualTo("2026-12-07T10:00:00Z");
+    assertThat(TransportDomains.relevant(kept)).as("a later change is compared with what was kept")
+        .isEqualTo(TransportDomains.relevant(domain));
+  }
 }
