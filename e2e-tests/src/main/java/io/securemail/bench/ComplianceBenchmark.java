@@ -21,6 +21,7 @@ import io.securemail.operator.compliance.smtp.SmtpProbe;
 import io.securemail.operator.monitor.ComplianceMonitor;
 import io.securemail.operator.observe.OperatorProbes;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -157,6 +158,12 @@ public final class ComplianceBenchmark {
           + " are other processes) during the engine's intervals: %s, %s and %s without weak offers.",
           ScaleBenchmark.seconds(first.cpu()), ScaleBenchmark.seconds(second.cpu()),
           ScaleBenchmark.seconds(daneOnly.cpu())));
+      // The engine runs in the operator's JVM; how fast depends on that JVM's compilers.
+      String image = ChartJvm.environment(repo).getOrDefault("JDK_JAVA_OPTIONS", "");
+      details.add("The engine's JVM options: " + String.join(" ",
+          ManagementFactory.getRuntimeMXBean().getInputArguments()) + ". The operator image's "
+          + "JDK_JAVA_OPTIONS: " + (image.isBlank() ? "none" : image + " (run with JAVA_TOOL_OPTIONS=\"" + image
+          + "\" to measure the engine as the image runs it)") + ".");
     }
   }
 

@@ -19,19 +19,22 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The operator's write requests, read from the API server's audit log (the lab audits every request
- * of the chart's ServiceAccount, which the operator runs as): what the API server received, not
- * what the operator thinks it sent. Read incrementally; each call of {@link #refresh()} picks up
+ * The operator's write requests, and its reads by name or list, read from the API server's audit
+ * log (the lab audits every request of the chart's ServiceAccount, which the operator runs as):
+ * what the API server received, not what the operator thinks it sent. Read incrementally; each call of {@link #refresh()} picks up
  * the lines written since the last one.
  */
 final class OperatorWrites {
 
   static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection");
+  /** Reads that are requests of their own; a watch is one long request and is not counted. */
+  static final Set<String> READ_VERBS = Set.of("get", "list");
 
   private final Path auditLog;
   private final String user;
   private final ObjectMapper json = new ObjectMapper();
   private final List<ApiWrite> writes = new ArrayList<>();
+  private final List<ApiWrite> reads = new ArrayList<>();
   private long offset;
 
   OperatorWrites(Path auditLog, String user) {
@@ -79,13 +82,15 @@ final class OperatorWrites {
   private void parse(String line) throws IOException {
     JsonNode event = json.readTree(line);
     // Writes are audited once complete; a watch also has a ResponseStarted stage, no write does.
+    String verb = event.path("verb").asText();
+    boolean write = WRITE_VERBS.contains(verb);
     if (!"ResponseComplete".equals(event.path("stage").asText())
         || !user.equals(event.path("user").path("username").asText())
-        || !WRITE_VERBS.contains(event.path("verb").asText())) {
+        || !write && !READ_VERBS.contains(verb)) {
       return;
     }
     JsonNode ref = event.path("objectRef");
-    writes.add(new ApiWrite(Instant.parse(event.path("requestReceivedTimestamp").asText()),
+    (write ? writes : reads).add(new ApiWrite(Instant.parse(event.path("requestReceivedTimestamp").asText()),
         event.path("verb").asText(), ref.path("resource").asText(), ref.path("subresource").asText(""),
         ref.path("namespace").asText(""), ref.path("name").asText(""), event.path("responseStatus").path("code").asInt(),
         event.path("responseStatus").path("reason").asText("")));
@@ -94,6 +99,11 @@ final class OperatorWrites {
   /** The writes received in [from, to). */
   synchronized List<ApiWrite> between(Instant from, Instant to) {
     return writes.stream().filter(w -> !w.at().isBefore(from) && w.at().isBefore(to)).toList();
+  }
+
+  /** The reads (get, list) received in [from, to). */
+  synchronized List<ApiWrite> readsBetween(Instant from, Instant to) {
+    return reads.stream().filter(r -> !r.at().isBefore(from) && r.at().isBefore(to)).toList();
   }
 
   /** When the last write was received, if any was. */

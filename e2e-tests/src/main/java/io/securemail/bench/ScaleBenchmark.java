@@ -252,6 +252,10 @@ public final class ScaleBenchmark {
         + series.total() + " in all)", String.format("%.1f", seriesPerDomain), "<= 20", seriesPerDomain <= 20));
 
     details.add("Writes while converging, by resource: " + format(breakdown) + ".");
+    List<ApiWrite> reads = writes.readsBetween(start, convergedAt.plusMillis(1));
+    details.add(String.format("Reads while converging (get and list; watches not counted): %d, %.1f per domain; by "
+        + "resource: %s.", reads.size(), (double) reads.size() / count, format(OperatorWrites.countBy(reads,
+        ApiWrite::target))));
     details.add("The operator's work while converging: " + atConvergence.describe(count) + "; during the idle "
         + "minute: " + afterIdle.minus(atConvergence).describe(count) + ".");
     List<ApiWrite> refused = converging.stream().filter(w -> w.code() >= 300).toList();

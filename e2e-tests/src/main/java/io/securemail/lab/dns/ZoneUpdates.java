@@ -1,5 +1,6 @@
 package io.securemail.lab.dns;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -74,7 +75,16 @@ public final class ZoneUpdates {
     resolver.setTimeout(Duration.ofSeconds(5));
     resolver.setTSIGKey(new TSIG(Name.fromString(dns.tsigAlgorithm() + "."), Name.fromString(dns.tsigKeyName() + "."),
         Base64.getDecoder().decode(dns.tsigSecret())));
-    Message response = resolver.send(update);
+    Message response;
+    try {
+      response = resolver.send(update);
+    } catch (EOFException e) {
+      // dnsjava keeps one TCP connection per server for all resolvers of the JVM, and Knot may have
+      // closed it (after an update it answered, or idle) as this message went out. Sent once more on
+      // a new connection: an UPDATE that adds or deletes RRsets is idempotent (RFC 2136 section
+      // 3.4.2), so one applied before the close changes nothing the second time.
+      response = resolver.send(update);
+    }
     if (response.getRcode() != Rcode.NOERROR) {
       throw new IOException("lab update refused by " + address + ": " + Rcode.string(response.getRcode()));
     }

@@ -33,7 +33,7 @@ import java.util.WeakHashMap;
  * client reads. A shape no object holds any more is forgotten by the garbage collector (weak
  * references), so shapes of deleted objects do not accumulate.
  */
-public final class SharedFields {
+final class SharedFields {
 
   /** Each distinct subtree, once, for as long as an object holds it. Keys are values: found by contents. */
   private static final Map<Map<String, Object>, WeakReference<Map<String, Object>>> SHAPES = new WeakHashMap<>();
@@ -41,7 +41,7 @@ public final class SharedFields {
   private SharedFields() {}
 
   /** The Jackson module that reads {@link FieldsV1} as shared trees. */
-  public static SimpleModule module() {
+  static SimpleModule module() {
     return new SimpleModule("securemail-shared-fields").addDeserializer(FieldsV1.class, new Deserializer());
   }
 
